@@ -1,0 +1,153 @@
+//! Runs the stages in order: load sources -> parse front matter -> site graph ->
+//! Markdown -> templates -> output plan -> atomic write. Every stage collects all of
+//! its problems, so one build reports every error it can find, not just the first.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown;
+use crate::output;
+use crate::render::{self, Body, Plan};
+use crate::site::{Doc, Site};
+use crate::source::{self, Sources};
+use crate::theme;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding `site.yaml`); the current folder when None.
+    pub root: Option<PathBuf>,
+    /// Where to write; `public/` under the root when None.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a finished build did.
+#[derive(Debug)]
+pub struct Summary {
+    pub pages: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The pure part of a build: sources in, files to write out.
+#[derive(Debug)]
+pub struct Planned {
+    pub plan: Plan,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site described by `options` and writes it.
+pub fn build(options: &BuildOptions) -> Result<Summary> {
+    let started = Instant::now();
+    let root = source::find_root(options.root.as_deref())?;
+    let output = options.output.clone().unwrap_or_else(|| root.join("public"));
+    check_output_is_safe(&root, &output)?;
+    let config_text = source::read_config(&root)?;
+    let config = Config::parse(&config_text, options.base_url.as_deref()).map_err(Error::Content)?;
+    let sources = source::load(&root, config_text, &config.theme)?;
+    let planned = plan(&sources, &config, options.drafts)?;
+    output::write_atomically(&planned.plan, &output)?;
+    Ok(Summary { pages: planned.pages, output, elapsed: started.elapsed(), warnings: planned.warnings })
+}
+
+/// Everything between reading and writing; pure.
+pub fn plan(sources: &Sources, config: &Config, drafts: bool) -> Result<Planned> {
+    let mut problems = Vec::new();
+    let mut docs = Vec::new();
+    let mut asset_paths = Vec::new();
+    let mut asset_bytes = Vec::new();
+    for file in &sources.content {
+        if file.rel.extension().is_none_or(|e| e != "md") {
+            asset_paths.push(file.rel.clone());
+            asset_bytes.push((file.rel.clone(), &file.bytes));
+            continue;
+        }
+        let shown = Path::new("content").join(&file.rel);
+        let text = match String::from_utf8(file.bytes.clone()) {
+            Ok(text) => text,
+            Err(e) => {
+                let (line, col) = source::utf8_position(&file.bytes, e.utf8_error().valid_up_to());
+                problems.push(
+                    Diagnostic::error(
+                        shown,
+                        line,
+                        col,
+                        "the file is not valid UTF-8 text (it may have been saved in another encoding)",
+                    )
+                    .with_help("save the file as UTF-8 in your editor, or retype the character at this position"),
+                );
+                continue;
+            }
+        };
+        match Doc::parse(file.rel.clone(), text) {
+            Ok(doc) => docs.push(doc),
+            Err(errs) => problems.extend(errs),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(content_error(problems));
+    }
+
+    let site = Site::build(docs, asset_paths, drafts).map_err(content_error)?;
+    let bodies: Vec<Body> = site
+        .pages
+        .iter()
+        .map(|page| {
+            let resolve = |dest: &str| site.resolve(page, dest, &config.root);
+            let rendered = markdown::render(page.doc.body(), page.is_faq(), &resolve);
+            for problem in rendered.problems {
+                let (line, col) = page.doc.body_position(problem.offset);
+                problems.push(
+                    Diagnostic::error(page.doc.display_path(), line, col, problem.message)
+                        .with_help(problem.help)
+                        .with_source(&page.doc.text),
+                );
+            }
+            Body { html: rendered.html, faq: rendered.faq }
+        })
+        .collect();
+    let theme = theme::resolve(&config.theme, sources);
+    let theme = match theme {
+        Ok(theme) if problems.is_empty() => theme,
+        Ok(_) => return Err(content_error(problems)),
+        Err(errs) => {
+            problems.extend(errs);
+            return Err(content_error(problems));
+        }
+    };
+    let by_source: std::collections::HashMap<&Path, &Vec<u8>> =
+        asset_bytes.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+    let assets: Plan = site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()].clone())).collect();
+    let plan = render::render_site(config, &site, &bodies, &theme, assets).map_err(content_error)?;
+    Ok(Planned { plan, pages: site.pages.len(), warnings: site.warnings })
+}
+
+fn content_error(mut problems: Vec<Diagnostic>) -> Error {
+    problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Error::Content(problems)
+}
+
+/// Refuses outputs that would replace the site's own sources: the swap deletes the
+/// previous output folder, and content must never be lost.
+fn check_output_is_safe(root: &Path, output: &Path) -> Result<()> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let root = canonical(root);
+    let out = canonical(output);
+    let protected = ["content", "static", "templates", "themes"].map(|d| root.join(d));
+    if out == root
+        || root.starts_with(&out)
+        || protected.iter().any(|p| out.starts_with(p))
+        || out.join(crate::config::FILE_NAME).exists()
+    {
+        return Err(Error::Usage(format!(
+            "refusing to write the site into {}: it holds the site's own files, which the build would replace",
+            output.display()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! The command line, parsed once into types (clap derive). No file is read here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "smpsite",
+    version,
+    about = "Builds a fast, accessible website for a scalp micropigmentation clinic from Markdown."
+)]
+pub struct Cli {
+    /// The site folder: the one holding site.yaml [default: the current folder]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new site with the example clinic content
+    Init(InitArgs),
+    /// Build the site into public/ (or -o DIR)
+    Build(BuildArgs),
+    /// Check the site for errors and warnings without writing anything
+    Check(CheckArgs),
+    /// Create a new Markdown file with the right front matter
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the site in (must be empty or absent) [default: the current folder]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder [default: public/ in the site folder]
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Use this base URL instead of site.yaml's base_url (e.g. for a staging host)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+    /// Print only errors and warnings
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create
+    #[arg(value_enum)]
+    pub kind: NewKind,
+    /// The page title (quote it if it has spaces)
+    #[arg(required = true, num_args = 1..)]
+    pub title: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    /// A session page in the `kind: sessions` section, with the next free stage
+    Session,
+    /// A plain page at the top of content/
+    Page,
+    /// An FAQ page (every `## ` heading is a question)
+    Faq,
+}

@@ -1,0 +1,262 @@
+//! `site.yaml` -> a validated [`Config`]. Unknown keys are errors that name the key and
+//! its line (typos must not silently vanish); `extra` holds free-form data.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Diagnostic;
+use crate::yaml::{self, Origin};
+
+pub const FILE_NAME: &str = "site.yaml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    clinic: Clinic,
+    #[serde(default)]
+    extra: serde_yaml::Mapping,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+/// The clinic, shown on every page and in structured data.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clinic {
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<Address>,
+    #[serde(default)]
+    pub phones: Vec<Phone>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Where the consultation call to action points; site-relative (`/contact/`) or absolute.
+    #[serde(default = "default_booking_url")]
+    pub booking_url: String,
+    /// schema.org opening hours, e.g. `Mo-Fr 09:00-18:00`.
+    #[serde(default)]
+    pub hours: Vec<String>,
+}
+
+fn default_booking_url() -> String {
+    "/contact/".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    #[serde(default)]
+    pub street: Option<String>,
+    #[serde(default)]
+    pub locality: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phone {
+    pub label: String,
+    pub number: String,
+}
+
+/// The site's settings, validated, with the base URL normalised.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute, ending in `/`: `https://host/clinic/`.
+    pub base_url: String,
+    /// The base URL's path, ending in `/`: `/clinic/` (or `/`). Every link starts with it.
+    pub root: String,
+    pub language: String,
+    pub theme: String,
+    pub clinic: Clinic,
+    pub extra: serde_yaml::Mapping,
+}
+
+impl Config {
+    /// Parses the text of `site.yaml`. `base_url_override` is `--base-url`.
+    pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+        let path = Path::new(FILE_NAME);
+        let origin = Origin { path, file_text: text, first_line: 1 };
+        let raw: RawConfig = yaml::parse(text, origin, FILE_NAME).map_err(|d| vec![d])?;
+        let mut problems = Vec::new();
+        let mut at_key = |key: &str, message: String, help: &str| {
+            let (line, col) = yaml::locate_key(text, key).unwrap_or((1, 1));
+            problems.push(Diagnostic::error(path, line, col, message).with_help(help).with_source(text));
+        };
+
+        let base = base_url_override.unwrap_or(&raw.base_url);
+        let (base_url, root) = match normalize_base_url(base) {
+            Some(pair) => pair,
+            None => {
+                let help = "write the address the site will live at, starting with https://, e.g. `base_url: https://www.example-clinic.com`";
+                if base_url_override.is_some() {
+                    // Not in the file: report against the command line.
+                    return Err(vec![
+                        Diagnostic::error("--base-url", 0, 0, format!("`{base}` is not an http(s) URL"))
+                            .with_help(help),
+                    ]);
+                }
+                at_key("base_url", format!("`base_url: {base}` is not an http(s) URL"), help);
+                (String::new(), String::new())
+            }
+        };
+        if raw.title.trim().is_empty() {
+            at_key("title", "the site `title` is empty".into(), "write the site's name after `title:`");
+        }
+        if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
+            at_key(
+                "theme",
+                format!("`theme: {}` is not a theme folder name", raw.theme),
+                "use `default` or the name of a folder under `themes/`",
+            );
+        }
+        for phone in &raw.clinic.phones {
+            if tel_uri(&phone.number, None).is_none() {
+                at_key(
+                    "number",
+                    format!("the phone number `{}` has no digits to dial", phone.number),
+                    "write the number as people dial it, e.g. `number: \"480-555-0100\"`",
+                );
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            root,
+            language: raw.language,
+            theme: raw.theme,
+            clinic: raw.clinic,
+            extra: raw.extra,
+        })
+    }
+
+    /// A site-relative path (`process/first-session/`) as a link: `/clinic/process/first-session/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.root, path.trim_start_matches('/'))
+    }
+
+    /// A site-relative path as an absolute URL, for canonical links, sitemaps and feeds.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// `booking_url` as a link: site-relative paths get the root, absolute URLs stay.
+    pub fn booking_url(&self) -> String {
+        let url = &self.clinic.booking_url;
+        if url.starts_with('/') { self.url(url) } else { url.clone() }
+    }
+
+    /// The country code used to complete national phone numbers.
+    pub fn country(&self) -> Option<&str> {
+        self.clinic.address.as_ref()?.country.as_deref()
+    }
+}
+
+/// `https://host/clinic` -> (`https://host/clinic/`, `/clinic/`).
+fn normalize_base_url(url: &str) -> Option<(String, String)> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(char::is_whitespace) || url.contains(['?', '#']) {
+        return None;
+    }
+    let path = path.trim_matches('/');
+    let root = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
+    let scheme_len = url.len() - rest.len();
+    Some((format!("{}{host}{root}", &url[..scheme_len]), root))
+}
+
+/// A dialable `tel:` URI: `480-555-0100` (US) -> `tel:+14805550100`. Numbers written with
+/// `+` keep their country code; national numbers in the US or Canada get `+1`.
+pub fn tel_uri(number: &str, country: Option<&str>) -> Option<String> {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let international = number.trim_start().starts_with('+');
+    let nanp = matches!(
+        country.map(str::to_ascii_uppercase).as_deref(),
+        Some("US" | "CA" | "USA" | "UNITED STATES" | "CANADA")
+    );
+    Some(match (international, nanp, digits.len()) {
+        (true, _, _) => format!("tel:+{digits}"),
+        (false, true, 10) => format!("tel:+1{digits}"),
+        (false, true, 11) if digits.starts_with('1') => format!("tel:+{digits}"),
+        _ => format!("tel:{digits}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title: T\nbase_url: https://example.com\nclinic:\n  name: C\n";
+
+    #[test]
+    fn normalizes_base_url_with_sub_path() {
+        let c = Config::parse(MINIMAL, Some("https://host.io/clinic")).unwrap();
+        assert_eq!(c.base_url, "https://host.io/clinic/");
+        assert_eq!(c.root, "/clinic/");
+        assert_eq!(c.url("process/"), "/clinic/process/");
+        assert_eq!(c.permalink("/process/"), "https://host.io/clinic/process/");
+        assert_eq!(c.booking_url(), "/clinic/contact/");
+    }
+
+    #[test]
+    fn errors_on_unknown_key_with_line_and_suggestion() {
+        let text = format!("{MINIMAL}lanugage: en\n");
+        let errs = Config::parse(&text, None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 1));
+        assert_eq!(errs[0].message, "unknown key `lanugage` of the site.yaml");
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `language`?"));
+    }
+
+    #[test]
+    fn errors_on_unknown_nested_key() {
+        let text = format!("{MINIMAL}  adress: {{}}\n");
+        let errs = Config::parse(&text, None).unwrap_err();
+        assert_eq!(errs[0].line, 5);
+        assert!(errs[0].message.contains("`adress` in `clinic`"), "{}", errs[0].message);
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `address`?"));
+    }
+
+    #[test]
+    fn errors_on_relative_base_url_at_its_line() {
+        let errs = Config::parse(&MINIMAL.replace("https://example.com", "example.com"), None).unwrap_err();
+        assert_eq!(errs[0].line, 2);
+        assert!(errs[0].message.contains("not an http(s) URL"));
+    }
+
+    #[test]
+    fn tel_uris_are_dialable() {
+        assert_eq!(tel_uri("480-555-0100", Some("US")).unwrap(), "tel:+14805550100");
+        assert_eq!(tel_uri("+44 20 7946 0000", Some("US")).unwrap(), "tel:+442079460000");
+        assert_eq!(tel_uri("020 7946 0000", Some("GB")).unwrap(), "tel:02079460000");
+        assert_eq!(tel_uri("call us", None), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! Splits a Markdown file into its `---` front matter and body, and parses the front
+//! matter into typed fields. Pure: text in, values or diagnostics (positions in the
+//! user's file) out.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::Diagnostic;
+use crate::yaml::{self, Origin};
+
+/// A Markdown source cut in two.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where the YAML starts (the line after the opening `---`).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// Cuts `text` at its front matter fences. `path` is only used in messages.
+pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = line_spans(text);
+    let opening = lines.next();
+    if opening.map(|(s, e)| text[s..e].trim_end()) != Some("---") {
+        return Err(Diagnostic::error(path, 1, 1, "expected front matter: the file must start with a line `---`")
+            .with_help("start the file with `---`, a line `title: Your title`, and another `---`; the text follows")
+            .with_source(text));
+    }
+    let yaml_start = opening.map_or(0, |(_, e)| next_line_start(text, e));
+    for (i, (s, e)) in lines.enumerate() {
+        if text[s..e].trim_end() == "---" {
+            let body_start = next_line_start(text, e);
+            return Ok(Split { yaml: &text[yaml_start..s], yaml_line: 2, body: &text[body_start..], body_line: i + 3 });
+        }
+    }
+    Err(Diagnostic::error(path, 1, 1, "the front matter opened on line 1 is never closed")
+        .with_help("add a line with only `---` after the last front matter line (before the text of the page)")
+        .with_source(text))
+}
+
+/// (start, end) byte offsets of each line, without its line break.
+fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let span = (start, end);
+        start = end + 1;
+        Some(span)
+    })
+}
+
+fn next_line_start(text: &str, line_end: usize) -> usize {
+    (line_end + 1).min(text.len())
+}
+
+/// What a section lists, and so how its pages are ordered and rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    Sessions,
+    Expectations,
+    Faq,
+    #[default]
+    Pages,
+}
+
+impl SectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Sessions => "sessions",
+            SectionKind::Expectations => "expectations",
+            SectionKind::Faq => "faq",
+            SectionKind::Pages => "pages",
+        }
+    }
+}
+
+/// One step of a session's healing timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealingStep {
+    pub when: String,
+    pub expect: String,
+}
+
+/// The front matter keys of DESIGN.md; anything else is an error naming the key.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub extra: serde_yaml::Mapping,
+    /// Only in a section's `_index.md`.
+    #[serde(default)]
+    pub kind: Option<SectionKind>,
+    #[serde(default)]
+    pub stage: Option<u32>,
+    #[serde(default)]
+    pub duration: Option<String>,
+    #[serde(default)]
+    pub healing: Vec<HealingStep>,
+    #[serde(default)]
+    pub aftercare: Vec<String>,
+    #[serde(default)]
+    pub faq: bool,
+}
+
+/// Parsed front matter plus the dates it holds, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub fm: FrontMatter,
+    pub date: Option<jiff::civil::Date>,
+    pub updated: Option<jiff::civil::Date>,
+}
+
+/// Parses the YAML of `split` (from the file `path`, whose whole text is `text`).
+pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnostic>> {
+    let origin = Origin { path, file_text: text, first_line: split.yaml_line };
+    let fm: FrontMatter = yaml::parse(split.yaml, origin, "front matter").map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    let mut at_key = |key: &str, message: String, help: &str| {
+        let (line, col) =
+            yaml::locate_key(split.yaml, key).map_or((split.yaml_line, 1), |(l, c)| (l + split.yaml_line - 1, c));
+        problems.push(Diagnostic::error(path, line, col, message).with_help(help).with_source(text));
+    };
+    let mut date_of = |key: &str, value: &Option<String>| {
+        let value = value.as_deref()?;
+        match parse_date(value) {
+            Some(date) => Some(date),
+            None => {
+                at_key(
+                    key,
+                    format!("`{key}: {value}` is not a date"),
+                    "write dates as year-month-day, e.g. `2026-03-01`",
+                );
+                None
+            }
+        }
+    };
+    let date = date_of("date", &fm.date);
+    let updated = date_of("updated", &fm.updated);
+    if fm.title.trim().is_empty() {
+        at_key("title", "the `title` is empty".into(), "write the page's title after `title:`");
+    }
+    if let Some(slug) = &fm.slug {
+        if slug.is_empty() || slug.contains('/') || slug.starts_with('.') {
+            at_key(
+                "slug",
+                format!("`slug: {slug}` is not a usable URL segment"),
+                "use lowercase words joined by `-`, e.g. `slug: first-session`",
+            );
+        }
+    }
+    if problems.is_empty() { Ok(Meta { fm, date, updated }) } else { Err(problems) }
+}
+
+/// Accepts `2026-03-01` and RFC 3339 date-times (`2026-03-01T10:00:00Z`), keeping the date.
+fn parse_date(value: &str) -> Option<jiff::civil::Date> {
+    let date_part = value.get(..10)?;
+    let rest = &value[10..];
+    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
+        return None;
+    }
+    date_part.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: &str = "content/x.md";
+
+    #[test]
+    fn splits_yaml_and_body_with_line_numbers() {
+        let text = "---\ntitle: A\n---\nHello\n";
+        let s = split(text, Path::new(P)).unwrap();
+        assert_eq!(s, Split { yaml: "title: A\n", yaml_line: 2, body: "Hello\n", body_line: 4 });
+    }
+
+    #[test]
+    fn accepts_bom_crlf_and_empty_body() {
+        let s = split("\u{feff}---\r\ntitle: A\r\n---\r\n", Path::new(P)).unwrap();
+        assert_eq!(s.yaml, "title: A\r\n");
+        assert_eq!(s.body, "");
+        let s = split("---\ntitle: A\n---", Path::new(P)).unwrap();
+        assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn errors_on_unclosed_front_matter() {
+        let d = split("---\ntitle: A\nHello\n", Path::new(P)).unwrap_err();
+        assert_eq!((d.line, d.col), (1, 1));
+        assert!(d.message.contains("never closed"));
+    }
+
+    #[test]
+    fn errors_when_front_matter_is_missing() {
+        let d = split("# Hello\n", Path::new(P)).unwrap_err();
+        assert!(d.message.contains("must start with a line `---`"));
+    }
+
+    fn meta(text: &str) -> Result<Meta, Vec<Diagnostic>> {
+        let s = split(text, Path::new(P)).unwrap();
+        parse(&s, text, Path::new(P))
+    }
+
+    #[test]
+    fn parses_session_keys() {
+        let m = meta("---\ntitle: First\nstage: 1\nhealing:\n  - when: Day 1\n    expect: Red\naftercare: [No sun]\ndate: 2026-03-01\n---\n").unwrap();
+        assert_eq!(m.fm.stage, Some(1));
+        assert_eq!(m.fm.healing[0].when, "Day 1");
+        assert_eq!(m.date, Some(jiff::civil::date(2026, 3, 1)));
+    }
+
+    #[test]
+    fn errors_on_wrong_type_at_the_value() {
+        let errs = meta("---\ntitle: First\nstage: two\n---\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (3, 8));
+    }
+
+    #[test]
+    fn errors_on_bad_date_at_its_line() {
+        let errs = meta("---\ntitle: First\ndate: 03/01/2026\n---\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (3, 1));
+        assert!(errs[0].message.contains("is not a date"));
+    }
+
+    #[test]
+    fn errors_on_unknown_kind_value() {
+        let errs = meta("---\ntitle: P\nkind: sesions\n---\n").unwrap_err();
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `sessions`?"), "{:?}", errs[0]);
+    }
+}

@@ -1,0 +1,81 @@
+//! smpsite: a static site generator for scalp micropigmentation clinics.
+//!
+//! The pipeline (see `build`): `source` reads the disk, `front_matter` and `config`
+//! parse, `site` builds the graph, `markdown` renders bodies, `render` applies the
+//! theme's templates into an output plan, and `output` writes it atomically.
+
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod front_matter;
+pub mod markdown;
+pub mod output;
+pub mod render;
+mod report;
+pub mod scaffold;
+pub mod site;
+pub mod source;
+pub mod theme;
+pub mod yaml;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cli::{Cli, Command, Format};
+use error::{Error, Result};
+
+/// Runs one command. Errors are returned, never printed here: `main` reports them once.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Init(args) => {
+            let dir = args.dir.or(cli.root).unwrap_or_else(|| PathBuf::from("."));
+            let files = scaffold::init(&dir)?;
+            report::init_done(&dir, files);
+        }
+        Command::Build(args) => {
+            let options = build::BuildOptions {
+                root: cli.root,
+                output: args.output,
+                base_url: args.base_url,
+                drafts: args.drafts,
+            };
+            let summary = build::build(&options)?;
+            report::build_done(&summary, args.quiet);
+        }
+        Command::Check(args) => {
+            let result = check(cli.root, args.drafts);
+            match args.format {
+                Format::Text => report::check_text(&result),
+                Format::Json => report::check_json(&result),
+            }
+            return Ok(result.map_or_else(|e| ExitCode::from(e.exit_code()), |_| ExitCode::SUCCESS));
+        }
+        Command::New(args) => {
+            let root = source::find_root(cli.root.as_deref())?;
+            let kind = match args.kind {
+                cli::NewKind::Session => scaffold::NewKind::Session,
+                cli::NewKind::Page => scaffold::NewKind::Page,
+                cli::NewKind::Faq => scaffold::NewKind::Faq,
+            };
+            let path = scaffold::new_file(&root, kind, &args.title.join(" "))?;
+            report::new_done(&path);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Everything `build` validates, without writing: the warnings, or the errors.
+pub fn check(root: Option<PathBuf>, drafts: bool) -> Result<Vec<error::Diagnostic>> {
+    let root = source::find_root(root.as_deref())?;
+    let config_text = source::read_config(&root)?;
+    let config = config::Config::parse(&config_text, None).map_err(Error::Content)?;
+    let sources = source::load(&root, config_text, &config.theme)?;
+    Ok(build::plan(&sources, &config, drafts)?.warnings)
+}
+
+/// Prints `err` to stderr the one way every command does, and returns its exit code.
+pub fn report_error(err: &Error) -> ExitCode {
+    report::error(err);
+    ExitCode::from(err.exit_code())
+}

@@ -1,0 +1,297 @@
+//! Markdown -> HTML with pulldown-cmark: CommonMark plus tables, footnotes,
+//! strikethrough, task lists, heading ids, smart punctuation and GitHub-style alerts.
+//! Pure: it knows nothing of pages or templates; links go through a resolver the
+//! caller supplies, and FAQ pages come back split into questions and answers.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// What the caller's resolver decides for a link or image destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Leave the destination as written.
+    Keep,
+    /// Use this destination instead.
+    Replace(String),
+    /// The destination leads nowhere: (what is wrong, how to fix it).
+    Broken { message: String, help: String },
+}
+
+/// A link the resolver rejected, at a byte offset into the Markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkProblem {
+    pub offset: usize,
+    pub message: String,
+    pub help: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// One question of an FAQ page: every `## ` heading is a question, what follows until
+/// the next one is its answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FaqItem {
+    pub question: String,
+    pub id: String,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The whole body; for FAQ pages only the intro before the first question.
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub faq: Vec<FaqItem>,
+    pub problems: Vec<LinkProblem>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_GFM
+}
+
+/// Ids the default theme uses itself, which headings must not take.
+const RESERVED_IDS: &[&str] = &["main", "top"];
+
+/// Renders `text`. `faq` splits the result at `## ` headings; `resolve` decides every
+/// link and image destination.
+pub fn render(text: &str, faq: bool, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+    let mut out = Rendered::default();
+    let mut ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut events: Vec<Event> = Vec::new();
+    // Index in `events` of the open heading's start, while inside one.
+    let mut heading_start: Option<usize> = None;
+    // FAQ boundaries: (index of the `## ` start event in `events`, heading index).
+    let mut questions: Vec<(usize, usize)> = Vec::new();
+
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = resolved(dest_url, range.start, resolve, &mut out.problems);
+                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = resolved(dest_url, range.start, resolve, &mut out.problems);
+                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                heading_start = Some(events.len());
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let start = heading_start.take().expect("heading end follows its start");
+                let text = plain_text(&events[start + 1..]);
+                if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                    let wanted = id.as_deref().map_or_else(|| anchor(&text), str::to_string);
+                    let unique = unique_id(&wanted, &mut ids);
+                    *id = Some(unique.clone().into());
+                    if faq && level == HeadingLevel::H2 {
+                        questions.push((start, out.headings.len()));
+                    }
+                    out.headings.push(Heading { level: level as u8, id: unique, text });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert(kind);
+                events.push(Event::Html(
+                    format!("<div class=\"markdown-alert markdown-alert-{class}\">\n<p class=\"markdown-alert-title\">{title}</p>\n").into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            other => events.push(other),
+        }
+    }
+
+    if questions.is_empty() {
+        html::push_html(&mut out.html, events.into_iter());
+        return out;
+    }
+    let first = questions[0].0;
+    html::push_html(&mut out.html, events[..first].iter().cloned());
+    for (i, &(start, heading)) in questions.iter().enumerate() {
+        let end = questions.get(i + 1).map_or(events.len(), |q| q.0);
+        // Skip the heading itself: the theme shows the question in a <summary>.
+        let body_start = events[start..end]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(end, |p| start + p + 1);
+        let mut answer = String::new();
+        html::push_html(&mut answer, events[body_start..end].iter().cloned());
+        let h = &out.headings[heading];
+        out.faq.push(FaqItem { question: h.text.clone(), id: h.id.clone(), answer });
+    }
+    out
+}
+
+/// Renders a one-line snippet (an aftercare item, a healing note) without the `<p>`.
+pub fn render_inline(text: &str) -> String {
+    let mut html = String::new();
+    html::push_html(&mut html, Parser::new_ext(text, options()));
+    let trimmed = html.trim_end();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => trimmed.to_string(),
+    }
+}
+
+fn resolved<'a>(
+    dest: CowStr<'a>,
+    offset: usize,
+    resolve: &dyn Fn(&str) -> LinkTarget,
+    problems: &mut Vec<LinkProblem>,
+) -> CowStr<'a> {
+    match resolve(&dest) {
+        LinkTarget::Keep => dest,
+        LinkTarget::Replace(url) => url.into(),
+        LinkTarget::Broken { message, help } => {
+            problems.push(LinkProblem { offset, message, help });
+            dest
+        }
+    }
+}
+
+/// The text of a run of inline events (a heading's words).
+fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+/// GitHub's heading anchors: lowercase, punctuation dropped, spaces to `-`
+/// (`## Will it look natural?` -> `will-it-look-natural`), so links written for GitHub work.
+pub fn anchor(text: &str) -> String {
+    let id: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect();
+    if id.is_empty() { "section".to_string() } else { id }
+}
+
+fn unique_id(wanted: &str, ids: &mut HashSet<String>) -> String {
+    let mut id = wanted.to_string();
+    let mut n = 1;
+    while !ids.insert(id.clone()) {
+        id = format!("{wanted}-{n}");
+        n += 1;
+    }
+    id
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keep(_: &str) -> LinkTarget {
+        LinkTarget::Keep
+    }
+
+    fn html(text: &str) -> String {
+        render(text, false, &keep).html
+    }
+
+    #[test]
+    fn renders_gfm_extensions() {
+        assert!(html("| a | b |\n|---|---|\n| 1 | 2 |\n").contains("<table>"));
+        assert!(html("~~old~~").contains("<del>old</del>"));
+        assert!(html("- [x] done\n").contains("type=\"checkbox\""));
+        assert!(html("Note[^1]\n\n[^1]: Here.\n").contains("footnote-definition"));
+        assert!(html("\"quoted\" -- it's").contains("“quoted” – it’s"));
+    }
+
+    #[test]
+    fn renders_github_alerts_as_titled_boxes() {
+        let out = html("> [!WARNING]\n> Do not pick scabs.\n");
+        assert!(out.contains("<div class=\"markdown-alert markdown-alert-warning\">"), "{out}");
+        assert!(out.contains("<p class=\"markdown-alert-title\">Warning</p>"));
+        assert!(out.contains("Do not pick scabs.") && out.trim_end().ends_with("</div>"));
+        assert!(!out.contains("blockquote"));
+        assert!(html("> plain quote\n").contains("<blockquote>"));
+    }
+
+    #[test]
+    fn gives_headings_github_ids_unique_per_page() {
+        let out = render(
+            "## Will it look natural?\n\n## Will it look natural?\n\n## Main\n\n## Custom {#mine}\n",
+            false,
+            &keep,
+        );
+        let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["will-it-look-natural", "will-it-look-natural-1", "main-1", "mine"]);
+        assert!(out.html.contains("<h2 id=\"will-it-look-natural\">"));
+    }
+
+    #[test]
+    fn rewrites_and_reports_links_at_their_offset() {
+        let text = "See [one](a.md) and [two](b.md#x) and ![i](/img.png).";
+        let out = render(text, false, &|dest: &str| match dest {
+            "a.md" => LinkTarget::Replace("/a/".into()),
+            "b.md#x" => LinkTarget::Broken { message: "no b".into(), help: "fix".into() },
+            "/img.png" => LinkTarget::Replace("/root/img.png".into()),
+            _ => LinkTarget::Keep,
+        });
+        assert!(out.html.contains("href=\"/a/\""));
+        assert!(out.html.contains("src=\"/root/img.png\""));
+        assert_eq!(
+            out.problems,
+            [LinkProblem { offset: text.find("[two]").unwrap(), message: "no b".into(), help: "fix".into() }]
+        );
+    }
+
+    #[test]
+    fn splits_faq_into_questions_and_answers() {
+        let text = "Intro.\n\n## Does it hurt?\n\nMost feel *some* discomfort.\n\n### Detail\n\nMore.\n\n## How long?\n\nYears.\n";
+        let out = render(text, true, &keep);
+        assert_eq!(out.html.trim(), "<p>Intro.</p>");
+        assert_eq!(out.faq.len(), 2);
+        assert_eq!(out.faq[0].question, "Does it hurt?");
+        assert_eq!(out.faq[0].id, "does-it-hurt");
+        assert!(out.faq[0].answer.contains("<em>some</em>") && out.faq[0].answer.contains("<h3 id=\"detail\">"));
+        assert!(!out.faq[0].answer.contains("<h2"));
+        assert_eq!(out.faq[1].answer.trim(), "<p>Years.</p>");
+    }
+
+    #[test]
+    fn non_faq_pages_keep_their_h2s() {
+        let out = render("## Q?\n\nA.\n", false, &keep);
+        assert!(out.faq.is_empty() && out.html.contains("<h2"));
+    }
+
+    #[test]
+    fn inline_rendering_drops_the_paragraph() {
+        assert_eq!(render_inline("No **sun** for a week"), "No <strong>sun</strong> for a week");
+    }
+}

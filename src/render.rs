@@ -1,0 +1,504 @@
+//! Site graph + rendered Markdown -> an output plan (output path -> bytes), through the
+//! theme's Tera templates. Also the files no template writes: `sitemap.xml`,
+//! `robots.txt`, JSON-LD. Writes nothing.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use tera::{Context, Tera};
+
+use crate::config::{Config, tel_uri};
+use crate::error::Diagnostic;
+use crate::front_matter::SectionKind;
+use crate::markdown::{self, FaqItem};
+use crate::site::{Kind, Page, PageId, Site};
+use crate::theme::Theme;
+
+/// Templates every theme provides (a site's `templates/` may override each).
+pub const REQUIRED_TEMPLATES: &[&str] =
+    &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
+
+/// What the build writes: output path (with `/`) -> bytes, in a stable order.
+pub type Plan = BTreeMap<String, Vec<u8>>;
+
+/// A page's Markdown, rendered.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub html: String,
+    pub faq: Vec<FaqItem>,
+}
+
+/// Loads the theme's templates into Tera, or reports where one is broken.
+pub fn load_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut problems = Vec::new();
+    for name in REQUIRED_TEMPLATES {
+        if !theme.templates.contains_key(*name) {
+            problems.push(Diagnostic::error(format!("templates/{name}"), 0, 0, format!("the theme has no `{name}` template")).with_help("add the template to the theme, or remove the site's `theme:` setting to use the built-in default"));
+        }
+    }
+    if let Err(err) = tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str()))) {
+        problems.push(template_error(&err, theme, None));
+    }
+    if problems.is_empty() { Ok(tera) } else { Err(problems) }
+}
+
+/// A Tera error as a diagnostic pointing into the template file.
+fn template_error(err: &tera::Error, theme: &Theme, rendering: Option<&Page>) -> Diagnostic {
+    let during =
+        rendering.map(|p| format!(" (while rendering {})", p.doc.display_path().display())).unwrap_or_default();
+    let help = "fix the template; the Tera 2 syntax is at https://keats.github.io/tera/";
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let template = theme.templates.get(report.filename());
+            let path = template.map_or_else(|| report.filename().into(), |t| t.origin.clone());
+            let span = report.span();
+            let help = match report.message() {
+                "Unexpected end of input" => {
+                    "a tag is never closed: check that every {% if %}, {% for %}, {% block %} and {% set %} has its end tag"
+                }
+                _ => help,
+            };
+            let mut d =
+                Diagnostic::error(path, span.start_line, span.start_col + 1, format!("{}{during}", report.message()))
+                    .with_help(help);
+            if let Some(t) = template {
+                d = d.with_source(&t.text);
+            }
+            d
+        }
+        _ => Diagnostic::error("templates", 0, 0, format!("{err}{during}")).with_help(help),
+    }
+}
+
+/// Renders every page, alias, the 404 page, sitemap and robots.txt, plus the theme's
+/// static files and the content's assets (given as output path -> bytes).
+pub fn render_site(
+    config: &Config,
+    site: &Site,
+    bodies: &[Body],
+    theme: &Theme,
+    assets: Plan,
+) -> Result<Plan, Vec<Diagnostic>> {
+    let mut tera = load_templates(theme)?;
+    tera.global_context().insert("site", &site_value(config, site));
+    let mut plan = Plan::new();
+    let mut problems = Vec::new();
+
+    for (id, page) in site.pages.iter().enumerate() {
+        let name = template_for(page);
+        if !theme.templates.contains_key(name) {
+            let (line, col) = page.doc.key_position("template");
+            problems.push(
+                Diagnostic::error(page.doc.display_path(), line, col, format!("there is no template `{name}`"))
+                    .with_help(format!(
+                        "use one of: {}",
+                        theme.templates.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ))
+                    .with_source(&page.doc.text),
+            );
+            continue;
+        }
+        let mut ctx = Context::new();
+        ctx.insert("page", &page_value(config, site, id, &bodies[id]));
+        ctx.insert("current_url", &config.url(&page.path));
+        match tera.render(name, &ctx) {
+            Ok(html) => {
+                plan.insert(format!("{}index.html", page.path), html.into_bytes());
+            }
+            Err(err) => problems.push(template_error(&err, theme, Some(page))),
+        }
+    }
+    for (alias, &target) in &site.aliases {
+        let mut ctx = Context::new();
+        ctx.insert("redirect_to", &config.permalink(&site.pages[target].path));
+        let out = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
+        match tera.render("alias.html", &ctx) {
+            Ok(html) => {
+                plan.insert(out, html.into_bytes());
+            }
+            Err(err) => problems.push(template_error(&err, theme, Some(&site.pages[target]))),
+        }
+    }
+    let mut ctx = Context::new();
+    ctx.insert("page", &not_found_value(config, site));
+    ctx.insert("current_url", &config.url("404.html"));
+    match tera.render("404.html", &ctx) {
+        Ok(html) => {
+            plan.insert("404.html".into(), html.into_bytes());
+        }
+        Err(err) => problems.push(template_error(&err, theme, None)),
+    }
+    plan.insert("sitemap.xml".into(), sitemap(config, site).into_bytes());
+    plan.insert(
+        "robots.txt".into(),
+        format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+    );
+
+    // Static files and assets must not silently replace a generated page (or each other).
+    for (path, bytes) in theme.statics.iter().map(|(p, b)| (p.clone(), b.clone())).chain(assets) {
+        match plan.entry(path) {
+            std::collections::btree_map::Entry::Occupied(taken) => problems.push(
+                Diagnostic::error(
+                    format!("static/{}", taken.key()),
+                    0,
+                    0,
+                    format!("`{}` is also a page this site generates", taken.key()),
+                )
+                .with_help("rename or remove the static file"),
+            ),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(bytes);
+            }
+        }
+    }
+    if problems.is_empty() { Ok(plan) } else { Err(problems) }
+}
+
+fn template_for(page: &Page) -> &str {
+    if let Some(t) = &page.doc.meta.fm.template {
+        return t;
+    }
+    match page.kind {
+        Kind::Home => "index.html",
+        Kind::Section if page.section_kind == SectionKind::Sessions => "sessions.html",
+        Kind::Section => "section.html",
+        Kind::Page if page.is_session() => "session.html",
+        Kind::Page if page.is_faq() => "faq.html",
+        Kind::Page => "page.html",
+    }
+}
+
+#[derive(Serialize)]
+struct PhoneValue<'a> {
+    label: &'a str,
+    number: &'a str,
+    tel: String,
+}
+
+fn site_value(config: &Config, site: &Site) -> Value {
+    let clinic = &config.clinic;
+    let phones: Vec<PhoneValue> = clinic
+        .phones
+        .iter()
+        .map(|p| PhoneValue {
+            label: &p.label,
+            number: &p.number,
+            tel: tel_uri(&p.number, config.country()).unwrap_or_default(),
+        })
+        .collect();
+    let home = &site.pages[site.home];
+    let mut top: Vec<PageId> = home.subsections.iter().chain(&home.pages).copied().collect();
+    top.sort_by_key(|&id| {
+        (site.pages[id].doc.meta.fm.weight.unwrap_or(i64::MAX), site.pages[id].title().to_lowercase())
+    });
+    let mut nav = vec![json!({"title": "Home", "url": config.root})];
+    nav.extend(top.iter().map(|&id| json!({"title": site.pages[id].title(), "url": config.url(&site.pages[id].path)})));
+    json!({
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "base_url": config.base_url,
+        "root": config.root,
+        "clinic": {
+            "name": clinic.name,
+            "address": clinic.address,
+            "phones": phones,
+            "email": clinic.email,
+            "booking_url": config.booking_url(),
+            "hours": clinic.hours,
+            "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
+        },
+        "nav": nav,
+        "extra": yaml_to_json(&config.extra),
+    })
+}
+
+fn link_value(config: &Config, page: &Page) -> Value {
+    json!({"title": page.title(), "url": config.url(&page.path), "stage": page.doc.meta.fm.stage})
+}
+
+fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
+    let page = &site.pages[id];
+    let meta = &page.doc.meta;
+    let fm = &meta.fm;
+    let kind = match page.kind {
+        Kind::Home => "home",
+        Kind::Section => "section",
+        Kind::Page if page.is_session() => "session",
+        Kind::Page if page.is_faq() => "faq",
+        Kind::Page => "page",
+    };
+    let description = fm.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&config.description);
+    let breadcrumbs: Vec<Value> = site
+        .ancestry(id)
+        .iter()
+        .map(|&a| json!({"title": crumb_title(site, a), "url": config.url(&site.pages[a].path)}))
+        .collect();
+    let pages: Vec<Value> = page
+        .pages
+        .iter()
+        .map(|&c| {
+            let child = &site.pages[c];
+            let m = &child.doc.meta;
+            json!({
+                "title": child.title(), "url": config.url(&child.path), "description": m.fm.description,
+                "stage": m.fm.stage, "duration": m.fm.duration, "weight": m.fm.weight,
+                "date": m.date.map(|d| d.to_string()), "date_display": m.date.map(date_display),
+            })
+        })
+        .collect();
+    let subsections: Vec<Value> = page
+        .subsections
+        .iter()
+        .map(|&s| {
+            let sub = &site.pages[s];
+            json!({"title": sub.title(), "url": config.url(&sub.path), "description": sub.doc.meta.fm.description, "kind": sub.section_kind.as_str()})
+        })
+        .collect();
+    let section_kind = match page.kind {
+        Kind::Home => None,
+        Kind::Section => Some(page.section_kind.as_str()),
+        Kind::Page => page.parent.filter(|&p| p != site.home).map(|_| page.section_kind.as_str()),
+    };
+    json!({
+        "kind": kind,
+        "section_kind": section_kind,
+        "title": fm.title,
+        "description": description,
+        "url": config.url(&page.path),
+        "permalink": config.permalink(&page.path),
+        "content": body.html,
+        "date": meta.date.map(|d| d.to_string()),
+        "date_display": meta.date.map(date_display),
+        "updated": meta.updated.map(|d| d.to_string()),
+        "updated_display": meta.updated.map(date_display),
+        "tags": fm.tags,
+        "weight": fm.weight,
+        "extra": yaml_to_json(&fm.extra),
+        "stage": fm.stage,
+        "duration": fm.duration,
+        "healing": fm.healing.iter().map(|h| json!({"when": h.when, "expect": markdown::render_inline(&h.expect)})).collect::<Vec<_>>(),
+        "aftercare": fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect::<Vec<_>>(),
+        "faq": body.faq,
+        "prev": page.prev.map(|p| link_value(config, &site.pages[p])),
+        "next": page.next.map(|p| link_value(config, &site.pages[p])),
+        "parent": page.parent.filter(|&p| p != site.home).map(|p| {
+            let parent = &site.pages[p];
+            json!({"title": parent.title(), "url": config.url(&parent.path), "kind": parent.section_kind.as_str()})
+        }),
+        "breadcrumbs": breadcrumbs,
+        "pages": pages,
+        "subsections": subsections,
+        "jsonld": jsonld(config, site, id, body).iter().map(script_json).collect::<Vec<_>>(),
+        "og_type": if meta.date.is_some() { "article" } else { "website" },
+    })
+}
+
+fn crumb_title(site: &Site, id: PageId) -> &str {
+    if id == site.home { "Home" } else { site.pages[id].title() }
+}
+
+fn not_found_value(config: &Config, site: &Site) -> Value {
+    let home = &site.pages[site.home];
+    json!({
+        "kind": "page", "section_kind": null, "title": "Page not found",
+        "description": "This page does not exist. Find what you need from the home page.",
+        "url": config.url("404.html"), "permalink": config.permalink("404.html"), "content": "",
+        "date": null, "date_display": null, "updated": null, "updated_display": null, "tags": [], "weight": null, "extra": {},
+        "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "prev": null, "next": null, "parent": null,
+        "breadcrumbs": [{"title": "Home", "url": config.url(&home.path)}, {"title": "Page not found", "url": config.url("404.html")}],
+        "pages": [], "subsections": [], "jsonld": [], "og_type": "website",
+    })
+}
+
+/// The structured data of one page: the clinic on the home page, breadcrumbs on every
+/// other page, FAQPage on FAQ pages, Article on dated pages.
+fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> Vec<Value> {
+    let page = &site.pages[id];
+    let mut docs = Vec::new();
+    if id == site.home {
+        docs.push(clinic_jsonld(config));
+        docs.push(json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": config.base_url, "inLanguage": config.language}));
+        return docs;
+    }
+    let items: Vec<Value> = site
+        .ancestry(id)
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| json!({"@type": "ListItem", "position": i + 1, "name": crumb_title(site, a), "item": config.permalink(&site.pages[a].path)}))
+        .collect();
+    docs.push(json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}));
+    if page.is_faq() && !body.faq.is_empty() {
+        let questions: Vec<Value> = body
+            .faq
+            .iter()
+            .map(|q| json!({"@type": "Question", "name": q.question, "acceptedAnswer": {"@type": "Answer", "text": q.answer.trim()}}))
+            .collect();
+        docs.push(json!({"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": questions}));
+    }
+    if let Some(date) = page.doc.meta.date {
+        let modified = page.doc.meta.updated.unwrap_or(date);
+        docs.push(json!({
+            "@context": "https://schema.org", "@type": "Article", "headline": page.title(),
+            "datePublished": date.to_string(), "dateModified": modified.to_string(),
+            "mainEntityOfPage": config.permalink(&page.path),
+            "publisher": {"@type": "Organization", "name": config.clinic.name, "url": config.base_url},
+        }));
+    }
+    docs
+}
+
+fn clinic_jsonld(config: &Config) -> Value {
+    let clinic = &config.clinic;
+    let tels: Vec<(String, &str)> = clinic
+        .phones
+        .iter()
+        .filter_map(|p| {
+            Some((tel_uri(&p.number, config.country())?.trim_start_matches("tel:").to_string(), p.label.as_str()))
+        })
+        .collect();
+    let mut business = json!({
+        "@context": "https://schema.org",
+        "@type": "HealthAndBeautyBusiness",
+        "name": clinic.name,
+        "url": config.base_url,
+    });
+    let obj = business.as_object_mut().expect("a JSON object");
+    if !config.description.is_empty() {
+        obj.insert("description".into(), json!(config.description));
+    }
+    if let Some((first, _)) = tels.first() {
+        obj.insert("telephone".into(), json!(first));
+        let points: Vec<Value> = tels
+            .iter()
+            .map(|(t, label)| json!({"@type": "ContactPoint", "telephone": t, "contactType": label}))
+            .collect();
+        obj.insert("contactPoint".into(), json!(points));
+    }
+    if let Some(email) = &clinic.email {
+        obj.insert("email".into(), json!(email));
+    }
+    if let Some(a) = &clinic.address {
+        obj.insert(
+            "address".into(),
+            json!({"@type": "PostalAddress", "streetAddress": a.street, "addressLocality": a.locality, "addressRegion": a.region, "postalCode": a.postal_code, "addressCountry": a.country}),
+        );
+    }
+    if !clinic.hours.is_empty() {
+        obj.insert("openingHours".into(), json!(clinic.hours));
+    }
+    business
+}
+
+/// JSON for a `<script>`: `<`, `>` and `&` escaped so no text can close the tag.
+pub fn script_json(value: &Value) -> String {
+    serde_json::to_string(value)
+        .expect("JSON values serialize")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+fn sitemap(config: &Config, site: &Site) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut pages: Vec<&Page> = site.pages.iter().collect();
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    for page in pages {
+        xml.push_str("  <url>\n    <loc>");
+        xml.push_str(&xml_escape(&config.permalink(&page.path)));
+        xml.push_str("</loc>\n");
+        if let Some(date) = page.doc.meta.updated.or(page.doc.meta.date) {
+            xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
+}
+
+/// `2026-03-01` -> `1 March 2026`.
+fn date_display(date: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {} {}", date.day(), MONTHS[date.month() as usize - 1], date.year())
+}
+
+/// schema.org hours in words: `Mo-Fr 09:00-18:00` -> `Monday–Friday 09:00–18:00`.
+/// Anything it does not understand is shown as written.
+pub fn hours_display(hours: &str) -> String {
+    const DAYS: [(&str, &str); 7] = [
+        ("Mo", "Monday"),
+        ("Tu", "Tuesday"),
+        ("We", "Wednesday"),
+        ("Th", "Thursday"),
+        ("Fr", "Friday"),
+        ("Sa", "Saturday"),
+        ("Su", "Sunday"),
+    ];
+    let day = |code: &str| DAYS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name);
+    let Some((days, times)) = hours.trim().split_once(' ') else {
+        return hours.to_string();
+    };
+    let days_text: Option<Vec<String>> = days
+        .split(',')
+        .map(|part| match part.split_once('-') {
+            Some((a, b)) => Some(format!("{}–{}", day(a)?, day(b)?)),
+            None => day(part).map(str::to_string),
+        })
+        .collect();
+    match days_text {
+        Some(parts) => format!("{} {}", parts.join(", "), times.trim().replace('-', "–")),
+        None => hours.to_string(),
+    }
+}
+
+fn yaml_to_json(mapping: &serde_yaml::Mapping) -> Value {
+    serde_json::to_value(mapping).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_for_scripts_cannot_close_the_tag() {
+        let out = script_json(&json!({"text": "</script><script>alert(1)</script> & more"}));
+        assert!(!out.contains("</script"));
+        assert!(out.contains("\\u003c/script\\u003e"));
+        let back: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back["text"], "</script><script>alert(1)</script> & more");
+    }
+
+    #[test]
+    fn hours_read_as_words() {
+        assert_eq!(hours_display("Mo-Fr 09:00-18:00"), "Monday–Friday 09:00–18:00");
+        assert_eq!(hours_display("Sa,Su 10:00-14:00"), "Saturday, Sunday 10:00–14:00");
+        assert_eq!(hours_display("by appointment"), "by appointment");
+    }
+
+    #[test]
+    fn dates_read_as_words() {
+        assert_eq!(date_display(jiff::civil::date(2026, 3, 1)), "1 March 2026");
+    }
+}

@@ -1,0 +1,158 @@
+//! `smpsite init` and `smpsite new`: new sites from the example embedded in the binary,
+//! and new Markdown files with the right front matter.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::error::{Diagnostic, Error, Result, fs};
+use crate::front_matter::SectionKind;
+use crate::site::{Doc, slugify};
+use crate::source;
+use crate::theme::embedded_files;
+
+static EXAMPLE_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
+const EXAMPLE_CONFIG: &str = include_str!("../site.yaml");
+
+/// Writes the example site into `dir`, which must be absent or empty. Returns the
+/// number of files written.
+pub fn init(dir: &Path) -> Result<usize> {
+    if dir.exists() {
+        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
+        if entries.next().is_some() {
+            return Err(Error::Usage(format!(
+                "{} is not empty; smpsite init only writes into an empty or new folder, so nothing of yours is overwritten",
+                dir.display()
+            )));
+        }
+    }
+    let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
+        (PathBuf::from(crate::config::FILE_NAME), EXAMPLE_CONFIG.as_bytes().to_vec()),
+        (PathBuf::from(".gitignore"), b"/public/\n".to_vec()),
+    ];
+    files.extend(embedded_files(&EXAMPLE_CONTENT).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes)));
+    for (rel, bytes) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, bytes)?;
+    }
+    Ok(files.len())
+}
+
+/// What `smpsite new` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewKind {
+    Session,
+    Page,
+    Faq,
+}
+
+/// Creates a new Markdown file for `title` in the site at `root`; returns its path
+/// relative to the root.
+pub fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::Usage("the title is empty; write it in quotes, e.g. smpsite new page \"About us\"".into()));
+    }
+    let slug = slugify(title);
+    let quoted = serde_json::to_string(title).expect("strings serialize");
+    let (rel, text) = match kind {
+        NewKind::Page => (PathBuf::from(format!("{slug}.md")), page_text(&quoted)),
+        NewKind::Faq => (PathBuf::from(format!("{slug}.md")), faq_text(&quoted)),
+        NewKind::Session => {
+            let (section, stage) = next_session(root)?;
+            (section.join(format!("{slug}.md")), session_text(&quoted, stage))
+        }
+    };
+    let path = root.join("content").join(&rel);
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "content/{} already exists; choose another title or edit that file",
+            rel.display()
+        )));
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(&path, text.as_bytes())?;
+    Ok(Path::new("content").join(rel))
+}
+
+/// The sessions section's folder (relative to `content/`) and the next free stage.
+fn next_session(root: &Path) -> Result<(PathBuf, u32)> {
+    let config_text = source::read_config(root)?;
+    let sources = source::load(root, config_text, "default")?;
+    let docs: Vec<Doc> = sources
+        .content
+        .iter()
+        .filter(|f| f.rel.extension().is_some_and(|e| e == "md"))
+        .filter_map(|f| Doc::parse(f.rel.clone(), String::from_utf8_lossy(&f.bytes).into_owned()).ok())
+        .collect();
+    let section = docs
+        .iter()
+        .find(|d| {
+            d.source.file_name().is_some_and(|n| n == "_index.md") && d.meta.fm.kind == Some(SectionKind::Sessions)
+        })
+        .map(|d| d.source.parent().unwrap_or(Path::new("")).to_path_buf());
+    let Some(section) = section else {
+        return Err(Diagnostic::error("content", 0, 0, "there is no sessions section to add a session to")
+            .with_help(
+                "create a folder such as content/process/ with an `_index.md` whose front matter has `kind: sessions`",
+            )
+            .into());
+    };
+    let highest = docs
+        .iter()
+        .filter(|d| d.source.parent() == Some(section.as_path()))
+        .filter_map(|d| d.meta.fm.stage)
+        .max()
+        .unwrap_or(0);
+    Ok((section, highest + 1))
+}
+
+fn page_text(title: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndescription: \"One sentence about this page, for search results and link previews.\"\ndraft: true\n---\n\
+         Write the page here. Remove `draft: true` above when it is ready to publish.\n"
+    )
+}
+
+fn faq_text(title: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ndescription: \"Answers to common questions.\"\nfaq: true\ndraft: true\n---\n\
+         A short introduction. Every `## ` heading below is a question; the text under it is the answer.\n\n\
+         ## What is the first question?\n\nThe answer, in a few honest sentences.\n"
+    )
+}
+
+fn session_text(title: &str, stage: u32) -> String {
+    format!(
+        "---\ntitle: {title}\ndescription: \"What happens in this session and how to care for your scalp afterwards.\"\nstage: {stage}\n\
+         duration: \"2–3 hours\"\nhealing:\n  - when: \"Days 1–3\"\n    expect: \"What the client sees and feels.\"\n\
+         aftercare:\n  - \"One instruction per line.\"\ndraft: true\n---\n\
+         ## What this session is for\n\nDescribe the session. Remove `draft: true` above when it is ready to publish.\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_refuses_a_non_empty_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+        assert!(matches!(init(tmp.path()), Err(Error::Usage(_))));
+        assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn new_texts_parse_as_front_matter() {
+        for text in [page_text("\"A\""), faq_text("\"A: b\""), session_text("\"A\"", 5)] {
+            let doc = Doc::parse("x.md".into(), text).unwrap();
+            assert!(doc.meta.fm.draft);
+        }
+    }
+}

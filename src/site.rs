@@ -1,0 +1,656 @@
+//! The site graph: which files are the home page, sections, pages and page bundles;
+//! their URLs; order, previous/next and parent links; URL collisions; the rules of the
+//! SMP kinds; and how a Markdown link resolves to a page. Pure: parsed documents in,
+//! graph or diagnostics out.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::Diagnostic;
+use crate::front_matter::{self, Meta, SectionKind};
+use crate::markdown::LinkTarget;
+use crate::theme::slash_path;
+use crate::yaml;
+
+pub type PageId = usize;
+
+/// A Markdown file whose front matter parsed.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// Relative to `content/`: `process/first-session.md`.
+    pub source: PathBuf,
+    pub text: String,
+    pub meta: Meta,
+    /// Byte range of the front matter's YAML in `text`, and the line it starts on.
+    yaml: Range<usize>,
+    yaml_line: usize,
+    /// Byte offset and 1-based line where the body starts in `text`.
+    body_offset: usize,
+    body_line: usize,
+}
+
+impl Doc {
+    /// Splits and parses the Markdown file `source` (relative to `content/`).
+    pub fn parse(source: PathBuf, text: String) -> Result<Doc, Vec<Diagnostic>> {
+        let shown = Path::new("content").join(&source);
+        let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
+        let meta = front_matter::parse(&split, &text, &shown)?;
+        let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
+        let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
+        let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
+        Ok(Doc { source, meta, yaml, yaml_line, body_offset, body_line, text })
+    }
+
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The path users know: `content/process/first-session.md`.
+    pub fn display_path(&self) -> PathBuf {
+        Path::new("content").join(&self.source)
+    }
+
+    /// 1-based (line, col) in the file of byte `offset` into the body.
+    pub fn body_position(&self, offset: usize) -> (usize, usize) {
+        let before = &self.body()[..offset];
+        let line = self.body_line + before.matches('\n').count();
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        (line, col)
+    }
+
+    /// Where `key:` sits in the front matter (its first line when absent).
+    pub fn key_position(&self, key: &str) -> (usize, usize) {
+        yaml::locate_key(&self.text[self.yaml.clone()], key)
+            .map_or((self.yaml_line, 1), |(l, c)| (l + self.yaml_line - 1, c))
+    }
+
+    fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.key_position(key);
+        Diagnostic::error(self.display_path(), line, col, message).with_source(&self.text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Home,
+    Section,
+    Page,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub kind: Kind,
+    pub doc: Doc,
+    /// URL path below the site root, `process/first-session/` (`""` for home).
+    pub path: String,
+    pub parent: Option<PageId>,
+    /// For the home page and sections: their pages in order, and their subsections.
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<PageId>,
+    /// A section's own kind; a page's parent section's kind.
+    pub section_kind: SectionKind,
+    pub prev: Option<PageId>,
+    pub next: Option<PageId>,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        &self.doc.meta.fm.title
+    }
+
+    pub fn is_faq(&self) -> bool {
+        self.kind == Kind::Page && (self.doc.meta.fm.faq || self.section_kind == SectionKind::Faq)
+    }
+
+    pub fn is_session(&self) -> bool {
+        self.kind == Kind::Page && self.section_kind == SectionKind::Sessions
+    }
+}
+
+/// A file beside the Markdown (a bundle's photo) and where it is copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub source: PathBuf,
+    pub output: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub pages: Vec<Page>,
+    pub home: PageId,
+    pub assets: Vec<Asset>,
+    /// Redirect output folders (`first-session/`) to the page they lead to.
+    pub aliases: BTreeMap<String, PageId>,
+    by_source: HashMap<PathBuf, PageId>,
+    /// Sources left out as drafts, so links to them get a precise message.
+    drafts: HashSet<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Site {
+    /// Builds the graph from the parsed documents and the paths of the other files
+    /// under `content/`. With `include_drafts` false, drafts (and sections marked
+    /// draft, with everything in them) are left out.
+    pub fn build(docs: Vec<Doc>, asset_paths: Vec<PathBuf>, include_drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut warnings = Vec::new();
+
+        // Folders that hold a section (`_index.md`) or a bundle (`index.md`).
+        let draft_dirs: Vec<PathBuf> = docs
+            .iter()
+            .filter(|d| d.meta.fm.draft && !include_drafts && file_name(&d.source) == "_index.md")
+            .map(|d| parent_dir(&d.source))
+            .collect();
+        let (kept, dropped): (Vec<Doc>, Vec<Doc>) = docs.into_iter().partition(|d| {
+            include_drafts
+                || (!d.meta.fm.draft
+                    && !draft_dirs.iter().any(|dir| d.source.starts_with(dir) && !dir.as_os_str().is_empty()))
+        });
+        let drafts: HashSet<PathBuf> = dropped.into_iter().map(|d| d.source).collect();
+
+        let mut slug_of_dir: HashMap<PathBuf, String> = HashMap::new();
+        for doc in &kept {
+            let name = file_name(&doc.source);
+            if (name == "_index.md" || name == "index.md") && doc.meta.fm.slug.is_some() {
+                slug_of_dir.insert(parent_dir(&doc.source), doc.meta.fm.slug.clone().unwrap_or_default());
+            }
+        }
+        let dir_url = |dir: &Path| -> String {
+            let mut url = String::new();
+            let mut so_far = PathBuf::new();
+            for part in dir.components() {
+                so_far.push(part);
+                let segment =
+                    slug_of_dir.get(&so_far).cloned().unwrap_or_else(|| slugify(&part.as_os_str().to_string_lossy()));
+                url.push_str(&segment);
+                url.push('/');
+            }
+            url
+        };
+
+        let mut pages: Vec<Page> = Vec::with_capacity(kept.len());
+        let mut section_of_dir: HashMap<PathBuf, PageId> = HashMap::new();
+        for doc in kept {
+            let name = file_name(&doc.source);
+            let dir = parent_dir(&doc.source);
+            let (kind, path) = match name {
+                "_index.md" if dir.as_os_str().is_empty() => (Kind::Home, String::new()),
+                "_index.md" => (Kind::Section, dir_url(&dir)),
+                "index.md" => (Kind::Page, dir_url(&dir)),
+                _ => {
+                    let stem = doc.source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let segment = doc.meta.fm.slug.clone().unwrap_or_else(|| slugify(&stem));
+                    (Kind::Page, format!("{}{segment}/", dir_url(&dir)))
+                }
+            };
+            if kind != Kind::Page {
+                section_of_dir.insert(dir, pages.len());
+            } else if doc.meta.fm.kind.is_some() {
+                problems.push(doc.error_at_key("kind", "`kind` belongs in a section's `_index.md`, not on a page").with_help(
+                    "move `kind:` to the `_index.md` of this page's folder, or use `faq: true` to make this one page an FAQ",
+                ));
+            }
+            let section_kind = doc.meta.fm.kind.unwrap_or_default();
+            pages.push(Page {
+                kind,
+                doc,
+                path,
+                parent: None,
+                pages: vec![],
+                subsections: vec![],
+                section_kind,
+                prev: None,
+                next: None,
+            });
+        }
+        let Some(&home) = section_of_dir.get(Path::new("")) else {
+            problems.push(Diagnostic::error("content/_index.md", 0, 0, "the home page is missing").with_help(
+                "create content/_index.md with front matter (`---`, `title: ...`, `---`) and the home page's text",
+            ));
+            return Err(problems);
+        };
+
+        // Parents: the nearest section above the page's folder (a bundle's folder is its own).
+        for id in 0..pages.len() {
+            if id == home {
+                continue;
+            }
+            let mut dir = parent_dir(&pages[id].doc.source);
+            if pages[id].kind == Kind::Section || file_name(&pages[id].doc.source) == "index.md" {
+                dir = parent_dir(&dir);
+            }
+            let parent = loop {
+                if let Some(&s) = section_of_dir.get(&dir) {
+                    break s;
+                }
+                dir = parent_dir(&dir);
+            };
+            pages[id].parent = Some(parent);
+            if pages[id].kind == Kind::Section {
+                pages[parent].subsections.push(id);
+            } else {
+                pages[id].section_kind = pages[parent].section_kind;
+                pages[parent].pages.push(id);
+            }
+        }
+
+        // URL collisions, between pages and with aliases.
+        let mut owner: HashMap<String, PageId> = HashMap::new();
+        for (id, page) in pages.iter().enumerate() {
+            if let Some(&other) = owner.get(&page.path) {
+                problems.push(collision(&pages[other].doc, &page.doc, &page.path, None));
+            } else {
+                owner.insert(page.path.clone(), id);
+            }
+        }
+        let mut aliases = BTreeMap::new();
+        for (id, page) in pages.iter().enumerate() {
+            for alias in &page.doc.meta.fm.aliases {
+                let Some(out) = alias_path(alias) else {
+                    problems.push(
+                        page.doc
+                            .error_at_key("aliases", format!("the alias `{alias}` is not a site path"))
+                            .with_help("write aliases as the old address's path, e.g. `aliases: [\"/old-page/\"]`"),
+                    );
+                    continue;
+                };
+                if let Some(&other) = owner.get(&out) {
+                    problems.push(collision(&pages[other].doc, &page.doc, &out, Some(alias)));
+                } else {
+                    owner.insert(out.clone(), id);
+                    aliases.insert(out, id);
+                }
+            }
+        }
+
+        // Order, session rules, prev/next.
+        for section in 0..pages.len() {
+            let mut children = std::mem::take(&mut pages[section].pages);
+            let kind = pages[section].section_kind;
+            if kind == SectionKind::Sessions {
+                check_stages(&pages, &children, &mut problems);
+            }
+            children.sort_by(|&a, &b| order(&pages[a], &pages[b], kind));
+            // Previous/next walk a section's pages; top-level pages are not a sequence.
+            for pair in children.windows(2).filter(|_| section != home) {
+                pages[pair[0]].next = Some(pair[1]);
+                pages[pair[1]].prev = Some(pair[0]);
+            }
+            pages[section].pages = children;
+            let mut subsections = std::mem::take(&mut pages[section].subsections);
+            subsections.sort_by(|&a, &b| order(&pages[a], &pages[b], SectionKind::Pages));
+            pages[section].subsections = subsections;
+        }
+        for page in &pages {
+            let fm = &page.doc.meta.fm;
+            if fm.stage.is_some() && !page.is_session() {
+                warnings.push(
+                    Diagnostic::warning(
+                        page.doc.display_path(),
+                        page.doc.key_position("stage").0,
+                        1,
+                        "`stage` has no effect outside a `kind: sessions` section",
+                    )
+                    .with_help("move the page into the sessions folder, or remove `stage`"),
+                );
+            }
+            if fm.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                warnings.push(
+                    Diagnostic::warning(
+                        page.doc.display_path(),
+                        0,
+                        0,
+                        "no `description`: search results and link previews will use the site's description",
+                    )
+                    .with_help("add `description: ` with one sentence (at most 160 characters) about the page"),
+                );
+            }
+        }
+
+        let by_source: HashMap<PathBuf, PageId> =
+            pages.iter().enumerate().map(|(id, p)| (p.doc.source.clone(), id)).collect();
+        let assets = asset_paths
+            .into_iter()
+            .filter(|p| include_drafts || !draft_dirs.iter().any(|d| !d.as_os_str().is_empty() && p.starts_with(d)))
+            .map(|source| Asset { output: format!("{}{}", dir_url(&parent_dir(&source)), file_name(&source)), source })
+            .collect();
+
+        if problems.is_empty() {
+            Ok(Site { pages, home, assets, aliases, by_source, drafts, warnings })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Decides a link or image destination written in `from`'s Markdown, for `root`
+    /// (the site's base path): `.md` links become the target page's URL (or are broken),
+    /// root-relative links get the base path, everything else is kept.
+    pub fn resolve(&self, from: &Page, dest: &str, root: &str) -> LinkTarget {
+        let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if dest.is_empty() || has_scheme || dest.starts_with("//") || dest.starts_with('#') {
+            return LinkTarget::Keep;
+        }
+        let split = dest.find(['#', '?']).unwrap_or(dest.len());
+        let (path, suffix) = dest.split_at(split);
+        if !path.ends_with(".md") {
+            return match path.strip_prefix('/') {
+                Some(rest) => LinkTarget::Replace(format!("{root}{rest}{suffix}")),
+                None => LinkTarget::Keep,
+            };
+        }
+        let decoded = percent_decode(path);
+        let target = match decoded.strip_prefix('/') {
+            Some(rest) => normalize(Path::new(rest)),
+            None => normalize(&parent_dir(&from.doc.source).join(&decoded)),
+        };
+        match target.as_ref().and_then(|t| self.by_source.get(t)) {
+            Some(&id) => LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path)),
+            None => {
+                let shown =
+                    target.as_deref().map_or_else(|| path.to_string(), |t| format!("content/{}", slash_path(t)));
+                if target.as_ref().is_some_and(|t| self.drafts.contains(t)) {
+                    LinkTarget::Broken {
+                        message: format!("the link to `{path}` leads to a draft ({shown}), which this build leaves out"),
+                        help: "publish the target (remove `draft: true`), remove the link, or build with `--drafts` to preview".into(),
+                    }
+                } else {
+                    LinkTarget::Broken {
+                        message: format!("the link to `{path}` leads to no page: {shown} does not exist"),
+                        help: "check the file name and folder; links are relative to this file, e.g. `../process/first-session.md`".into(),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The chain from the home page to `id`, inclusive.
+    pub fn ancestry(&self, id: PageId) -> Vec<PageId> {
+        let mut chain = vec![id];
+        while let Some(parent) = self.pages[*chain.last().expect("non-empty")].parent {
+            chain.push(parent);
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+fn collision(first: &Doc, second: &Doc, url: &str, alias: Option<&str>) -> Diagnostic {
+    let what = match alias {
+        Some(alias) => format!("the alias `{alias}`"),
+        None => "this page".into(),
+    };
+    let (line, col) = match alias {
+        Some(_) => second.key_position("aliases"),
+        None => (1, 1),
+    };
+    Diagnostic::error(
+        second.display_path(),
+        line,
+        col,
+        format!("{what} would be published at /{url}, which {} already uses", first.display_path().display()),
+    )
+    .with_help("give one of them another file name or a different `slug:`")
+    .with_source(&second.text)
+}
+
+fn check_stages(pages: &[Page], children: &[PageId], problems: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<u32, PageId> = HashMap::new();
+    for &id in children {
+        let doc = &pages[id].doc;
+        match doc.meta.fm.stage {
+            None => problems.push(
+                doc.error_at_key("title", "a session page needs a `stage` (its number in the process)")
+                    .with_help("add a line such as `stage: 2` to the front matter"),
+            ),
+            Some(stage) => {
+                if let Some(&other) = seen.get(&stage) {
+                    let other_doc = &pages[other].doc;
+                    let (line, _) = other_doc.key_position("stage");
+                    problems.push(
+                        doc.error_at_key(
+                            "stage",
+                            format!("stage {stage} is already used by {}:{line}", other_doc.display_path().display()),
+                        )
+                        .with_help("each session has its own stage number: renumber one of them"),
+                    );
+                } else {
+                    seen.insert(stage, id);
+                }
+            }
+        }
+    }
+}
+
+/// Sessions by stage; everything else by weight, newest date, then title.
+fn order(a: &Page, b: &Page, kind: SectionKind) -> Ordering {
+    let (fa, fb) = (&a.doc.meta, &b.doc.meta);
+    let by_stage = match kind {
+        SectionKind::Sessions => fa.fm.stage.cmp(&fb.fm.stage),
+        _ => Ordering::Equal,
+    };
+    let by_weight = match (fa.fm.weight, fb.fm.weight) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    };
+    by_stage
+        .then(by_weight)
+        .then(fb.date.cmp(&fa.date))
+        .then_with(|| fa.fm.title.to_lowercase().cmp(&fb.fm.title.to_lowercase()))
+        .then_with(|| a.doc.source.cmp(&b.doc.source))
+}
+
+/// `/first-session/` -> `first-session/`; `/old.html` -> `old.html`. None for URLs.
+fn alias_path(alias: &str) -> Option<String> {
+    if alias.contains("://") || alias.contains("..") || alias.contains(['?', '#', '\\']) {
+        return None;
+    }
+    let trimmed = alias.trim_matches('/');
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some(if trimmed.ends_with(".html") { trimmed.to_string() } else { format!("{trimmed}/") })
+}
+
+/// A URL segment from a file or folder name: `First Session` -> `first-session`.
+pub fn slugify(name: &str) -> String {
+    let slug = slug::slugify(name);
+    if slug.is_empty() { "page".into() } else { slug }
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// Resolves `.` and `..` without touching the disk; None when it climbs out of `content/`.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// `first%20session.md` -> `first session.md`, as editors write links to files with spaces.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(source: &str, yaml: &str) -> Doc {
+        Doc::parse(source.into(), format!("---\n{yaml}\n---\nBody of {source}.\n")).unwrap()
+    }
+
+    fn site(docs: Vec<Doc>) -> Site {
+        Site::build(docs, vec![], false).unwrap()
+    }
+
+    fn id(site: &Site, source: &str) -> PageId {
+        site.by_source[Path::new(source)]
+    }
+
+    fn clinic() -> Vec<Doc> {
+        vec![
+            doc("_index.md", "title: Home"),
+            doc("process/_index.md", "title: Process\nkind: sessions"),
+            doc("process/second.md", "title: Second\nstage: 2"),
+            doc("process/first.md", "title: First\nstage: 1\naliases: [/first/]"),
+            doc("process/third/index.md", "title: Third\nstage: 3"),
+            doc("faq.md", "title: FAQ\nfaq: true\nweight: 2"),
+            doc("about.md", "title: About\nweight: 1"),
+        ]
+    }
+
+    #[test]
+    fn pretty_urls_for_pages_sections_and_bundles() {
+        let s = site(clinic());
+        assert_eq!(s.pages[s.home].path, "");
+        assert_eq!(s.pages[id(&s, "process/_index.md")].path, "process/");
+        assert_eq!(s.pages[id(&s, "process/first.md")].path, "process/first/");
+        assert_eq!(s.pages[id(&s, "process/third/index.md")].path, "process/third/");
+        assert_eq!(s.aliases.get("first/"), Some(&id(&s, "process/first.md")));
+    }
+
+    #[test]
+    fn renders_stage_order_with_prev_next() {
+        let s = site(clinic());
+        let process = &s.pages[id(&s, "process/_index.md")];
+        let titles: Vec<_> = process.pages.iter().map(|&p| s.pages[p].title()).collect();
+        assert_eq!(titles, ["First", "Second", "Third"]);
+        let second = &s.pages[id(&s, "process/second.md")];
+        assert_eq!(second.prev.map(|p| s.pages[p].title()), Some("First"));
+        assert_eq!(second.next.map(|p| s.pages[p].title()), Some("Third"));
+        assert!(second.is_session());
+        let home = &s.pages[s.home];
+        let top: Vec<_> = home.pages.iter().map(|&p| s.pages[p].title()).collect();
+        assert_eq!(top, ["About", "FAQ"]);
+    }
+
+    #[test]
+    fn errors_on_duplicate_stage_naming_both_files() {
+        let mut docs = clinic();
+        docs.push(doc("process/again.md", "title: Again\nstage: 2"));
+        let errs = Site::build(docs, vec![], false).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert!(e.message.starts_with("stage 2 is already used by content/process/"), "{}", e.message);
+        assert_eq!((e.line, e.col), (3, 1));
+    }
+
+    #[test]
+    fn errors_on_session_without_stage() {
+        let mut docs = clinic();
+        docs.push(doc("process/extra.md", "title: Extra"));
+        let errs = Site::build(docs, vec![], false).unwrap_err();
+        assert!(errs[0].message.contains("needs a `stage`"));
+        assert_eq!(errs[0].path, Path::new("content/process/extra.md"));
+    }
+
+    #[test]
+    fn errors_on_url_collision() {
+        let mut docs = clinic();
+        docs.push(doc("about-us.md", "title: About us\nslug: about"));
+        let errs = Site::build(docs, vec![], false).unwrap_err();
+        assert!(errs.iter().any(|e| e.message.contains("/about/") && e.message.contains("already uses")), "{errs:?}");
+    }
+
+    #[test]
+    fn drafts_are_left_out_unless_asked() {
+        let mut docs = clinic();
+        docs.push(doc("news.md", "title: News\ndraft: true"));
+        let s = site(docs.clone());
+        assert!(!s.by_source.contains_key(Path::new("news.md")));
+        let s = Site::build(docs, vec![], true).unwrap();
+        assert!(s.by_source.contains_key(Path::new("news.md")));
+    }
+
+    #[test]
+    fn resolves_md_links_relative_with_anchor() {
+        let s = site(clinic());
+        let first = &s.pages[id(&s, "process/first.md")];
+        assert_eq!(
+            s.resolve(first, "second.md#healing", "/c/"),
+            LinkTarget::Replace("/c/process/second/#healing".into())
+        );
+        assert_eq!(s.resolve(first, "../faq.md", "/"), LinkTarget::Replace("/faq/".into()));
+        assert_eq!(s.resolve(first, "third/index.md", "/"), LinkTarget::Replace("/process/third/".into()));
+        assert_eq!(s.resolve(first, "_index.md", "/"), LinkTarget::Replace("/process/".into()));
+        assert_eq!(s.resolve(first, "/about.md", "/"), LinkTarget::Replace("/about/".into()));
+        assert_eq!(s.resolve(first, "/images/a.png", "/c/"), LinkTarget::Replace("/c/images/a.png".into()));
+        assert_eq!(s.resolve(first, "https://x.org/a.md", "/"), LinkTarget::Keep);
+        assert_eq!(s.resolve(first, "photo.jpg", "/"), LinkTarget::Keep);
+        assert_eq!(s.resolve(first, "tel:+1480", "/"), LinkTarget::Keep);
+    }
+
+    #[test]
+    fn reports_links_to_missing_and_draft_pages() {
+        let mut docs = clinic();
+        docs.push(doc("news.md", "title: News\ndraft: true"));
+        let s = site(docs);
+        let first = &s.pages[id(&s, "process/first.md")];
+        let LinkTarget::Broken { message, .. } = s.resolve(first, "fourth.md", "/") else { panic!() };
+        assert_eq!(message, "the link to `fourth.md` leads to no page: content/process/fourth.md does not exist");
+        let LinkTarget::Broken { message, .. } = s.resolve(first, "../news.md", "/") else { panic!() };
+        assert!(message.contains("leads to a draft"));
+        assert!(matches!(s.resolve(first, "../../x.md", "/"), LinkTarget::Broken { .. }));
+    }
+
+    #[test]
+    fn assets_follow_their_bundle() {
+        let s = Site::build(clinic(), vec!["process/third/photo.jpg".into()], false).unwrap();
+        assert_eq!(
+            s.assets,
+            [Asset { source: "process/third/photo.jpg".into(), output: "process/third/photo.jpg".into() }]
+        );
+    }
+
+    #[test]
+    fn kind_on_a_page_is_an_error() {
+        let mut docs = clinic();
+        docs.push(doc("x.md", "title: X\nkind: faq"));
+        let errs = Site::build(docs, vec![], false).unwrap_err();
+        assert!(errs[0].message.contains("`kind` belongs in a section"));
+        assert_eq!(errs[0].line, 3);
+    }
+}

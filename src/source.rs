@@ -1,0 +1,160 @@
+//! Loads everything a build reads from disk, in one place: `site.yaml`, `content/`,
+//! `static/`, `templates/` and the theme's folder. Later stages are pure functions of
+//! the [`Sources`] value returned here.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::FILE_NAME;
+use crate::error::{Diagnostic, Error, Result, fs};
+
+/// One file from a site folder, its path relative to that folder (with `/` separators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub rel: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// The raw inputs of a build.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub root: PathBuf,
+    pub config_text: String,
+    /// Everything under `content/`: Markdown and the files that sit beside it.
+    pub content: Vec<File>,
+    /// `static/`, copied to the output root.
+    pub statics: Vec<File>,
+    /// `templates/`: the site's overrides of single theme templates.
+    pub templates: Vec<File>,
+    /// `themes/<theme>/`, when that folder exists (otherwise the embedded default is used).
+    pub theme_dir: Option<ThemeDir>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThemeDir {
+    pub name: String,
+    pub templates: Vec<File>,
+    pub statics: Vec<File>,
+}
+
+/// Where the site lives: `--root`, else the current folder.
+pub fn find_root(root: Option<&Path>) -> Result<PathBuf> {
+    let root = match root {
+        Some(root) => root.to_path_buf(),
+        None => std::env::current_dir().map_err(|e| Error::io("read the current folder", ".", e))?,
+    };
+    if !root.join(FILE_NAME).is_file() {
+        return Err(Diagnostic::error(root.join(FILE_NAME), 0, 0, format!("no {FILE_NAME} here, so this is not a smpsite site"))
+            .with_help("run smpsite in the folder that holds site.yaml, pass `--root DIR`, or start a new site with `smpsite init DIR`")
+            .into());
+    }
+    Ok(root)
+}
+
+/// Reads the site at `root` (which holds `site.yaml`). `theme` is the theme's name from
+/// `site.yaml`, read first by the caller.
+pub fn load(root: &Path, config_text: String, theme: &str) -> Result<Sources> {
+    let theme_root = root.join("themes").join(theme);
+    let theme_dir = if theme_root.is_dir() {
+        Some(ThemeDir {
+            name: theme.to_string(),
+            templates: read_tree(&theme_root.join("templates"))?,
+            statics: read_tree(&theme_root.join("static"))?,
+        })
+    } else {
+        None
+    };
+    Ok(Sources {
+        root: root.to_path_buf(),
+        config_text,
+        content: read_tree(&root.join("content"))?,
+        statics: read_tree(&root.join("static"))?,
+        templates: read_tree(&root.join("templates"))?,
+        theme_dir,
+    })
+}
+
+pub fn read_config(root: &Path) -> Result<String> {
+    let path = root.join(FILE_NAME);
+    let bytes = fs::read(&path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = utf8_position(e.as_bytes(), e.utf8_error().valid_up_to());
+        Diagnostic::error(FILE_NAME, line, col, "site.yaml is not valid UTF-8 text")
+            .with_help("save the file as UTF-8 in your editor")
+            .into()
+    })
+}
+
+/// Every file below `dir` (none when it does not exist), sorted, skipping what
+/// [`is_ignored`] says editors and the OS leave behind.
+fn read_tree(dir: &Path) -> Result<Vec<File>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.path()));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io("read", path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
+        files.push(File { bytes: fs::read(entry.path())?, rel });
+    }
+    Ok(files)
+}
+
+/// Files that are never site content: dotfiles and the temp, swap and backup files of
+/// editors (vim `.swp` and `4913`, emacs `.#x` and `x~`, JetBrains `___jb_tmp___`).
+pub fn is_ignored(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return true;
+    };
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+}
+
+/// 1-based (line, column) of byte `offset` in `bytes`, counting characters.
+pub fn utf8_position(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignores_editor_and_hidden_files() {
+        for name in [".git", ".x.md.swp", "page.md~", "4913", ".#page.md", "page.md___jb_tmp___", ".DS_Store"] {
+            assert!(is_ignored(Path::new(name)), "{name}");
+        }
+        for name in ["page.md", "photo.jpg", "_index.md"] {
+            assert!(!is_ignored(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        assert_eq!(utf8_position(b"ab\ncd", 4), (2, 2));
+        assert_eq!(utf8_position("é\nxé".as_bytes(), 6), (2, 3));
+        assert_eq!(utf8_position(b"", 0), (1, 1));
+    }
+}

@@ -1,0 +1,150 @@
+//! The theme in effect: the `default` theme embedded in the binary (so a site needs no
+//! theme folder) or a `themes/NAME/` folder, with the site's own `templates/` and
+//! `static/` overriding single files of it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::error::Diagnostic;
+use crate::source::{File, Sources};
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template ready for tera: its name (`partials/header.html`), text, and the path
+/// the user knows it by (for error messages).
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub text: String,
+    pub origin: PathBuf,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub templates: BTreeMap<String, Template>,
+    /// Files copied to the output root, by output path.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+/// Resolves the theme named `name` (from `site.yaml`) against `sources`.
+pub fn resolve(name: &str, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
+    let mut theme = Theme::default();
+    let mut problems = Vec::new();
+    match &sources.theme_dir {
+        Some(dir) => {
+            let base = Path::new("themes").join(&dir.name);
+            add_templates(&mut theme, &dir.templates, &base.join("templates"), &mut problems);
+            add_statics(&mut theme, &dir.statics);
+        }
+        None if name == "default" => {
+            for file in embedded_files(&DEFAULT_THEME) {
+                if let Ok(rel) = file.rel.strip_prefix("templates") {
+                    let file = File { rel: rel.to_path_buf(), bytes: file.bytes.clone() };
+                    add_templates(&mut theme, &[file], Path::new("(built-in default theme)/templates"), &mut problems);
+                } else if let Ok(rel) = file.rel.strip_prefix("static") {
+                    add_statics(&mut theme, &[File { rel: rel.to_path_buf(), bytes: file.bytes }]);
+                }
+            }
+        }
+        None => {
+            let (line, col) = crate::yaml::locate_key(&sources.config_text, "theme").unwrap_or((0, 0));
+            let message = format!("the theme `{name}` does not exist: there is no folder themes/{name}/");
+            let help = "use `theme: default` (built in), or create the folder themes/NAME/ with templates/ and static/";
+            let d = Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(help);
+            return Err(vec![d.with_source(&sources.config_text)]);
+        }
+    }
+    add_templates(&mut theme, &sources.templates, Path::new("templates"), &mut problems);
+    add_statics(&mut theme, &sources.statics);
+    if problems.is_empty() { Ok(theme) } else { Err(problems) }
+}
+
+fn add_templates(theme: &mut Theme, files: &[File], base: &Path, problems: &mut Vec<Diagnostic>) {
+    for file in files {
+        let origin = base.join(&file.rel);
+        match String::from_utf8(file.bytes.clone()) {
+            Ok(text) => {
+                theme.templates.insert(slash_path(&file.rel), Template { text, origin });
+            }
+            Err(e) => {
+                let (line, col) = crate::source::utf8_position(&file.bytes, e.utf8_error().valid_up_to());
+                problems.push(
+                    Diagnostic::error(origin, line, col, "the template is not valid UTF-8 text")
+                        .with_help("save the file as UTF-8 in your editor"),
+                );
+            }
+        }
+    }
+}
+
+fn add_statics(theme: &mut Theme, files: &[File]) {
+    for file in files {
+        theme.statics.insert(slash_path(&file.rel), file.bytes.clone());
+    }
+}
+
+/// `a\b` -> `a/b`: output paths and template names always use `/`.
+pub fn slash_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Every file of an embedded folder, with paths relative to it.
+pub fn embedded_files(dir: &Dir<'static>) -> Vec<File> {
+    let mut files = Vec::new();
+    collect(dir, &mut files);
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    files
+}
+
+fn collect(dir: &Dir<'static>, out: &mut Vec<File>) {
+    for file in dir.files() {
+        out.push(File { rel: file.path().to_path_buf(), bytes: file.contents().to_vec() });
+    }
+    for sub in dir.dirs() {
+        collect(sub, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources() -> Sources {
+        Sources {
+            root: PathBuf::from("."),
+            config_text: String::new(),
+            content: vec![],
+            statics: vec![],
+            templates: vec![],
+            theme_dir: None,
+        }
+    }
+
+    #[test]
+    fn embedded_default_theme_has_every_required_template() {
+        let theme = resolve("default", &sources()).unwrap();
+        for name in crate::render::REQUIRED_TEMPLATES {
+            assert!(theme.templates.contains_key(*name), "missing {name}");
+        }
+        assert!(theme.statics.contains_key("style.css"));
+    }
+
+    #[test]
+    fn site_templates_override_single_theme_files() {
+        let mut s = sources();
+        s.templates.push(File { rel: "page.html".into(), bytes: b"mine".to_vec() });
+        s.statics.push(File { rel: PathBuf::from("style.css"), bytes: b"body{}".to_vec() });
+        let theme = resolve("default", &s).unwrap();
+        assert_eq!(theme.templates["page.html"].text, "mine");
+        assert_eq!(theme.templates["page.html"].origin, Path::new("templates/page.html"));
+        assert!(theme.templates["base.html"].text.contains("<html"));
+        assert_eq!(theme.statics["style.css"], b"body{}");
+    }
+
+    #[test]
+    fn unknown_theme_is_an_error() {
+        let errs = resolve("fancy", &sources()).unwrap_err();
+        assert!(errs[0].message.contains("`fancy` does not exist"));
+    }
+}

@@ -1,0 +1,283 @@
+//! Typed YAML parsing shared by `site.yaml` and front matter: serde_yaml's errors are
+//! turned into diagnostics whose positions match the user's editor (shifted by where
+//! the YAML starts in the file) and whose wording says what was expected and how to fix it.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::Diagnostic;
+
+/// Where a YAML document sits inside a file.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The file, relative to the site root.
+    pub path: &'a Path,
+    /// The whole file, for snippets.
+    pub file_text: &'a str,
+    /// 1-based line of the file on which the YAML's first line sits.
+    pub first_line: usize,
+}
+
+/// Parses `yaml` into `T`; errors point into the file described by `origin`.
+/// `what` names the document in messages ("front matter", "site.yaml").
+pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Diagnostic> {
+    // An empty document is an empty mapping, so "missing `title`" is reported instead of
+    // serde_yaml's "EOF while parsing a value".
+    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, origin, what))
+}
+
+fn diagnostic(err: &serde_yaml::Error, origin: Origin, what: &str) -> Diagnostic {
+    let (line, col) = match err.location() {
+        Some(loc) => (origin.first_line + loc.line() - 1, loc.column()),
+        // Errors without a position concern the whole document: point at its start.
+        None => (origin.first_line.saturating_sub(1).max(1), 1),
+    };
+    let raw = strip_location(&err.to_string());
+    let (message, mut help) = explain(&raw, what);
+    // An unclosed quote swallows the rest of the block, so the parser only notices at
+    // its end; point at the quote instead.
+    let (line, col) = match unclosed_quote(yaml_of(origin, err)) {
+        Some((l, c)) if raw.contains("end of stream") || raw.contains("unexpected end") => {
+            help = Some(
+                "this line opens a quote that is never closed: add the closing quote at the end of the value".into(),
+            );
+            (origin.first_line + l - 1, c)
+        }
+        _ => (line, col),
+    };
+    let mut d = Diagnostic::error(origin.path, line, col, message).with_source(origin.file_text);
+    if let Some(help) = help {
+        d = d.with_help(help);
+    }
+    d
+}
+
+/// The YAML text an error came from: the file from the document's first line on.
+fn yaml_of<'a>(origin: Origin<'a>, _err: &serde_yaml::Error) -> &'a str {
+    let skip: usize = origin.file_text.split_inclusive('\n').take(origin.first_line - 1).map(str::len).sum();
+    &origin.file_text[skip.min(origin.file_text.len())..]
+}
+
+/// (line, column) of the first double quote that opens a value and is not closed on
+/// its line, within the YAML block (up to a `---` line).
+fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
+    for (i, line) in yaml.lines().enumerate() {
+        if line.trim_end() == "---" {
+            break;
+        }
+        let Some((_, value)) = line.split_once(": ") else { continue };
+        let value = value.trim();
+        if value.starts_with('"') && (value.len() == 1 || !value.ends_with('"') || value.ends_with("\\\"")) {
+            return Some((i + 1, line.find(": ").unwrap_or(0) + 3));
+        }
+    }
+    None
+}
+
+/// serde_yaml appends " at line L column C"; we print the position ourselves.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Turns serde's wording into the user's: (message, help).
+fn explain(raw: &str, what: &str) -> (String, Option<String>) {
+    // serde_yaml prefixes nested errors with the key path: "clinic.phones[0]: ...".
+    let (key_path, detail) = match raw.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') => (Some(path), rest),
+        _ => (None, raw),
+    };
+    let within = key_path.map(|p| format!(" in `{p}`")).unwrap_or_default();
+
+    if let Some(rest) = detail.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed = backticked(expected);
+        let mut help = match closest(name, &allowed) {
+            Some(best) => format!("did you mean `{best}`? "),
+            None => String::new(),
+        };
+        help.push_str(&format!("Allowed keys here: {}.", allowed.join(", ")));
+        if allowed.iter().any(|k| k == "extra") {
+            help.push_str(" Free-form data goes under `extra:`.");
+        }
+        return (format!("unknown key `{name}`{within} of the {what}"), Some(help));
+    }
+    if let Some(rest) = detail.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        let example = example_for(name);
+        return (
+            format!("the {what} has no `{name}`{within}, which is required"),
+            Some(format!("add a line such as `{name}: {example}`")),
+        );
+    }
+    if let Some(rest) = detail.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let field = key_path.and_then(|p| p.rsplit('.').next()).unwrap_or("");
+        let field = field.split('[').next().unwrap_or(field);
+        let example = example_for(field);
+        let help = if field.is_empty() {
+            "check the value's type".to_string()
+        } else {
+            format!("write it like `{field}: {example}`")
+        };
+        return (
+            format!("`{}` should be {}, but it is {}", key_path.unwrap_or("value"), plain(expected), plain(found)),
+            Some(help),
+        );
+    }
+    if let Some(rest) = detail.strip_prefix("unknown variant `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed = backticked(expected);
+        let hint = closest(name, &allowed).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+        return (
+            format!("`{name}` is not a valid value{within}"),
+            Some(format!("{hint}Use one of: {}.", allowed.join(", "))),
+        );
+    }
+    // Syntax errors: serde_yaml's scanner messages are already specific.
+    (
+        format!("the {what} is not valid YAML: {raw}"),
+        Some(
+            "each line is `key: value`; indent nested lines with spaces (not tabs); \
+             put text containing `: ` or `#` in quotes"
+                .to_string(),
+        ),
+    )
+}
+
+/// Names inside backticks: "expected one of `a`, `b`" -> [a, b].
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+/// The allowed name closest to a typo, if any is close enough to be a plausible intent.
+pub fn closest<'a>(name: &str, allowed: &'a [String]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.as_str())
+}
+
+/// serde's type names in words a clinic's staff know.
+fn plain(serde_words: &str) -> String {
+    let words = serde_words.trim();
+    let mapped = match words {
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "integer" => "a whole number",
+        "a boolean" | "bool" => "true or false",
+        "a sequence" | "sequence" => "a list (lines starting with `- `)",
+        "a map" | "map" | "struct" => "a group of `key: value` lines",
+        "a string" | "string" => "text",
+        other => return other.replace("sequence", "list").replace("map", "group of `key: value` lines"),
+    };
+    mapped.to_string()
+}
+
+/// A plausible value for a key, used in hints.
+fn example_for(key: &str) -> &'static str {
+    match key {
+        "title" => "First session",
+        "description" => "What happens in the first session.",
+        "stage" => "2",
+        "weight" => "10",
+        "date" | "updated" => "2026-03-01",
+        "draft" | "faq" => "true",
+        "aliases" | "tags" | "aftercare" | "hours" => "[\"...\"]",
+        "healing" => "[{ when: \"Days 1-3\", expect: \"Redness settles.\" }]",
+        "kind" => "sessions",
+        "base_url" => "https://www.example-clinic.com",
+        "name" => "Example SMP Studio",
+        "number" => "\"480-555-0100\"",
+        "label" => "Service",
+        "when" => "\"Days 1-3\"",
+        "expect" => "\"Redness settles.\"",
+        _ => "...",
+    }
+}
+
+/// The 1-based line and column of the first `key:` at the start of a line (any indent)
+/// in `yaml`, for errors found after parsing (serde keeps no positions).
+pub fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let trimmed_list = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let rest = trimmed_list.strip_prefix(key)?;
+        let after = rest.trim_start();
+        after.starts_with(':').then(|| (i + 1, line.len() - trimmed_list.len() + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        title: String,
+        #[serde(default)]
+        stage: Option<u32>,
+        #[serde(default)]
+        extra: Option<serde_yaml::Value>,
+    }
+
+    fn parse_at(yaml: &str, first_line: usize) -> Diagnostic {
+        let file = format!("---\n{yaml}---\n");
+        let origin = Origin { path: Path::new("content/x.md"), file_text: &file, first_line };
+        parse::<Doc>(yaml, origin, "front matter").unwrap_err()
+    }
+
+    #[test]
+    fn shifts_positions_by_origin() {
+        let d = parse_at("title: A\nstage: two\n", 2);
+        assert_eq!((d.line, d.col), (3, 8));
+        assert_eq!(d.message, "`stage` should be a whole number, but it is string \"two\"");
+        assert_eq!(d.snippet.as_deref(), Some("stage: two"));
+    }
+
+    #[test]
+    fn suggests_the_closest_key() {
+        let d = parse_at("titel: A\n", 2);
+        assert_eq!(d.message, "unknown key `titel` of the front matter");
+        let help = d.help.unwrap();
+        assert!(help.starts_with("did you mean `title`?"), "{help}");
+        assert!(help.contains("under `extra:`"));
+        assert_eq!(d.line, 2);
+    }
+
+    #[test]
+    fn missing_required_key_names_it() {
+        let d = parse_at("stage: 1\n", 2);
+        assert_eq!(d.message, "the front matter has no `title`, which is required");
+        assert_eq!(d.help.as_deref(), Some("add a line such as `title: First session`"));
+    }
+
+    #[test]
+    fn syntax_errors_keep_position_and_explain() {
+        let d = parse_at("title: A\nstage: 1\nstage 2\n", 2);
+        assert!(d.message.starts_with("the front matter is not valid YAML"), "{}", d.message);
+        assert!(d.line >= 3);
+    }
+
+    #[test]
+    fn points_at_an_unclosed_quote() {
+        let d = parse_at("stage: 1\ntitle: \"half\n", 2);
+        assert_eq!((d.line, d.col), (3, 8), "{d}");
+        assert!(d.help.unwrap().contains("never closed"));
+    }
+
+    #[test]
+    fn locates_keys_in_lists_and_nested_maps() {
+        let yaml = "clinic:\n  phones:\n    - label: A\n      number: x\n";
+        assert_eq!(locate_key(yaml, "number"), Some((4, 7)));
+        assert_eq!(locate_key(yaml, "label"), Some((3, 7)));
+        assert_eq!(locate_key(yaml, "missing"), None);
+    }
+}
