@@ -1,0 +1,216 @@
+//! `smpsite build` end to end on the minimal fixture: what lands in `public/`, and
+//! what every page carries. HTML is inspected through a real HTML5 parser.
+
+mod common;
+
+use common::TestSite;
+use scraper::{Html, Selector};
+
+fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    doc.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn attr(doc: &Html, css: &str, name: &str) -> String {
+    let found = select(doc, css);
+    let el = found.first().unwrap_or_else(|| panic!("no {css}"));
+    el.value().attr(name).unwrap_or_else(|| panic!("{css} has no {name}")).to_string()
+}
+
+fn text(doc: &Html, css: &str) -> Vec<String> {
+    select(doc, css)
+        .iter()
+        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+fn json_ld(doc: &Html) -> Vec<serde_json::Value> {
+    select(doc, "script[type='application/ld+json']")
+        .iter()
+        .map(|s| serde_json::from_str(&s.inner_html()).expect("JSON-LD parses"))
+        .collect()
+}
+
+/// Every HTML page of the output that is a real page (not an alias redirect).
+fn pages(site: &TestSite) -> Vec<(String, Html)> {
+    site.output()
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html") && path != "first/index.html")
+        .map(|(path, bytes)| (path, Html::parse_document(&String::from_utf8(bytes).unwrap())))
+        .collect()
+}
+
+#[test]
+fn writes_pretty_urls_bundles_aliases_and_site_files() {
+    let site = TestSite::fixture("minimal");
+    let run = site.build();
+    let files: Vec<String> = site.output().into_iter().map(|(p, _)| p).collect();
+    for expected in [
+        "index.html",
+        "process/index.html",
+        "process/first/index.html",
+        "process/second/index.html",
+        "faq/index.html",
+        "guide/photos/index.html",
+        "guide/photos/diagram.svg",
+        "images/logo.svg",
+        "first/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "style.css",
+    ] {
+        assert!(files.iter().any(|f| f == expected), "missing {expected} in {files:?}");
+    }
+    assert!(!files.iter().any(|f| f.starts_with("draft")), "a draft was published");
+    let out = run.stdout();
+    assert!(out.starts_with("Built 6 pages in ") && out.contains(" ms -> "), "{out}");
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let site = TestSite::fixture("minimal");
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.page("draft/").contains("Draft text."));
+}
+
+#[test]
+fn resolves_markdown_links_to_urls() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    let hrefs: Vec<_> =
+        select(&home, "main a").iter().filter_map(|a| a.value().attr("href")).map(str::to_string).collect();
+    assert!(hrefs.contains(&"/process/first/".to_string()), "{hrefs:?}");
+    assert!(hrefs.contains(&"/faq/#does-it-hurt".to_string()), "{hrefs:?}");
+    assert_eq!(attr(&home, "main img[alt='Logo']", "src"), "/images/logo.svg");
+}
+
+#[test]
+fn respects_a_base_url_sub_path_in_every_link() {
+    let site = TestSite::fixture("minimal");
+    site.run(&["build", "--base-url", "https://host.io/clinic"]).success();
+    for (path, doc) in pages(&site) {
+        for el in select(&doc, "[href], [src]") {
+            let url = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if url.starts_with('/') {
+                assert!(url.starts_with("/clinic/"), "{path}: {url} ignores the sub-path");
+            }
+        }
+    }
+    let first = Html::parse_document(&site.page("process/first/"));
+    assert_eq!(attr(&first, "link[rel=canonical]", "href"), "https://host.io/clinic/process/first/");
+    assert!(site.read("public/sitemap.xml").contains("<loc>https://host.io/clinic/process/first/</loc>"));
+    assert!(site.read("public/robots.txt").contains("Sitemap: https://host.io/clinic/sitemap.xml"));
+    assert!(site.read("public/first/index.html").contains("https://host.io/clinic/process/first/"));
+}
+
+#[test]
+fn every_page_has_clinic_phone_cta_and_head_metadata() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let all = pages(&site);
+    assert!(all.len() >= 7);
+    for (path, doc) in &all {
+        assert_eq!(attr(doc, "html", "lang"), "en", "{path}");
+        assert!(!text(doc, "title")[0].is_empty(), "{path}");
+        assert!(!attr(doc, "meta[name=description]", "content").is_empty(), "{path}");
+        assert!(attr(doc, "link[rel=canonical]", "href").starts_with("https://clinic.test/"), "{path}");
+        assert!(!attr(doc, "meta[property='og:title']", "content").is_empty(), "{path}");
+        assert!(!select(doc, "a[href='tel:+14805550111']").is_empty(), "{path}: no click-to-call link");
+        assert!(!select(doc, "main a[href='/contact/']").is_empty(), "{path}: no consultation call to action in main");
+        assert!(text(doc, "body").join(" ").contains("Test SMP Clinic"), "{path}: clinic name missing");
+        assert_eq!(select(doc, "h1").len(), 1, "{path}: one h1 per page");
+    }
+}
+
+#[test]
+fn home_page_describes_the_clinic_in_json_ld() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    let docs = json_ld(&home);
+    let clinic = docs.iter().find(|d| d["@type"] == "HealthAndBeautyBusiness").expect("clinic JSON-LD");
+    assert_eq!(clinic["name"], "Test SMP Clinic");
+    assert_eq!(clinic["telephone"], "+14805550111");
+    assert_eq!(clinic["address"]["addressLocality"], "Tempe");
+    assert_eq!(clinic["openingHours"][0], "Mo-Fr 09:00-17:00");
+    assert_eq!(clinic["url"], "https://clinic.test/");
+}
+
+#[test]
+fn session_pages_have_stage_order_prev_next_healing_and_aftercare() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let section = Html::parse_document(&site.page("process/"));
+    let timeline = text(&section, "main ol li a");
+    let first = timeline.iter().position(|t| t.contains("First session")).expect("first in timeline");
+    let second = timeline.iter().position(|t| t.contains("Second session")).expect("second in timeline");
+    assert!(first < second, "{timeline:?}");
+
+    let page = Html::parse_document(&site.page("process/first/"));
+    assert_eq!(attr(&page, "a[rel=next]", "href"), "/process/second/");
+    assert!(select(&page, "a[rel=prev]").is_empty());
+    let body = text(&page, "main").join(" ");
+    assert!(body.contains("3–4 hours") && body.contains("Days 1–3"), "{body}");
+    assert!(page.html().contains("No <strong>washing</strong> for 4 days"));
+    let second = Html::parse_document(&site.page("process/second/"));
+    assert_eq!(attr(&second, "a[rel=prev]", "href"), "/process/first/");
+}
+
+#[test]
+fn faq_pages_render_an_accordion_and_faq_json_ld() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let faq = Html::parse_document(&site.page("faq/"));
+    assert_eq!(text(&faq, "details summary"), ["Does it hurt?", "How long does it last?"]);
+    assert_eq!(attr(&faq, "details", "id"), "does-it-hurt");
+    let docs = json_ld(&faq);
+    let page = docs.iter().find(|d| d["@type"] == "FAQPage").expect("FAQPage");
+    assert_eq!(page["mainEntity"].as_array().unwrap().len(), 2);
+    assert_eq!(page["mainEntity"][0]["name"], "Does it hurt?");
+    let crumbs = docs.iter().find(|d| d["@type"] == "BreadcrumbList").expect("breadcrumbs");
+    assert_eq!(crumbs["itemListElement"][1]["item"], "https://clinic.test/faq/");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let first = site.output();
+    site.build();
+    assert_eq!(site.output(), first);
+}
+
+#[test]
+fn rebuild_removes_pages_whose_source_is_gone() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    assert!(site.path("public/guide/photos/index.html").exists());
+    std::fs::remove_dir_all(site.path("content/guide")).unwrap();
+    site.build();
+    assert!(!site.path("public/guide").exists());
+}
+
+#[test]
+fn site_templates_and_static_override_single_theme_files() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "templates/page.html",
+        "<!doctype html><title>{{ page.title }}</title><p class=mine>{{ site.clinic.name }}</p>",
+    );
+    site.write("static/style.css", "body { color: black }");
+    site.build();
+    assert!(site.page("guide/photos/").contains("<p class=mine>Test SMP Clinic</p>"));
+    assert!(site.page("process/first/").contains("<main"), "session pages still use the theme");
+    assert_eq!(site.read("public/style.css"), "body { color: black }");
+}
+
+#[test]
+fn output_folder_option_writes_elsewhere() {
+    let site = TestSite::fixture("minimal");
+    let out = site.path("elsewhere/site");
+    let run = site.run(&["build", "-o", out.to_str().unwrap(), "--quiet"]).success();
+    assert_eq!(run.stdout(), "", "--quiet prints nothing on success");
+    assert!(out.join("index.html").exists());
+    assert!(!site.path("public").exists());
+}

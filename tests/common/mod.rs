@@ -1,0 +1,133 @@
+//! `TestSite`: a fixture site copied into a temporary folder, built and inspected
+//! through the real `smpsite` binary.
+#![allow(dead_code)] // each test file uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> TestSite {
+        let site = TestSite::empty();
+        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), site.root());
+        site
+    }
+
+    /// A copy of the repository's own example site (site.yaml + content/).
+    pub fn example() -> TestSite {
+        let site = TestSite::empty();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(repo.join("site.yaml"), site.root().join("site.yaml")).unwrap();
+        copy_tree(&repo.join("content"), &site.root().join("content"));
+        site
+    }
+
+    pub fn empty() -> TestSite {
+        TestSite { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs `smpsite --root <site> ARGS`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_smpsite"))
+            .arg("--root")
+            .arg(self.root())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        Run(output)
+    }
+
+    /// Builds into `public/` and insists it worked.
+    pub fn build(&self) -> Run {
+        self.run(&["build"]).success()
+    }
+
+    /// A page of the last build, by URL path (`process/first/`).
+    pub fn page(&self, url_path: &str) -> String {
+        let file = if url_path.is_empty() || url_path.ends_with('/') {
+            format!("{url_path}index.html")
+        } else {
+            url_path.to_string()
+        };
+        self.read(&format!("public/{file}"))
+    }
+
+    /// Every file under `public/`, relative, sorted, with its bytes.
+    pub fn output(&self) -> Vec<(String, Vec<u8>)> {
+        tree(&self.path("public"))
+    }
+}
+
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A finished run of the binary.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+
+    pub fn success(self) -> Run {
+        assert_eq!(self.code(), 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        self
+    }
+
+    /// Insists on exit code 1 and returns stderr.
+    pub fn fails(self) -> String {
+        assert_eq!(self.code(), 1, "expected exit 1\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        self.stderr()
+    }
+}

@@ -1,0 +1,176 @@
+//! Bad input is a first-class user: every error names file, line and column, says what
+//! was expected and how to fix it, exits 1 (2 for usage), and leaves the previous output
+//! byte-identical.
+
+mod common;
+
+use common::TestSite;
+
+/// Builds the minimal fixture, breaks it with `edit`, and returns the failed build's
+/// stderr after checking the previous output survived untouched.
+fn broken(edit: impl FnOnce(&TestSite)) -> String {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let before = site.output();
+    edit(&site);
+    let stderr = site.run(&["build"]).fails();
+    assert_eq!(site.output(), before, "a failed build changed the output");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".smpsite"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+    stderr
+}
+
+#[test]
+fn errors_on_yaml_syntax_with_position() {
+    let err =
+        broken(|s| s.write("content/faq.md", "---\ntitle: Questions\ndescription: \"unclosed\nfaq: true\n---\nBody\n"));
+    assert!(err.contains("content/faq.md:3:"), "{err}");
+    assert!(err.contains("is not valid YAML"), "{err}");
+    assert!(err.contains("help: "), "{err}");
+}
+
+#[test]
+fn errors_on_wrong_type_at_the_value() {
+    let err = broken(|s| {
+        let text = s.read("content/process/second.md").replace("stage: 2", "stage: two");
+        s.write("content/process/second.md", text);
+    });
+    assert!(
+        err.contains(
+            "content/process/second.md:4:8: error: `stage` should be a whole number, but it is string \"two\""
+        ),
+        "{err}"
+    );
+    assert!(err.contains(" 4 | stage: two"), "{err}");
+    assert!(err.contains("help: write it like `stage: 2`"), "{err}");
+}
+
+#[test]
+fn errors_on_missing_title() {
+    let err = broken(|s| s.write("content/faq.md", "---\ndescription: Common questions.\nfaq: true\n---\nBody\n"));
+    assert!(err.contains("content/faq.md:2:"), "{err}");
+    assert!(err.contains("the front matter has no `title`, which is required"), "{err}");
+    assert!(err.contains("help: add a line such as `title: First session`"), "{err}");
+}
+
+#[test]
+fn errors_on_duplicate_stage_naming_both_files() {
+    let err = broken(|s| s.write("content/process/third.md", "---\ntitle: Third\ndescription: x\nstage: 2\n---\n"));
+    assert!(
+        err.contains("content/process/third.md:4:1: error: stage 2 is already used by content/process/second.md:4"),
+        "{err}"
+    );
+    assert!(err.contains("renumber"), "{err}");
+}
+
+#[test]
+fn errors_on_unknown_site_yaml_key_with_suggestion() {
+    let err = broken(|s| {
+        let text = s.read("site.yaml").replace("description:", "descripton:");
+        s.write("site.yaml", text);
+    });
+    assert!(err.contains("site.yaml:2:1: error: unknown key `descripton` of the site.yaml"), "{err}");
+    assert!(err.contains("did you mean `description`?"), "{err}");
+}
+
+#[test]
+fn errors_on_unknown_front_matter_key_with_suggestion() {
+    let err = broken(|s| {
+        let text = s.read("content/process/first.md").replace("duration:", "duraton:");
+        s.write("content/process/first.md", text);
+    });
+    assert!(err.contains("content/process/first.md:5:1: error: unknown key `duraton`"), "{err}");
+    assert!(err.contains("did you mean `duration`?"), "{err}");
+}
+
+#[test]
+fn errors_on_link_to_missing_page() {
+    let err = broken(|s| {
+        let text =
+            s.read("content/process/second.md").replace("[first session](first.md)", "[first session](frist.md)");
+        s.write("content/process/second.md", text);
+    });
+    assert!(err.contains("content/process/second.md:7:13: error: the link to `frist.md` leads to no page: content/process/frist.md does not exist"), "{err}");
+}
+
+#[test]
+fn errors_on_unclosed_front_matter() {
+    let err = broken(|s| s.write("content/faq.md", "---\ntitle: Questions\n\n## Does it hurt?\n"));
+    assert!(err.contains("content/faq.md:1:1: error: the front matter opened on line 1 is never closed"), "{err}");
+    assert!(err.contains("add a line with only `---`"), "{err}");
+}
+
+#[test]
+fn errors_on_invalid_utf8_at_the_byte() {
+    let err = broken(|s| s.write("content/faq.md", b"---\ntitle: Q\n---\nCaf\xe9 au lait\n".as_slice()));
+    assert!(err.contains("content/faq.md:4:4: error: the file is not valid UTF-8"), "{err}");
+}
+
+#[test]
+fn errors_on_template_syntax_in_an_override() {
+    let err = broken(|s| s.write("templates/page.html", "<p>\n{% if page.title %}\n{{ page.title }\n"));
+    assert!(err.contains("templates/page.html:3:"), "{err}");
+}
+
+#[test]
+fn errors_without_site_yaml() {
+    let site = TestSite::empty();
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("site.yaml: error: no site.yaml here"), "{err}");
+    assert!(err.contains("smpsite init"), "{err}");
+}
+
+#[test]
+fn reports_all_errors_of_one_build_together() {
+    let err = broken(|s| {
+        s.write("content/faq.md", "---\ntitle: Q\nweight: heavy\n---\n");
+        let text = s.read("content/process/first.md").replace("stage: 1", "stage: one");
+        s.write("content/process/first.md", text);
+    });
+    assert!(err.contains("content/faq.md:3:9"), "{err}");
+    assert!(err.contains("content/process/first.md:4:8"), "{err}");
+    assert!(err.contains("2 errors found"), "{err}");
+}
+
+#[test]
+fn refuses_to_write_over_the_sources() {
+    let site = TestSite::fixture("minimal");
+    let run = site.run(&["build", "-o", site.path("content").to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("refusing to write the site into"));
+    assert!(site.path("content/faq.md").exists());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = TestSite::fixture("minimal");
+    assert_eq!(site.run(&["build", "--no-such-flag"]).code(), 2);
+    assert_eq!(site.run(&["new", "gallery", "X"]).code(), 2);
+}
+
+#[test]
+fn never_panics_on_arbitrary_bytes() {
+    // A spread of hostile inputs: each must fail (or pass) with a message, never a panic.
+    let inputs: [&[u8]; 8] = [
+        b"",
+        b"---",
+        b"---\n---\n",
+        b"---\n: :\n---\n",
+        b"---\ntitle: [\n---\n",
+        b"\xff\xfe---\ntitle: x\n---\n",
+        b"---\ntitle: x\nhealing: {when: 1}\n---\n",
+        b"---\ntitle: x\n---\n[a](../../../../etc/passwd.md) ![b](%zz.md) [c](<>)",
+    ];
+    for input in inputs {
+        let site = TestSite::fixture("minimal");
+        site.write("content/faq.md", input);
+        let run = site.run(&["build"]);
+        assert!(matches!(run.code(), 0 | 1), "input {input:?}: code {}\n{}", run.code(), run.stderr());
+        assert!(!run.stderr().contains("panicked"), "input {input:?}: {}", run.stderr());
+    }
+}

@@ -1,0 +1,82 @@
+//! `smpsite init` and `smpsite new`.
+
+mod common;
+
+use common::TestSite;
+
+#[test]
+fn init_writes_the_example_site_which_builds_without_warnings() {
+    let site = TestSite::empty();
+    let run = site.run(&["init", site.path("clinic").to_str().unwrap()]).success();
+    assert!(run.stdout().contains("Created a clinic site in"), "{}", run.stdout());
+    let clinic = site.path("clinic");
+    assert!(clinic.join("site.yaml").is_file());
+    assert!(clinic.join("content/_index.md").is_file());
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        std::fs::read(clinic.join("content/faq.md")).unwrap(),
+        std::fs::read(repo.join("content/faq.md")).unwrap()
+    );
+
+    let build = std::process::Command::new(env!("CARGO_BIN_EXE_smpsite"))
+        .args(["build", "--root"])
+        .arg(&clinic)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    assert_eq!(String::from_utf8_lossy(&build.stderr), "", "the example site has warnings");
+    assert!(clinic.join("public/process/first-session/index.html").is_file());
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder_and_touches_nothing() {
+    let site = TestSite::empty();
+    site.write("notes.txt", "keep me");
+    let run = site.run(&["init", site.root().to_str().unwrap()]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("is not empty"), "{}", run.stderr());
+    assert_eq!(site.read("notes.txt"), "keep me");
+    assert!(!site.path("site.yaml").exists());
+}
+
+#[test]
+fn new_session_takes_the_next_free_stage_and_is_a_draft() {
+    let site = TestSite::fixture("minimal");
+    let run = site.run(&["new", "session", "Third session"]).success();
+    assert!(run.stdout().contains("content/process/third-session.md"), "{}", run.stdout());
+    let text = site.read("content/process/third-session.md");
+    assert!(
+        text.contains("title: \"Third session\"") && text.contains("stage: 3") && text.contains("draft: true"),
+        "{text}"
+    );
+    // A draft is left out, and previewing drafts shows it in stage order.
+    site.build();
+    assert!(!site.path("public/process/third-session").exists());
+    site.run(&["build", "--drafts"]).success();
+    let second = site.page("process/second/");
+    assert!(second.contains("href=\"/process/third-session/\""), "second session links to the new third");
+}
+
+#[test]
+fn new_page_and_faq_build_and_refuse_to_overwrite() {
+    let site = TestSite::fixture("minimal");
+    site.run(&["new", "page", "About", "us"]).success();
+    site.run(&["new", "faq", "Aftercare questions"]).success();
+    assert!(site.read("content/aftercare-questions.md").contains("faq: true"));
+    site.run(&["build", "--drafts"]).success();
+    assert!(site.page("about-us/").contains("About us"));
+    assert!(site.page("aftercare-questions/").contains("<details"));
+    let again = site.run(&["new", "page", "About us"]);
+    assert_eq!(again.code(), 2);
+    assert!(again.stderr().contains("already exists"));
+}
+
+#[test]
+fn new_session_without_a_sessions_section_explains() {
+    let site = TestSite::fixture("minimal");
+    std::fs::remove_dir_all(site.path("content/process")).unwrap();
+    let err = site.run(&["new", "session", "X"]).fails();
+    assert!(err.contains("no sessions section"), "{err}");
+    assert!(err.contains("kind: sessions"), "{err}");
+}
