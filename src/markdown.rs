@@ -110,6 +110,15 @@ pub fn render(text: &str, faq: bool, resolve: &dyn Fn(&str) -> LinkTarget) -> Re
                 ));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => events.push(Event::Html("</div>\n".into())),
+            // A checkbox needs an accessible name; the item's text follows it.
+            Event::TaskListMarker(done) => events.push(Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"to do\"> "
+                }
+                .into(),
+            )),
             other => events.push(other),
         }
     }
@@ -227,7 +236,8 @@ mod tests {
     fn renders_gfm_extensions() {
         assert!(html("| a | b |\n|---|---|\n| 1 | 2 |\n").contains("<table>"));
         assert!(html("~~old~~").contains("<del>old</del>"));
-        assert!(html("- [x] done\n").contains("type=\"checkbox\""));
+        assert!(html("- [x] done\n").contains("<input type=\"checkbox\" disabled checked aria-label=\"done\">"));
+        assert!(html("- [ ] dry scalp\n").contains("<input type=\"checkbox\" disabled aria-label=\"to do\">"));
         assert!(html("Note[^1]\n\n[^1]: Here.\n").contains("footnote-definition"));
         assert!(html("\"quoted\" -- it's").contains("“quoted” – it’s"));
     }
