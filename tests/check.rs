@@ -1,0 +1,43 @@
+//! `smpsite check`: the build's validation without writing, as text or stable JSON.
+
+mod common;
+
+use common::TestSite;
+
+#[test]
+fn check_writes_nothing_and_reports_clean_sites() {
+    let site = TestSite::fixture("minimal");
+    let run = site.run(&["check"]).success();
+    assert!(run.stdout().contains("Checked: no errors, 0 warnings."), "{}", run.stdout());
+    assert!(!site.path("public").exists(), "check wrote output");
+}
+
+#[test]
+fn check_json_lists_every_error_with_position() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/faq.md", "---\ntitle: Q\nweight: heavy\n---\n");
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code(), 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout()).expect("check prints JSON");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["errors"], 1);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(
+        (d["path"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("content/faq.md"), Some(3), Some(9))
+    );
+    assert_eq!(d["severity"], "error");
+    assert!(d["help"].as_str().unwrap().contains("weight: 10"));
+}
+
+#[test]
+fn check_json_reports_warnings_on_success() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/about.md", "---\ntitle: About\n---\nHi\n");
+    let run = site.run(&["check", "--format", "json"]).success();
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!((doc["ok"].as_bool(), doc["errors"].as_u64(), doc["warnings"].as_u64()), (Some(true), Some(0), Some(1)));
+    assert_eq!(doc["diagnostics"][0]["path"], "content/about.md");
+    assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("no `description`"));
+}
