@@ -359,13 +359,23 @@ impl Site {
                         help: "publish the target (remove `draft: true`), remove the link, or build with `--drafts` to preview".into(),
                     }
                 } else {
+                    let help = match target.as_deref().and_then(|t| self.closest_source(t)) {
+                        Some(best) => format!("did you mean content/{best}? Links are relative to this file"),
+                        None => "check the file name and folder; links are relative to this file, e.g. `../process/first-session.md`".into(),
+                    };
                     LinkTarget::Broken {
                         message: format!("the link to `{path}` leads to no page: {shown} does not exist"),
-                        help: "check the file name and folder; links are relative to this file, e.g. `../process/first-session.md`".into(),
+                        help,
                     }
                 }
             }
         }
+    }
+
+    /// The published source whose path is closest to a mistyped one, if any is close.
+    fn closest_source(&self, wanted: &Path) -> Option<String> {
+        let candidates: Vec<String> = self.pages.iter().map(|p| slash_path(&p.doc.source)).collect();
+        yaml::closest(&slash_path(wanted), &candidates).map(str::to_string)
     }
 
     /// The chain from the home page to `id`, inclusive.
@@ -631,6 +641,8 @@ mod tests {
         let first = &s.pages[id(&s, "process/first.md")];
         let LinkTarget::Broken { message, .. } = s.resolve(first, "fourth.md", "/") else { panic!() };
         assert_eq!(message, "the link to `fourth.md` leads to no page: content/process/fourth.md does not exist");
+        let LinkTarget::Broken { help, .. } = s.resolve(first, "secnd.md", "/") else { panic!() };
+        assert_eq!(help, "did you mean content/process/second.md? Links are relative to this file");
         let LinkTarget::Broken { message, .. } = s.resolve(first, "../news.md", "/") else { panic!() };
         assert!(message.contains("leads to a draft"));
         assert!(matches!(s.resolve(first, "../../x.md", "/"), LinkTarget::Broken { .. }));
