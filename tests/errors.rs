@@ -174,3 +174,21 @@ fn never_panics_on_arbitrary_bytes() {
         assert!(!run.stderr().contains("panicked"), "input {input:?}: {}", run.stderr());
     }
 }
+
+#[test]
+fn no_colour_codes_when_output_is_not_a_terminal() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/faq.md", "---\ntitle: Q\nweight: heavy\n---\n");
+    // Piped output, and NO_COLOR unset: still plain text.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smpsite"))
+        .arg("--root")
+        .arg(site.root())
+        .arg("build")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("content/faq.md:3:9: error:"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "escape codes in piped output: {stderr:?}");
+}
