@@ -13,6 +13,7 @@ use crate::render::{self, Body, Plan};
 use crate::site::{Doc, Site};
 use crate::source::{self, Sources};
 use crate::theme;
+use crate::yaml;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -124,7 +125,25 @@ pub fn plan(sources: &Sources, config: &Config, drafts: bool) -> Result<Planned>
         asset_bytes.iter().map(|(p, b)| (p.as_path(), *b)).collect();
     let assets: Plan = site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()].clone())).collect();
     let plan = render::render_site(config, &site, &bodies, &theme, assets).map_err(content_error)?;
-    Ok(Planned { plan, pages: site.pages.len(), warnings: site.warnings })
+    let mut warnings = site.warnings;
+    warnings.extend(check_booking_url(config, &sources.config_text, &plan));
+    Ok(Planned { plan, pages: site.pages.len(), warnings })
+}
+
+/// The consultation call to action is on every page: a site-relative `booking_url`
+/// that leads nowhere would break every one of them.
+fn check_booking_url(config: &Config, config_text: &str, plan: &Plan) -> Option<Diagnostic> {
+    let url = config.clinic.booking_url.strip_prefix('/')?;
+    let path = url.split(['#', '?']).next().unwrap_or("");
+    let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+    if plan.contains_key(&file) || plan.contains_key(&format!("{path}/index.html")) {
+        return None;
+    }
+    let (line, col) = yaml::locate_key(config_text, "booking_url").unwrap_or((0, 0));
+    let shown = &config.clinic.booking_url;
+    let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`booking_url` is {shown}, but the site has no page there, so every \"Book a consultation\" link leads nowhere"))
+        .with_help("create that page (for /contact/: content/contact.md), or set `booking_url:` under `clinic:` to an existing page or a booking site's address");
+    Some(if line > 0 { d.with_source(config_text) } else { d })
 }
 
 fn content_error(mut problems: Vec<Diagnostic>) -> Error {

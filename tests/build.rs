@@ -50,6 +50,7 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
         "process/first/index.html",
         "process/second/index.html",
         "faq/index.html",
+        "contact/index.html",
         "guide/photos/index.html",
         "guide/photos/diagram.svg",
         "images/logo.svg",
@@ -63,7 +64,7 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
     }
     assert!(!files.iter().any(|f| f.starts_with("draft")), "a draft was published");
     let out = run.stdout();
-    assert!(out.starts_with("Built 6 pages in ") && out.contains(" ms -> "), "{out}");
+    assert!(out.starts_with("Built 7 pages in ") && out.contains(" ms -> "), "{out}");
 }
 
 #[test]

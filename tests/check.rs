@@ -41,3 +41,16 @@ fn check_json_reports_warnings_on_success() {
     assert_eq!(doc["diagnostics"][0]["path"], "content/about.md");
     assert!(doc["diagnostics"][0]["message"].as_str().unwrap().contains("no `description`"));
 }
+
+#[test]
+fn warns_when_the_booking_url_leads_nowhere() {
+    let site = TestSite::fixture("minimal");
+    std::fs::remove_file(site.path("content/contact.md")).unwrap();
+    let run = site.run(&["check"]).success();
+    let err = run.stderr();
+    assert!(
+        err.contains("site.yaml:10:3: warning: `booking_url` is /contact/, but the site has no page there"),
+        "{err}"
+    );
+    assert!(err.contains("content/contact.md"), "{err}");
+}
