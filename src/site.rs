@@ -124,6 +124,8 @@ pub struct Site {
     /// Redirect output folders (`first-session/`) to the page they lead to.
     pub aliases: BTreeMap<String, PageId>,
     by_source: HashMap<PathBuf, PageId>,
+    /// Index into `assets` by source path, for links to them.
+    asset_index: HashMap<PathBuf, usize>,
     /// Sources left out as drafts, so links to them get a precise message.
     drafts: HashSet<PathBuf>,
     pub warnings: Vec<Diagnostic>,
@@ -311,14 +313,15 @@ impl Site {
 
         let by_source: HashMap<PathBuf, PageId> =
             pages.iter().enumerate().map(|(id, p)| (p.doc.source.clone(), id)).collect();
-        let assets = asset_paths
+        let assets: Vec<Asset> = asset_paths
             .into_iter()
             .filter(|p| include_drafts || !draft_dirs.iter().any(|d| !d.as_os_str().is_empty() && p.starts_with(d)))
             .map(|source| Asset { output: format!("{}{}", dir_url(&parent_dir(&source)), file_name(&source)), source })
             .collect();
 
         if problems.is_empty() {
-            Ok(Site { pages, home, assets, aliases, by_source, drafts, warnings })
+            let asset_index = assets.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
+            Ok(Site { pages, home, assets, aliases, by_source, asset_index, drafts, warnings })
         } else {
             Err(problems)
         }
@@ -337,17 +340,22 @@ impl Site {
         }
         let split = dest.find(['#', '?']).unwrap_or(dest.len());
         let (path, suffix) = dest.split_at(split);
-        if !path.ends_with(".md") {
-            return match path.strip_prefix('/') {
-                Some(rest) => LinkTarget::Replace(format!("{root}{rest}{suffix}")),
-                None => LinkTarget::Keep,
-            };
+        if let Some(rest) = path.strip_prefix('/').filter(|_| !path.ends_with(".md")) {
+            return LinkTarget::Replace(format!("{root}{rest}{suffix}"));
         }
         let decoded = percent_decode(path);
         let target = match decoded.strip_prefix('/') {
             Some(rest) => normalize(Path::new(rest)),
             None => normalize(&parent_dir(&from.doc.source).join(&decoded)),
         };
+        if !path.ends_with(".md") {
+            // A file beside the Markdown (a photo next to `about.md`) is published
+            // under its folder's URL, not under the page's: link to where it really is.
+            return match target.as_ref().and_then(|t| self.asset_index.get(t)) {
+                Some(&i) => LinkTarget::Replace(format!("{root}{}{suffix}", self.assets[i].output)),
+                None => LinkTarget::Keep,
+            };
+        }
         match target.as_ref().and_then(|t| self.by_source.get(t)) {
             Some(&id) => LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path)),
             None => {
@@ -646,6 +654,16 @@ mod tests {
         let LinkTarget::Broken { message, .. } = s.resolve(first, "../news.md", "/") else { panic!() };
         assert!(message.contains("leads to a draft"));
         assert!(matches!(s.resolve(first, "../../x.md", "/"), LinkTarget::Broken { .. }));
+    }
+
+    #[test]
+    fn links_to_files_beside_a_page_point_where_they_are_published() {
+        let s = Site::build(clinic(), vec!["team.jpg".into(), "process/third/photo.jpg".into()], false).unwrap();
+        let about = &s.pages[id(&s, "about.md")];
+        assert_eq!(s.resolve(about, "team.jpg", "/c/"), LinkTarget::Replace("/c/team.jpg".into()));
+        let third = &s.pages[id(&s, "process/third/index.md")];
+        assert_eq!(s.resolve(third, "photo.jpg", "/"), LinkTarget::Replace("/process/third/photo.jpg".into()));
+        assert_eq!(s.resolve(about, "missing.jpg", "/"), LinkTarget::Keep);
     }
 
     #[test]

@@ -87,6 +87,19 @@ fn resolves_markdown_links_to_urls() {
 }
 
 #[test]
+fn images_beside_a_plain_page_are_linked_where_they_are_published() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let contact = Html::parse_document(&site.page("contact/"));
+    let src = attr(&contact, "main img[alt='Our team at the front desk']", "src");
+    assert_eq!(src, "/team.svg");
+    assert!(site.path("public/team.svg").is_file());
+    let bundle = Html::parse_document(&site.page("guide/photos/"));
+    let src = attr(&bundle, "main img", "src");
+    assert!(site.path(&format!("public{src}")).is_file(), "bundle image {src} is not where it points");
+}
+
+#[test]
 fn respects_a_base_url_sub_path_in_every_link() {
     let site = TestSite::fixture("minimal");
     site.run(&["build", "--base-url", "https://host.io/clinic"]).success();
