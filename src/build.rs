@@ -13,7 +13,6 @@ use crate::render::{self, Body, Plan};
 use crate::site::{Doc, Site};
 use crate::source::{self, Sources};
 use crate::theme;
-use crate::yaml;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -126,24 +125,43 @@ pub fn plan(sources: &Sources, config: &Config, drafts: bool) -> Result<Planned>
     let assets: Plan = site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()].clone())).collect();
     let plan = render::render_site(config, &site, &bodies, &theme, assets).map_err(content_error)?;
     let mut warnings = site.warnings;
-    warnings.extend(check_booking_url(config, &sources.config_text, &plan));
+    warnings.extend(check_site_links(config, &sources.config_text, &plan));
     Ok(Planned { plan, pages: site.pages.len(), warnings })
 }
 
-/// The consultation call to action is on every page: a site-relative `booking_url`
-/// that leads nowhere would break every one of them.
-fn check_booking_url(config: &Config, config_text: &str, plan: &Plan) -> Option<Diagnostic> {
-    let url = config.clinic.booking_url.strip_prefix('/')?;
-    let path = url.split(['#', '?']).next().unwrap_or("");
+/// Links written in site.yaml appear on every page (the consultation call to action,
+/// the menu): a site-relative one that leads nowhere would break all of them.
+fn check_site_links(config: &Config, config_text: &str, plan: &Plan) -> Vec<Diagnostic> {
+    let booking =
+        ("booking_url", config.clinic.booking_url.as_str(), "every \"Book a consultation\" link leads nowhere");
+    let menu = config.menu.iter().flatten().map(|item| ("url", item.url.as_str(), "this menu entry leads nowhere"));
+    std::iter::once(booking)
+        .chain(menu)
+        .filter(|(_, url, _)| !publishes(plan, url))
+        .map(|(key, url, consequence)| {
+            let (line, col) = locate_value(config_text, key, url).unwrap_or((0, 0));
+            let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`{key}: {url}` has no page behind it, so {consequence}"))
+                .with_help("create that page (for /contact/: content/contact.md), or point it at an existing page or another site's address");
+            if line > 0 { d.with_source(config_text) } else { d }
+        })
+        .collect()
+}
+
+/// Whether a URL from site.yaml is published by this build; absolute URLs are not ours to check.
+fn publishes(plan: &Plan, url: &str) -> bool {
+    let Some(path) = url.strip_prefix('/') else { return true };
+    let path = path.split(['#', '?']).next().unwrap_or("");
     let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
-    if plan.contains_key(&file) || plan.contains_key(&format!("{path}/index.html")) {
-        return None;
-    }
-    let (line, col) = yaml::locate_key(config_text, "booking_url").unwrap_or((0, 0));
-    let shown = &config.clinic.booking_url;
-    let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`booking_url` is {shown}, but the site has no page there, so every \"Book a consultation\" link leads nowhere"))
-        .with_help("create that page (for /contact/: content/contact.md), or set `booking_url:` under `clinic:` to an existing page or a booking site's address");
-    Some(if line > 0 { d.with_source(config_text) } else { d })
+    plan.contains_key(&file) || plan.contains_key(&format!("{path}/index.html"))
+}
+
+/// The line and column of `key:` whose value is `value` (quoted or not).
+fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let at = line.find(&format!("{key}:"))?;
+        let rest = line[at + key.len() + 1..].trim_start().trim_start_matches(['"', '\'']);
+        rest.starts_with(value).then_some((i + 1, at + 1))
+    })
 }
 
 fn content_error(mut problems: Vec<Diagnostic>) -> Error {

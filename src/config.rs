@@ -22,8 +22,20 @@ struct RawConfig {
     #[serde(default = "default_theme")]
     theme: String,
     clinic: Clinic,
+    /// The site menu, in order; generated from the top-level sections and pages when absent.
+    #[serde(default)]
+    menu: Option<Vec<MenuItem>>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+/// One entry of `menu:` in site.yaml.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub title: String,
+    /// Site-relative (`/process/`) or absolute (`https://...`).
+    pub url: String,
 }
 
 fn default_language() -> String {
@@ -91,6 +103,7 @@ pub struct Config {
     pub language: String,
     pub theme: String,
     pub clinic: Clinic,
+    pub menu: Option<Vec<MenuItem>>,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -152,6 +165,7 @@ impl Config {
             language: raw.language,
             theme: raw.theme,
             clinic: raw.clinic,
+            menu: raw.menu,
             extra: raw.extra,
         })
     }
@@ -168,8 +182,12 @@ impl Config {
 
     /// `booking_url` as a link: site-relative paths get the root, absolute URLs stay.
     pub fn booking_url(&self) -> String {
-        let url = &self.clinic.booking_url;
-        if url.starts_with('/') { self.url(url) } else { url.clone() }
+        self.link(&self.clinic.booking_url)
+    }
+
+    /// A URL written in site.yaml as a link: `/contact/` -> `/clinic/contact/`; absolute stays.
+    pub fn link(&self, url: &str) -> String {
+        if url.starts_with('/') { self.url(url) } else { url.to_string() }
     }
 
     /// The country code used to complete national phone numbers.

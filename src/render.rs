@@ -189,13 +189,21 @@ fn site_value(config: &Config, site: &Site) -> Value {
             tel: tel_uri(&p.number, config.country()).unwrap_or_default(),
         })
         .collect();
-    let home = &site.pages[site.home];
-    let mut top: Vec<PageId> = home.subsections.iter().chain(&home.pages).copied().collect();
-    top.sort_by_key(|&id| {
-        (site.pages[id].doc.meta.fm.weight.unwrap_or(i64::MAX), site.pages[id].title().to_lowercase())
-    });
-    let mut nav = vec![json!({"title": "Home", "url": config.root})];
-    nav.extend(top.iter().map(|&id| json!({"title": site.pages[id].title(), "url": config.url(&site.pages[id].path)})));
+    let nav: Vec<Value> = match &config.menu {
+        Some(menu) => menu.iter().map(|item| json!({"title": item.title, "url": config.link(&item.url)})).collect(),
+        None => {
+            let home = &site.pages[site.home];
+            let mut top: Vec<PageId> = home.subsections.iter().chain(&home.pages).copied().collect();
+            top.sort_by_key(|&id| {
+                (site.pages[id].doc.meta.fm.weight.unwrap_or(i64::MAX), site.pages[id].title().to_lowercase())
+            });
+            let mut nav = vec![json!({"title": "Home", "url": config.root})];
+            nav.extend(
+                top.iter().map(|&id| json!({"title": site.pages[id].title(), "url": config.url(&site.pages[id].path)})),
+            );
+            nav
+        }
+    };
     json!({
         "title": config.title,
         "description": config.description,

@@ -228,3 +228,25 @@ fn output_folder_option_writes_elsewhere() {
     assert!(out.join("index.html").exists());
     assert!(!site.path("public").exists());
 }
+
+#[test]
+fn site_yaml_menu_replaces_the_generated_nav() {
+    let site = TestSite::fixture("minimal");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}menu:\n  - {{ title: Our process, url: /process/ }}\n  - {{ title: Shop, url: \"https://shop.clinic.test/\" }}\n"));
+    site.run(&["build", "--base-url", "https://host.io/clinic"]).success();
+    let faq = Html::parse_document(&site.page("faq/"));
+    let nav: Vec<(String, String)> = select(&faq, "header nav a")
+        .iter()
+        .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        nav,
+        [
+            ("Our process".to_string(), "/clinic/process/".to_string()),
+            ("Shop".to_string(), "https://shop.clinic.test/".to_string())
+        ]
+    );
+    let process = Html::parse_document(&site.page("process/first/"));
+    assert_eq!(attr(&process, "header nav a[aria-current=page]", "href"), "/clinic/process/");
+}
