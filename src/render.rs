@@ -132,6 +132,9 @@ pub fn render_site(
         Err(err) => problems.push(template_error(&err, theme, None)),
     }
     plan.insert("sitemap.xml".into(), sitemap(config, site).into_bytes());
+    if let Some(feed) = atom_feed(config, site, bodies) {
+        plan.insert(FEED.into(), feed.into_bytes());
+    }
     plan.insert(
         "robots.txt".into(),
         format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
@@ -220,6 +223,7 @@ fn site_value(config: &Config, site: &Site) -> Value {
             "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
         },
         "nav": nav,
+        "feed_url": site.pages.iter().any(|p| p.doc.meta.date.is_some()).then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
     })
 }
@@ -408,6 +412,72 @@ pub fn script_json(value: &Value) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// The Atom feed of dated pages, newest first; absent when no page has a date.
+const FEED: &str = "atom.xml";
+const FEED_ENTRIES: usize = 20;
+
+fn dated_pages(site: &Site) -> Vec<PageId> {
+    let mut dated: Vec<PageId> = (0..site.pages.len()).filter(|&id| site.pages[id].doc.meta.date.is_some()).collect();
+    dated.sort_by(|&a, &b| {
+        let (ma, mb) = (&site.pages[a].doc.meta, &site.pages[b].doc.meta);
+        mb.date.cmp(&ma.date).then_with(|| site.pages[a].path.cmp(&site.pages[b].path))
+    });
+    dated
+}
+
+fn atom_feed(config: &Config, site: &Site, bodies: &[Body]) -> Option<String> {
+    let dated = dated_pages(site);
+    let newest = dated.iter().take(FEED_ENTRIES).filter_map(|&id| {
+        let meta = &site.pages[id].doc.meta;
+        meta.updated.max(meta.date)
+    });
+    // The feed's date comes from its entries, never the clock: builds stay reproducible.
+    let updated = newest.max()?;
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    xml.push_str(&format!(" xml:lang=\"{}\">\n", xml_escape(&config.language)));
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&config.title)));
+    if !config.description.is_empty() {
+        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(&config.description)));
+    }
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&config.permalink(FEED))
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&config.base_url)
+    ));
+    xml.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{}</updated>\n",
+        xml_escape(&config.base_url),
+        atom_date(updated)
+    ));
+    xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&config.clinic.name)));
+    for &id in dated.iter().take(FEED_ENTRIES) {
+        let page = &site.pages[id];
+        let meta = &page.doc.meta;
+        let (Some(date), url) = (meta.date, config.permalink(&page.path)) else { continue };
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(page.title())));
+        xml.push_str(&format!("    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml_escape(&url)));
+        xml.push_str(&format!("    <id>{}</id>\n", xml_escape(&url)));
+        xml.push_str(&format!("    <published>{}</published>\n", atom_date(date)));
+        xml.push_str(&format!("    <updated>{}</updated>\n", atom_date(meta.updated.unwrap_or(date).max(date))));
+        if let Some(summary) = meta.fm.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(summary)));
+        }
+        xml.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&bodies[id].html)));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    Some(xml)
+}
+
+fn atom_date(date: jiff::civil::Date) -> String {
+    format!("{date}T00:00:00Z")
 }
 
 fn sitemap(config: &Config, site: &Site) -> String {

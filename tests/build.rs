@@ -64,7 +64,7 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
     }
     assert!(!files.iter().any(|f| f.starts_with("draft")), "a draft was published");
     let out = run.stdout();
-    assert!(out.starts_with("Built 7 pages in ") && out.contains(" ms -> "), "{out}");
+    assert!(out.starts_with("Built 10 pages in ") && out.contains(" ms -> "), "{out}");
 }
 
 #[test]
@@ -249,4 +249,47 @@ fn site_yaml_menu_replaces_the_generated_nav() {
     );
     let process = Html::parse_document(&site.page("process/first/"));
     assert_eq!(attr(&process, "header nav a[aria-current=page]", "href"), "/clinic/process/");
+}
+
+#[test]
+fn dated_pages_get_an_atom_feed_linked_from_every_page() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let feed = site.read("public/atom.xml");
+    let xml = roxmltree::Document::parse(&feed).expect("the feed is well-formed XML");
+    let entries: Vec<_> = xml.descendants().filter(|n| n.has_tag_name("entry")).collect();
+    let title =
+        |e: &roxmltree::Node| e.children().find(|c| c.has_tag_name("title")).unwrap().text().unwrap().to_string();
+    assert_eq!(entries.iter().map(title).collect::<Vec<_>>(), ["New pigment shades", "We are open"]);
+    let feed_updated = xml.root_element().children().find(|c| c.has_tag_name("updated")).unwrap().text().unwrap();
+    assert_eq!(feed_updated, "2026-03-05T00:00:00Z", "the feed's date comes from its newest entry");
+    let content = entries[1].children().find(|c| c.has_tag_name("content")).unwrap().text().unwrap();
+    assert!(content.contains("<em>day</em> &amp; more, 3 &lt; 4"), "HTML content round-trips escaped: {content}");
+    let home = Html::parse_document(&site.page(""));
+    assert_eq!(attr(&home, "link[type='application/atom+xml']", "href"), "/atom.xml");
+    assert_eq!(attr(&home, "link[hreflang]", "hreflang"), "en");
+    let post = Html::parse_document(&site.page("news/new-pigments/"));
+    let article = json_ld(&post).into_iter().find(|d| d["@type"] == "Article").expect("Article JSON-LD");
+    assert_eq!(
+        (article["datePublished"].as_str(), article["dateModified"].as_str()),
+        (Some("2026-03-01"), Some("2026-03-05"))
+    );
+}
+
+#[test]
+fn no_feed_without_dated_pages_and_the_sitemap_is_valid_xml() {
+    let site = TestSite::fixture("minimal");
+    std::fs::remove_dir_all(site.path("content/news")).unwrap();
+    site.build();
+    assert!(!site.path("public/atom.xml").exists());
+    assert!(!site.page("").contains("application/atom+xml"));
+    let sitemap = site.read("public/sitemap.xml");
+    let xml = roxmltree::Document::parse(&sitemap).expect("the sitemap is well-formed XML");
+    let locs: Vec<_> =
+        xml.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_string()).collect();
+    assert!(locs.contains(&"https://clinic.test/process/first/".to_string()), "{locs:?}");
+    assert!(
+        !locs.iter().any(|l| l.contains("draft") || l == "https://clinic.test/first/"),
+        "drafts and aliases stay out: {locs:?}"
+    );
 }
