@@ -1,0 +1,173 @@
+//! The example site in a real browser: Debian's headless Chromium, driven over the
+//! DevTools protocol, loads the home page, a session page and the FAQ from a loopback
+//! server. No console errors, no request leaves 127.0.0.1, and every FAQ answer opens
+//! from the keyboard. Needs `chromium` (`.ci/run` installs it).
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use common::TestSite;
+use headless_chrome::protocol::cdp::Log::LogEntryLevel;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A static file server on a free loopback port, stopped when dropped.
+struct StaticServer {
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+    origin: String,
+}
+
+impl StaticServer {
+    fn start(root: PathBuf) -> StaticServer {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+        let port = server.server_addr().to_ip().unwrap().port();
+        let worker = Arc::clone(&server);
+        let thread = std::thread::spawn(move || {
+            for request in worker.incoming_requests() {
+                let (status, path) = resolve(&root, request.url());
+                let body = std::fs::read(&path).unwrap_or_default();
+                let mime = match path.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "text/html; charset=utf-8",
+                    Some("css") => "text/css",
+                    Some("svg") => "image/svg+xml",
+                    Some("xml") => "application/xml",
+                    _ => "application/octet-stream",
+                };
+                let header = tiny_http::Header::from_bytes("Content-Type", mime).unwrap();
+                let _ =
+                    request.respond(tiny_http::Response::from_data(body).with_status_code(status).with_header(header));
+            }
+        });
+        StaticServer { server, thread: Some(thread), origin: format!("http://127.0.0.1:{port}") }
+    }
+}
+
+/// Maps a URL path to a file of the built site (pretty URLs), or the 404 page.
+fn resolve(root: &Path, url: &str) -> (u16, PathBuf) {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    if !path.contains("..") {
+        let mut file = root.join(path.trim_start_matches('/'));
+        if path.ends_with('/') {
+            file = file.join("index.html");
+        }
+        if file.is_file() {
+            return (200, file);
+        }
+    }
+    (404, root.join("404.html"))
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn browser() -> Browser {
+    assert!(Path::new(CHROMIUM).exists(), "browser tests need Debian's chromium: apt-get install -y chromium");
+    let args = [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+    ];
+    let options = LaunchOptions::default_builder()
+        .path(Some(CHROMIUM.into()))
+        .sandbox(false)
+        .headless(true)
+        .args(args.iter().map(OsStr::new).collect())
+        .idle_browser_timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    Browser::new(options).expect("Chromium starts")
+}
+
+/// What one page load did: console errors and every response (URL, status).
+#[derive(Default)]
+struct Load {
+    errors: Vec<String>,
+    responses: Vec<(String, u32)>,
+}
+
+fn load(tab: &Arc<Tab>, url: &str) -> Load {
+    let seen: Arc<Mutex<Load>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let listener = tab
+        .add_event_listener(Arc::new(move |event: &Event| {
+            if let Event::LogEntryAdded(entry) = event {
+                if entry.params.entry.level == LogEntryLevel::Error {
+                    log.lock().unwrap().errors.push(entry.params.entry.text.clone());
+                }
+            }
+        }))
+        .unwrap();
+    let responses = Arc::clone(&seen);
+    tab.register_response_handling(
+        "record",
+        Box::new(move |params, _body| {
+            let r = &params.response;
+            responses.lock().unwrap().responses.push((r.url.clone(), r.status));
+        }),
+    )
+    .unwrap();
+    tab.navigate_to(url).unwrap().wait_until_navigated().unwrap();
+    // The page has no scripts; wait (bounded) for its subresources to finish too.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tab.evaluate("document.readyState", false).unwrap().value != Some("complete".into()) {
+        assert!(Instant::now() < deadline, "{url} did not finish loading in 10 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    tab.remove_event_listener(&listener).unwrap();
+    tab.deregister_response_handling("record").unwrap();
+    std::mem::take(&mut *seen.lock().unwrap())
+}
+
+#[test]
+fn pages_load_cleanly_locally_and_faq_answers_open_from_the_keyboard() {
+    let site = TestSite::example();
+    let server = StaticServer::start(site.path("public"));
+    // Built for the address it is served at, as the audit does: every link is local.
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    tab.enable_log().unwrap();
+
+    for page in ["/", "/process/first-session/", "/faq/"] {
+        let url = format!("{}{page}", server.origin);
+        let load = load(&tab, &url);
+        assert!(load.errors.is_empty(), "{page}: console errors {:?}", load.errors);
+        assert!(load.responses.len() >= 2, "{page}: expected the page and its stylesheet, saw {:?}", load.responses);
+        for (response, status) in &load.responses {
+            assert!(response.starts_with(&server.origin), "{page}: a request left 127.0.0.1: {response}");
+            assert!((200..300).contains(status), "{page}: {response} answered {status}");
+        }
+    }
+
+    // The FAQ: every question is a <details>; Enter on its focused <summary> opens it.
+    let ids = tab.evaluate("JSON.stringify([...document.querySelectorAll('details')].map(d => d.id))", false).unwrap();
+    let ids: Vec<String> = serde_json::from_str(ids.value.unwrap().as_str().unwrap()).unwrap();
+    assert!(ids.len() >= 12, "{ids:?}");
+    for id in &ids {
+        let open = format!("document.getElementById('{id}').open");
+        assert_eq!(tab.evaluate(&open, false).unwrap().value, Some(false.into()), "{id} starts closed");
+        tab.find_element(&format!("#{id} > summary")).unwrap().focus().unwrap();
+        tab.press_key("Enter").unwrap();
+        assert_eq!(tab.evaluate(&open, false).unwrap().value, Some(true.into()), "{id} did not open from the keyboard");
+        let height = format!("document.querySelector('#{id} .answer').getBoundingClientRect().height");
+        let shown = tab.evaluate(&height, false).unwrap().value.and_then(|v| v.as_f64()).unwrap_or(0.0);
+        assert!(shown > 0.0, "{id}: the answer is not visible once open");
+    }
+}
