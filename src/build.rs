@@ -2,15 +2,16 @@
 //! Markdown -> templates -> output plan -> atomic write. Every stage collects all of
 //! its problems, so one build reports every error it can find, not just the first.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
-use crate::markdown;
+use crate::markdown::{self, Resolver};
 use crate::output;
 use crate::render::{self, Body, Plan};
-use crate::site::{Doc, Site};
+use crate::site::{Doc, Page, Site};
 use crate::source::{self, Sources};
 use crate::theme;
 
@@ -94,12 +95,20 @@ pub fn plan(sources: &Sources, config: &Config, drafts: bool) -> Result<Planned>
     }
 
     let site = Site::build(docs, asset_paths, drafts).map_err(content_error)?;
+    let theme = theme::resolve(&config.theme, sources).map_err(content_error)?;
+    let by_source: HashMap<&Path, &Vec<u8>> = asset_bytes.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+    let assets: Plan = site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()].clone())).collect();
+    let sizes: HashMap<&str, (u32, u32)> = assets
+        .iter()
+        .chain(&theme.statics)
+        .filter_map(|(path, bytes)| Some((path.as_str(), image_size(path, bytes)?)))
+        .collect();
     let bodies: Vec<Body> = site
         .pages
         .iter()
         .map(|page| {
-            let resolve = |dest: &str| site.resolve(page, dest, &config.root);
-            let rendered = markdown::render(page.doc.body(), page.is_faq(), &resolve);
+            let links = PageLinks { site: &site, page, root: &config.root, sizes: &sizes };
+            let rendered = markdown::render(page.doc.body(), page.is_faq(), &links);
             for problem in rendered.problems {
                 let (line, col) = page.doc.body_position(problem.offset);
                 problems.push(
@@ -111,22 +120,60 @@ pub fn plan(sources: &Sources, config: &Config, drafts: bool) -> Result<Planned>
             Body { html: rendered.html, faq: rendered.faq }
         })
         .collect();
-    let theme = theme::resolve(&config.theme, sources);
-    let theme = match theme {
-        Ok(theme) if problems.is_empty() => theme,
-        Ok(_) => return Err(content_error(problems)),
-        Err(errs) => {
-            problems.extend(errs);
-            return Err(content_error(problems));
-        }
-    };
-    let by_source: std::collections::HashMap<&Path, &Vec<u8>> =
-        asset_bytes.iter().map(|(p, b)| (p.as_path(), *b)).collect();
-    let assets: Plan = site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()].clone())).collect();
+    if !problems.is_empty() {
+        return Err(content_error(problems));
+    }
     let plan = render::render_site(config, &site, &bodies, &theme, assets).map_err(content_error)?;
     let mut warnings = site.warnings;
     warnings.extend(check_site_links(config, &sources.config_text, &plan));
     Ok(Planned { plan, pages: site.pages.len(), warnings })
+}
+
+/// How one page's Markdown sees the site: its links resolve through the graph, and
+/// images published by this build have known sizes.
+struct PageLinks<'a> {
+    site: &'a Site,
+    page: &'a Page,
+    root: &'a str,
+    sizes: &'a HashMap<&'a str, (u32, u32)>,
+}
+
+impl Resolver for PageLinks<'_> {
+    fn link(&self, dest: &str) -> markdown::LinkTarget {
+        self.site.resolve(self.page, dest, self.root)
+    }
+
+    fn image_size(&self, url: &str) -> Option<(u32, u32)> {
+        self.sizes.get(url.strip_prefix(self.root)?).copied()
+    }
+}
+
+/// Pixel size of an image file: raster formats from their header, SVG from the root
+/// element's `width`/`height` (or its `viewBox`).
+fn image_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
+    if !path.ends_with(".svg") {
+        return imagesize::blob_size(bytes)
+            .ok()
+            .and_then(|s| Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?)));
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let start = text.find("<svg")?;
+    let tag = &text[start..start + text[start..].find('>')?];
+    let attr = |name: &str| {
+        let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(&tag[at..at + tag[at..].find('"')?])
+    };
+    let number = |v: &str| v.trim_end_matches("px").parse::<f64>().ok().filter(|n| *n > 0.0).map(|n| n.round() as u32);
+    match (attr("width").and_then(number), attr("height").and_then(number)) {
+        (Some(w), Some(h)) => Some((w, h)),
+        _ => {
+            let view: Vec<&str> = attr("viewBox")?.split([' ', ',']).filter(|s| !s.is_empty()).collect();
+            match view[..] {
+                [_, _, w, h] => Some((number(w)?, number(h)?)),
+                _ => None,
+            }
+        }
+    }
 }
 
 /// Links written in site.yaml appear on every page (the consultation call to action,
@@ -187,4 +234,19 @@ fn check_output_is_safe(root: &Path, output: &Path) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_size;
+
+    #[test]
+    fn reads_image_sizes_from_svg_and_raster_headers() {
+        assert_eq!(image_size("a.svg", br#"<?xml?><svg xmlns="x" width="480" height="220px">"#), Some((480, 220)));
+        assert_eq!(image_size("a.svg", br#"<svg viewBox="10 10 32 16">"#), Some((32, 16)));
+        assert_eq!(image_size("a.svg", br#"<svg width="100%">"#), None);
+        let png_1x2 = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x02\x08\x06\0\0\0";
+        assert_eq!(image_size("a.png", png_1x2), Some((1, 2)));
+        assert_eq!(image_size("a.png", b"not an image"), None);
+    }
 }

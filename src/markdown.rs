@@ -18,6 +18,23 @@ pub enum LinkTarget {
     Broken { message: String, help: String },
 }
 
+/// What the caller knows about the site: where links lead, and how big images are.
+/// A plain closure `Fn(&str) -> LinkTarget` is a resolver that knows no image sizes.
+pub trait Resolver {
+    /// Decides a link or image destination.
+    fn link(&self, dest: &str) -> LinkTarget;
+    /// The pixel size of the image at a resolved URL, when it is one of the site's files.
+    fn image_size(&self, _url: &str) -> Option<(u32, u32)> {
+        None
+    }
+}
+
+impl<F: Fn(&str) -> LinkTarget> Resolver for F {
+    fn link(&self, dest: &str) -> LinkTarget {
+        self(dest)
+    }
+}
+
 /// A link the resolver rejected, at a byte offset into the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkProblem {
@@ -64,9 +81,10 @@ fn options() -> Options {
 /// Ids the default theme uses itself, which headings must not take.
 const RESERVED_IDS: &[&str] = &["main", "top"];
 
-/// Renders `text`. `faq` splits the result at `## ` headings; `resolve` decides every
-/// link and image destination.
-pub fn render(text: &str, faq: bool, resolve: &dyn Fn(&str) -> LinkTarget) -> Rendered {
+/// Renders `text`. `faq` splits the result at `## ` headings; `resolver` decides every
+/// link and image destination and gives images their size (so pages do not shift as
+/// images load).
+pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut out = Rendered::default();
     let mut ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut events: Vec<Event> = Vec::new();
@@ -74,16 +92,24 @@ pub fn render(text: &str, faq: bool, resolve: &dyn Fn(&str) -> LinkTarget) -> Re
     let mut heading_start: Option<usize> = None;
     // FAQ boundaries: (index of the `## ` start event in `events`, heading index).
     let mut questions: Vec<(usize, usize)> = Vec::new();
+    // While inside an image: its resolved URL, title, and where its alt text starts.
+    let mut image: Option<(String, String, usize)> = None;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = resolved(dest_url, range.start, resolve, &mut out.problems);
+                let dest_url = resolved(dest_url, range.start, resolver, &mut out.problems);
                 events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = resolved(dest_url, range.start, resolve, &mut out.problems);
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                let dest_url = resolved(dest_url, range.start, resolver, &mut out.problems);
+                image = Some((dest_url.into_string(), title.into_string(), events.len()));
+            }
+            Event::End(TagEnd::Image) => {
+                let (url, title, alt_start) = image.take().expect("image end follows its start");
+                let alt = plain_text(&events[alt_start..]);
+                events.truncate(alt_start);
+                events.push(Event::InlineHtml(img_tag(&url, &alt, &title, resolver.image_size(&url)).into()));
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
@@ -155,13 +181,32 @@ pub fn render_inline(text: &str) -> String {
     }
 }
 
+/// `<img>` with its size when known, so the page keeps its layout while images load.
+fn img_tag(url: &str, alt: &str, title: &str, size: Option<(u32, u32)>) -> String {
+    let mut tag = String::from("<img src=\"");
+    pulldown_cmark_escape::escape_href(&mut tag, url).expect("writing to a String");
+    tag.push_str("\" alt=\"");
+    pulldown_cmark_escape::escape_html(&mut tag, alt).expect("writing to a String");
+    tag.push('"');
+    if !title.is_empty() {
+        tag.push_str(" title=\"");
+        pulldown_cmark_escape::escape_html(&mut tag, title).expect("writing to a String");
+        tag.push('"');
+    }
+    if let Some((width, height)) = size {
+        tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    tag.push('>');
+    tag
+}
+
 fn resolved<'a>(
     dest: CowStr<'a>,
     offset: usize,
-    resolve: &dyn Fn(&str) -> LinkTarget,
+    resolver: &dyn Resolver,
     problems: &mut Vec<LinkProblem>,
 ) -> CowStr<'a> {
-    match resolve(&dest) {
+    match resolver.link(&dest) {
         LinkTarget::Keep => dest,
         LinkTarget::Replace(url) => url.into(),
         LinkTarget::Broken { message, help } => {
@@ -279,6 +324,25 @@ mod tests {
             out.problems,
             [LinkProblem { offset: text.find("[two]").unwrap(), message: "no b".into(), help: "fix".into() }]
         );
+    }
+
+    #[test]
+    fn images_carry_their_size_and_escaped_alt() {
+        struct Sized;
+        impl Resolver for Sized {
+            fn link(&self, dest: &str) -> LinkTarget {
+                LinkTarget::Replace(format!("/c/{dest}"))
+            }
+            fn image_size(&self, url: &str) -> Option<(u32, u32)> {
+                (url == "/c/a.png").then_some((640, 480))
+            }
+        }
+        let out = render("![A \"quoted\" *photo*](a.png \"Healed\") ![b](b.png)", false, &Sized).html;
+        assert!(
+            out.contains(r#"<img src="/c/a.png" alt="A “quoted” photo" title="Healed" width="640" height="480">"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"<img src="/c/b.png" alt="b">"#), "{out}");
     }
 
     #[test]

@@ -94,6 +94,9 @@ fn images_beside_a_plain_page_are_linked_where_they_are_published() {
     let src = attr(&contact, "main img[alt='Our team at the front desk']", "src");
     assert_eq!(src, "/team.svg");
     assert!(site.path("public/team.svg").is_file());
+    // The size comes from the SVG itself, so the browser reserves the space (no layout shift).
+    assert_eq!(attr(&contact, "main img[alt='Our team at the front desk']", "width"), "10");
+    assert_eq!(attr(&contact, "main img[alt='Our team at the front desk']", "height"), "10");
     let bundle = Html::parse_document(&site.page("guide/photos/"));
     let src = attr(&bundle, "main img", "src");
     assert!(site.path(&format!("public{src}")).is_file(), "bundle image {src} is not where it points");
