@@ -1,19 +1,24 @@
 //! Runs the stages in order: load sources -> parse front matter -> site graph ->
-//! Markdown -> templates -> output plan -> atomic write. Every stage collects all of
-//! its problems, so one build reports every error it can find, not just the first.
+//! Markdown -> templates -> output files, streamed into a staging folder that replaces
+//! the output only when every file is written. Parsing, Markdown and templates run in
+//! parallel. Every stage collects all of its problems, so one build reports every error
+//! it can find, not just the first.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{self, Resolver};
-use crate::output;
-use crate::render::{self, Body, Plan};
+use crate::output::Staging;
+use crate::render::{Body, Job, Outputs, Renderer};
 use crate::site::{Doc, Page, Site};
 use crate::source::{self, Sources};
-use crate::theme;
+use crate::theme::{self, Theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -34,12 +39,22 @@ pub struct Summary {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The pure part of a build: sources in, files to write out.
-#[derive(Debug)]
-pub struct Planned {
-    pub plan: Plan,
-    pub pages: usize,
+/// A site read, parsed, linked and with its Markdown rendered: everything but the
+/// templates. Owns what the [`Renderer`] borrows.
+pub struct Prepared {
+    pub site: Site,
+    pub bodies: Vec<Arc<Body>>,
+    pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses and Markdown kept between builds (by `serve`): a file whose bytes are the
+/// same `Arc` is not parsed again, and a page whose text and links are unchanged is
+/// not rendered again. A build starts from an empty cache.
+#[derive(Default)]
+pub struct Cache {
+    docs: HashMap<PathBuf, (Arc<[u8]>, Arc<Doc>)>,
+    bodies: HashMap<PathBuf, (Arc<Doc>, u64, Arc<Body>)>,
 }
 
 /// Builds the site described by `options` and writes it.
@@ -51,42 +66,84 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let config_text = source::read_config(&root)?;
     let config = Config::parse(&config_text, options.base_url.as_deref()).map_err(Error::Content)?;
     let sources = source::load(&root, config_text, &config.theme)?;
-    let planned = plan(&sources, &config, options.drafts)?;
-    output::write_atomically(&planned.plan, &output)?;
-    Ok(Summary { pages: planned.pages, output, elapsed: started.elapsed(), warnings: planned.warnings })
+    let prepared = prepare(&sources, &config, options.drafts, &mut Cache::default())?;
+    let renderer = Renderer::new(&config, &prepared.site, &prepared.bodies, &prepared.theme).map_err(content_error)?;
+    let outputs = renderer.outputs(assets(&sources, &prepared.site)).map_err(content_error)?;
+    let staging = Staging::new(&output, outputs.keys().map(String::as_str))?;
+    render_each(&renderer, &outputs, |path, bytes| staging.write(path, bytes))?;
+    staging.commit()?;
+    let mut warnings = prepared.warnings;
+    warnings.extend(check_site_links(&config, &sources.config_text, &outputs));
+    Ok(Summary { pages: prepared.site.pages.len(), output, elapsed: started.elapsed(), warnings })
 }
 
-/// Everything between reading and writing; pure.
-pub fn plan(sources: &Sources, config: &Config, drafts: bool) -> Result<Planned> {
+/// Everything `build` validates, templates included, without writing: the warnings.
+pub fn check(sources: &Sources, config: &Config, drafts: bool) -> Result<Vec<Diagnostic>> {
+    let prepared = prepare(sources, config, drafts, &mut Cache::default())?;
+    let renderer = Renderer::new(config, &prepared.site, &prepared.bodies, &prepared.theme).map_err(content_error)?;
+    let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
+    render_each(&renderer, &outputs, |_, _| Ok(()))?;
+    let mut warnings = prepared.warnings;
+    warnings.extend(check_site_links(config, &sources.config_text, &outputs));
+    Ok(warnings)
+}
+
+/// Renders every output file in parallel and hands each to `sink` as soon as it is
+/// rendered, so the whole site is never held in memory. All template errors are
+/// reported together, in path order.
+pub fn render_each<'a>(
+    renderer: &Renderer<'a>,
+    outputs: &Outputs<'a>,
+    sink: impl Fn(&str, &[u8]) -> Result<()> + Sync,
+) -> Result<()> {
+    let jobs: Vec<(&String, &Job)> = outputs.iter().collect();
+    let results: Vec<Result<(), Error>> = jobs
+        .par_iter()
+        .map(|(path, job)| match renderer.render(**job) {
+            Ok(bytes) => sink(path, &bytes),
+            Err(d) => Err(Error::Content(vec![d])),
+        })
+        .collect();
     let mut problems = Vec::new();
-    let mut docs = Vec::new();
-    let mut asset_paths = Vec::new();
-    let mut asset_bytes = Vec::new();
-    for file in &sources.content {
-        if file.rel.extension().is_none_or(|e| e != "md") {
-            asset_paths.push(file.rel.clone());
-            asset_bytes.push((file.rel.clone(), &file.bytes));
-            continue;
+    for result in results {
+        match result {
+            Ok(()) => {}
+            Err(Error::Content(ds)) => problems.extend(ds),
+            Err(other) => return Err(other),
         }
-        let shown = Path::new("content").join(&file.rel);
-        let text = match String::from_utf8(file.bytes.clone()) {
-            Ok(text) => text,
-            Err(e) => {
-                let (line, col) = source::utf8_position(&file.bytes, e.utf8_error().valid_up_to());
-                problems.push(
-                    Diagnostic::error(
-                        shown,
-                        line,
-                        col,
-                        "the file is not valid UTF-8 text (it may have been saved in another encoding)",
-                    )
-                    .with_help("save the file as UTF-8 in your editor, or retype the character at this position"),
-                );
-                continue;
+    }
+    if problems.is_empty() { Ok(()) } else { Err(content_error(problems)) }
+}
+
+/// The content's files that are not Markdown, as output path -> bytes.
+pub fn assets<'a>(sources: &'a Sources, site: &Site) -> Vec<(String, &'a [u8])> {
+    let by_source: HashMap<&Path, &[u8]> = sources.content.iter().map(|f| (f.rel.as_path(), &f.bytes[..])).collect();
+    site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()])).collect()
+}
+
+/// Everything between reading and templates: parse, graph, Markdown. Pure; with a
+/// warm `cache`, only what changed is parsed and rendered again.
+pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
+    let markdown_files: Vec<&source::File> =
+        sources.content.iter().filter(|f| f.rel.extension().is_some_and(|e| e == "md")).collect();
+    let asset_paths: Vec<PathBuf> =
+        sources.content.iter().filter(|f| f.rel.extension().is_none_or(|e| e != "md")).map(|f| f.rel.clone()).collect();
+    let parsed: Vec<Result<Arc<Doc>, Vec<Diagnostic>>> = markdown_files
+        .par_iter()
+        .map(|file| match cache.docs.get(&file.rel) {
+            Some((bytes, doc)) if Arc::ptr_eq(bytes, &file.bytes) => Ok(doc.clone()),
+            _ => parse_doc(file).map(Arc::new),
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut docs = Vec::with_capacity(parsed.len());
+    cache.docs.clear();
+    for (file, result) in markdown_files.iter().zip(parsed) {
+        match result {
+            Ok(doc) => {
+                cache.docs.insert(file.rel.clone(), (file.bytes.clone(), doc.clone()));
+                docs.push(doc);
             }
-        };
-        match Doc::parse(file.rel.clone(), text) {
-            Ok(doc) => docs.push(doc),
             Err(errs) => problems.extend(errs),
         }
     }
@@ -96,37 +153,97 @@ pub fn plan(sources: &Sources, config: &Config, drafts: bool) -> Result<Planned>
 
     let site = Site::build(docs, asset_paths, drafts).map_err(content_error)?;
     let theme = theme::resolve(&config.theme, sources).map_err(content_error)?;
-    let by_source: HashMap<&Path, &Vec<u8>> = asset_bytes.iter().map(|(p, b)| (p.as_path(), *b)).collect();
-    let assets: Plan = site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()].clone())).collect();
-    let sizes: HashMap<&str, (u32, u32)> = assets
-        .iter()
-        .chain(&theme.statics)
-        .filter_map(|(path, bytes)| Some((path.as_str(), image_size(path, bytes)?)))
+    let sizes: HashMap<String, (u32, u32)> = assets(sources, &site)
+        .into_iter()
+        .chain(theme.statics.iter().map(|(p, b)| (p.clone(), &b[..])))
+        .filter_map(|(path, bytes)| Some((image_size(&path, bytes)?, path)))
+        .map(|(size, path)| (path, size))
         .collect();
-    let bodies: Vec<Body> = site
+    let world = link_world(&site, config, &sizes);
+    let rendered: Vec<(Arc<Body>, Vec<Diagnostic>)> = site
         .pages
-        .iter()
+        .par_iter()
         .map(|page| {
-            let links = PageLinks { site: &site, page, root: &config.root, sizes: &sizes };
-            let rendered = markdown::render(page.doc.body(), page.is_faq(), &links);
-            for problem in rendered.problems {
-                let (line, col) = page.doc.body_position(problem.offset);
-                problems.push(
-                    Diagnostic::error(page.doc.display_path(), line, col, problem.message)
-                        .with_help(problem.help)
-                        .with_source(&page.doc.text),
-                );
+            let key = world ^ u64::from(page.is_faq());
+            match cache.bodies.get(&page.doc.source) {
+                Some((doc, k, body)) if Arc::ptr_eq(doc, &page.doc) && *k == key => (body.clone(), Vec::new()),
+                _ => render_body(&site, page, config, &sizes),
             }
-            Body { html: rendered.html, faq: rendered.faq }
         })
         .collect();
+    let mut bodies = Vec::with_capacity(rendered.len());
+    for (body, errs) in rendered {
+        problems.extend(errs);
+        bodies.push(body);
+    }
     if !problems.is_empty() {
         return Err(content_error(problems));
     }
-    let plan = render::render_site(config, &site, &bodies, &theme, assets).map_err(content_error)?;
-    let mut warnings = site.warnings;
-    warnings.extend(check_site_links(config, &sources.config_text, &plan));
-    Ok(Planned { plan, pages: site.pages.len(), warnings })
+    cache.bodies = site
+        .pages
+        .iter()
+        .zip(&bodies)
+        .map(|(p, b)| (p.doc.source.clone(), (p.doc.clone(), world ^ u64::from(p.is_faq()), b.clone())))
+        .collect();
+    let warnings = site.warnings.clone();
+    Ok(Prepared { site, bodies, theme, warnings })
+}
+
+fn parse_doc(file: &source::File) -> Result<Doc, Vec<Diagnostic>> {
+    let text = std::str::from_utf8(&file.bytes).map_err(|e| {
+        let (line, col) = source::utf8_position(&file.bytes, e.valid_up_to());
+        vec![
+            Diagnostic::error(
+                Path::new("content").join(&file.rel),
+                line,
+                col,
+                "the file is not valid UTF-8 text (it may have been saved in another encoding)",
+            )
+            .with_help("save the file as UTF-8 in your editor, or retype the character at this position"),
+        ]
+    })?;
+    Doc::parse(file.rel.clone(), text.to_owned())
+}
+
+fn render_body(
+    site: &Site,
+    page: &Page,
+    config: &Config,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> (Arc<Body>, Vec<Diagnostic>) {
+    let links = PageLinks { site, page, root: &config.root, sizes };
+    let rendered = markdown::render(page.doc.body(), page.is_faq(), &links);
+    let problems = rendered
+        .problems
+        .into_iter()
+        .map(|problem| {
+            let (line, col) = page.doc.body_position(problem.offset);
+            Diagnostic::error(page.doc.display_path(), line, col, problem.message)
+                .with_help(problem.help)
+                .with_source(&page.doc.text)
+        })
+        .collect();
+    (Arc::new(Body { html: rendered.html, faq: rendered.faq }), problems)
+}
+
+/// A fingerprint of everything a page's Markdown can see of the rest of the site:
+/// where each page and file is published, drafts, the site root and image sizes.
+/// When it changes, every page's Markdown is rendered again.
+fn link_world(site: &Site, config: &Config, sizes: &HashMap<String, (u32, u32)>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    config.root.hash(&mut h);
+    for page in &site.pages {
+        (&page.doc.source, &page.path).hash(&mut h);
+    }
+    for asset in &site.assets {
+        (&asset.source, &asset.output).hash(&mut h);
+    }
+    site.drafts_fingerprint().hash(&mut h);
+    let mut sizes: Vec<_> = sizes.iter().collect();
+    sizes.sort();
+    sizes.hash(&mut h);
+    h.finish()
 }
 
 /// How one page's Markdown sees the site: its links resolve through the graph, and
@@ -135,7 +252,7 @@ struct PageLinks<'a> {
     site: &'a Site,
     page: &'a Page,
     root: &'a str,
-    sizes: &'a HashMap<&'a str, (u32, u32)>,
+    sizes: &'a HashMap<String, (u32, u32)>,
 }
 
 impl Resolver for PageLinks<'_> {
@@ -178,13 +295,13 @@ fn image_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
 
 /// Links written in site.yaml appear on every page (the consultation call to action,
 /// the menu): a site-relative one that leads nowhere would break all of them.
-fn check_site_links(config: &Config, config_text: &str, plan: &Plan) -> Vec<Diagnostic> {
+fn check_site_links(config: &Config, config_text: &str, outputs: &Outputs) -> Vec<Diagnostic> {
     let booking =
         ("booking_url", config.clinic.booking_url.as_str(), "every \"Book a consultation\" link leads nowhere");
     let menu = config.menu.iter().flatten().map(|item| ("url", item.url.as_str(), "this menu entry leads nowhere"));
     std::iter::once(booking)
         .chain(menu)
-        .filter(|(_, url, _)| !publishes(plan, url))
+        .filter(|(_, url, _)| !publishes(outputs, url))
         .map(|(key, url, consequence)| {
             let (line, col) = locate_value(config_text, key, url).unwrap_or((0, 0));
             let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`{key}: {url}` has no page behind it, so {consequence}"))
@@ -195,11 +312,11 @@ fn check_site_links(config: &Config, config_text: &str, plan: &Plan) -> Vec<Diag
 }
 
 /// Whether a URL from site.yaml is published by this build; absolute URLs are not ours to check.
-fn publishes(plan: &Plan, url: &str) -> bool {
+fn publishes(outputs: &Outputs, url: &str) -> bool {
     let Some(path) = url.strip_prefix('/') else { return true };
     let path = path.split(['#', '?']).next().unwrap_or("");
     let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
-    plan.contains_key(&file) || plan.contains_key(&format!("{path}/index.html"))
+    outputs.contains_key(&file) || outputs.contains_key(&format!("{path}/index.html"))
 }
 
 /// The line and column of `key:` whose value is `value` (quoted or not).

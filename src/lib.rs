@@ -71,7 +71,7 @@ pub fn check(root: Option<PathBuf>, drafts: bool) -> Result<Vec<error::Diagnosti
     let config_text = source::read_config(&root)?;
     let config = config::Config::parse(&config_text, None).map_err(Error::Content)?;
     let sources = source::load(&root, config_text, &config.theme)?;
-    Ok(build::plan(&sources, &config, drafts)?.warnings)
+    build::check(&sources, &config, drafts)
 }
 
 /// Prints `err` to stderr the one way every command does, and returns its exit code.

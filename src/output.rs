@@ -2,36 +2,67 @@
 //! beside the output and swapped in with renames only when every file is written, so a
 //! failed or interrupted build leaves the previous output exactly as it was.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, fs};
-use crate::render::Plan;
+use rayon::prelude::*;
 
-/// Writes `plan` as the new content of `output`, replacing what was there.
-pub fn write_atomically(plan: &Plan, output: &Path) -> Result<()> {
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    if output.exists() && !output.is_dir() {
-        return Err(Error::Usage(format!(
-            "the output {} is a file, not a folder; choose another with -o",
-            output.display()
-        )));
-    }
-    let staging = tempfile::Builder::new()
-        .prefix(".smpsite-new-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-    for (path, bytes) in plan {
-        let dest = staging.path().join(path);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir)?;
+use crate::error::{Error, Result, fs};
+
+/// A new output folder being written beside the current one. Files may be written
+/// from many threads at once; nothing is visible at `output` until [`Staging::commit`].
+/// Dropping it uncommitted deletes what was written and leaves `output` untouched.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    output: PathBuf,
+    parent: PathBuf,
+}
+
+impl Staging {
+    /// Prepares to replace `output`, creating the folders that `paths` (output paths
+    /// with `/`) need, so the writes themselves are one system call each.
+    pub fn new<'p>(output: &Path, paths: impl IntoIterator<Item = &'p str>) -> Result<Staging> {
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        if output.exists() && !output.is_dir() {
+            return Err(Error::Usage(format!(
+                "the output {} is a file, not a folder; choose another with -o",
+                output.display()
+            )));
         }
-        fs::write(&dest, bytes)?;
+        let dir = tempfile::Builder::new()
+            .prefix(".smpsite-new-")
+            .tempdir_in(&parent)
+            .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
+        let folders: BTreeSet<&str> =
+            paths.into_iter().filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).collect();
+        for folder in folders {
+            fs::create_dir_all(&dir.path().join(folder))?;
+        }
+        Ok(Staging { dir, output: output.to_path_buf(), parent })
     }
-    swap_in(staging, output, &parent)
+
+    /// Writes one file; its folder was announced to [`Staging::new`].
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        fs::write(&self.dir.path().join(path), bytes)
+    }
+
+    /// Makes the written folder the output, replacing what was there.
+    pub fn commit(self) -> Result<()> {
+        swap_in(self.dir, &self.output, &self.parent)
+    }
+}
+
+/// Writes `files` (output path -> bytes) as the new content of `output`.
+pub fn write_atomically<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])> + Clone, output: &Path) -> Result<()> {
+    let staging = Staging::new(output, files.clone().into_iter().map(|(p, _)| p))?;
+    for (path, bytes) in files {
+        staging.write(path, bytes)?;
+    }
+    staging.commit()
 }
 
 /// Moves `staging` to `output`; the old output goes into a temporary folder that is
@@ -57,16 +88,32 @@ fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path) -> Result<(
     }
     // `staging` now names a moved folder; its drop finds nothing to delete.
     drop(staging);
+    remove_in_parallel(&old);
     drop(trash);
     Ok(())
+}
+
+/// Deletes the previous site, one top-level entry per task: on a large site this is
+/// as much work as writing it. What fails here is left for the temp folder's drop.
+fn remove_in_parallel(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.par_iter().for_each(|entry| {
+        let path = entry.path();
+        let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn plan(files: &[(&str, &str)]) -> Plan {
-        files.iter().map(|(p, b)| (p.to_string(), b.as_bytes().to_vec())).collect()
+    fn plan<'a>(files: &'a [(&'a str, &'a str)]) -> impl Iterator<Item = (&'a str, &'a [u8])> + Clone {
+        files.iter().map(|(p, b)| (*p, b.as_bytes()))
     }
 
     fn leftovers(dir: &Path) -> Vec<String> {
@@ -81,8 +128,8 @@ mod tests {
     fn replaces_previous_output_and_removes_stale_files() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_atomically(&plan(&[("index.html", "one"), ("old/index.html", "stale")]), &out).unwrap();
-        write_atomically(&plan(&[("index.html", "two"), ("a/b/c.txt", "deep")]), &out).unwrap();
+        write_atomically(plan(&[("index.html", "one"), ("old/index.html", "stale")]), &out).unwrap();
+        write_atomically(plan(&[("index.html", "two"), ("a/b/c.txt", "deep")]), &out).unwrap();
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert_eq!(std::fs::read_to_string(out.join("a/b/c.txt")).unwrap(), "deep");
         assert!(!out.join("old").exists());
@@ -94,7 +141,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         std::fs::write(&out, "x").unwrap();
-        assert!(matches!(write_atomically(&plan(&[]), &out), Err(Error::Usage(_))));
+        assert!(matches!(write_atomically(plan(&[]), &out), Err(Error::Usage(_))));
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
     }
 }

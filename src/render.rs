@@ -1,8 +1,10 @@
-//! Site graph + rendered Markdown -> an output plan (output path -> bytes), through the
-//! theme's Tera templates. Also the files no template writes: `sitemap.xml`,
-//! `robots.txt`, JSON-LD. Writes nothing.
+//! Site graph + rendered Markdown -> output files, through the theme's Tera templates.
+//! Also the files no template writes: `sitemap.xml`, `robots.txt`, the feed, JSON-LD.
+//! Writes nothing: the caller decides where each rendered file goes.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -19,14 +21,143 @@ use crate::theme::Theme;
 pub const REQUIRED_TEMPLATES: &[&str] =
     &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
 
-/// What the build writes: output path (with `/`) -> bytes, in a stable order.
-pub type Plan = BTreeMap<String, Vec<u8>>;
+/// One file of the output, and what makes it.
+#[derive(Debug, Clone, Copy)]
+pub enum Job<'a> {
+    Page(PageId),
+    Alias(PageId),
+    NotFound,
+    Sitemap,
+    Feed,
+    Robots,
+    /// A static file or a content asset, copied as it is.
+    Copy(&'a [u8]),
+}
+
+/// Every file of the output by path (with `/`), in a stable order.
+pub type Outputs<'a> = BTreeMap<String, Job<'a>>;
 
 /// A page's Markdown, rendered.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Body {
     pub html: String,
     pub faq: Vec<FaqItem>,
+}
+
+/// The theme's templates, loaded once, applied to one site graph. Rendering one file
+/// needs only `&self`, so files render in parallel and can stream to disk.
+pub struct Renderer<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    bodies: &'a [Arc<Body>],
+    theme: &'a Theme,
+    tera: Tera,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        config: &'a Config,
+        site: &'a Site,
+        bodies: &'a [Arc<Body>],
+        theme: &'a Theme,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let mut tera = load_templates(theme)?;
+        tera.global_context().insert("site", &site_value(config, site));
+        Ok(Renderer { config, site, bodies, theme, tera })
+    }
+
+    /// Every output file: pages, aliases, the 404 page, sitemap, feed, robots.txt, the
+    /// theme's static files and the content's `assets` (output path -> bytes). A path
+    /// claimed twice, or a page asking for a template the theme lacks, is an error.
+    pub fn outputs(
+        &self,
+        assets: impl IntoIterator<Item = (String, &'a [u8])>,
+    ) -> Result<Outputs<'a>, Vec<Diagnostic>> {
+        let (site, theme) = (self.site, self.theme);
+        let mut outputs = Outputs::new();
+        let mut problems = Vec::new();
+        for (id, page) in site.pages.iter().enumerate() {
+            let name = template_for(page);
+            if !theme.templates.contains_key(name) {
+                let (line, col) = page.doc.key_position("template");
+                problems.push(
+                    Diagnostic::error(page.doc.display_path(), line, col, format!("there is no template `{name}`"))
+                        .with_help(format!(
+                            "use one of: {}",
+                            theme.templates.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ))
+                        .with_source(&page.doc.text),
+                );
+            }
+            outputs.insert(format!("{}index.html", page.path), Job::Page(id));
+        }
+        for (alias, &target) in &site.aliases {
+            let out = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
+            outputs.insert(out, Job::Alias(target));
+        }
+        outputs.insert("404.html".into(), Job::NotFound);
+        outputs.insert("sitemap.xml".into(), Job::Sitemap);
+        if site.pages.iter().any(|p| p.doc.meta.date.is_some()) {
+            outputs.insert(FEED.into(), Job::Feed);
+        }
+        outputs.insert("robots.txt".into(), Job::Robots);
+        // Static files and assets must not silently replace a generated page (or each other).
+        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]));
+        for (path, bytes) in statics.chain(assets) {
+            match outputs.entry(path) {
+                std::collections::btree_map::Entry::Occupied(taken) => problems.push(
+                    Diagnostic::error(
+                        format!("static/{}", taken.key()),
+                        0,
+                        0,
+                        format!("`{}` is also a page this site generates", taken.key()),
+                    )
+                    .with_help("rename or remove the static file"),
+                ),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(Job::Copy(bytes));
+                }
+            }
+        }
+        if problems.is_empty() { Ok(outputs) } else { Err(problems) }
+    }
+
+    /// The bytes of one output file.
+    pub fn render(&self, job: Job<'a>) -> Result<Cow<'a, [u8]>, Diagnostic> {
+        let (config, site) = (self.config, self.site);
+        let html = |name: &str, ctx: &Context, page: Option<&Page>| {
+            self.tera
+                .render(name, ctx)
+                .map(|h| Cow::Owned(h.into_bytes()))
+                .map_err(|e| template_error(&e, self.theme, page))
+        };
+        match job {
+            Job::Page(id) => {
+                let page = &site.pages[id];
+                let mut ctx = Context::new();
+                ctx.insert("page", &page_value(config, site, id, &self.bodies[id]));
+                ctx.insert("current_url", &config.url(&page.path));
+                html(template_for(page), &ctx, Some(page))
+            }
+            Job::Alias(target) => {
+                let mut ctx = Context::new();
+                ctx.insert("redirect_to", &config.permalink(&site.pages[target].path));
+                html("alias.html", &ctx, Some(&site.pages[target]))
+            }
+            Job::NotFound => {
+                let mut ctx = Context::new();
+                ctx.insert("page", &not_found_value(config, site));
+                ctx.insert("current_url", &config.url("404.html"));
+                html("404.html", &ctx, None)
+            }
+            Job::Sitemap => Ok(Cow::Owned(sitemap(config, site).into_bytes())),
+            Job::Feed => Ok(Cow::Owned(atom_feed(config, site, self.bodies).unwrap_or_default().into_bytes())),
+            Job::Robots => Ok(Cow::Owned(
+                format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
+            )),
+            Job::Copy(bytes) => Ok(Cow::Borrowed(bytes)),
+        }
+    }
 }
 
 /// Loads the theme's templates into Tera, or reports where one is broken.
@@ -71,93 +202,6 @@ fn template_error(err: &tera::Error, theme: &Theme, rendering: Option<&Page>) ->
         }
         _ => Diagnostic::error("templates", 0, 0, format!("{err}{during}")).with_help(help),
     }
-}
-
-/// Renders every page, alias, the 404 page, sitemap and robots.txt, plus the theme's
-/// static files and the content's assets (given as output path -> bytes).
-pub fn render_site(
-    config: &Config,
-    site: &Site,
-    bodies: &[Body],
-    theme: &Theme,
-    assets: Plan,
-) -> Result<Plan, Vec<Diagnostic>> {
-    let mut tera = load_templates(theme)?;
-    tera.global_context().insert("site", &site_value(config, site));
-    let mut plan = Plan::new();
-    let mut problems = Vec::new();
-
-    for (id, page) in site.pages.iter().enumerate() {
-        let name = template_for(page);
-        if !theme.templates.contains_key(name) {
-            let (line, col) = page.doc.key_position("template");
-            problems.push(
-                Diagnostic::error(page.doc.display_path(), line, col, format!("there is no template `{name}`"))
-                    .with_help(format!(
-                        "use one of: {}",
-                        theme.templates.keys().cloned().collect::<Vec<_>>().join(", ")
-                    ))
-                    .with_source(&page.doc.text),
-            );
-            continue;
-        }
-        let mut ctx = Context::new();
-        ctx.insert("page", &page_value(config, site, id, &bodies[id]));
-        ctx.insert("current_url", &config.url(&page.path));
-        match tera.render(name, &ctx) {
-            Ok(html) => {
-                plan.insert(format!("{}index.html", page.path), html.into_bytes());
-            }
-            Err(err) => problems.push(template_error(&err, theme, Some(page))),
-        }
-    }
-    for (alias, &target) in &site.aliases {
-        let mut ctx = Context::new();
-        ctx.insert("redirect_to", &config.permalink(&site.pages[target].path));
-        let out = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
-        match tera.render("alias.html", &ctx) {
-            Ok(html) => {
-                plan.insert(out, html.into_bytes());
-            }
-            Err(err) => problems.push(template_error(&err, theme, Some(&site.pages[target]))),
-        }
-    }
-    let mut ctx = Context::new();
-    ctx.insert("page", &not_found_value(config, site));
-    ctx.insert("current_url", &config.url("404.html"));
-    match tera.render("404.html", &ctx) {
-        Ok(html) => {
-            plan.insert("404.html".into(), html.into_bytes());
-        }
-        Err(err) => problems.push(template_error(&err, theme, None)),
-    }
-    plan.insert("sitemap.xml".into(), sitemap(config, site).into_bytes());
-    if let Some(feed) = atom_feed(config, site, bodies) {
-        plan.insert(FEED.into(), feed.into_bytes());
-    }
-    plan.insert(
-        "robots.txt".into(),
-        format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
-    );
-
-    // Static files and assets must not silently replace a generated page (or each other).
-    for (path, bytes) in theme.statics.iter().map(|(p, b)| (p.clone(), b.clone())).chain(assets) {
-        match plan.entry(path) {
-            std::collections::btree_map::Entry::Occupied(taken) => problems.push(
-                Diagnostic::error(
-                    format!("static/{}", taken.key()),
-                    0,
-                    0,
-                    format!("`{}` is also a page this site generates", taken.key()),
-                )
-                .with_help("rename or remove the static file"),
-            ),
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                slot.insert(bytes);
-            }
-        }
-    }
-    if problems.is_empty() { Ok(plan) } else { Err(problems) }
 }
 
 fn template_for(page: &Page) -> &str {
@@ -427,7 +471,7 @@ fn dated_pages(site: &Site) -> Vec<PageId> {
     dated
 }
 
-fn atom_feed(config: &Config, site: &Site, bodies: &[Body]) -> Option<String> {
+fn atom_feed(config: &Config, site: &Site, bodies: &[Arc<Body>]) -> Option<String> {
     let dated = dated_pages(site);
     let newest = dated.iter().take(FEED_ENTRIES).filter_map(|&id| {
         let meta = &site.pages[id].doc.meta;

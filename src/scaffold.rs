@@ -30,7 +30,9 @@ pub fn init(dir: &Path) -> Result<usize> {
         (PathBuf::from(crate::config::FILE_NAME), EXAMPLE_CONFIG.as_bytes().to_vec()),
         (PathBuf::from(".gitignore"), b"/public/\n".to_vec()),
     ];
-    files.extend(embedded_files(&EXAMPLE_CONTENT).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes)));
+    files.extend(
+        embedded_files(&EXAMPLE_CONTENT).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes.to_vec())),
+    );
     for (rel, bytes) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {

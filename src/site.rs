@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::Diagnostic;
 use crate::front_matter::{self, Meta, SectionKind};
@@ -82,7 +83,8 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Page {
     pub kind: Kind,
-    pub doc: Doc,
+    /// Shared, so a rebuild that keeps a file's text reuses its parse.
+    pub doc: Arc<Doc>,
     /// URL path below the site root, `process/first-session/` (`""` for home).
     pub path: String,
     pub parent: Option<PageId>,
@@ -132,10 +134,22 @@ pub struct Site {
 }
 
 impl Site {
+    /// The drafts left out, in a stable order (what links to them resolve to depends on it).
+    pub fn drafts_fingerprint(&self) -> Vec<&PathBuf> {
+        let mut drafts: Vec<&PathBuf> = self.drafts.iter().collect();
+        drafts.sort();
+        drafts
+    }
+
     /// Builds the graph from the parsed documents and the paths of the other files
     /// under `content/`. With `include_drafts` false, drafts (and sections marked
     /// draft, with everything in them) are left out.
-    pub fn build(docs: Vec<Doc>, asset_paths: Vec<PathBuf>, include_drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+    pub fn build(
+        docs: Vec<impl Into<Arc<Doc>>>,
+        asset_paths: Vec<PathBuf>,
+        include_drafts: bool,
+    ) -> Result<Site, Vec<Diagnostic>> {
+        let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
 
@@ -145,12 +159,12 @@ impl Site {
             .filter(|d| d.meta.fm.draft && !include_drafts && file_name(&d.source) == "_index.md")
             .map(|d| parent_dir(&d.source))
             .collect();
-        let (kept, dropped): (Vec<Doc>, Vec<Doc>) = docs.into_iter().partition(|d| {
+        let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) = docs.into_iter().partition(|d| {
             include_drafts
                 || (!d.meta.fm.draft
                     && !draft_dirs.iter().any(|dir| d.source.starts_with(dir) && !dir.as_os_str().is_empty()))
         });
-        let drafts: HashSet<PathBuf> = dropped.into_iter().map(|d| d.source).collect();
+        let drafts: HashSet<PathBuf> = dropped.into_iter().map(|d| d.source.clone()).collect();
 
         let mut slug_of_dir: HashMap<PathBuf, String> = HashMap::new();
         for doc in &kept {

@@ -3,6 +3,7 @@
 //! the [`Sources`] value returned here.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
@@ -13,7 +14,8 @@ use crate::error::{Diagnostic, Error, Result, fs};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
     pub rel: PathBuf,
-    pub bytes: Vec<u8>,
+    /// Shared, so a rebuild can tell an unchanged file by pointer and nothing is copied.
+    pub bytes: Arc<[u8]>,
 }
 
 /// The raw inputs of a build.
@@ -107,7 +109,7 @@ fn read_tree(dir: &Path) -> Result<Vec<File>> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
-        files.push(File { bytes: fs::read(entry.path())?, rel });
+        files.push(File { bytes: fs::read(entry.path())?.into(), rel });
     }
     Ok(files)
 }

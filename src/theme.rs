@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 
@@ -24,7 +25,7 @@ pub struct Template {
 pub struct Theme {
     pub templates: BTreeMap<String, Template>,
     /// Files copied to the output root, by output path.
-    pub statics: BTreeMap<String, Vec<u8>>,
+    pub statics: BTreeMap<String, Arc<[u8]>>,
 }
 
 /// Resolves the theme named `name` (from `site.yaml`) against `sources`.
@@ -63,7 +64,7 @@ pub fn resolve(name: &str, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> 
 fn add_templates(theme: &mut Theme, files: &[File], base: &Path, problems: &mut Vec<Diagnostic>) {
     for file in files {
         let origin = base.join(&file.rel);
-        match String::from_utf8(file.bytes.clone()) {
+        match String::from_utf8(file.bytes.to_vec()) {
             Ok(text) => {
                 theme.templates.insert(slash_path(&file.rel), Template { text, origin });
             }
@@ -99,7 +100,7 @@ pub fn embedded_files(dir: &Dir<'static>) -> Vec<File> {
 
 fn collect(dir: &Dir<'static>, out: &mut Vec<File>) {
     for file in dir.files() {
-        out.push(File { rel: file.path().to_path_buf(), bytes: file.contents().to_vec() });
+        out.push(File { rel: file.path().to_path_buf(), bytes: file.contents().into() });
     }
     for sub in dir.dirs() {
         collect(sub, out);
@@ -133,13 +134,13 @@ mod tests {
     #[test]
     fn site_templates_override_single_theme_files() {
         let mut s = sources();
-        s.templates.push(File { rel: "page.html".into(), bytes: b"mine".to_vec() });
-        s.statics.push(File { rel: PathBuf::from("style.css"), bytes: b"body{}".to_vec() });
+        s.templates.push(File { rel: "page.html".into(), bytes: b"mine"[..].into() });
+        s.statics.push(File { rel: PathBuf::from("style.css"), bytes: b"body{}"[..].into() });
         let theme = resolve("default", &s).unwrap();
         assert_eq!(theme.templates["page.html"].text, "mine");
         assert_eq!(theme.templates["page.html"].origin, Path::new("templates/page.html"));
         assert!(theme.templates["base.html"].text.contains("<html"));
-        assert_eq!(theme.statics["style.css"], b"body{}");
+        assert_eq!(&theme.statics["style.css"][..], b"body{}");
     }
 
     #[test]
