@@ -223,7 +223,8 @@ fn render_body(
                 .with_source(&page.doc.text)
         })
         .collect();
-    (Arc::new(Body { html: rendered.html, faq: rendered.faq }), problems)
+    let hash = crate::site::hash_of(&rendered.html);
+    (Arc::new(Body { html: rendered.html, faq: rendered.faq, hash }), problems)
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:
@@ -295,7 +296,7 @@ fn image_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
 
 /// Links written in site.yaml appear on every page (the consultation call to action,
 /// the menu): a site-relative one that leads nowhere would break all of them.
-fn check_site_links(config: &Config, config_text: &str, outputs: &Outputs) -> Vec<Diagnostic> {
+pub(crate) fn check_site_links(config: &Config, config_text: &str, outputs: &Outputs) -> Vec<Diagnostic> {
     let booking =
         ("booking_url", config.clinic.booking_url.as_str(), "every \"Book a consultation\" link leads nowhere");
     let menu = config.menu.iter().flatten().map(|item| ("url", item.url.as_str(), "this menu entry leads nowhere"));

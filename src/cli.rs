@@ -25,6 +25,8 @@ pub enum Command {
     Init(InitArgs),
     /// Build the site into public/ (or -o DIR)
     Build(BuildArgs),
+    /// Preview the site: build, serve on this computer, rebuild and reload as you edit
+    Serve(ServeArgs),
     /// Check the site for errors and warnings without writing anything
     Check(CheckArgs),
     /// Create a new Markdown file with the right front matter
@@ -51,6 +53,22 @@ pub struct BuildArgs {
     /// Print only errors and warnings
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to serve on [default: 1111, or the next free one]; 0 picks any free port
+    #[arg(short, long)]
+    pub port: Option<u16>,
+    /// Address to listen on; 0.0.0.0 lets phones on your network see the preview
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the preview in the web browser
+    #[arg(long)]
+    pub open: bool,
+    /// Include pages marked `draft: true`
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

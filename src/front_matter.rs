@@ -61,7 +61,7 @@ fn next_line_start(text: &str, line_end: usize) -> usize {
 }
 
 /// What a section lists, and so how its pages are ordered and rendered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum SectionKind {
     Sessions,

@@ -14,6 +14,7 @@ pub mod output;
 pub mod render;
 mod report;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod theme;
@@ -42,6 +43,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             let summary = build::build(&options)?;
             report::build_done(&summary, args.quiet);
+        }
+        Command::Serve(args) => {
+            serve::serve(&serve::ServeOptions {
+                root: cli.root,
+                port: args.port,
+                bind: args.bind,
+                open: args.open,
+                drafts: args.drafts,
+            })?;
         }
         Command::Check(args) => {
             let result = check(cli.root, args.drafts);

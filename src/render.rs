@@ -14,7 +14,7 @@ use crate::config::{Config, tel_uri};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
 use crate::markdown::{self, FaqItem};
-use crate::site::{Kind, Page, PageId, Site};
+use crate::site::{Kind, Page, PageId, Site, hash_of};
 use crate::theme::Theme;
 
 /// Templates every theme provides (a site's `templates/` may override each).
@@ -42,6 +42,8 @@ pub type Outputs<'a> = BTreeMap<String, Job<'a>>;
 pub struct Body {
     pub html: String,
     pub faq: Vec<FaqItem>,
+    /// A hash of `html` (the FAQ items are cut from it).
+    pub hash: u64,
 }
 
 /// The theme's templates, loaded once, applied to one site graph. Rendering one file
@@ -52,6 +54,7 @@ pub struct Renderer<'a> {
     bodies: &'a [Arc<Body>],
     theme: &'a Theme,
     tera: Tera,
+    global_key: u64,
 }
 
 impl<'a> Renderer<'a> {
@@ -62,8 +65,38 @@ impl<'a> Renderer<'a> {
         theme: &'a Theme,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = load_templates(theme)?;
-        tera.global_context().insert("site", &site_value(config, site));
-        Ok(Renderer { config, site, bodies, theme, tera })
+        let site_value = site_value(config, site);
+        tera.global_context().insert("site", &site_value);
+        let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
+        let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates));
+        Ok(Renderer { config, site, bodies, theme, tera, global_key })
+    }
+
+    /// A fingerprint of everything the rendering of page `id` reads: the page, its
+    /// Markdown, the pages it shows (parent, breadcrumbs, prev/next, its listing), and
+    /// what every page shares (site.yaml, the templates, the `site` value). Equal keys
+    /// render equal bytes, so `serve` re-renders only pages whose key changed; a body
+    /// edit therefore re-renders the page and the pages that list or link it.
+    /// Keep it in step with `page_value`: the serve invariant test guards it.
+    pub fn page_key(&self, id: PageId) -> u64 {
+        let site = self.site;
+        let page = &site.pages[id];
+        let summary = |p: PageId| {
+            let p = &site.pages[p];
+            (&p.path, p.doc.hash, p.kind, p.section_kind)
+        };
+        let related: Vec<_> = [page.parent, page.prev, page.next]
+            .into_iter()
+            .map(|p| p.map(summary))
+            .chain(
+                site.ancestry(id)
+                    .into_iter()
+                    .chain(page.pages.iter().copied())
+                    .chain(page.subsections.iter().copied())
+                    .map(|p| Some(summary(p))),
+            )
+            .collect();
+        hash_of((self.global_key, summary(id), id == site.home, template_for(page), self.bodies[id].hash, related))
     }
 
     /// Every output file: pages, aliases, the 404 page, sitemap, feed, robots.txt, the

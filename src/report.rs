@@ -129,3 +129,31 @@ pub fn check_json(result: &Result<Vec<Diagnostic>>) {
     let doc = json!({"version": 1, "ok": result.is_ok(), "errors": errors, "warnings": diagnostics.len() - errors, "diagnostics": items});
     println!("{}", serde_json::to_string_pretty(&doc).expect("JSON serializes"));
 }
+
+/// After a `serve` rebuild: warnings, then one line.
+pub fn rebuilt(rebuilt: &crate::serve::live::Rebuilt, first: bool) {
+    for w in &rebuilt.warnings {
+        diagnostic(w);
+    }
+    let ms = rebuilt.elapsed.as_millis();
+    if first {
+        anstream::println!("{GREEN}Built{GREEN:#} {} in {ms} ms", plural(rebuilt.pages, "page"));
+    } else {
+        anstream::println!("{GREEN}Rebuilt{GREEN:#} in {ms} ms: {} changed", plural(rebuilt.changed.len(), "file"));
+    }
+}
+
+pub fn serving(url: &str, bind: std::net::IpAddr, port: u16, lan: Option<&std::net::IpAddr>, out: &Path) {
+    anstream::println!("{GREEN}Serving{GREEN:#} the preview at {BOLD}{url}{BOLD:#}");
+    if let Some(ip) = lan {
+        anstream::println!("On a phone on the same network: http://{ip}:{port}/");
+    } else if bind.is_unspecified() {
+        anstream::println!("Other devices on your network can reach it at this computer's address, port {port}.");
+    }
+    anstream::println!("Output: {}", out.display());
+    anstream::println!("Watching for changes; edits show in the browser as you save. Press Ctrl-C to stop.");
+}
+
+pub fn stopped() {
+    anstream::println!("Stopped; the preview's temporary files are removed.");
+}

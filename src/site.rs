@@ -24,6 +24,8 @@ pub struct Doc {
     pub source: PathBuf,
     pub text: String,
     pub meta: Meta,
+    /// A hash of `text`: what other pages' renderings depend on (see `render::page_key`).
+    pub hash: u64,
     /// Byte range of the front matter's YAML in `text`, and the line it starts on.
     yaml: Range<usize>,
     yaml_line: usize,
@@ -41,7 +43,8 @@ impl Doc {
         let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
         let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
         let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
-        Ok(Doc { source, meta, yaml, yaml_line, body_offset, body_line, text })
+        let hash = hash_of(&text);
+        Ok(Doc { source, meta, hash, yaml, yaml_line, body_offset, body_line, text })
     }
 
     pub fn body(&self) -> &str {
@@ -73,7 +76,14 @@ impl Doc {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub fn hash_of(value: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Home,
     Section,

@@ -57,24 +57,59 @@ pub fn find_root(root: Option<&Path>) -> Result<PathBuf> {
 /// Reads the site at `root` (which holds `site.yaml`). `theme` is the theme's name from
 /// `site.yaml`, read first by the caller.
 pub fn load(root: &Path, config_text: String, theme: &str) -> Result<Sources> {
-    let theme_root = root.join("themes").join(theme);
-    let theme_dir = if theme_root.is_dir() {
-        Some(ThemeDir {
-            name: theme.to_string(),
-            templates: read_tree(&theme_root.join("templates"))?,
-            statics: read_tree(&theme_root.join("static"))?,
-        })
-    } else {
-        None
-    };
     Ok(Sources {
         root: root.to_path_buf(),
         config_text,
         content: read_tree(&root.join("content"))?,
         statics: read_tree(&root.join("static"))?,
         templates: read_tree(&root.join("templates"))?,
-        theme_dir,
+        theme_dir: load_theme_dir(root, theme)?,
     })
+}
+
+/// The theme folder `themes/NAME` when the site has one (else the embedded theme is used).
+pub fn load_theme_dir(root: &Path, theme: &str) -> Result<Option<ThemeDir>> {
+    let theme_root = root.join("themes").join(theme);
+    if !theme_root.is_dir() {
+        return Ok(None);
+    }
+    Ok(Some(ThemeDir {
+        name: theme.to_string(),
+        templates: read_tree(&theme_root.join("templates"))?,
+        statics: read_tree(&theme_root.join("static"))?,
+    }))
+}
+
+/// Brings `files` (the tree read from `dir`) up to date after a change at `changed`
+/// (a file or folder below `dir`, which may no longer exist): what was there is
+/// dropped and what is there now is read. The order stays that of [`read_tree`].
+pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<()> {
+    let Ok(rel) = changed.strip_prefix(dir) else { return Ok(()) };
+    if rel.as_os_str().is_empty() {
+        *files = read_tree(dir)?;
+        return Ok(());
+    }
+    let mut below = PathBuf::new();
+    for part in rel.components() {
+        below.push(part);
+        if is_ignored(&below) {
+            return Ok(());
+        }
+    }
+    files.retain(|f| !f.rel.starts_with(rel));
+    match std::fs::metadata(changed) {
+        Ok(meta) if meta.is_file() => match std::fs::read(changed) {
+            Ok(bytes) => files.push(File { rel: rel.to_path_buf(), bytes: bytes.into() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("read", changed, e)),
+        },
+        Ok(meta) if meta.is_dir() => {
+            files.extend(read_tree(changed)?.into_iter().map(|f| File { rel: rel.join(&f.rel), bytes: f.bytes }));
+        }
+        _ => {}
+    }
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(())
 }
 
 pub fn read_config(root: &Path) -> Result<String> {
@@ -111,6 +146,8 @@ fn read_tree(dir: &Path) -> Result<Vec<File>> {
         let rel = entry.path().strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
         files.push(File { bytes: fs::read(entry.path())?.into(), rel });
     }
+    // Path order (by component), which `update_tree` keeps too.
+    files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(files)
 }
 

@@ -1,0 +1,216 @@
+//! The preview's HTTP side (axum): files of the served folder only, the live-reload
+//! script injected into HTML, and the event stream that tells pages to reload or show
+//! an error. No handler panics; a request for anything outside the folder is a 404.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tokio::sync::watch;
+
+const SCRIPT_PATH: &str = "/__smpsite/live.js";
+const EVENTS_PATH: &str = "/__smpsite/events";
+const SCRIPT: &str = include_str!("live.js");
+
+/// What every open page needs to know: which build it shows, and whether the last
+/// rebuild failed (then `error` holds the message, file and line included).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Status {
+    pub generation: u64,
+    pub error: Option<String>,
+    /// Only stylesheets changed: pages swap them instead of reloading.
+    pub css_only: bool,
+    /// No build has succeeded yet, so there is nothing to serve but the error.
+    #[serde(skip)]
+    pub never_built: bool,
+}
+
+pub struct Shared {
+    /// The served folder, canonicalised.
+    pub out: PathBuf,
+    /// The site's path below the host, from base_url: `/` or `/clinic/`.
+    pub prefix: String,
+    pub status: watch::Sender<Status>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+pub fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(shared)
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let raw = uri.path();
+    match raw {
+        SCRIPT_PATH => return ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT).into_response(),
+        EVENTS_PATH => return events(&shared).into_response(),
+        _ => {}
+    }
+    let Some(rest) = raw.strip_prefix(shared.prefix.as_str()) else {
+        if raw == "/" || raw == shared.prefix.trim_end_matches('/') {
+            return redirect(&shared.prefix);
+        }
+        return not_found(&shared).await;
+    };
+    let status = shared.status.borrow().clone();
+    if status.never_built {
+        return page(StatusCode::INTERNAL_SERVER_ERROR, error_page(&status), status.generation);
+    }
+    let Some(rel) = safe_relative(rest) else { return not_found(&shared).await };
+    let mut file = shared.out.join(&rel);
+    if file.is_dir() {
+        if !rest.is_empty() && !rest.ends_with('/') {
+            return redirect(&format!("{raw}/"));
+        }
+        file.push("index.html");
+    }
+    match read_inside(&shared.out, &file).await {
+        Some(bytes) => file_response(StatusCode::OK, &file, bytes, status.generation),
+        None => not_found(&shared).await,
+    }
+}
+
+/// `a/b%20c/` -> `a/b c`, refusing anything that could leave the folder: `..` and `.`
+/// segments (also percent-encoded), backslashes and NUL.
+fn safe_relative(rest: &str) -> Option<PathBuf> {
+    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
+    let mut rel = PathBuf::new();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        if segment == "." || segment == ".." || segment.contains(['\\', '\0']) {
+            return None;
+        }
+        rel.push(segment);
+    }
+    Some(rel)
+}
+
+/// The bytes of `file` if it really is inside `out` once symlinks are followed.
+async fn read_inside(out: &Path, file: &Path) -> Option<Vec<u8>> {
+    let real = tokio::fs::canonicalize(file).await.ok()?;
+    if !real.starts_with(out) || !real.is_file() {
+        return None;
+    }
+    tokio::fs::read(&real).await.ok()
+}
+
+async fn not_found(shared: &Shared) -> Response {
+    let generation = shared.status.borrow().generation;
+    let file = shared.out.join("404.html");
+    match read_inside(&shared.out, &file).await {
+        Some(bytes) => file_response(StatusCode::NOT_FOUND, &file, bytes, generation),
+        None => (StatusCode::NOT_FOUND, "Not found").into_response(),
+    }
+}
+
+fn redirect(to: &str) -> Response {
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(value) = HeaderValue::from_str(to) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+fn file_response(status: StatusCode, file: &Path, bytes: Vec<u8>, generation: u64) -> Response {
+    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if extension == "html" {
+        return page(status, String::from_utf8_lossy(&bytes).into_owned(), generation);
+    }
+    let mut response = (status, bytes).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&extension)));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// An HTML page with the live-reload script added before `</body>`.
+fn page(status: StatusCode, html: String, generation: u64) -> Response {
+    let tag = format!(
+        "<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\" data-events=\"{EVENTS_PATH}\"></script>"
+    );
+    let html = match html.rfind("</body>") {
+        Some(at) => format!("{}{tag}{}", &html[..at], &html[at..]),
+        None => format!("{html}{tag}"),
+    };
+    let mut response = (status, html).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn error_page(status: &Status) -> String {
+    let message = status.error.as_deref().unwrap_or("the site has not been built yet");
+    let escaped = message.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>smpsite: the site has an error</title></head>\n<body><main><h1>The site could not be built</h1>\n<p>Fix the file named below and save it: this page reloads by itself.</p>\n<pre>{escaped}</pre></main></body></html>\n"
+    )
+}
+
+fn content_type(extension: &str) -> &'static str {
+    match extension {
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/xml; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Server-sent events: the current status at once, then every change, until shutdown.
+fn events(shared: &Shared) -> Sse<impl futures_util::Stream<Item = Result<Event, Infallible>> + use<>> {
+    let status = shared.status.subscribe();
+    let shutdown = shared.shutdown.clone();
+    let stream =
+        futures_util::stream::unfold((status, shutdown, true), |(mut status, mut shutdown, first)| async move {
+            if !first {
+                tokio::select! {
+                    changed = status.changed() => changed.ok()?,
+                    _ = shutdown.changed() => return None,
+                }
+            }
+            if *shutdown.borrow() {
+                return None;
+            }
+            let data = serde_json::to_string(&*status.borrow_and_update()).ok()?;
+            Some((Ok(Event::default().data(data)), (status, shutdown, false)))
+        });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_relative;
+    use std::path::PathBuf;
+
+    #[test]
+    fn paths_that_could_leave_the_folder_are_refused() {
+        assert_eq!(safe_relative("process/first%20session/"), Some(PathBuf::from("process/first session")));
+        assert_eq!(safe_relative(""), Some(PathBuf::new()));
+        for bad in [
+            "../site.yaml",
+            "a/../../x",
+            "%2e%2e/site.yaml",
+            "%2E%2E%2Fsite.yaml",
+            "a/%2e/b",
+            "..%5csite.yaml",
+            "a%00b",
+            "%ff",
+        ] {
+            assert_eq!(safe_relative(bad), None, "{bad}");
+        }
+        // `//etc/passwd` stays below the folder: segments are pushed one by one.
+        assert_eq!(safe_relative("/etc/passwd"), Some(PathBuf::from("etc/passwd")));
+    }
+}

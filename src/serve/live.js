@@ -1,0 +1,38 @@
+// smpsite serve: live reload and the error overlay. Injected into served pages only,
+// never into `smpsite build` output.
+(() => {
+  const script = document.currentScript;
+  let shown = Number(script.dataset.generation);
+  let overlay = null;
+  const show = (text) => {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "smpsite-error";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText =
+        "position:fixed;inset:auto 0 0 0;max-height:70vh;overflow:auto;z-index:2147483647;" +
+        "margin:0;padding:1rem 1.25rem;background:#2b0b0b;color:#fff;border-top:4px solid #e5484d;" +
+        "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap";
+      document.body.append(overlay);
+    }
+    overlay.textContent = "smpsite could not rebuild the site; you are seeing the last good version.\n\n" + text;
+  };
+  const hide = () => {
+    if (overlay) overlay.remove();
+    overlay = null;
+  };
+  const events = new EventSource(script.dataset.events);
+  events.onmessage = (message) => {
+    const status = JSON.parse(message.data);
+    if (status.error) return show(status.error);
+    hide();
+    if (status.generation <= shown) return;
+    if (!status.css_only) return location.reload();
+    shown = status.generation;
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("smpsite", String(status.generation));
+      link.href = url.href;
+    }
+  };
+})();

@@ -1,0 +1,198 @@
+//! The incremental engine behind `serve`: keeps the sources, parses and Markdown of
+//! the last build, applies the paths the watcher reports, and updates the served
+//! folder file by file. Only files whose bytes change are written; pages whose inputs
+//! are unchanged (`Renderer::page_key`) are not even rendered.
+//!
+//! The invariant, tested in `tests/serve.rs`: after any sequence of changes, the
+//! folder holds exactly what `smpsite build` of the same sources writes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::build::{self, Cache};
+use crate::config::{self, Config};
+use crate::error::{Diagnostic, Error, Result, fs};
+use crate::render::{Job, Renderer};
+use crate::site::hash_of;
+use crate::source::{self, Sources};
+
+/// What one rebuild did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Output paths written or deleted, in order.
+    pub changed: Vec<String>,
+    pub pages: usize,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub struct Live {
+    root: PathBuf,
+    out: PathBuf,
+    base_url: Option<String>,
+    drafts: bool,
+    /// None until site.yaml reads and parses; dropped when it changes.
+    state: Option<State>,
+    /// What is in `out`: output path -> hash of its bytes.
+    written: HashMap<String, u64>,
+    /// The `page_key` each page in `out` was rendered from.
+    keys: HashMap<String, u64>,
+}
+
+/// An output path, its page key (pages only), and its new hash and bytes when they differ.
+type Rendered<'a> = (&'a String, Option<u64>, std::result::Result<Option<(u64, Vec<u8>)>, Diagnostic>);
+
+struct State {
+    config: Config,
+    sources: Sources,
+    cache: Cache,
+}
+
+impl Live {
+    /// An engine building the site at `root` into `out` (an empty folder it owns).
+    pub fn new(root: &Path, out: &Path, base_url: Option<String>, drafts: bool) -> Live {
+        Live {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            base_url,
+            drafts,
+            state: None,
+            written: HashMap::new(),
+            keys: HashMap::new(),
+        }
+    }
+
+    /// The folder being served.
+    pub fn output(&self) -> &Path {
+        &self.out
+    }
+
+    /// Brings the output up to date after changes at `paths` (as the watcher reports
+    /// them: files or folders, existing or not). The first call, or a change to
+    /// site.yaml, reads everything. On error the output is left as it was.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuilt> {
+        let started = Instant::now();
+        let config_file = self.root.join(config::FILE_NAME);
+        if paths.contains(&config_file) {
+            self.state = None;
+        }
+        let state = match &mut self.state {
+            Some(state) => {
+                for path in paths {
+                    if let Err(e) = apply(&self.root, &mut state.sources, &state.config.theme, path) {
+                        self.state = None; // the sources may be half updated: read all next time
+                        return Err(e);
+                    }
+                }
+                state
+            }
+            None => {
+                let config_text = source::read_config(&self.root)?;
+                let config = Config::parse(&config_text, self.base_url.as_deref()).map_err(Error::Content)?;
+                let sources = source::load(&self.root, config_text, &config.theme)?;
+                self.state.insert(State { config, sources, cache: Cache::default() })
+            }
+        };
+        let (config, sources) = (&state.config, &state.sources);
+        let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
+        let renderer =
+            Renderer::new(config, &prepared.site, &prepared.bodies, &prepared.theme).map_err(Error::Content)?;
+        let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
+
+        // Render what may have changed, in memory: nothing is written unless all of it renders.
+        let (written, keys) = (&self.written, &self.keys);
+        let rendered: Vec<Rendered> = outputs
+            .par_iter()
+            .filter_map(|(path, job)| {
+                let key = match job {
+                    Job::Page(id) => Some(renderer.page_key(*id)),
+                    _ => None,
+                };
+                if key.is_some() && key == keys.get(path).copied() && written.contains_key(path) {
+                    return None;
+                }
+                let result = renderer.render(*job).map(|bytes| {
+                    let hash = hash_of(&bytes[..]);
+                    (written.get(path) != Some(&hash)).then(|| (hash, bytes.into_owned()))
+                });
+                Some((path, key, result))
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut writes = Vec::new();
+        let mut new_keys = Vec::new();
+        for (path, key, result) in rendered {
+            match result {
+                Ok(write) => {
+                    new_keys.extend(key.map(|k| (path.clone(), k)));
+                    writes.extend(write.map(|(hash, bytes)| (path, hash, bytes)));
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Content(problems));
+        }
+
+        // Stale files first, so a file that becomes a folder (or back) has room.
+        let mut changed = Vec::new();
+        let stale: Vec<String> = self.written.keys().filter(|p| !outputs.contains_key(*p)).cloned().collect();
+        for path in stale {
+            remove_with_empty_parents(&self.out, &path)?;
+            self.written.remove(&path);
+            self.keys.remove(&path);
+            changed.push(path);
+        }
+        for (path, hash, bytes) in writes {
+            let dest = self.out.join(path);
+            if let Some(dir) = dest.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            fs::write(&dest, &bytes)?;
+            self.written.insert(path.clone(), hash);
+            changed.push(path.clone());
+        }
+        self.keys.extend(new_keys);
+        changed.sort();
+        let mut warnings = prepared.warnings;
+        warnings.extend(build::check_site_links(config, &sources.config_text, &outputs));
+        Ok(Rebuilt { changed, pages: prepared.site.pages.len(), elapsed: started.elapsed(), warnings })
+    }
+}
+
+/// Updates `sources` for a change at `path`; paths that are not site sources are ignored.
+fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path) -> Result<()> {
+    let Ok(rel) = path.strip_prefix(root) else { return Ok(()) };
+    let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    match top.as_str() {
+        "content" => source::update_tree(&mut sources.content, &root.join("content"), path),
+        "static" => source::update_tree(&mut sources.statics, &root.join("static"), path),
+        "templates" => source::update_tree(&mut sources.templates, &root.join("templates"), path),
+        "themes" if rel.starts_with(Path::new("themes").join(theme)) || rel == Path::new("themes") => {
+            sources.theme_dir = source::load_theme_dir(root, theme)?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Deletes `path` below `out`, then any folder it leaves empty.
+fn remove_with_empty_parents(out: &Path, path: &str) -> Result<()> {
+    let file = out.join(path);
+    match std::fs::remove_file(&file) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(Error::io("delete", &file, e)),
+    }
+    let mut dir = file.parent();
+    while let Some(d) = dir.filter(|d| *d != out) {
+        if std::fs::remove_dir(d).is_err() {
+            break; // not empty (or already gone): stop climbing
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
