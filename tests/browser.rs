@@ -171,3 +171,46 @@ fn pages_load_cleanly_locally_and_faq_answers_open_from_the_keyboard() {
         assert!(shown > 0.0, "{id}: the answer is not visible once open");
     }
 }
+
+/// Polls `script` in the tab until it evaluates to `true`.
+fn wait_until(tab: &Arc<Tab>, script: &str, what: &str) {
+    let deadline = Instant::now() + common::server::DEADLINE;
+    loop {
+        if tab.evaluate(script, false).ok().and_then(|r| r.value) == Some(true.into()) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {:?}", common::server::DEADLINE);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
+    let site = TestSite::fixture("minimal");
+    let server = common::server::Server::start(site.root(), &[]);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    tab.navigate_to(&format!("http://{}/process/first/", server.addr)).unwrap().wait_until_navigated().unwrap();
+    wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the page loads");
+    // A marker that survives only as long as the page is not reloaded.
+    tab.evaluate("window.notReloaded = true", false).unwrap();
+
+    let good = site.read("content/process/first.md");
+    site.write("content/process/first.md", good.replace("A light foundation", "A careful first layer"));
+    wait_until(&tab, "document.body.innerText.includes('A careful first layer')", "the page reloads with the edit");
+    assert_eq!(tab.evaluate("window.notReloaded === undefined", false).unwrap().value, Some(true.into()));
+
+    site.write("content/process/first.md", good.replacen("title: First session", "title: [First session", 1));
+    let overlay = "(document.getElementById('smpsite-error')?.innerText ?? '')";
+    wait_until(&tab, &format!("{overlay}.includes('content/process/first.md:2:')"), "the overlay names file and line");
+    assert_eq!(
+        tab.evaluate("document.body.innerText.includes('A careful first layer')", false).unwrap().value,
+        Some(true.into()),
+        "the last good page stays under the overlay"
+    );
+
+    site.write("content/process/first.md", good);
+    wait_until(&tab, "document.getElementById('smpsite-error') === null", "the overlay goes once fixed");
+    wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the fixed page is shown");
+}
