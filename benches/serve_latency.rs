@@ -1,0 +1,160 @@
+//! From saving a Markdown file to `smpsite serve` serving the new HTML: p50 and p95.
+//!
+//!     cargo bench --bench serve_latency                      # the example site
+//!     SITE=/dev/shm/c10k cargo bench --bench serve_latency   # e.g. gen-corpus --pages 10000
+//!
+//! The site is copied to a temporary folder (on /dev/shm when it exists) and served on
+//! a loopback port. Each round saves one page with a new sentence (a body edit) and
+//! polls until the page has it; then saves a new title and polls until the page's
+//! section lists it (a front matter edit, listing included). RUNS rounds (default 40).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::env::var_os("SITE").map(PathBuf::from).unwrap_or_else(|| repo.to_path_buf());
+    let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(40);
+    let tmp_parent = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+    let site = tempfile::tempdir_in(tmp_parent).unwrap();
+    copy(&source.join("site.yaml"), &site.path().join("site.yaml"));
+    copy_tree(&source.join("content"), &site.path().join("content"));
+
+    // A page in a section, and where the section lists it.
+    let page = pick_page(&site.path().join("content"));
+    let section_url = url_of(&site.path().join("content"), page.parent().unwrap(), true);
+    let page_url = url_of(&site.path().join("content"), &page, false);
+    let pages = walkdir::WalkDir::new(site.path().join("content"))
+        .into_iter()
+        .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md")))
+        .count();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smpsite"))
+        .arg("--root")
+        .arg(site.path())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(url) = line.split("preview at http://").nth(1) {
+            break url.split('/').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+
+    let original = std::fs::read_to_string(&page).unwrap();
+    let mut body_times = Vec::new();
+    let mut title_times = Vec::new();
+    for round in 0..runs {
+        let marker = format!("Latency marker {round} {}.", std::process::id());
+        body_times.push(time_until(&addr, &page_url, &marker, || {
+            std::fs::write(&page, format!("{original}\n{marker}\n")).unwrap()
+        }));
+        let title = format!("Retitled page {round}");
+        title_times.push(time_until(&addr, &section_url, &title, || {
+            std::fs::write(&page, retitle(&original, &title)).unwrap()
+        }));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    println!("site: {} ({pages} Markdown files), page {page_url}, {runs} rounds", source.display());
+    report("body edit -> page served", &mut body_times);
+    report("title edit -> section listing served", &mut title_times);
+}
+
+fn time_until(addr: &str, url: &str, needle: &str, save: impl FnOnce()) -> Duration {
+    let started = Instant::now();
+    save();
+    loop {
+        if get(addr, url).contains(needle) {
+            return started.elapsed();
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "{url} never showed {needle:?}");
+    }
+}
+
+/// `text` with its front matter's `title:` line replaced.
+fn retitle(text: &str, title: &str) -> String {
+    let mut done = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| match line.starts_with("title:") && !done {
+            true => {
+                done = true;
+                format!("title: \"{title}\"")
+            }
+            false => line.to_string(),
+        })
+        .collect();
+    lines.join("\n") + "\n"
+}
+
+fn report(what: &str, times: &mut [Duration]) {
+    times.sort();
+    let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
+    println!("{what}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms", ms(at(0.5)), ms(at(0.95)), ms(times[times.len() - 1]));
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let Ok(mut stream) = TcpStream::connect(addr) else { return String::new() };
+    let _ = write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let mut body = String::new();
+    let _ = stream.read_to_string(&mut body);
+    body
+}
+
+/// A page that sits in a section (not the home page's own folder), preferring a big section.
+fn pick_page(content: &Path) -> PathBuf {
+    let mut sections: Vec<(usize, PathBuf)> = std::fs::read_dir(content)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("_index.md").is_file())
+        .map(|e| (std::fs::read_dir(e.path()).unwrap().count(), e.path()))
+        .collect();
+    sections.sort();
+    let (_, dir) = sections.pop().expect("a section");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && !p.ends_with("_index.md"))
+        .collect();
+    pages.sort();
+    pages.swap_remove(pages.len() / 2)
+}
+
+/// The URL path of a page file or a section folder, by file names (no slugs in front matter).
+fn url_of(content: &Path, path: &Path, section: bool) -> String {
+    let rel = path.strip_prefix(content).unwrap();
+    let rel = if section { rel.to_path_buf() } else { rel.with_extension("") };
+    let parts: Vec<String> = rel.components().map(|c| slug::slugify(c.as_os_str().to_string_lossy())).collect();
+    format!("/{}/", parts.join("/"))
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            copy(entry.path(), &dest);
+        }
+    }
+}
