@@ -79,6 +79,9 @@ pub struct CheckArgs {
     /// Include pages marked `draft: true`
     #[arg(long)]
     pub drafts: bool,
+    /// Fail (exit 1) when there are warnings too, e.g. in CI
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

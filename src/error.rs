@@ -6,11 +6,23 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// How serious a finding is: errors fail the build, warnings are listed after it.
+/// How serious a finding is: errors fail the build, warnings are listed after it, and
+/// notes are findings a page allowed on purpose (shown by `check` with the reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    Note,
     Warning,
     Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// A problem found in one of the user's files, with a position they can jump to.
@@ -23,12 +35,31 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column (in characters).
     pub col: usize,
+    /// How many characters from `col` the problem spans on its line (carets under the
+    /// snippet); 0 when it points at a position rather than a span.
+    pub len: u32,
     /// What is wrong, in the user's terms.
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// The offending source line, shown under the message with a caret.
-    pub snippet: Option<String>,
+    /// The offending source line, shown under the message with a caret. (`Box<str>` and
+    /// the boxed `rule` keep diagnostics small: they travel in `Result`s.)
+    pub snippet: Option<Box<str>>,
+    /// For findings of a content rule: which rule, why, where from.
+    pub rule: Option<Box<Rule>>,
+}
+
+/// The content rule behind a finding (`claims/guarantee`), which `site.yaml` can switch
+/// off or make an error and a page can allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub id: String,
+    /// Why the rule matters.
+    pub why: Option<String>,
+    /// Where the rule comes from: the regulation or guideline behind it.
+    pub source: Option<String>,
+    /// The reason a page gave for allowing this finding (`allow:` in its front matter).
+    pub allowed: Option<String>,
 }
 
 impl Diagnostic {
@@ -38,9 +69,11 @@ impl Diagnostic {
             path: path.into(),
             line,
             col,
+            len: 0,
             message: message.into(),
             help: None,
             snippet: None,
+            rule: None,
         }
     }
 
@@ -56,13 +89,53 @@ impl Diagnostic {
     /// Attaches the line `self.line` of `source` (the whole file) as the snippet.
     pub fn with_source(mut self, source: &str) -> Self {
         if self.line > 0 {
-            self.snippet = source.lines().nth(self.line - 1).map(|l| l.trim_end().to_string());
+            self.snippet = source.lines().nth(self.line - 1).map(|l| l.trim_end().into());
         }
         self
     }
 
+    /// Underlines `len` characters from the column (at least one caret is always shown).
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = u32::try_from(len).unwrap_or(u32::MAX);
+        self
+    }
+
+    /// Marks the diagnostic as a finding of rule `id`, saying why it matters and where
+    /// the rule comes from.
+    pub fn with_rule(mut self, id: impl Into<String>, why: Option<String>, source: Option<String>) -> Self {
+        self.rule = Some(Box::new(Rule { id: id.into(), why, source, allowed: None }));
+        self
+    }
+
+    /// The id of the rule behind the finding, if one is.
+    pub fn rule_id(&self) -> Option<&str> {
+        self.rule.as_ref().map(|r| r.id.as_str())
+    }
+
+    /// The reason the page gave for allowing the finding, if it did.
+    pub fn allowed(&self) -> Option<&str> {
+        self.rule.as_ref()?.allowed.as_deref()
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
+    /// `error`, `warning[claims/guarantee]`, `note[claims/permanent]`: the word after the position.
+    pub fn label(&self) -> String {
+        match self.rule_id() {
+            Some(rule) => format!("{}[{rule}]", self.severity.as_str()),
+            None => self.severity.as_str().to_string(),
+        }
+    }
+
+    /// The 1-based column just after the span (the column itself for a point; 0 for the whole file).
+    pub fn end_col(&self) -> usize {
+        if self.line == 0 { 0 } else { self.col + self.len as usize }
     }
 
     /// Stable order for reports: by file, then position.
@@ -71,26 +144,34 @@ impl Diagnostic {
     }
 }
 
+/// Like a compiler's: the position and message, the offending line with carets under
+/// the span, then why it matters, how to fix it and where the rule comes from. An
+/// allowed finding (a note) shows only its position, message and the page's reason.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let path = self.path.display();
+        let (path, label) = (self.path.display(), self.label());
         match self.line {
             0 => write!(f, "{path}: {label}: {}", self.message)?,
             line => write!(f, "{path}:{line}:{}: {label}: {}", self.col, self.message)?,
+        }
+        if let Some(reason) = self.allowed() {
+            return write!(f, "\n  = allowed: {reason}");
         }
         if let Some(snippet) = &self.snippet {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
             let caret_pad: String =
                 snippet.chars().take(self.col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-            write!(f, "\n {pad} |\n {number} | {snippet}\n {pad} | {caret_pad}^")?;
+            let room = snippet.chars().count().saturating_sub(self.col.saturating_sub(1));
+            let carets = "^".repeat((self.len as usize).min(room).max(1));
+            write!(f, "\n {pad} |\n {number} | {snippet}\n {pad} | {caret_pad}{carets}")?;
         }
-        if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+        let rule = self.rule.as_deref();
+        let (why, source) = (rule.and_then(|r| r.why.as_ref()), rule.and_then(|r| r.source.as_ref()));
+        for (name, text) in [("why", why), ("help", self.help.as_ref()), ("source", source)] {
+            if let Some(text) = text {
+                write!(f, "\n  = {name}: {text}")?;
+            }
         }
         Ok(())
     }
@@ -197,6 +278,32 @@ mod tests {
             d.to_string(),
             "content/a.md:3:8: error: expected a whole number\n   |\n 3 | stage: two\n   |        ^\n  = help: write `stage: 2`"
         );
+    }
+
+    #[test]
+    fn lint_findings_underline_their_span_and_say_why_and_where_from() {
+        let mut d = Diagnostic::warning("content/a.md", 2, 8, "“guaranteed” promises a result")
+            .with_len(10)
+            .with_help("say what most clients see")
+            .with_source("---\nWe are guaranteed to please\n")
+            .with_rule("claims/guarantee", Some("results vary".into()), Some("16 CFR 239".into()));
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:8: warning[claims/guarantee]: “guaranteed” promises a result\n   |\n 2 | We are guaranteed to please\n   |        ^^^^^^^^^^\n  = why: results vary\n  = help: say what most clients see\n  = source: 16 CFR 239"
+        );
+        assert_eq!(d.end_col(), 18);
+        d.severity = Severity::Note;
+        d.rule.as_mut().unwrap().allowed = Some("quoting a client".into());
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:8: note[claims/guarantee]: “guaranteed” promises a result\n  = allowed: quoting a client"
+        );
+    }
+
+    #[test]
+    fn carets_stop_at_the_end_of_the_line() {
+        let d = Diagnostic::warning("a.md", 1, 4, "x").with_len(50).with_source("no pain\n");
+        assert!(d.to_string().ends_with(" 1 | no pain\n   |    ^^^^"), "{d}");
     }
 
     #[test]

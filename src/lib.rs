@@ -56,10 +56,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => {
             let result = check(cli.root, args.drafts);
             match args.format {
-                Format::Text => report::check_text(&result),
-                Format::Json => report::check_json(&result),
+                Format::Text => report::check_text(&result, args.deny_warnings),
+                Format::Json => report::check_json(&result, args.deny_warnings),
             }
-            return Ok(result.map_or_else(|e| ExitCode::from(e.exit_code()), |_| ExitCode::SUCCESS));
+            return Ok(match &result {
+                Err(e) => ExitCode::from(e.exit_code()),
+                Ok(findings) if args.deny_warnings && findings.iter().any(error::Diagnostic::is_warning) => {
+                    ExitCode::from(1)
+                }
+                Ok(_) => ExitCode::SUCCESS,
+            });
         }
         Command::New(args) => {
             let root = source::find_root(cli.root.as_deref())?;
@@ -75,7 +81,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Everything `build` validates, without writing: the warnings, or the errors.
+/// Everything `build` validates, without writing: the warnings and allowed findings, or
+/// the errors (with the warnings found alongside them).
 pub fn check(root: Option<PathBuf>, drafts: bool) -> Result<Vec<error::Diagnostic>> {
     let root = source::find_root(root.as_deref())?;
     let config_text = source::read_config(&root)?;

@@ -11,17 +11,19 @@ use crate::error::{Diagnostic, Error, Result, Severity};
 
 const RED: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)));
 const YELLOW: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+const CYAN: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
 const GREEN: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
 const BOLD: Style = Style::new().bold();
 
 fn diagnostic(d: &Diagnostic) {
     let text = d.to_string();
-    let (label, style) = match d.severity {
-        Severity::Error => (": error: ", RED),
-        Severity::Warning => (": warning: ", YELLOW),
+    let style = match d.severity {
+        Severity::Error => RED,
+        Severity::Warning => YELLOW,
+        Severity::Note => CYAN,
     };
-    let word = label.trim_matches([':', ' ']);
-    let styled = text.replacen(label, &format!(": {style}{word}{style:#}: "), 1);
+    let label = d.label();
+    let styled = text.replacen(&format!(": {label}: "), &format!(": {style}{label}{style:#}: "), 1);
     let (first, rest) = styled.split_once('\n').map_or((styled.as_str(), ""), |(a, b)| (a, b));
     anstream::eprintln!("{BOLD}{first}{BOLD:#}");
     if !rest.is_empty() {
@@ -54,15 +56,23 @@ pub fn error(err: &Error) {
     }
 }
 
-pub fn build_done(summary: &Summary, quiet: bool) {
-    for w in &summary.warnings {
+/// Prints the warnings among `findings` (allowed findings are for `check` to show) and
+/// returns how many there were.
+fn warnings(findings: &[Diagnostic]) -> usize {
+    let warnings: Vec<&Diagnostic> = findings.iter().filter(|d| d.is_warning()).collect();
+    for w in &warnings {
         diagnostic(w);
     }
+    warnings.len()
+}
+
+pub fn build_done(summary: &Summary, quiet: bool) {
+    let count = warnings(&summary.warnings);
     if quiet {
         return;
     }
     let ms = summary.elapsed.as_millis();
-    let warnings = match summary.warnings.len() {
+    let warnings = match count {
         0 => String::new(),
         n => format!(" ({})", plural(n, "warning")),
     };
@@ -93,20 +103,39 @@ pub fn new_done(path: &Path) {
     );
 }
 
-pub fn check_text(result: &Result<Vec<Diagnostic>>) {
-    match result {
-        Ok(warnings) => {
-            for w in warnings {
-                diagnostic(w);
-            }
-            anstream::println!("{GREEN}Checked{GREEN:#}: no errors, {}.", plural(warnings.len(), "warning"));
-        }
-        Err(err) => error(err),
+/// `check`'s text report: every finding, allowed ones included, then one line.
+/// `deny_warnings` only changes the wording; the caller sets the exit code.
+pub fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
+    let findings = match result {
+        Ok(findings) => findings,
+        Err(err) => return error(err),
+    };
+    for d in findings {
+        diagnostic(d);
+        anstream::eprintln!();
+    }
+    let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
+    let (warnings, allowed) = (count(Severity::Warning), count(Severity::Note));
+    if let Some(rule) = findings.iter().filter(|d| d.is_warning()).find_map(Diagnostic::rule_id) {
+        anstream::println!(
+            "To keep a finding on purpose (a page quoting a client's question, say), allow its rule in that page's \
+             front matter with the reason: `allow: [{{ rule: {rule}, reason: \"...\" }}]`."
+        );
+    }
+    let allowed = if allowed > 0 { format!(" ({allowed} allowed by their pages)") } else { String::new() };
+    if deny_warnings && warnings > 0 {
+        anstream::println!(
+            "{RED}Check failed{RED:#}: no errors, but {}{allowed}; --deny-warnings treats warnings as errors.",
+            plural(warnings, "warning")
+        );
+    } else {
+        anstream::println!("{GREEN}Checked{GREEN:#}: no errors, {}{allowed}.", plural(warnings, "warning"));
     }
 }
 
-/// The `check --format json` document (documented in the README; version 1).
-pub fn check_json(result: &Result<Vec<Diagnostic>>) {
+/// The `check --format json` document (documented in the README; version 1). `ok` is
+/// false when the check fails: on errors, or on warnings with `deny_warnings`.
+pub fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
     let diagnostics: Vec<Diagnostic> = match result {
         Ok(warnings) => warnings.clone(),
         Err(Error::Content(diagnostics)) => diagnostics.clone(),
@@ -119,22 +148,28 @@ pub fn check_json(result: &Result<Vec<Diagnostic>>) {
         .iter()
         .map(|d| {
             json!({
-                "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "severity": d.severity.as_str(),
                 "path": d.path.to_string_lossy().replace('\\', "/"),
-                "line": d.line, "column": d.col, "message": d.message, "help": d.help,
+                "line": d.line, "column": d.col, "end_column": d.end_col(),
+                "message": d.message, "help": d.help,
+                "rule": d.rule_id(), "why": d.rule.as_ref().and_then(|r| r.why.as_deref()),
+                "source": d.rule.as_ref().and_then(|r| r.source.as_deref()), "allowed_reason": d.allowed(),
             })
         })
         .collect();
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let doc = json!({"version": 1, "ok": result.is_ok(), "errors": errors, "warnings": diagnostics.len() - errors, "diagnostics": items});
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let ok = result.is_ok() && !(deny_warnings && warnings > 0);
+    let doc = json!({
+        "version": 1, "ok": ok, "errors": errors, "warnings": warnings, "allowed": count(Severity::Note),
+        "diagnostics": items,
+    });
     println!("{}", serde_json::to_string_pretty(&doc).expect("JSON serializes"));
 }
 
 /// After a `serve` rebuild: warnings, then one line.
 pub fn rebuilt(rebuilt: &crate::serve::live::Rebuilt, first: bool) {
-    for w in &rebuilt.warnings {
-        diagnostic(w);
-    }
+    warnings(&rebuilt.warnings);
     let ms = rebuilt.elapsed.as_millis();
     if first {
         anstream::println!("{GREEN}Built{GREEN:#} {} in {ms} ms", plural(rebuilt.pages, "page"));

@@ -64,3 +64,21 @@ fn warns_about_menu_entries_that_lead_nowhere() {
     assert!(err.contains("site.yaml:14:22: warning: `url: /prices/` has no page behind it"), "{err}");
     assert!(!err.contains("/process/` has no page"), "{err}");
 }
+
+#[test]
+fn deny_warnings_turns_warnings_into_a_failed_check() {
+    let site = TestSite::fixture("minimal");
+    site.run(&["check", "--deny-warnings"]).success();
+    site.write("content/about.md", "---\ntitle: About\n---\nHi\n");
+    let run = site.run(&["check", "--deny-warnings"]);
+    assert_eq!(run.code(), 1, "{}", run.stdout());
+    assert!(
+        run.stdout().contains("Check failed: no errors, but 1 warning; --deny-warnings treats warnings as errors.")
+    );
+    assert!(run.stderr().contains("content/about.md: warning"), "{}", run.stderr());
+    let run = site.run(&["check", "--deny-warnings", "--format", "json"]);
+    assert_eq!(run.code(), 1);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!((doc["ok"].as_bool(), doc["warnings"].as_u64()), (Some(false), Some(1)));
+    site.run(&["check"]).success();
+}
