@@ -2,8 +2,11 @@
 //! strikethrough, task lists, heading ids, smart punctuation and GitHub-style alerts.
 //! Pure: it knows nothing of pages or templates; links go through a resolver the
 //! caller supplies, and FAQ pages come back split into questions and answers.
+//! [`outline`] reads the same Markdown for the content checks: the prose a reader sees
+//! (mapped back to the source), the links and images, and the ids anchors can target.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -86,7 +89,7 @@ const RESERVED_IDS: &[&str] = &["main", "top"];
 /// images load).
 pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut out = Rendered::default();
-    let mut ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut ids = Ids::default();
     let mut events: Vec<Event> = Vec::new();
     // Index in `events` of the open heading's start, while inside one.
     let mut heading_start: Option<usize> = None;
@@ -119,8 +122,7 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
                 let start = heading_start.take().expect("heading end follows its start");
                 let text = plain_text(&events[start + 1..]);
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
-                    let wanted = id.as_deref().map_or_else(|| anchor(&text), str::to_string);
-                    let unique = unique_id(&wanted, &mut ids);
+                    let unique = ids.assign(id.as_deref(), &text);
                     *id = Some(unique.clone().into());
                     if faq && level == HeadingLevel::H2 {
                         questions.push((start, out.headings.len()));
@@ -245,14 +247,173 @@ pub fn anchor(text: &str) -> String {
     if id.is_empty() { "section".to_string() } else { id }
 }
 
-fn unique_id(wanted: &str, ids: &mut HashSet<String>) -> String {
-    let mut id = wanted.to_string();
-    let mut n = 1;
-    while !ids.insert(id.clone()) {
-        id = format!("{wanted}-{n}");
-        n += 1;
+/// The heading ids of one page: an id chosen with `{#id}`, else GitHub's anchor of the
+/// heading's text, made unique with `-1`, `-2`…; the theme's own ids are taken.
+struct Ids(HashSet<String>);
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids(RESERVED_IDS.iter().map(|s| s.to_string()).collect())
     }
-    id
+}
+
+impl Ids {
+    fn assign(&mut self, chosen: Option<&str>, text: &str) -> String {
+        let wanted = chosen.map_or_else(|| anchor(text), str::to_string);
+        let mut id = wanted.clone();
+        let mut n = 1;
+        while !self.0.insert(id.clone()) {
+            id = format!("{wanted}-{n}");
+            n += 1;
+        }
+        id
+    }
+}
+
+/// What the content checks read from a page's Markdown; see [`outline`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// The text a reader sees, block after block (separated by `\0`), without code
+    /// spans, code blocks or raw HTML. Map positions back with [`Outline::source_offset`].
+    pub prose: String,
+    /// (position in `prose`, byte offset in the Markdown, whether the text is verbatim
+    /// from the source there), sorted by position.
+    segments: Vec<(usize, usize, bool)>,
+    /// Every link and image, in order.
+    pub links: Vec<LinkRef>,
+    /// The ids a link's `#anchor` can target: headings (as [`render`] assigns them), ids
+    /// the theme reserves, and `id="…"` attributes in raw HTML.
+    pub ids: HashSet<String>,
+}
+
+/// A link or image as written in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    /// Byte range of the whole link or image (`[text](dest)`) in the Markdown.
+    pub range: Range<usize>,
+    pub image: bool,
+    /// An image's alt text (the words in its brackets); empty for links.
+    pub alt: String,
+}
+
+impl Outline {
+    /// The byte offset in the Markdown of the character at `pos` in `prose`. Text that
+    /// is not verbatim in the source (an entity, smart punctuation) maps to where it starts.
+    pub fn source_offset(&self, pos: usize) -> usize {
+        let i = self.segments.partition_point(|s| s.0 <= pos).saturating_sub(1);
+        match self.segments.get(i) {
+            Some(&(start, source, true)) => source + (pos - start),
+            Some(&(_, source, false)) => source,
+            None => 0,
+        }
+    }
+
+    fn push(&mut self, text: &str, source: usize, verbatim: bool) {
+        self.segments.push((self.prose.len(), source, verbatim));
+        self.prose.push_str(text);
+    }
+
+    /// Ends a block, so no match runs from one into the next.
+    fn end_block(&mut self) {
+        if !self.prose.is_empty() && !self.prose.ends_with('\0') {
+            self.prose.push('\0');
+        }
+    }
+}
+
+/// Reads `text` for the content checks (one parse, no HTML): see [`Outline`].
+pub fn outline(text: &str) -> Outline {
+    let mut out = Outline::default();
+    let mut ids = Ids::default();
+    let mut code_block = false;
+    // While inside a heading: its chosen id and text so far.
+    let mut heading: Option<(Option<String>, String)> = None;
+    // While inside an image: its index in `out.links`.
+    let mut image: Option<usize> = None;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Text(t) if !code_block => {
+                if let Some((_, heading_text)) = heading.as_mut().filter(|_| image.is_none()) {
+                    heading_text.push_str(&t);
+                }
+                if let Some(i) = image {
+                    out.links[i].alt.push_str(&t);
+                }
+                out.push(&t, range.start, text.get(range.clone()) == Some(&*t));
+            }
+            Event::Code(t) => {
+                if let Some((_, heading_text)) = heading.as_mut() {
+                    heading_text.push_str(&t);
+                }
+                out.end_block();
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, heading_text)) = heading.as_mut() {
+                    heading_text.push(' ');
+                }
+                out.push(" ", range.start, false);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => out.ids.extend(html_ids(&html)),
+            Event::Start(Tag::CodeBlock(_)) => code_block = true,
+            Event::End(TagEnd::CodeBlock) => code_block = false,
+            Event::Start(Tag::Heading { id, .. }) => {
+                out.end_block();
+                heading = Some((id.map(|i| i.into_string()), String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((chosen, heading_text)) = heading.take() {
+                    out.ids.insert(ids.assign(chosen.as_deref(), heading_text.trim()));
+                }
+                out.end_block();
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.links.push(LinkRef { dest: dest_url.into_string(), range, image: false, alt: String::new() });
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some(out.links.len());
+                out.links.push(LinkRef { dest: dest_url.into_string(), range, image: true, alt: String::new() });
+            }
+            Event::End(TagEnd::Image) => image = None,
+            Event::Start(tag) if !is_inline(&tag) => out.end_block(),
+            Event::End(tag) if !is_inline_end(tag) => out.end_block(),
+            _ => {}
+        }
+    }
+    out.ids.extend(ids.0);
+    out
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript | Tag::Link { .. }
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+    )
+}
+
+/// The values of `id="…"` attributes in a piece of HTML (or of a template).
+pub fn html_ids(html: &str) -> Vec<String> {
+    html.match_indices("id=")
+        .filter(|(at, _)| html[..*at].ends_with(|c: char| c.is_whitespace()))
+        .filter_map(|(at, _)| {
+            let rest = &html[at + 3..];
+            let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let value = &rest[1..];
+            Some(value[..value.find(quote)?].to_string())
+        })
+        .collect()
 }
 
 fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -362,6 +523,34 @@ mod tests {
     fn non_faq_pages_keep_their_h2s() {
         let out = render("## Q?\n\nA.\n", false, &keep);
         assert!(out.faq.is_empty() && out.html.contains("<h2"));
+    }
+
+    #[test]
+    fn outline_maps_prose_back_to_the_source_and_skips_code() {
+        let text = "# Title\n\nNo **pain**, `no pain` here\nand no\nrisk.\n\n```\nno risk\n```\n\nIt's <b>fine</b> &amp; ok.\n";
+        let out = outline(text);
+        assert_eq!(out.prose, "Title\0No pain, \0 here and no risk.\0It’s fine & ok.\0");
+        let at = |needle: &str| out.source_offset(out.prose.find(needle).unwrap());
+        assert_eq!(at("pain"), text.find("pain").unwrap());
+        assert_eq!(at("risk"), text.find("risk").unwrap());
+        assert_eq!(at(" ok"), text.find(" ok").unwrap());
+        assert_eq!(at("’"), text.find('\'').unwrap(), "smart quotes map to where they start");
+    }
+
+    #[test]
+    fn outline_lists_links_images_and_the_ids_render_gives() {
+        let text = "## Week 2\n\n## Week 2\n\n## Mine {#chosen}\n\n<a id=\"raw\"></a>\n\nSee [a](a.md#x) and ![A photo](p.jpg) ![](q.jpg)\n";
+        let out = outline(text);
+        let ids: HashSet<&str> = out.ids.iter().map(String::as_str).collect();
+        for id in ["week-2", "week-2-1", "chosen", "raw", "main", "top"] {
+            assert!(ids.contains(id), "{id} missing from {ids:?}");
+        }
+        let rendered = render(text, false, &keep);
+        assert!(rendered.headings.iter().all(|h| ids.contains(h.id.as_str())));
+        let links: Vec<(&str, bool, &str)> =
+            out.links.iter().map(|l| (l.dest.as_str(), l.image, l.alt.as_str())).collect();
+        assert_eq!(links, [("a.md#x", false, ""), ("p.jpg", true, "A photo"), ("q.jpg", true, "")]);
+        assert_eq!(&text[out.links[1].range.clone()], "![A photo](p.jpg)");
     }
 
     #[test]
