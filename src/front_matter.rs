@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::Diagnostic;
+use crate::showcase::{self, BeforeAfter, Testimonial};
 use crate::yaml::{self, Origin};
 
 /// A Markdown source cut in two.
@@ -128,6 +129,10 @@ pub struct FrontMatter {
     pub aftercare: Vec<String>,
     #[serde(default)]
     pub faq: bool,
+    #[serde(default)]
+    pub before_after: Vec<BeforeAfter>,
+    #[serde(default)]
+    pub testimonials: Vec<Testimonial>,
 }
 
 /// Parsed front matter plus the dates it holds, validated.
@@ -140,6 +145,7 @@ pub struct Meta {
 
 /// Parses the YAML of `split` (from the file `path`, whose whole text is `text`).
 pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnostic>> {
+    let path_shown = path;
     let origin = Origin { path, file_text: text, first_line: split.yaml_line };
     let fm: FrontMatter = yaml::parse(split.yaml, origin, "front matter").map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -175,6 +181,14 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
                 "use lowercase words joined by `-`, e.g. `slug: first-session`",
             );
         }
+    }
+    let mut at_entry = |list: &str, index: usize, path: &[&str], message: String, help: &str| {
+        let (line, col) = yaml::locate_entry(split.yaml, list, index, path)
+            .map_or((split.yaml_line, 1), |(l, c)| (l + split.yaml_line - 1, c));
+        problems.push(Diagnostic::error(path_shown, line, col, message).with_help(help).with_source(text));
+    };
+    for problem in showcase::check(&fm.before_after, &fm.testimonials) {
+        at_entry(problem.list, problem.index, &problem.path, problem.message, &problem.help);
     }
     if problems.is_empty() { Ok(Meta { fm, date, updated }) } else { Err(problems) }
 }
@@ -248,6 +262,21 @@ mod tests {
         let errs = meta("---\ntitle: First\ndate: 03/01/2026\n---\n").unwrap_err();
         assert_eq!((errs[0].line, errs[0].col), (3, 1));
         assert!(errs[0].message.contains("is not a date"));
+    }
+
+    #[test]
+    fn errors_on_missing_before_after_fields_at_their_entry() {
+        let errs = meta("---\ntitle: P\nbefore_after:\n  - before: { src: a.jpg, alt: A }\n    after: { src: b.jpg, alt: B }\n    session: 2\n    healed: true\n    retouched: false\n---\n").unwrap_err();
+        assert_eq!(errs[0].message, "the front matter has no `consent` in `before_after[0]`, which is required");
+        assert_eq!(errs[0].line, 4, "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn errors_on_unconsented_retouched_photos_at_the_key() {
+        let errs = meta("---\ntitle: P\nbefore_after:\n  - before: { src: a.jpg, alt: A }\n    after: { src: b.jpg, alt: \"\" }\n    session: 2\n    days_after: 3\n    consent: false\n    retouched: true\n---\n").unwrap_err();
+        let at: Vec<(usize, usize)> = errs.iter().map(|e| (e.line, e.col)).collect();
+        assert_eq!(at, [(8, 5), (9, 5), (5, 26)]);
+        assert!(errs[2].message.contains("no `alt` text"));
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod render;
 mod report;
 pub mod scaffold;
 pub mod serve;
+pub mod showcase;
 pub mod site;
 pub mod source;
 pub mod theme;

@@ -14,6 +14,7 @@ use crate::config::{Config, tel_uri};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
 use crate::markdown::{self, FaqItem};
+use crate::showcase;
 use crate::site::{Kind, Page, PageId, Site, hash_of};
 use crate::theme::Theme;
 
@@ -347,6 +348,10 @@ fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
             json!({"title": sub.title(), "url": config.url(&sub.path), "description": sub.doc.meta.fm.description, "kind": sub.section_kind.as_str()})
         })
         .collect();
+    let src = |dest: &str| match site.resolve(page, dest, &config.root) {
+        markdown::LinkTarget::Replace(url) => url,
+        _ => dest.to_string(),
+    };
     let section_kind = match page.kind {
         Kind::Home => None,
         Kind::Section => Some(page.section_kind.as_str()),
@@ -372,6 +377,8 @@ fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
         "healing": fm.healing.iter().map(|h| json!({"when": h.when, "expect": markdown::render_inline(&h.expect)})).collect::<Vec<_>>(),
         "aftercare": fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect::<Vec<_>>(),
         "faq": body.faq,
+        "before_after": showcase::gallery(&fm.before_after, src),
+        "testimonials": showcase::testimonials(&fm.testimonials),
         "prev": page.prev.map(|p| link_value(config, &site.pages[p])),
         "next": page.next.map(|p| link_value(config, &site.pages[p])),
         "parent": page.parent.filter(|&p| p != site.home).map(|p| {
@@ -397,7 +404,7 @@ fn not_found_value(config: &Config, site: &Site) -> Value {
         "description": "This page does not exist. Find what you need from the home page.",
         "url": config.url("404.html"), "permalink": config.permalink("404.html"), "content": "",
         "date": null, "date_display": null, "updated": null, "updated_display": null, "tags": [], "weight": null, "extra": {},
-        "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "prev": null, "next": null, "parent": null,
+        "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "before_after": [], "testimonials": [], "prev": null, "next": null, "parent": null,
         "breadcrumbs": [{"title": "Home", "url": config.url(&home.path)}, {"title": "Page not found", "url": config.url("404.html")}],
         "pages": [], "subsections": [], "jsonld": [], "og_type": "website",
     })

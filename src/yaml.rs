@@ -212,6 +212,55 @@ pub fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// The line and column of a key inside entry `index` of the list under `list_key:`, for
+/// errors in structured lists (`before_after`, `testimonials`, `allow`). `path` walks
+/// into the entry (`["before", "alt"]`); with an empty path, or a key the entry lacks,
+/// the entry's own first line. Entries may be blocks (`- key: value` lines) or flow maps
+/// (`- { key: value }`). None when the list or the entry cannot be found.
+pub fn locate_entry(yaml: &str, list_key: &str, index: usize, path: &[&str]) -> Option<(usize, usize)> {
+    let (list_line, _) = locate_key(yaml, list_key)?;
+    let lines: Vec<&str> = yaml.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let list_indent = indent(lines[list_line - 1]);
+    let (mut starts, mut end, mut item_indent) = (Vec::new(), lines.len(), None);
+    for (i, line) in lines.iter().enumerate().skip(list_line) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let at = indent(line);
+        let item = trimmed == "-" || trimmed.starts_with("- ");
+        if at < list_indent || (at == list_indent && !item) || item_indent.is_some_and(|ii| at < ii) {
+            end = i;
+            break;
+        }
+        if item && item_indent.is_none_or(|ii| ii == at) {
+            item_indent = Some(at);
+            starts.push(i);
+        }
+    }
+    let first = *starts.get(index)?;
+    let last = starts.get(index + 1).copied().unwrap_or(end);
+    let column = |line: &str, byte: usize| line[..byte].chars().count() + 1;
+    let mut found = (first, indent(lines[first]));
+    'path: for key in path {
+        for (i, line) in lines.iter().enumerate().take(last).skip(found.0) {
+            let from = if i == found.0 { found.1 } else { 0 };
+            let hit = line[from..].match_indices(key).map(|(at, _)| from + at).find(|&at| {
+                let before = line[..at].trim_end_matches(' ');
+                let after = line[at + key.len()..].trim_start_matches(' ');
+                after.starts_with(':') && (before.is_empty() || before.ends_with(['{', ',', '-']))
+            });
+            if let Some(at) = hit {
+                found = (i, at);
+                continue 'path;
+            }
+        }
+        break;
+    }
+    Some((found.0 + 1, column(lines[found.0], found.1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +320,20 @@ mod tests {
         let d = parse_at("stage: 1\ntitle: \"half\n", 2);
         assert_eq!((d.line, d.col), (3, 8), "{d}");
         assert!(d.help.unwrap().contains("never closed"));
+    }
+
+    #[test]
+    fn locates_keys_inside_list_entries() {
+        let yaml = "title: T\nbefore_after:\n  - before: { src: a.jpg, alt: A }\n    after: { src: b.jpg, alt: B }\n    consent: true\n  - before: { src: c.jpg, alt: \"\" }\n    after:\n      src: d.jpg\n      alt: D\ntags: [x]\n";
+        assert_eq!(locate_entry(yaml, "before_after", 0, &["consent"]), Some((5, 5)));
+        assert_eq!(locate_entry(yaml, "before_after", 0, &["after", "alt"]), Some((4, 26)));
+        assert_eq!(locate_entry(yaml, "before_after", 1, &["before", "alt"]), Some((6, 27)));
+        assert_eq!(locate_entry(yaml, "before_after", 1, &["after", "alt"]), Some((9, 7)));
+        assert_eq!(locate_entry(yaml, "before_after", 1, &["consent"]), Some((6, 3)), "absent: the entry's line");
+        assert_eq!(locate_entry(yaml, "before_after", 2, &[]), None);
+        let compact = "allow:\n- { rule: claims/x, reason: \"\" }\n- rule: claims/y\n  reason: R\n";
+        assert_eq!(locate_entry(compact, "allow", 1, &["reason"]), Some((4, 3)));
+        assert_eq!(locate_entry(compact, "allow", 0, &["reason"]), Some((2, 21)));
     }
 
     #[test]
