@@ -55,6 +55,7 @@ pub struct Prepared {
 pub struct Cache {
     docs: HashMap<PathBuf, (Arc<[u8]>, Arc<Doc>)>,
     bodies: HashMap<PathBuf, (Arc<Doc>, u64, Arc<Body>)>,
+    lint: crate::lint::Cache,
 }
 
 /// Builds the site described by `options` and writes it.
@@ -121,8 +122,8 @@ pub fn assets<'a>(sources: &'a Sources, site: &Site) -> Vec<(String, &'a [u8])> 
     site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()])).collect()
 }
 
-/// Everything between reading and templates: parse, graph, Markdown. Pure; with a
-/// warm `cache`, only what changed is parsed and rendered again.
+/// Everything between reading and templates: parse, graph, Markdown, content rules.
+/// Pure; with a warm `cache`, only what changed is parsed and rendered again.
 pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
     let markdown_files: Vec<&source::File> =
         sources.content.iter().filter(|f| f.rel.extension().is_some_and(|e| e == "md")).collect();
@@ -185,8 +186,13 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
         .zip(&bodies)
         .map(|(p, b)| (p.doc.source.clone(), (p.doc.clone(), world ^ u64::from(p.is_faq()), b.clone())))
         .collect();
-    let warnings = site.warnings.clone();
-    Ok(Prepared { site, bodies, theme, warnings })
+    // The content rules: warnings (and allowed findings) travel with the build; any
+    // error fails it, shown with the warnings found alongside.
+    let findings = crate::lint::check(&site, &theme, config, &sources.config_text, &mut cache.lint);
+    if findings.iter().any(Diagnostic::is_error) {
+        return Err(content_error(findings));
+    }
+    Ok(Prepared { site, bodies, theme, warnings: findings })
 }
 
 fn parse_doc(file: &source::File) -> Result<Doc, Vec<Diagnostic>> {

@@ -2,10 +2,12 @@
 //! its line (typos must not silently vanish); `extra` holds free-form data.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Diagnostic;
+use crate::lint;
 use crate::yaml::{self, Origin};
 
 pub const FILE_NAME: &str = "site.yaml";
@@ -25,6 +27,9 @@ struct RawConfig {
     /// The site menu, in order; generated from the top-level sections and pages when absent.
     #[serde(default)]
     menu: Option<Vec<MenuItem>>,
+    /// The content rules: levels and the site's own claim rules.
+    #[serde(default)]
+    lint: lint::Settings,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -63,6 +68,10 @@ pub struct Clinic {
     /// schema.org opening hours, e.g. `Mo-Fr 09:00-18:00`.
     #[serde(default)]
     pub hours: Vec<String>,
+    /// Qualifications and memberships, named so clients can check them
+    /// (`"Certified by the XYZ SMP Academy, 2021"`). Listing any allows credential words.
+    #[serde(default)]
+    pub credentials: Vec<String>,
 }
 
 fn default_booking_url() -> String {
@@ -104,6 +113,8 @@ pub struct Config {
     pub theme: String,
     pub clinic: Clinic,
     pub menu: Option<Vec<MenuItem>>,
+    /// The content rules in effect, compiled.
+    pub lint: Arc<lint::Rules>,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -154,9 +165,11 @@ impl Config {
                 );
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
+        let lint = match lint::Rules::new(&raw.lint, !raw.clinic.credentials.is_empty(), text) {
+            Ok(lint) if problems.is_empty() => lint,
+            Ok(_) => return Err(problems),
+            Err(errs) => return Err(problems.into_iter().chain(errs).collect()),
+        };
         Ok(Config {
             title: raw.title,
             description: raw.description,
@@ -166,6 +179,7 @@ impl Config {
             theme: raw.theme,
             clinic: raw.clinic,
             menu: raw.menu,
+            lint: Arc::new(lint),
             extra: raw.extra,
         })
     }
@@ -229,6 +243,21 @@ pub fn tel_uri(number: &str, country: Option<&str>) -> Option<String> {
     })
 }
 
+/// The number in E.164 form (`+14805550100`) when it is one once normalised: written
+/// as people dial it (spaces, dashes, dots, brackets), with `+` and its country code or
+/// as a national number of the clinic's country (US/Canada). None otherwise, or when it
+/// holds letters.
+pub fn e164(number: &str, country: Option<&str>) -> Option<String> {
+    let trimmed = number.trim();
+    let body = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if !body.chars().all(|c| c.is_ascii_digit() || " -.()/\u{a0}".contains(c)) {
+        return None;
+    }
+    let tel = tel_uri(trimmed, country)?;
+    let digits = tel.strip_prefix("tel:+")?;
+    if (7..=15).contains(&digits.len()) && !digits.starts_with('0') { Some(format!("+{digits}")) } else { None }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +297,24 @@ mod tests {
         let errs = Config::parse(&MINIMAL.replace("https://example.com", "example.com"), None).unwrap_err();
         assert_eq!(errs[0].line, 2);
         assert!(errs[0].message.contains("not an http(s) URL"));
+    }
+
+    #[test]
+    fn phone_numbers_normalise_to_e164() {
+        assert_eq!(e164("480-555-0100", Some("US")).as_deref(), Some("+14805550100"));
+        assert_eq!(e164("+44 (20) 7946 0000", None).as_deref(), Some("+442079460000"));
+        assert_eq!(e164("020 7946 0000", Some("GB")), None, "no country code");
+        assert_eq!(e164("1-800-FLOWERS", Some("US")), None, "letters");
+        assert_eq!(e164("+1234567890123456", None), None, "longer than 15 digits");
+        assert_eq!(e164("+0 20 7946", None), None, "country codes do not start with 0");
+    }
+
+    #[test]
+    fn errors_on_unknown_lint_rule_in_site_yaml() {
+        let text = format!("{MINIMAL}lint:\n  levels:\n    claims/gaurantee: error\n");
+        let errs = Config::parse(&text, None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (7, 5));
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `claims/guarantee`?"), "{:?}", errs[0]);
     }
 
     #[test]

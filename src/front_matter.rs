@@ -91,6 +91,14 @@ pub struct HealingStep {
     pub expect: String,
 }
 
+/// An entry of `allow:`: a content rule this page breaks on purpose, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    pub rule: String,
+    pub reason: String,
+}
+
 /// The front matter keys of DESIGN.md; anything else is an error naming the key.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -133,6 +141,9 @@ pub struct FrontMatter {
     pub before_after: Vec<BeforeAfter>,
     #[serde(default)]
     pub testimonials: Vec<Testimonial>,
+    /// Content rules this page breaks on purpose, each with its reason.
+    #[serde(default)]
+    pub allow: Vec<Allow>,
 }
 
 /// Parsed front matter plus the dates it holds, validated.
@@ -189,6 +200,17 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
     };
     for problem in showcase::check(&fm.before_after, &fm.testimonials) {
         at_entry(problem.list, problem.index, &problem.path, problem.message, &problem.help);
+    }
+    for (index, allow) in fm.allow.iter().enumerate() {
+        if allow.reason.trim().is_empty() {
+            at_entry(
+                "allow",
+                index,
+                &["reason"],
+                format!("allowing `{}` needs a reason", allow.rule),
+                "say why the phrase is fine on this page, e.g. `reason: \"quoting a client's question\"`",
+            );
+        }
     }
     if problems.is_empty() { Ok(Meta { fm, date, updated }) } else { Err(problems) }
 }
@@ -277,6 +299,15 @@ mod tests {
         let at: Vec<(usize, usize)> = errs.iter().map(|e| (e.line, e.col)).collect();
         assert_eq!(at, [(8, 5), (9, 5), (5, 26)]);
         assert!(errs[2].message.contains("no `alt` text"));
+    }
+
+    #[test]
+    fn errors_on_allow_without_a_reason() {
+        let errs = meta("---\ntitle: P\nallow:\n  - { rule: claims/permanent, reason: \" \" }\n---\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (4, 31));
+        assert_eq!(errs[0].message, "allowing `claims/permanent` needs a reason");
+        let errs = meta("---\ntitle: P\nallow:\n  - rule: claims/permanent\n---\n").unwrap_err();
+        assert_eq!(errs[0].message, "the front matter has no `reason` in `allow[0]`, which is required");
     }
 
     #[test]

@@ -1,14 +1,16 @@
 //! smpsite: a static site generator for scalp micropigmentation clinics.
 //!
 //! The pipeline (see `build`): `source` reads the disk, `front_matter` and `config`
-//! parse, `site` builds the graph, `markdown` renders bodies, `render` applies the
-//! theme's templates into an output plan, and `output` writes it atomically.
+//! parse, `site` builds the graph, `markdown` renders bodies, `lint` checks the content,
+//! `render` applies the theme's templates into an output plan, and `output` writes it
+//! atomically.
 
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod front_matter;
+pub mod lint;
 pub mod markdown;
 pub mod output;
 pub mod render;

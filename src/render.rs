@@ -299,6 +299,7 @@ fn site_value(config: &Config, site: &Site) -> Value {
             "booking_url": config.booking_url(),
             "hours": clinic.hours,
             "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
+            "credentials": clinic.credentials,
         },
         "nav": nav,
         "feed_url": site.pages.iter().any(|p| p.doc.meta.date.is_some()).then(|| config.url(FEED)),

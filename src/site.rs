@@ -64,10 +64,57 @@ impl Doc {
         (line, col)
     }
 
+    /// The byte offset in `text` of byte `offset` into the body.
+    pub fn body_offset(&self, offset: usize) -> usize {
+        self.body_offset + offset
+    }
+
+    /// (line, column, length in characters) of the byte range `start..end` of `text`;
+    /// a range running past its first line is cut at the line's end.
+    pub fn span(&self, start: usize, end: usize) -> (usize, usize, usize) {
+        // Offsets mapped from rendered text (smart quotes are longer than the quote
+        // typed) may fall inside a character: round them down to one.
+        let floor = |mut at: usize| {
+            at = at.min(self.text.len());
+            while !self.text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let (start, end) = (floor(start), floor(end));
+        let before = &self.text[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        let rest = &self.text[start..end.max(start)];
+        let len = rest.split('\n').next().unwrap_or("").trim_end_matches('\r').chars().count();
+        (line, col, len)
+    }
+
     /// Where `key:` sits in the front matter (its first line when absent).
     pub fn key_position(&self, key: &str) -> (usize, usize) {
         yaml::locate_key(&self.text[self.yaml.clone()], key)
             .map_or((self.yaml_line, 1), |(l, c)| (l + self.yaml_line - 1, c))
+    }
+
+    /// Where `needle` (text from the value of `key`) is written in the front matter:
+    /// its first occurrence from `key:` on; where `key:` sits when it cannot be found
+    /// (a value folded over several lines, say).
+    pub fn value_position(&self, key: &str, needle: &str) -> (usize, usize) {
+        let (line, col) = self.key_position(key);
+        let yaml = &self.text[self.yaml.clone()];
+        yaml.lines()
+            .enumerate()
+            .skip(line - self.yaml_line)
+            .find_map(|(i, l)| l.find(needle).map(|at| (i + self.yaml_line, l[..at].chars().count() + 1)))
+            .unwrap_or((line, col))
+    }
+
+    /// Where a key sits inside entry `index` of the front matter list `list` (see
+    /// [`yaml::locate_entry`]); the list's key when the entry cannot be found.
+    pub fn entry_position(&self, list: &str, index: usize, path: &[&str]) -> (usize, usize) {
+        yaml::locate_entry(&self.text[self.yaml.clone()], list, index, path)
+            .map_or_else(|| self.key_position(list), |(l, c)| (l + self.yaml_line - 1, c))
     }
 
     fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
@@ -140,7 +187,6 @@ pub struct Site {
     asset_index: HashMap<PathBuf, usize>,
     /// Sources left out as drafts, so links to them get a precise message.
     drafts: HashSet<PathBuf>,
-    pub warnings: Vec<Diagnostic>,
 }
 
 impl Site {
@@ -161,7 +207,6 @@ impl Site {
     ) -> Result<Site, Vec<Diagnostic>> {
         let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
         let mut problems = Vec::new();
-        let mut warnings = Vec::new();
 
         // Folders that hold a section (`_index.md`) or a bundle (`index.md`).
         let draft_dirs: Vec<PathBuf> = docs
@@ -309,32 +354,6 @@ impl Site {
             subsections.sort_by(|&a, &b| order(&pages[a], &pages[b], SectionKind::Pages));
             pages[section].subsections = subsections;
         }
-        for page in &pages {
-            let fm = &page.doc.meta.fm;
-            if fm.stage.is_some() && !page.is_session() {
-                warnings.push(
-                    Diagnostic::warning(
-                        page.doc.display_path(),
-                        page.doc.key_position("stage").0,
-                        1,
-                        "`stage` has no effect outside a `kind: sessions` section",
-                    )
-                    .with_help("move the page into the sessions folder, or remove `stage`"),
-                );
-            }
-            if fm.description.as_deref().is_none_or(|d| d.trim().is_empty()) {
-                warnings.push(
-                    Diagnostic::warning(
-                        page.doc.display_path(),
-                        0,
-                        0,
-                        "no `description`: search results and link previews will use the site's description",
-                    )
-                    .with_help("add `description: ` with one sentence (at most 160 characters) about the page"),
-                );
-            }
-        }
-
         let by_source: HashMap<PathBuf, PageId> =
             pages.iter().enumerate().map(|(id, p)| (p.doc.source.clone(), id)).collect();
         let assets: Vec<Asset> = asset_paths
@@ -345,7 +364,7 @@ impl Site {
 
         if problems.is_empty() {
             let asset_index = assets.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
-            Ok(Site { pages, home, assets, aliases, by_source, asset_index, drafts, warnings })
+            Ok(Site { pages, home, assets, aliases, by_source, asset_index, drafts })
         } else {
             Err(problems)
         }
@@ -367,11 +386,7 @@ impl Site {
         if let Some(rest) = path.strip_prefix('/').filter(|_| !path.ends_with(".md")) {
             return LinkTarget::Replace(format!("{root}{rest}{suffix}"));
         }
-        let decoded = percent_decode(path);
-        let target = match decoded.strip_prefix('/') {
-            Some(rest) => normalize(Path::new(rest)),
-            None => normalize(&parent_dir(&from.doc.source).join(&decoded)),
-        };
+        let target = Site::source_path(from, path);
         if !path.ends_with(".md") {
             // A file beside the Markdown (a photo next to `about.md`) is published
             // under its folder's URL, not under the page's: link to where it really is.
@@ -402,6 +417,26 @@ impl Site {
                 }
             }
         }
+    }
+
+    /// The file under `content/` that a link or image path written in `from` names
+    /// (`../faq.md`, `photo.jpg`, `/about.md`); None when it climbs out of `content/`.
+    pub fn source_path(from: &Page, path: &str) -> Option<PathBuf> {
+        let decoded = percent_decode(path);
+        match decoded.strip_prefix('/') {
+            Some(rest) => normalize(Path::new(rest)),
+            None => normalize(&parent_dir(&from.doc.source).join(&decoded)),
+        }
+    }
+
+    /// The page built from `source` (relative to `content/`), if it is published.
+    pub fn page_at(&self, source: &Path) -> Option<PageId> {
+        self.by_source.get(source).copied()
+    }
+
+    /// The file beside the Markdown at `source`, if it is published.
+    pub fn asset_at(&self, source: &Path) -> Option<&Asset> {
+        self.asset_index.get(source).map(|&i| &self.assets[i])
     }
 
     /// The published source whose path is closest to a mistyped one, if any is close.

@@ -95,7 +95,7 @@ fn errors_on_link_to_missing_page() {
             s.read("content/process/second.md").replace("[first session](first.md)", "[first session](frist.md)");
         s.write("content/process/second.md", text);
     });
-    assert!(err.contains("content/process/second.md:7:13: error: the link to `frist.md` leads to no page: content/process/frist.md does not exist"), "{err}");
+    assert!(err.contains("content/process/second.md:9:13: error: the link to `frist.md` leads to no page: content/process/frist.md does not exist"), "{err}");
 }
 
 #[test]

@@ -145,3 +145,20 @@ fn a_testimonial_that_is_not_typical_must_say_what_is() {
     assert!(err.contains("content/results/index.md:17:5: error: testimonial 1 is marked `typical: false` without saying what is typical"), "{err}");
     assert!(err.contains("16 CFR 255.2(b)"), "{err}");
 }
+
+#[test]
+fn photos_that_do_not_exist_are_errors_at_their_src() {
+    let err = broken("src: crown-after.svg", "src: crown-afterr.svg");
+    assert!(
+        err.contains("content/results/index.md:6:14: error: the image `crown-afterr.svg` does not exist: content/results/crown-afterr.svg is not there"),
+        "{err}"
+    );
+}
+
+#[test]
+fn claims_in_testimonials_are_linted_where_they_are_written() {
+    let site =
+        site_with(&PAGE.replace("I stopped wearing a cap to the gym.", "It was painless and I stopped wearing a cap."));
+    let err = site.run(&["check"]).success().stderr();
+    assert!(err.contains("content/results/index.md:14:19: warning[claims/painless]: “painless”"), "{err}");
+}

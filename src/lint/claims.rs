@@ -1,0 +1,240 @@
+//! The claims rules as data (`claims.yaml` plus a site's own `lint.rules`), compiled once
+//! into one `RegexSet` that finds which rules a page trips in a single pass; only those
+//! rules' regexes then run to find where. Matching ignores case and accepts whole words
+//! only, whatever the pattern says at its edges.
+
+use std::ops::Range;
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use serde::Deserialize;
+
+use crate::error::Diagnostic;
+use crate::markdown::Outline;
+use crate::site::Doc;
+
+/// The built-in rules, documented in the file itself and in the README.
+pub const BUILTIN: &str = include_str!("claims.yaml");
+
+/// One rule as written in `claims.yaml` or in site.yaml's `lint.rules`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub pattern: String,
+    /// Finishes the sentence that starts with the phrase found.
+    pub message: String,
+    pub why: String,
+    pub fix: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub unless: Option<Unless>,
+}
+
+/// When a rule does not apply to a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unless {
+    /// The site lists `clinic.credentials`, so credential words have something behind them.
+    Credentials,
+}
+
+/// The built-in rules. `claims.yaml` is part of the binary and a unit test parses it.
+pub fn builtin() -> Vec<RuleSpec> {
+    serde_yaml::from_str(BUILTIN).expect("src/lint/claims.yaml is valid (see its unit test)")
+}
+
+/// A rule's pattern as it is matched: ignoring case.
+pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).case_insensitive(true).build()
+}
+
+/// The rules in effect, compiled.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    set: RegexSet,
+    rules: Vec<(RuleSpec, Regex)>,
+}
+
+impl Matcher {
+    /// Fails only when the patterns together exceed the regex size limit.
+    pub fn new(rules: Vec<(RuleSpec, Regex)>) -> Result<Matcher, regex::Error> {
+        let set = RegexSetBuilder::new(rules.iter().map(|(spec, _)| &spec.pattern)).case_insensitive(true).build()?;
+        Ok(Matcher { set, rules })
+    }
+
+    /// Every match of every rule in `text`, as (rule index, byte range), in text order.
+    pub fn find(&self, text: &str) -> Vec<(usize, Range<usize>)> {
+        let mut found = Vec::new();
+        for rule in self.set.matches(text).iter() {
+            let regex = &self.rules[rule].1;
+            let mut at = 0;
+            while let Some(m) = regex.find_at(text, at) {
+                if !m.is_empty() && whole_words(text, m.range()) {
+                    found.push((rule, m.range()));
+                    at = m.end();
+                } else {
+                    // Try again one character later: `cure` in `secure` must not hide a `cure` after it.
+                    at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+                }
+                if at >= text.len() {
+                    break;
+                }
+            }
+        }
+        found.sort_by_key(|(rule, range)| (range.start, *rule));
+        found
+    }
+
+    pub fn spec(&self, rule: usize) -> &RuleSpec {
+        &self.rules[rule].0
+    }
+
+    /// The findings in one page: its prose (positions mapped back to the Markdown) and
+    /// the front matter values a reader sees.
+    pub fn page(&self, doc: &Doc, outline: &Outline) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (rule, range) in self.find(&outline.prose) {
+            let start = doc.body_offset(outline.source_offset(range.start));
+            let (last, ch) = outline.prose[..range.end].char_indices().next_back().unwrap_or((range.start, ' '));
+            let end = doc.body_offset(outline.source_offset(last) + ch.len_utf8());
+            out.push(self.finding(doc, rule, &outline.prose[range], doc.span(start, end)));
+        }
+        for (key, value) in front_matter_text(doc) {
+            for (rule, range) in self.find(value) {
+                let needle = &value[range];
+                let (line, col) = doc.value_position(key, needle);
+                out.push(self.finding(doc, rule, needle, (line, col, needle.chars().count())));
+            }
+        }
+        out
+    }
+
+    fn finding(&self, doc: &Doc, rule: usize, matched: &str, (line, col, len): (usize, usize, usize)) -> Diagnostic {
+        let spec = self.spec(rule);
+        let matched = matched.split_whitespace().collect::<Vec<_>>().join(" ");
+        Diagnostic::warning(doc.display_path(), line, col, format!("“{matched}” {}", spec.message))
+            .with_len(len)
+            .with_help(spec.fix.clone())
+            .with_source(&doc.text)
+            .with_rule(&spec.id, Some(spec.why.clone()), spec.source.clone())
+    }
+}
+
+/// The front matter values a reader sees, by the key they sit under.
+fn front_matter_text(doc: &Doc) -> Vec<(&'static str, &str)> {
+    let fm = &doc.meta.fm;
+    let mut values = vec![("title", fm.title.as_str())];
+    values.extend(fm.description.as_deref().map(|d| ("description", d)));
+    values.extend(fm.aftercare.iter().map(|a| ("aftercare", a.as_str())));
+    values.extend(fm.healing.iter().flat_map(|h| [("healing", h.when.as_str()), ("healing", h.expect.as_str())]));
+    values.extend(fm.testimonials.iter().map(|t| ("testimonials", t.quote.as_str())));
+    values.extend(fm.before_after.iter().filter_map(|b| Some(("before_after", b.caption.as_deref()?))));
+    values
+}
+
+/// Whether `range` starts and ends at word boundaries where its edges are word characters.
+fn whole_words(text: &str, range: Range<usize>) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let matched = &text[range.clone()];
+    let starts_in_word =
+        matched.chars().next().is_some_and(word) && text[..range.start].chars().next_back().is_some_and(word);
+    let ends_in_word =
+        matched.chars().next_back().is_some_and(word) && text[range.end..].chars().next().is_some_and(word);
+    !starts_in_word && !ends_in_word
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(rules: &[(&str, &str)]) -> Matcher {
+        let specs = rules
+            .iter()
+            .map(|(id, pattern)| {
+                let spec = RuleSpec {
+                    id: id.to_string(),
+                    pattern: pattern.to_string(),
+                    message: "m".into(),
+                    why: "w".into(),
+                    fix: "f".into(),
+                    source: None,
+                    unless: None,
+                };
+                (spec, compile(pattern).unwrap())
+            })
+            .collect();
+        Matcher::new(specs).unwrap()
+    }
+
+    #[test]
+    fn builtin_rules_parse_compile_and_are_documented() {
+        let rules = builtin();
+        assert!(rules.len() >= 15, "{}", rules.len());
+        for rule in &rules {
+            assert!(rule.id.starts_with("claims/"), "{}", rule.id);
+            compile(&rule.pattern).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+            assert!(!compile(&rule.pattern).unwrap().is_match(""), "{} matches empty text", rule.id);
+            assert!(rule.source.is_some() && !rule.why.is_empty() && !rule.fix.is_empty(), "{}", rule.id);
+        }
+        let mut ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), rules.len(), "duplicate ids");
+    }
+
+    #[test]
+    fn matches_ignore_case_and_respect_word_boundaries() {
+        let m = matcher(&[("claims/cure", "cures?"), ("claims/pct", r"100\s*%")]);
+        let text = "Secure, procured. It CURES it, 100 % sure; 1100% no";
+        let found: Vec<(usize, &str)> = m.find(text).into_iter().map(|(r, range)| (r, &text[range])).collect();
+        assert_eq!(found, [(0, "CURES"), (1, "100 %")]);
+    }
+
+    #[test]
+    fn a_rejected_match_does_not_hide_a_later_one() {
+        let m = matcher(&[("claims/pain", "no pain")]);
+        let text = "no painkillers, no pain";
+        assert_eq!(m.find(text), [(0, 16..23)]);
+    }
+
+    #[test]
+    fn builtin_rules_catch_their_phrases_and_spare_honest_ones() {
+        let specs: Vec<(RuleSpec, Regex)> =
+            builtin().into_iter().map(|s| (compile(&s.pattern).unwrap(), s)).map(|(r, s)| (s, r)).collect();
+        let m = Matcher::new(specs).unwrap();
+        let hits =
+            |text: &str| -> Vec<String> { m.find(text).into_iter().map(|(r, _)| m.spec(r).id.clone()).collect() };
+        for (text, rule) in [
+            ("Results guaranteed!", "claims/guarantee"),
+            ("A 100% natural look", "claims/undetectable"),
+            ("It never fades.", "claims/permanent"),
+            ("Completely pain-free", "claims/painless"),
+            ("It doesn’t hurt", "claims/painless"),
+            ("No downtime at all", "claims/no-risk"),
+            ("Done in just one session", "claims/one-session"),
+            ("SMP stops hair loss", "claims/regrowth"),
+            ("FDA-approved ink", "claims/fda"),
+            ("No one will ever know", "claims/no-one-will-know"),
+            ("Only 3 spots left", "claims/booking-pressure"),
+            ("Win a free SMP session", "claims/prize"),
+            ("That embarrassing bald spot", "claims/shaming"),
+            ("Our master artist", "claims/credentials"),
+            ("Medical-grade pigment", "claims/medical-grade"),
+            ("Rated 4.9/5 by clients", "claims/star-rating"),
+            ("Results may vary.", "claims/not-typical"),
+        ] {
+            assert_eq!(hits(text), [rule], "{text}");
+        }
+        for honest in [
+            "Most clients describe it as uncomfortable rather than painful.",
+            "Does it hurt?",
+            "SMP is long-lasting, but it is not forever.",
+            "Book a free, no-obligation consultation.",
+            "Touch-ups every three to five years.",
+            "No painkillers are needed for most people.",
+        ] {
+            assert_eq!(hits(honest), Vec::<String>::new(), "{honest}");
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Content rules (issue 5): the honest-advertising lint (`claims/*`, its patterns kept as
+//! data in `claims.yaml`) and content validation (`content/*`: descriptions, alt text,
+//! anchors, links to files, phone numbers, what session pages show). Every finding names
+//! its rule, which site.yaml can switch off or make an error (`lint.levels`) and a page
+//! can allow with a written reason (`allow:`). Pure: a parsed site in, diagnostics out.
+//! The page-by-page part (Markdown outline, claims) is cached by document, so `serve`
+//! only re-reads pages that changed.
+
+mod claims;
+mod content;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+pub use claims::{RuleSpec, Unless};
+
+use crate::config::{Config, FILE_NAME};
+use crate::error::{Diagnostic, Severity};
+use crate::markdown::{self, LinkRef};
+use crate::site::{Doc, Site};
+use crate::theme::Theme;
+use crate::yaml;
+
+/// What a rule's findings are: nothing, warnings (the default) or errors that fail the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Warning,
+    Error,
+}
+
+/// `lint:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// A rule id (`claims/painless`) or a whole group (`claims`, `content`) -> its level.
+    #[serde(default)]
+    pub levels: BTreeMap<String, Level>,
+    /// The site's own claim rules, in the shape of `claims.yaml`.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+/// The rules in effect for one site, compiled once when site.yaml is read.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    matcher: claims::Matcher,
+    /// Every known rule id and its level.
+    levels: BTreeMap<String, Level>,
+}
+
+/// Every built-in rule id: the claims of `claims.yaml`, then the content checks.
+pub fn builtin_rule_ids() -> Vec<String> {
+    let claims = claims::builtin().into_iter().map(|r| r.id);
+    claims.chain(content::RULES.iter().map(|r| r.id.to_string())).collect()
+}
+
+impl Rules {
+    /// The built-in rules with site.yaml's `lint:` applied. `credentials`: the site lists
+    /// `clinic.credentials`. Errors point into `site_yaml`.
+    pub fn new(settings: &Settings, credentials: bool, site_yaml: &str) -> Result<Rules, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut error = |at: Option<(usize, usize)>, message: String, help: String| {
+            let (line, col) = at.unwrap_or((0, 0));
+            let d = Diagnostic::error(FILE_NAME, line, col, message).with_help(help);
+            problems.push(if line > 0 { d.with_source(site_yaml) } else { d });
+        };
+        let mut specs: Vec<(RuleSpec, regex::Regex)> = Vec::new();
+        for spec in claims::builtin() {
+            let regex = claims::compile(&spec.pattern).expect("built-in patterns compile (see the unit test)");
+            specs.push((spec, regex));
+        }
+        let mut levels: BTreeMap<String, Level> = specs.iter().map(|(s, _)| (s.id.clone(), Level::Warning)).collect();
+        levels.extend(content::RULES.iter().map(|r| (r.id.to_string(), Level::Warning)));
+        for (i, spec) in settings.rules.iter().enumerate() {
+            let at = |key: &str| yaml::locate_entry(site_yaml, "rules", i, &[key]);
+            if !valid_id(&spec.id) {
+                error(
+                    at("id"),
+                    format!("`{}` is not a rule id", spec.id),
+                    "a rule id is a group and a name in lowercase words joined by `-`, e.g. `clinic/no-discounts`"
+                        .into(),
+                );
+                continue;
+            }
+            if levels.contains_key(&spec.id) {
+                error(
+                    at("id"),
+                    format!("there already is a rule `{}`", spec.id),
+                    "give your rule its own id; to replace a built-in rule, switch it off under `lint.levels` and add yours".into(),
+                );
+                continue;
+            }
+            match claims::compile(&spec.pattern) {
+                Ok(regex) if regex.is_match("") => error(
+                    at("pattern"),
+                    format!("the pattern of `{}` matches empty text, so it would flag every page", spec.id),
+                    "write the words to look for, e.g. `pattern: 'best\\s+price'`".into(),
+                ),
+                Ok(regex) => {
+                    levels.insert(spec.id.clone(), Level::Warning);
+                    specs.push((spec.clone(), regex));
+                }
+                Err(e) => error(
+                    at("pattern"),
+                    format!("the pattern of `{}` is not a valid regular expression", spec.id),
+                    format!(
+                        "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
+                        e.to_string().lines().last().unwrap_or("").trim()
+                    ),
+                ),
+            }
+        }
+        let known: Vec<String> = levels.keys().cloned().collect();
+        let groups: HashSet<&str> = known.iter().filter_map(|id| id.split_once('/').map(|(g, _)| g)).collect();
+        // Groups first, so a single rule's level wins over its group's.
+        let (group_levels, rule_levels): (Vec<_>, Vec<_>) =
+            settings.levels.iter().partition(|(key, _)| groups.contains(key.as_str()));
+        for (group, level) in group_levels {
+            for (id, l) in levels.iter_mut() {
+                if id.split_once('/').is_some_and(|(g, _)| g == group) {
+                    *l = *level;
+                }
+            }
+        }
+        for (id, level) in rule_levels {
+            match levels.get_mut(id) {
+                Some(l) => *l = *level,
+                None => {
+                    let mut names = known.clone();
+                    names.extend(groups.iter().map(|g| g.to_string()));
+                    let hint = yaml::closest(id, &names).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+                    error(
+                        yaml::locate_key(site_yaml, id).or_else(|| yaml::locate_key(site_yaml, "levels")),
+                        format!("`lint.levels` names no rule `{id}`"),
+                        format!(
+                            "{hint}Use a rule id from the README (e.g. `claims/painless`) or a group (`claims`, `content`)."
+                        ),
+                    );
+                }
+            }
+        }
+        if credentials {
+            for (spec, _) in &specs {
+                if spec.unless == Some(Unless::Credentials) {
+                    levels.insert(spec.id.clone(), Level::Off);
+                }
+            }
+        }
+        specs.retain(|(spec, _)| levels.get(&spec.id) != Some(&Level::Off));
+        let matcher = claims::Matcher::new(specs).map_err(|e| {
+            vec![
+                Diagnostic::error(FILE_NAME, 0, 0, format!("the `lint.rules` patterns are too large together: {e}"))
+                    .with_help("make the patterns simpler, or split a long list of words into fewer rules"),
+            ]
+        });
+        match matcher {
+            Ok(matcher) if problems.is_empty() => Ok(Rules { matcher, levels }),
+            Ok(_) => Err(problems),
+            Err(more) => Err(problems.into_iter().chain(more).collect()),
+        }
+    }
+
+    fn level(&self, rule: &str) -> Level {
+        self.levels.get(rule).copied().unwrap_or(Level::Warning)
+    }
+
+    /// `finding` with its rule's level applied (errors without a rule pass as they are);
+    /// None when the rule is off.
+    fn leveled(&self, mut finding: Diagnostic) -> Option<Diagnostic> {
+        if let Some(rule) = finding.rule_id() {
+            finding.severity = match self.level(rule) {
+                Level::Off => return None,
+                Level::Warning => Severity::Warning,
+                Level::Error => Severity::Error,
+            };
+        }
+        Some(finding)
+    }
+
+    /// A page's findings with levels and the page's `allow:` applied: an allowed finding
+    /// becomes a note carrying the reason; an `allow` naming no rule is an error, one
+    /// that allows nothing a warning.
+    fn settle(&self, doc: &Doc, findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let allows = &doc.meta.fm.allow;
+        let mut used = vec![false; allows.len()];
+        let mut out = Vec::with_capacity(findings.len());
+        for mut finding in findings.into_iter().filter_map(|f| self.leveled(f)) {
+            let allowed = finding.rule_id().and_then(|rule| allows.iter().position(|a| a.rule == rule));
+            if let (Some(i), Some(rule)) = (allowed, finding.rule.as_mut()) {
+                used[i] = true;
+                rule.allowed = Some(allows[i].reason.trim().to_string());
+                finding.severity = Severity::Note;
+            }
+            out.push(finding);
+        }
+        for (i, allow) in allows.iter().enumerate() {
+            let (line, col) = doc.entry_position("allow", i, &["rule"]);
+            let at = |d: Diagnostic| d.with_len("rule".len()).with_source(&doc.text);
+            if !self.levels.contains_key(&allow.rule) {
+                let known: Vec<String> = self.levels.keys().cloned().collect();
+                let hint =
+                    yaml::closest(&allow.rule, &known).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+                out.push(at(Diagnostic::error(
+                    doc.display_path(),
+                    line,
+                    col,
+                    format!("`allow` names no rule `{}`", allow.rule),
+                )
+                .with_help(format!(
+                    "{hint}Use the id `smpsite check` shows in brackets, e.g. warning[claims/permanent]."
+                ))));
+            } else if !used[i] {
+                let d = Diagnostic::warning(
+                    doc.display_path(),
+                    line,
+                    col,
+                    format!("nothing on this page trips `{}`, so allowing it has no effect", allow.rule),
+                )
+                .with_help("remove this `allow` entry, so the rule applies again if the page changes");
+                out.extend(self.leveled(content::with_rule(at(d), content::UNUSED_ALLOW)));
+            }
+        }
+        out
+    }
+
+    /// What the page-by-page checks find in `doc`, kept between `serve` rebuilds.
+    fn facts(&self, doc: &Doc, country: Option<&str>) -> Facts {
+        let outline = markdown::outline(doc.body());
+        let mut local = self.matcher.page(doc, &outline);
+        local.extend(content::page(doc, &outline, country));
+        Facts { links: outline.links, ids: outline.ids, local }
+    }
+}
+
+/// `group/name`, each part lowercase words joined by `-`.
+fn valid_id(id: &str) -> bool {
+    let part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    id.split_once('/').is_some_and(|(group, name)| part(group) && part(name))
+}
+
+/// One page's links, anchor targets and the findings that need nothing but the page.
+struct Facts {
+    links: Vec<LinkRef>,
+    ids: HashSet<String>,
+    local: Vec<Diagnostic>,
+}
+
+/// The page-by-page findings of the last check, by source, valid while the document
+/// (the same `Arc`) and site.yaml are unchanged. A build starts from an empty cache.
+#[derive(Default)]
+pub struct Cache {
+    pages: HashMap<PathBuf, (Arc<Doc>, Arc<Facts>)>,
+}
+
+/// Every finding of the content rules in `site`, sorted by file and position: errors,
+/// warnings, and notes for what pages allowed. `theme` tells which static files exist.
+pub fn check(site: &Site, theme: &Theme, config: &Config, config_text: &str, cache: &mut Cache) -> Vec<Diagnostic> {
+    let rules = &config.lint;
+    let facts: Vec<Arc<Facts>> = site
+        .pages
+        .par_iter()
+        .map(|page| match cache.pages.get(&page.doc.source) {
+            Some((doc, facts)) if Arc::ptr_eq(doc, &page.doc) => facts.clone(),
+            _ => Arc::new(rules.facts(&page.doc, config.country())),
+        })
+        .collect();
+    cache.pages =
+        site.pages.iter().zip(&facts).map(|(p, f)| (p.doc.source.clone(), (p.doc.clone(), f.clone()))).collect();
+    let world = content::World::new(site, theme);
+    let mut findings: Vec<Diagnostic> = (0..site.pages.len())
+        .into_par_iter()
+        .flat_map_iter(|id| {
+            let page = &facts[id];
+            let mut found = page.local.clone();
+            found.extend(world.links(id, &page.links, |other| &facts[other].ids));
+            found.extend(world.structure(id, &page.links));
+            rules.settle(&site.pages[id].doc, found)
+        })
+        .collect();
+    findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(yaml: &str) -> Settings {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn levels_switch_groups_and_rules_and_credentials_switch_their_rule_off() {
+        let text = "levels:\n  claims: error\n  claims/painless: off\n";
+        let rules = Rules::new(&settings(text), true, text).unwrap();
+        assert_eq!(rules.level("claims/guarantee"), Level::Error);
+        assert_eq!(rules.level("claims/painless"), Level::Off);
+        assert_eq!(rules.level("claims/credentials"), Level::Off, "the site lists credentials");
+        assert_eq!(rules.level("content/anchor"), Level::Warning);
+    }
+
+    #[test]
+    fn errors_on_unknown_levels_bad_ids_and_bad_patterns_at_their_line() {
+        let text = "levels:\n  claims/painles: off\nrules:\n  - id: Clinic\n    pattern: x\n    message: m\n    why: w\n    fix: f\n  - id: clinic/bad\n    pattern: '(unclosed'\n    message: m\n    why: w\n    fix: f\n";
+        let errs = Rules::new(&settings(text), false, text).unwrap_err();
+        let found: Vec<(usize, usize, &str)> = errs.iter().map(|e| (e.line, e.col, e.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (4, 5, "`Clinic` is not a rule id"),
+                (10, 5, "the pattern of `clinic/bad` is not a valid regular expression"),
+                (2, 3, "`lint.levels` names no rule `claims/painles`"),
+            ]
+        );
+        assert!(errs[2].help.as_deref().unwrap().starts_with("did you mean `claims/painless`?"), "{:?}", errs[2].help);
+    }
+
+    #[test]
+    fn a_site_rule_is_matched_like_a_builtin_one() {
+        let text = "rules:\n  - { id: clinic/cheap, pattern: 'cheapest', message: m, why: w, fix: f }\n";
+        let rules = Rules::new(&settings(text), false, text).unwrap();
+        let found = rules.matcher.find("The CHEAPEST in town");
+        assert_eq!(found.len(), 1);
+        assert_eq!(rules.matcher.spec(found[0].0).id, "clinic/cheap");
+    }
+
+    #[test]
+    fn positions_map_back_through_smart_punctuation_without_panicking() {
+        let text = "rules:\n  - { id: clinic/x, pattern: 'x’', message: m, why: w, fix: f }\n";
+        let rules = Rules::new(&settings(text), false, text).unwrap();
+        let doc =
+            Doc::parse("p.md".into(), "---\ntitle: P\ndescription: D\n---\nSay x'aé and \"x\"é.\n".into()).unwrap();
+        let found: Vec<(usize, usize)> = rules
+            .facts(&doc, None)
+            .local
+            .iter()
+            .filter(|d| d.rule_id() == Some("clinic/x"))
+            .map(|d| (d.line, d.col))
+            .collect();
+        assert_eq!(found, [(5, 5)]);
+    }
+
+    #[test]
+    fn rule_ids_are_unique_and_well_formed() {
+        let ids = builtin_rule_ids();
+        assert!(ids.iter().all(|id| valid_id(id)), "{ids:?}");
+        let unique: HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+    }
+}

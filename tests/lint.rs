@@ -1,0 +1,315 @@
+//! The content rules through the real binary: `tests/fixtures/claims` breaks every rule
+//! at least once, and each finding is asserted at its exact file, line and column; levels,
+//! `allow:`, credentials and `--deny-warnings` change what fails; build and serve show
+//! the same findings as check.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::TestSite;
+use common::server::Server;
+use serde_json::Value;
+
+fn json(site: &TestSite, args: &[&str]) -> (i32, Value) {
+    let run = site.run(&[&["check", "--format", "json"], args].concat());
+    let doc = serde_json::from_str(&run.stdout()).unwrap_or_else(|e| panic!("{e}: {}", run.stdout()));
+    (run.code(), doc)
+}
+
+/// (severity, rule, path, line, column, end_column) of every finding.
+fn findings(doc: &Value) -> Vec<(String, String, String, u64, u64, u64)> {
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap_or("").to_string(),
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["end_column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
+    let site = TestSite::fixture("claims");
+    let (code, doc) = json(&site, &[]);
+    assert_eq!(code, 0, "warnings alone pass: {doc}");
+    #[rustfmt::skip]
+    let expected = [
+        ("warning", "claims/guarantee", "content/_index.md", 2, 8, 18),
+        ("warning", "clinic/cheapest", "content/_index.md", 2, 32, 40),
+        ("warning", "claims/undetectable", "content/_index.md", 5, 12, 24),
+        ("warning", "claims/permanent", "content/_index.md", 5, 29, 38),
+        ("warning", "claims/painless", "content/_index.md", 7, 7, 15),
+        ("warning", "claims/no-risk", "content/_index.md", 7, 22, 33),
+        ("warning", "claims/one-session", "content/_index.md", 7, 40, 59),
+        ("warning", "claims/regrowth", "content/_index.md", 9, 5, 12),
+        ("warning", "claims/fda", "content/_index.md", 9, 27, 39),
+        ("warning", "claims/no-one-will-know", "content/_index.md", 9, 45, 61),
+        ("warning", "content/description", "content/about.md", 3, 1, 12),
+        ("warning", "content/stage", "content/about.md", 4, 1, 6),
+        ("warning", "claims/credentials", "content/about.md", 6, 5, 18),
+        ("warning", "claims/medical-grade", "content/about.md", 6, 24, 37),
+        ("warning", "claims/star-rating", "content/about.md", 6, 59, 66),
+        ("warning", "claims/not-typical", "content/about.md", 7, 1, 17),
+        ("warning", "content/description", "content/offers.md", 0, 0, 0),
+        ("warning", "content/unused-allow", "content/offers.md", 5, 7, 11),
+        ("note", "claims/permanent", "content/offers.md", 7, 24, 33),
+        ("warning", "content/tel", "content/offers.md", 9, 6, 30),
+        ("warning", "content/alt-text", "content/offers.md", 9, 42, 55),
+        ("warning", "content/anchor", "content/offers.md", 9, 57, 72),
+        ("warning", "content/link", "content/offers.md", 9, 76, 94),
+        ("warning", "content/session-aftercare", "content/process/first.md", 2, 1, 6),
+        ("warning", "content/session-expectations", "content/process/first.md", 2, 1, 6),
+        ("warning", "claims/booking-pressure", "content/process/first.md", 6, 1, 13),
+        ("warning", "claims/booking-pressure", "content/process/first.md", 6, 34, 39),
+        ("warning", "claims/prize", "content/process/first.md", 8, 1, 15),
+        ("warning", "claims/prize", "content/process/first.md", 8, 31, 41),
+        ("warning", "claims/shaming", "content/process/first.md", 10, 18, 30),
+        ("warning", "content/tel", "site.yaml", 8, 33, 46),
+    ];
+    let expected: Vec<_> =
+        expected.iter().map(|&(s, r, p, l, c, e)| (s.to_string(), r.to_string(), p.to_string(), l, c, e)).collect();
+    assert_eq!(findings(&doc), expected);
+    assert_eq!(
+        (doc["errors"].as_u64(), doc["warnings"].as_u64(), doc["allowed"].as_u64()),
+        (Some(0), Some(30), Some(1))
+    );
+
+    let fired: BTreeSet<String> = expected.iter().map(|f| f.1.clone()).collect();
+    for rule in smpsite::lint::builtin_rule_ids() {
+        assert!(fired.contains(&rule), "the bad fixture never trips {rule}");
+    }
+}
+
+#[test]
+fn findings_carry_why_fix_and_source_in_json() {
+    let site = TestSite::fixture("claims");
+    let (_, doc) = json(&site, &[]);
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "claims/fda").unwrap();
+    assert_eq!(d["message"], "“FDA-approved” claims an FDA approval that SMP pigments cannot have");
+    assert!(d["why"].as_str().unwrap().contains("no colour additive is approved for injection"), "{d}");
+    assert!(d["help"].as_str().unwrap().starts_with("Name the pigment"), "{d}");
+    assert!(d["source"].as_str().unwrap().contains("FDA"), "{d}");
+    assert!(d["allowed_reason"].is_null());
+    let note = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["severity"] == "note").unwrap();
+    assert_eq!(note["allowed_reason"], "quoting a client's question");
+}
+
+#[test]
+fn text_output_reads_like_a_compiler_with_span_why_fix_and_source() {
+    let site = TestSite::fixture("claims");
+    let err = site.run(&["check"]).success().stderr();
+    let expected = "content/_index.md:5:12: warning[claims/undetectable]: “100% natural” claims SMP cannot be told apart from hair
+   |
+ 5 | Our SMP is 100% natural and permanent.
+   |            ^^^^^^^^^^^^
+  = why: Up close, in some light or from above, SMP can be seen to be pigment. \"Undetectable\" or \"100 % natural\" sets an expectation the result cannot meet.
+  = help: Describe it honestly: \"at a normal speaking distance it reads as a closely shaved head; up close it is possible to see that it is pigment\".
+  = source: CAP Code 3.1, 3.7 and 12.1 (objective claims need evidence); FTC Act §5
+";
+    assert!(err.contains(expected), "{err}");
+    assert!(
+        err.contains("content/offers.md:7:24: note[claims/permanent]: “permanent” promises SMP never changes\n  = allowed: quoting a client's question\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn code_spans_and_code_blocks_are_not_prose() {
+    let site = TestSite::fixture("claims");
+    let (_, doc) = json(&site, &[]);
+    let about: Vec<u64> = findings(&doc).into_iter().filter(|f| f.2 == "content/about.md").map(|f| f.3).collect();
+    assert!(!about.contains(&9) && !about.contains(&11), "a claim inside code was flagged: {about:?}");
+}
+
+#[test]
+fn deny_warnings_fails_on_warnings_but_not_on_allowed_findings() {
+    let site = TestSite::fixture("claims");
+    let run = site.run(&["check", "--deny-warnings"]);
+    assert_eq!(run.code(), 1, "{}", run.stdout());
+    assert!(
+        run.stdout().contains("Check failed: no errors, but 30 warnings (1 allowed by their pages)"),
+        "{}",
+        run.stdout()
+    );
+    let (code, doc) = json(&site, &["--deny-warnings"]);
+    assert_eq!((code, doc["ok"].as_bool()), (1, Some(false)));
+
+    // Only an allowed finding left: the check passes.
+    let minimal = TestSite::fixture("minimal");
+    minimal.write(
+        "content/faq.md",
+        "---\ntitle: Questions\ndescription: Common questions.\nfaq: true\nallow: [{ rule: claims/painless, reason: quoting a client }]\n---\n## Does it hurt?\n\nA client asked whether it is painless.\n",
+    );
+    let run = minimal.run(&["check", "--deny-warnings"]).success();
+    assert!(run.stdout().contains("Checked: no errors, 0 warnings (1 allowed by their pages)."), "{}", run.stdout());
+}
+
+#[test]
+fn example_site_passes_with_deny_warnings() {
+    let site = TestSite::example();
+    let run = site.run(&["check", "--deny-warnings"]).success();
+    assert_eq!(run.stderr(), "");
+    assert!(run.stdout().contains("Checked: no errors, 0 warnings."), "{}", run.stdout());
+}
+
+#[test]
+fn a_rule_set_to_error_fails_the_build_and_one_switched_off_is_silent() {
+    let site = TestSite::fixture("claims");
+    site.build();
+    let before = site.output();
+    let config = site
+        .read("site.yaml")
+        .replace("lint:\n", "lint:\n  levels:\n    claims/painless: error\n    claims/no-risk: off\n");
+    site.write("site.yaml", config);
+    let err = site.run(&["build"]).fails();
+    assert!(
+        err.contains("content/_index.md:7:7: error[claims/painless]: “painless” promises the treatment will not hurt"),
+        "{err}"
+    );
+    assert!(!err.contains("claims/no-risk"), "{err}");
+    assert!(
+        err.contains("content/_index.md:5:12: warning[claims/undetectable]"),
+        "warnings show beside the error: {err}"
+    );
+    assert!(err.contains("1 error found"), "{err}");
+    assert_eq!(site.output(), before, "a failed build changed the output");
+    let (code, doc) = json(&site, &[]);
+    assert_eq!((code, doc["errors"].as_u64()), (1, Some(1)));
+}
+
+#[test]
+fn a_whole_group_can_be_made_errors() {
+    let site = TestSite::fixture("claims");
+    let config =
+        site.read("site.yaml").replace("lint:\n", "lint:\n  levels: { claims: error, claims/prize: warning }\n");
+    site.write("site.yaml", config);
+    let (code, doc) = json(&site, &[]);
+    assert_eq!(code, 1);
+    let levels: Vec<(String, String)> = findings(&doc).into_iter().map(|f| (f.1, f.0)).collect();
+    assert!(levels.contains(&("claims/fda".into(), "error".into())), "{levels:?}");
+    assert!(levels.contains(&("claims/prize".into(), "warning".into())), "{levels:?}");
+    assert!(levels.contains(&("content/anchor".into(), "warning".into())), "{levels:?}");
+}
+
+#[test]
+fn unknown_level_keys_are_site_yaml_errors_with_a_suggestion() {
+    let site = TestSite::fixture("claims");
+    let config = site.read("site.yaml").replace("lint:\n", "lint:\n  levels:\n    claims/painles: off\n");
+    site.write("site.yaml", config);
+    let err = site.run(&["check"]).fails();
+    assert!(err.contains("site.yaml:12:5: error: `lint.levels` names no rule `claims/painles`"), "{err}");
+    assert!(err.contains("did you mean `claims/painless`?"), "{err}");
+}
+
+#[test]
+fn listed_credentials_allow_credential_words_and_show_in_the_footer() {
+    let site = TestSite::fixture("claims");
+    let config = site
+        .read("site.yaml")
+        .replace("  booking_url:", "  credentials: [\"Certified by the Example SMP Academy, 2021\"]\n  booking_url:");
+    site.write("site.yaml", config);
+    let (_, doc) = json(&site, &[]);
+    assert!(!findings(&doc).iter().any(|f| f.1 == "claims/credentials"), "{doc}");
+    assert!(findings(&doc).iter().any(|f| f.1 == "claims/medical-grade"), "other rules still apply");
+    site.build();
+    assert!(site.page("about/").contains("Certified by the Example SMP Academy, 2021"));
+}
+
+#[test]
+fn allow_needs_a_known_rule_and_a_reason() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/faq.md",
+        "---\ntitle: Questions\ndescription: Common questions.\nallow:\n  - { rule: claims/painles, reason: quoting }\n---\nIs it painless?\n",
+    );
+    let err = site.run(&["check"]).fails();
+    assert!(err.contains("content/faq.md:5:7: error: `allow` names no rule `claims/painles`"), "{err}");
+    assert!(err.contains("did you mean `claims/painless`?"), "{err}");
+
+    site.write("content/faq.md", "---\ntitle: Questions\nallow:\n  - rule: claims/painless\n---\nIs it painless?\n");
+    let err = site.run(&["check"]).fails();
+    assert!(
+        err.contains("content/faq.md:4:5: error: the front matter has no `reason` in `allow[0]`, which is required"),
+        "{err}"
+    );
+
+    site.write(
+        "content/faq.md",
+        "---\ntitle: Questions\nallow:\n  - rule: claims/painless\n    reason: \"\"\n---\nIs it painless?\n",
+    );
+    let err = site.run(&["check"]).fails();
+    assert!(err.contains("content/faq.md:5:5: error: allowing `claims/painless` needs a reason"), "{err}");
+}
+
+#[test]
+fn broken_anchors_suggest_the_closest_heading_of_the_target_page() {
+    let site = TestSite::fixture("minimal");
+    let text = site.read("content/_index.md").replace("faq.md#does-it-hurt", "faq.md#does-it-hurts");
+    // Ids the theme gives (the session page's aftercare list) are fine targets too.
+    site.write("content/_index.md", format!("{text}\nSee [aftercare](process/first.md#aftercare-heading).\n"));
+    let err = site.run(&["check"]).success().stderr();
+    assert_eq!(err.matches("warning[").count(), 1, "{err}");
+    assert!(
+        err.contains(
+            "content/_index.md:5:62: warning[content/anchor]: `#does-it-hurts` is not a heading of content/faq.md"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `#does-it-hurt`?"), "{err}");
+}
+
+#[test]
+fn missing_images_and_files_are_errors_and_unknown_site_paths_warnings() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/contact.md",
+        "---\ntitle: Book\ndescription: How to book.\n---\n![Our team](teem.svg) and [the brochure](brochure.pdf).\n\n![Logo](images/logo.svg) ![Map](/images/map.png)\n",
+    );
+    let err = site.run(&["check"]).fails();
+    assert!(
+        err.contains(
+            "content/contact.md:5:1: error: the image `teem.svg` does not exist: content/teem.svg is not there"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("content/contact.md:5:27: error: the file `brochure.pdf` does not exist"), "{err}");
+    assert!(err.contains("content/contact.md:7:1: error: the image `images/logo.svg` does not exist"), "{err}");
+    assert!(err.contains("files in static/ are linked from the site root: `/images/logo.svg`"), "{err}");
+    assert!(err.contains("content/contact.md:7:26: warning[content/link]: the image `/images/map.png` leads to no page or file of this site"), "{err}");
+    assert!(err.contains("3 errors found"), "{err}");
+}
+
+#[test]
+fn build_shows_the_same_findings_as_check() {
+    let site = TestSite::fixture("claims");
+    let positions = |text: &str| -> BTreeSet<String> {
+        text.lines()
+            .filter(|l| l.contains(": warning["))
+            .map(|l| l.split(": warning[").next().unwrap().to_string())
+            .collect()
+    };
+    let checked = positions(&site.run(&["check"]).success().stderr());
+    let run = site.build();
+    assert_eq!(positions(&run.stderr()), checked);
+    assert!(!run.stderr().contains("note["), "allowed findings are for check only: {}", run.stderr());
+    assert!(run.stdout().contains("(30 warnings)"), "{}", run.stdout());
+}
+
+#[test]
+fn serve_shows_the_findings_and_follows_edits() {
+    let site = TestSite::fixture("claims");
+    let mut server = Server::start(site.root(), &[]);
+    server.wait_for_log("content/_index.md:9:27: warning[claims/fda]");
+    let text = site.read("content/about.md").replace("Results may vary.", "Results may vary. Lifetime results.");
+    site.write("content/about.md", text);
+    server.wait_for_log("content/about.md:7:19: warning[claims/permanent]: “Lifetime” promises SMP never changes");
+}
