@@ -32,16 +32,18 @@ fn main() {
         .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md")))
         .count();
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smpsite"))
-        .arg("--root")
-        .arg(site.path())
-        .args(["serve", "--port", "0"])
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_smpsite"))
+            .arg("--root")
+            .arg(site.path())
+            .args(["serve", "--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
     let addr = loop {
         let line = lines.next().expect("serve prints its address").unwrap();
         if let Some(url) = line.split("preview at http://").nth(1) {
@@ -50,24 +52,34 @@ fn main() {
     };
     std::thread::spawn(move || for _ in lines {});
 
+    // Body edits keep the front matter as it is; title edits change only the title.
     let original = std::fs::read_to_string(&page).unwrap();
-    let mut body_times = Vec::new();
-    let mut title_times = Vec::new();
-    for round in 0..runs {
-        let marker = format!("Latency marker {round} {}.", std::process::id());
-        body_times.push(time_until(&addr, &page_url, &marker, || {
-            std::fs::write(&page, format!("{original}\n{marker}\n")).unwrap()
-        }));
-        let title = format!("Retitled page {round}");
-        title_times.push(time_until(&addr, &section_url, &title, || {
-            std::fs::write(&page, retitle(&original, &title)).unwrap()
-        }));
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let body_times: Vec<Duration> = (0..runs)
+        .map(|round| {
+            let marker = format!("Latency marker {round} {}.", std::process::id());
+            time_until(&addr, &page_url, &marker, || std::fs::write(&page, format!("{original}\n{marker}\n")).unwrap())
+        })
+        .collect();
+    let title_times: Vec<Duration> = (0..runs)
+        .map(|round| {
+            let title = format!("Retitled page {round}");
+            time_until(&addr, &section_url, &title, || std::fs::write(&page, retitle(&original, &title)).unwrap())
+        })
+        .collect();
+    drop(server);
     println!("site: {} ({pages} Markdown files), page {page_url}, {runs} rounds", source.display());
-    report("body edit -> page served", &mut body_times);
-    report("title edit -> section listing served", &mut title_times);
+    report("body edit -> page served", &mut { body_times });
+    report("title edit -> section listing served", &mut { title_times });
+}
+
+/// The `smpsite serve` process, stopped however the benchmark ends.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn time_until(addr: &str, url: &str, needle: &str, save: impl FnOnce()) -> Duration {
@@ -78,6 +90,8 @@ fn time_until(addr: &str, url: &str, needle: &str, save: impl FnOnce()) -> Durat
             return started.elapsed();
         }
         assert!(started.elapsed() < Duration::from_secs(60), "{url} never showed {needle:?}");
+        // A short pause between polls, so the client does not take a core from the server.
+        std::thread::sleep(Duration::from_micros(500));
     }
 }
 

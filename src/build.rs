@@ -42,20 +42,63 @@ pub struct Summary {
 /// A site read, parsed, linked and with its Markdown rendered: everything but the
 /// templates. Owns what the [`Renderer`] borrows.
 pub struct Prepared {
-    pub site: Site,
+    /// Shared with the [`Cache`], which patches it in place when only bodies changed.
+    pub site: Arc<Site>,
     pub bodies: Vec<Arc<Body>>,
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Parses and Markdown kept between builds (by `serve`): a file whose bytes are the
-/// same `Arc` is not parsed again, and a page whose text and links are unchanged is
-/// not rendered again. A build starts from an empty cache.
+/// What one `prepare` computed, kept for the next (by `serve`). Each stage is reused
+/// when its inputs are the same: a file whose bytes are the same `Arc` is not parsed
+/// again; the site graph is kept when no page was added, removed or had its front
+/// matter changed (a body edit); a page's Markdown is not rendered again when its
+/// document and what its links can see are unchanged. A build starts from an empty cache.
 #[derive(Default)]
 pub struct Cache {
-    docs: HashMap<PathBuf, (Arc<[u8]>, Arc<Doc>)>,
-    bodies: HashMap<PathBuf, (Arc<Doc>, u64, Arc<Body>)>,
+    /// Parsed documents by the address of the bytes they were parsed from: every read
+    /// makes new bytes, and the memo keeps them alive, so an address is never reused.
+    docs: HashMap<usize, (Arc<[u8]>, Arc<Doc>)>,
+    graph: Option<Graph>,
+    /// The content rules' page-by-page findings, by document.
     lint: crate::lint::Cache,
+}
+
+/// The site graph of the last successful `prepare`, and the inputs it was built from.
+struct Graph {
+    /// Every Markdown document in source order, drafts included.
+    docs: Vec<Arc<Doc>>,
+    /// The other files under `content/`.
+    assets: Vec<(PathBuf, Arc<[u8]>)>,
+    drafts: bool,
+    root: String,
+    site: Arc<Site>,
+    sizes: HashMap<String, (u32, u32)>,
+    /// [`link_world`] of this graph.
+    world: u64,
+    /// By page id: the document and key (see `prepare`) a page's body was rendered from.
+    bodies: Vec<Option<BodyMemo>>,
+}
+
+/// A rendered body, and the document and key it was rendered from.
+type BodyMemo = (Arc<Doc>, u64, Arc<Body>);
+
+impl Graph {
+    /// Whether a site built from these inputs has this graph: the same files, the
+    /// same front matter (bodies may differ), the same options.
+    fn fits(&self, docs: &[Arc<Doc>], assets: &[&source::File], drafts: bool, root: &str) -> bool {
+        self.drafts == drafts
+            && self.root == root
+            && self.docs.len() == docs.len()
+            && self.assets.len() == assets.len()
+            && self.assets.iter().zip(assets).all(|((path, bytes), file)| {
+                Arc::ptr_eq(bytes, &file.bytes) && path.as_os_str() == file.rel.as_os_str()
+            })
+            && self.docs.iter().zip(docs).all(|(old, new)| {
+                Arc::ptr_eq(old, new)
+                    || (old.source.as_os_str() == new.source.as_os_str() && old.meta_hash == new.meta_hash)
+            })
+    }
 }
 
 /// Builds the site described by `options` and writes it.
@@ -118,81 +161,133 @@ pub fn render_each<'a>(
 
 /// The content's files that are not Markdown, as output path -> bytes.
 pub fn assets<'a>(sources: &'a Sources, site: &Site) -> Vec<(String, &'a [u8])> {
-    let by_source: HashMap<&Path, &[u8]> = sources.content.iter().map(|f| (f.rel.as_path(), &f.bytes[..])).collect();
+    let by_source: HashMap<&Path, &[u8]> =
+        sources.content.iter().filter(|f| !f.is_markdown()).map(|f| (f.rel.as_path(), &f.bytes[..])).collect();
     site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()])).collect()
 }
 
 /// Everything between reading and templates: parse, graph, Markdown, content rules.
-/// Pure; with a warm `cache`, only what changed is parsed and rendered again.
+/// Pure; with a warm `cache`, only what changed is parsed, linked and rendered again.
 pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
-    let markdown_files: Vec<&source::File> =
-        sources.content.iter().filter(|f| f.rel.extension().is_some_and(|e| e == "md")).collect();
-    let asset_paths: Vec<PathBuf> =
-        sources.content.iter().filter(|f| f.rel.extension().is_none_or(|e| e != "md")).map(|f| f.rel.clone()).collect();
-    let parsed: Vec<Result<Arc<Doc>, Vec<Diagnostic>>> = markdown_files
-        .par_iter()
-        .map(|file| match cache.docs.get(&file.rel) {
-            Some((bytes, doc)) if Arc::ptr_eq(bytes, &file.bytes) => Ok(doc.clone()),
-            _ => parse_doc(file).map(Arc::new),
-        })
-        .collect();
-    let mut problems = Vec::new();
-    let mut docs = Vec::with_capacity(parsed.len());
-    cache.docs.clear();
-    for (file, result) in markdown_files.iter().zip(parsed) {
-        match result {
-            Ok(doc) => {
-                cache.docs.insert(file.rel.clone(), (file.bytes.clone(), doc.clone()));
-                docs.push(doc);
-            }
-            Err(errs) => problems.extend(errs),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(content_error(problems));
-    }
-
-    let site = Site::build(docs, asset_paths, drafts).map_err(content_error)?;
+    let docs = parse_docs(sources, &mut cache.docs)?;
+    let assets: Vec<&source::File> = sources.content.iter().filter(|f| !f.is_markdown()).collect();
     let theme = theme::resolve(&config.theme, sources).map_err(content_error)?;
-    let sizes: HashMap<String, (u32, u32)> = assets(sources, &site)
-        .into_iter()
-        .chain(theme.statics.iter().map(|(p, b)| (p.clone(), &b[..])))
-        .filter_map(|(path, bytes)| Some((image_size(&path, bytes)?, path)))
-        .map(|(size, path)| (path, size))
-        .collect();
-    let world = link_world(&site, config, &sizes);
+
+    let graph = match cache.graph.take() {
+        Some(mut graph) if graph.fits(&docs, &assets, drafts, &config.root) => {
+            // Only bodies changed: the graph stands; its pages take the new documents.
+            let site = Arc::make_mut(&mut graph.site);
+            for (old, new) in graph.docs.iter_mut().zip(&docs) {
+                if !Arc::ptr_eq(old, new) {
+                    if let Some(id) = site.page_of(&new.source) {
+                        site.pages[id].doc = new.clone();
+                    }
+                    *old = new.clone();
+                }
+            }
+            graph
+        }
+        previous => {
+            let site = Site::build(docs.clone(), assets.iter().map(|f| f.rel.clone()).collect(), drafts)
+                .map_err(content_error)?;
+            let bytes: HashMap<&Path, &[u8]> = assets.iter().map(|f| (f.rel.as_path(), &f.bytes[..])).collect();
+            let sizes: HashMap<String, (u32, u32)> = site
+                .assets
+                .iter()
+                .map(|a| (a.output.clone(), bytes[a.source.as_path()]))
+                .chain(theme.statics.iter().map(|(p, b)| (p.clone(), &b[..])))
+                .filter_map(|(path, bytes)| Some((image_size(&path, bytes)?, path)))
+                .map(|(size, path)| (path, size))
+                .collect();
+            let world = link_world(&site, config, &sizes);
+            // Bodies carry over by source path; `world` decides whether they still hold.
+            let bodies = site
+                .pages
+                .iter()
+                .map(|page| {
+                    let old = previous.as_ref()?;
+                    old.bodies[old.site.page_of(&page.doc.source)?].clone()
+                })
+                .collect();
+            Graph {
+                docs,
+                assets: assets.iter().map(|f| (f.rel.clone(), f.bytes.clone())).collect(),
+                drafts,
+                root: config.root.clone(),
+                site: Arc::new(site),
+                sizes,
+                world,
+                bodies,
+            }
+        }
+    };
+    let graph = cache.graph.insert(graph);
+
+    let site = &graph.site;
+    // What a body's rendering sees besides its own text: the links' world, and whether
+    // the page is an FAQ (which its section's `kind` can change).
+    let key = |page: &Page| graph.world ^ u64::from(page.is_faq());
     let rendered: Vec<(Arc<Body>, Vec<Diagnostic>)> = site
         .pages
         .par_iter()
-        .map(|page| {
-            let key = world ^ u64::from(page.is_faq());
-            match cache.bodies.get(&page.doc.source) {
-                Some((doc, k, body)) if Arc::ptr_eq(doc, &page.doc) && *k == key => (body.clone(), Vec::new()),
-                _ => render_body(&site, page, config, &sizes),
-            }
+        .zip(&graph.bodies)
+        .map(|(page, memo)| match memo {
+            Some((doc, k, body)) if Arc::ptr_eq(doc, &page.doc) && *k == key(page) => (body.clone(), Vec::new()),
+            _ => render_body(site, page, config, &graph.sizes),
         })
         .collect();
+    let mut problems = Vec::new();
     let mut bodies = Vec::with_capacity(rendered.len());
-    for (body, errs) in rendered {
+    for ((body, errs), (page, memo)) in rendered.into_iter().zip(site.pages.iter().zip(&mut graph.bodies)) {
+        if errs.is_empty() {
+            *memo = Some((page.doc.clone(), key(page), body.clone()));
+        }
         problems.extend(errs);
         bodies.push(body);
     }
     if !problems.is_empty() {
         return Err(content_error(problems));
     }
-    cache.bodies = site
-        .pages
-        .iter()
-        .zip(&bodies)
-        .map(|(p, b)| (p.doc.source.clone(), (p.doc.clone(), world ^ u64::from(p.is_faq()), b.clone())))
-        .collect();
     // The content rules: warnings (and allowed findings) travel with the build; any
     // error fails it, shown with the warnings found alongside.
-    let findings = crate::lint::check(&site, &theme, config, &sources.config_text, &mut cache.lint);
+    let findings = crate::lint::check(site, &theme, config, &sources.config_text, &mut cache.lint);
     if findings.iter().any(Diagnostic::is_error) {
         return Err(content_error(findings));
     }
-    Ok(Prepared { site, bodies, theme, warnings: findings })
+    Ok(Prepared { site: site.clone(), bodies, theme, warnings: findings })
+}
+
+/// Every Markdown file of `sources`, parsed (or taken from `memo` when its bytes are
+/// the same), in source order; all parse errors together.
+fn parse_docs(sources: &Sources, memo: &mut HashMap<usize, (Arc<[u8]>, Arc<Doc>)>) -> Result<Vec<Arc<Doc>>> {
+    let files: Vec<&source::File> = sources.content.iter().filter(|f| f.is_markdown()).collect();
+    let address = |file: &source::File| file.bytes.as_ptr() as usize;
+    // (Comparing the paths' bytes: `Path` equality parses both, and this runs per file.)
+    let memoized = |file: &source::File| {
+        memo.get(&address(file)).filter(|(_, doc)| doc.source.as_os_str() == file.rel.as_os_str())
+    };
+    let parsed: Vec<Option<Result<Doc, Vec<Diagnostic>>>> =
+        files.par_iter().map(|file| memoized(file).is_none().then(|| parse_doc(file))).collect();
+    let mut problems = Vec::new();
+    let mut docs = Vec::with_capacity(files.len());
+    let mut fresh = Vec::new();
+    for (file, result) in files.iter().zip(parsed) {
+        match result {
+            None => docs.push(memoized(file).expect("checked above").1.clone()),
+            Some(Ok(doc)) => {
+                let doc = Arc::new(doc);
+                fresh.push((address(file), (file.bytes.clone(), doc.clone())));
+                docs.push(doc);
+            }
+            Some(Err(errs)) => problems.extend(errs),
+        }
+    }
+    memo.extend(fresh);
+    if memo.len() > docs.len() {
+        let current: std::collections::HashSet<usize> = files.iter().map(|f| address(f)).collect();
+        memo.retain(|address, _| current.contains(address));
+    }
+    if problems.is_empty() { Ok(docs) } else { Err(content_error(problems)) }
 }
 
 fn parse_doc(file: &source::File) -> Result<Doc, Vec<Diagnostic>> {
@@ -229,7 +324,7 @@ fn render_body(
                 .with_source(&page.doc.text)
         })
         .collect();
-    let hash = crate::site::hash_of(&rendered.html);
+    let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
     (Arc::new(Body { html: rendered.html, faq: rendered.faq, hash }), problems)
 }
 

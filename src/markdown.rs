@@ -55,7 +55,7 @@ pub struct Heading {
 
 /// One question of an FAQ page: every `## ` heading is a question, what follows until
 /// the next one is its answer.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct FaqItem {
     pub question: String,
     pub id: String,

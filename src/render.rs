@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -43,7 +44,7 @@ pub type Outputs<'a> = BTreeMap<String, Job<'a>>;
 pub struct Body {
     pub html: String,
     pub faq: Vec<FaqItem>,
-    /// A hash of `html` (the FAQ items are cut from it).
+    /// A hash of `html` and `faq` (the FAQ items are cut from the HTML).
     pub hash: u64,
 }
 
@@ -56,6 +57,8 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     tera: Tera,
     global_key: u64,
+    /// By page: a hash of all that other pages show of it (URL, kind, front matter).
+    summaries: Vec<u64>,
 }
 
 impl<'a> Renderer<'a> {
@@ -70,34 +73,50 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("site", &site_value);
         let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
         let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates));
-        Ok(Renderer { config, site, bodies, theme, tera, global_key })
+        let summaries =
+            site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
+        Ok(Renderer { config, site, bodies, theme, tera, global_key, summaries })
     }
 
-    /// A fingerprint of everything the rendering of page `id` reads: the page, its
-    /// Markdown, the pages it shows (parent, breadcrumbs, prev/next, its listing), and
-    /// what every page shares (site.yaml, the templates, the `site` value). Equal keys
-    /// render equal bytes, so `serve` re-renders only pages whose key changed; a body
-    /// edit therefore re-renders the page and the pages that list or link it.
-    /// Keep it in step with `page_value`: the serve invariant test guards it.
-    pub fn page_key(&self, id: PageId) -> u64 {
+    /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
+    /// the files whose key changed. A page's key covers the page, its Markdown, the
+    /// pages it shows (parent, breadcrumbs, prev/next, its listing: their front matter
+    /// and URLs, see [`Renderer::summaries`]) and what every file shares (site.yaml,
+    /// the templates, the `site` value); so a body edit renders that page again, and a
+    /// title edit also the pages that list or link it. Copied files have no key (their
+    /// bytes are compared). Keep it in step with `page_value`: the serve invariant test
+    /// guards it.
+    pub fn key(&self, job: Job) -> Option<u64> {
         let site = self.site;
-        let page = &site.pages[id];
-        let summary = |p: PageId| {
-            let p = &site.pages[p];
-            (&p.path, p.doc.hash, p.kind, p.section_kind)
-        };
-        let related: Vec<_> = [page.parent, page.prev, page.next]
-            .into_iter()
-            .map(|p| p.map(summary))
-            .chain(
-                site.ancestry(id)
-                    .into_iter()
-                    .chain(page.pages.iter().copied())
-                    .chain(page.subsections.iter().copied())
-                    .map(|p| Some(summary(p))),
-            )
-            .collect();
-        hash_of((self.global_key, summary(id), id == site.home, template_for(page), self.bodies[id].hash, related))
+        let s = &self.summaries;
+        Some(match job {
+            Job::Page(id) => {
+                let page = &site.pages[id];
+                let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
+                let listed = page.pages.iter().chain(&page.subsections).map(|&p| s[p]);
+                let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
+                let mut h = self.hasher();
+                (1u8, s[id], id == site.home, template_for(page), self.bodies[id].hash, related).hash(&mut h);
+                listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
+                h.finish()
+            }
+            Job::Alias(target) => hash_of((self.global_key, 2u8, s[target])),
+            Job::NotFound => hash_of((self.global_key, 3u8, s[site.home])),
+            Job::Robots => hash_of((self.global_key, 4u8)),
+            Job::Sitemap => hash_of((self.global_key, 5u8, s)),
+            Job::Feed => {
+                let newest = newest_dated(site, FEED_ENTRIES);
+                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.bodies[id].hash)).collect();
+                hash_of((self.global_key, 6u8, entries))
+            }
+            Job::Copy(_) => return None,
+        })
+    }
+
+    fn hasher(&self) -> impl Hasher {
+        let mut h = std::hash::DefaultHasher::new();
+        self.global_key.hash(&mut h);
+        h
     }
 
     /// Every output file: pages, aliases, the 404 page, sitemap, feed, robots.txt, the
@@ -108,7 +127,7 @@ impl<'a> Renderer<'a> {
         assets: impl IntoIterator<Item = (String, &'a [u8])>,
     ) -> Result<Outputs<'a>, Vec<Diagnostic>> {
         let (site, theme) = (self.site, self.theme);
-        let mut outputs = Outputs::new();
+        let mut generated: Vec<(String, Job)> = Vec::with_capacity(site.pages.len() + site.aliases.len() + 4);
         let mut problems = Vec::new();
         for (id, page) in site.pages.iter().enumerate() {
             let name = template_for(page);
@@ -123,18 +142,21 @@ impl<'a> Renderer<'a> {
                         .with_source(&page.doc.text),
                 );
             }
-            outputs.insert(format!("{}index.html", page.path), Job::Page(id));
+            generated.push((format!("{}index.html", page.path), Job::Page(id)));
         }
         for (alias, &target) in &site.aliases {
             let out = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
-            outputs.insert(out, Job::Alias(target));
+            generated.push((out, Job::Alias(target)));
         }
-        outputs.insert("404.html".into(), Job::NotFound);
-        outputs.insert("sitemap.xml".into(), Job::Sitemap);
+        generated.push(("404.html".into(), Job::NotFound));
+        generated.push(("sitemap.xml".into(), Job::Sitemap));
         if site.pages.iter().any(|p| p.doc.meta.date.is_some()) {
-            outputs.insert(FEED.into(), Job::Feed);
+            generated.push((FEED.into(), Job::Feed));
         }
-        outputs.insert("robots.txt".into(), Job::Robots);
+        generated.push(("robots.txt".into(), Job::Robots));
+        // Site::build gave every page and alias its own path; sorted, the map is built in one pass.
+        generated.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut outputs: Outputs = generated.into_iter().collect();
         // Static files and assets must not silently replace a generated page (or each other).
         let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]));
         for (path, bytes) in statics.chain(assets) {
@@ -503,18 +525,25 @@ pub fn script_json(value: &Value) -> String {
 const FEED: &str = "atom.xml";
 const FEED_ENTRIES: usize = 20;
 
-fn dated_pages(site: &Site) -> Vec<PageId> {
-    let mut dated: Vec<PageId> = (0..site.pages.len()).filter(|&id| site.pages[id].doc.meta.date.is_some()).collect();
-    dated.sort_by(|&a, &b| {
-        let (ma, mb) = (&site.pages[a].doc.meta, &site.pages[b].doc.meta);
-        mb.date.cmp(&ma.date).then_with(|| site.pages[a].path.cmp(&site.pages[b].path))
-    });
-    dated
+/// The `n` newest dated pages, newest first (ties by path, so the order is stable).
+fn newest_dated(site: &Site, n: usize) -> Vec<PageId> {
+    let mut dated: Vec<(std::cmp::Reverse<jiff::civil::Date>, &str, PageId)> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(id, p)| Some((std::cmp::Reverse(p.doc.meta.date?), p.path.as_str(), id)))
+        .collect();
+    if dated.len() > n {
+        dated.select_nth_unstable(n);
+        dated.truncate(n);
+    }
+    dated.sort_unstable();
+    dated.into_iter().map(|(_, _, id)| id).collect()
 }
 
 fn atom_feed(config: &Config, site: &Site, bodies: &[Arc<Body>]) -> Option<String> {
-    let dated = dated_pages(site);
-    let newest = dated.iter().take(FEED_ENTRIES).filter_map(|&id| {
+    let dated = newest_dated(site, FEED_ENTRIES);
+    let newest = dated.iter().filter_map(|&id| {
         let meta = &site.pages[id].doc.meta;
         meta.updated.max(meta.date)
     });
@@ -541,7 +570,7 @@ fn atom_feed(config: &Config, site: &Site, bodies: &[Arc<Body>]) -> Option<Strin
         atom_date(updated)
     ));
     xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&config.clinic.name)));
-    for &id in dated.iter().take(FEED_ENTRIES) {
+    for &id in &dated {
         let page = &site.pages[id];
         let meta = &page.doc.meta;
         let (Some(date), url) = (meta.date, config.permalink(&page.path)) else { continue };

@@ -24,8 +24,9 @@ pub struct Doc {
     pub source: PathBuf,
     pub text: String,
     pub meta: Meta,
-    /// A hash of `text`: what other pages' renderings depend on (see `render::page_key`).
-    pub hash: u64,
+    /// A hash of the front matter's text: all that other pages show of this one
+    /// (title, description, dates...), so a body edit leaves their `render::page_key` alone.
+    pub meta_hash: u64,
     /// Byte range of the front matter's YAML in `text`, and the line it starts on.
     yaml: Range<usize>,
     yaml_line: usize,
@@ -43,8 +44,8 @@ impl Doc {
         let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
         let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
         let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
-        let hash = hash_of(&text);
-        Ok(Doc { source, meta, hash, yaml, yaml_line, body_offset, body_line, text })
+        let meta_hash = hash_of(split.yaml);
+        Ok(Doc { source, meta, meta_hash, yaml, yaml_line, body_offset, body_line, text })
     }
 
     pub fn body(&self) -> &str {
@@ -429,11 +430,6 @@ impl Site {
         }
     }
 
-    /// The page built from `source` (relative to `content/`), if it is published.
-    pub fn page_at(&self, source: &Path) -> Option<PageId> {
-        self.by_source.get(source).copied()
-    }
-
     /// The file beside the Markdown at `source`, if it is published.
     pub fn asset_at(&self, source: &Path) -> Option<&Asset> {
         self.asset_index.get(source).map(|&i| &self.assets[i])
@@ -443,6 +439,11 @@ impl Site {
     fn closest_source(&self, wanted: &Path) -> Option<String> {
         let candidates: Vec<String> = self.pages.iter().map(|p| slash_path(&p.doc.source)).collect();
         yaml::closest(&slash_path(wanted), &candidates).map(str::to_string)
+    }
+
+    /// The page published from `source` (relative to `content/`), if any.
+    pub fn page_of(&self, source: &Path) -> Option<PageId> {
+        self.by_source.get(source).copied()
     }
 
     /// The chain from the home page to `id`, inclusive.

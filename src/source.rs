@@ -18,6 +18,14 @@ pub struct File {
     pub bytes: Arc<[u8]>,
 }
 
+impl File {
+    /// Whether this is a Markdown page (`.md`) rather than a file beside the pages.
+    pub fn is_markdown(&self) -> bool {
+        // As `extension() == "md"`, without parsing the path (this runs per file per rebuild).
+        self.rel.as_os_str().as_encoded_bytes().ends_with(b".md")
+    }
+}
+
 /// The raw inputs of a build.
 #[derive(Debug, Clone)]
 pub struct Sources {
@@ -96,19 +104,34 @@ pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<
             return Ok(());
         }
     }
-    files.retain(|f| !f.rel.starts_with(rel));
     match std::fs::metadata(changed) {
-        Ok(meta) if meta.is_file() => match std::fs::read(changed) {
-            Ok(bytes) => files.push(File { rel: rel.to_path_buf(), bytes: bytes.into() }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io("read", changed, e)),
-        },
-        Ok(meta) if meta.is_dir() => {
-            files.extend(read_tree(changed)?.into_iter().map(|f| File { rel: rel.join(&f.rel), bytes: f.bytes }));
+        Ok(meta) if meta.is_file() => {
+            let bytes = match std::fs::read(changed) {
+                Ok(bytes) => Some(File { rel: rel.to_path_buf(), bytes: bytes.into() }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(Error::io("read", changed, e)),
+            };
+            // The common case, one file saved: replace it where it sits in the sorted list.
+            match (files.binary_search_by(|f| f.rel.as_path().cmp(rel)), bytes) {
+                (Ok(at), Some(file)) => files[at] = file,
+                (Ok(at), None) => {
+                    files.remove(at);
+                }
+                (Err(_), Some(file)) => {
+                    files.retain(|f| !f.rel.starts_with(rel)); // a folder may have become this file
+                    let at = files.binary_search_by(|f| f.rel.as_path().cmp(rel)).unwrap_or_else(|at| at);
+                    files.insert(at, file);
+                }
+                (Err(_), None) => {}
+            }
         }
-        _ => {}
+        Ok(meta) if meta.is_dir() => {
+            files.retain(|f| !f.rel.starts_with(rel));
+            files.extend(read_tree(changed)?.into_iter().map(|f| File { rel: rel.join(&f.rel), bytes: f.bytes }));
+            files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        }
+        _ => files.retain(|f| !f.rel.starts_with(rel)),
     }
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(())
 }
 

@@ -202,7 +202,7 @@ impl<'a> World<'a> {
                 Some(id)
             } else if path.ends_with(".md") {
                 // A missing page is already an error of the Markdown stage.
-                Site::source_path(page, path).and_then(|s| site.page_at(&s))
+                Site::source_path(page, path).and_then(|s| site.page_of(&s))
             } else if let Some(rooted) = path.strip_prefix('/') {
                 let page_there = self
                     .pages_by_url
@@ -328,7 +328,7 @@ impl<'a> World<'a> {
             .filter_map(|l| {
                 let path = l.dest.split('#').next()?;
                 let path = path.ends_with(".md").then_some(path)?;
-                site.page_at(&Site::source_path(page, path)?)
+                site.page_of(&Site::source_path(page, path)?)
             })
             .collect();
         let (title_line, title_col) = doc.key_position("title");

@@ -1,7 +1,7 @@
 //! The incremental engine behind `serve`: keeps the sources, parses and Markdown of
 //! the last build, applies the paths the watcher reports, and updates the served
 //! folder file by file. Only files whose bytes change are written; pages whose inputs
-//! are unchanged (`Renderer::page_key`) are not even rendered.
+//! are unchanged (`Renderer::key`) are not even rendered.
 //!
 //! The invariant, tested in `tests/serve.rs`: after any sequence of changes, the
 //! folder holds exactly what `smpsite build` of the same sources writes.
@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::build::{self, Cache};
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result, fs};
-use crate::render::{Job, Renderer};
+use crate::render::Renderer;
 use crate::site::hash_of;
 use crate::source::{self, Sources};
 
@@ -36,14 +36,22 @@ pub struct Live {
     drafts: bool,
     /// None until site.yaml reads and parses; dropped when it changes.
     state: Option<State>,
-    /// What is in `out`: output path -> hash of its bytes.
-    written: HashMap<String, u64>,
-    /// The `page_key` each page in `out` was rendered from.
-    keys: HashMap<String, u64>,
+    /// What is in `out`, by output path.
+    written: HashMap<String, Written>,
 }
 
-/// An output path, its page key (pages only), and its new hash and bytes when they differ.
-type Rendered<'a> = (&'a String, Option<u64>, std::result::Result<Option<(u64, Vec<u8>)>, Diagnostic>);
+/// One file in the served folder.
+#[derive(Debug, Clone, Copy)]
+struct Written {
+    /// A hash of its bytes.
+    hash: u64,
+    /// The `Renderer::key` it was rendered from (None for copied files).
+    key: Option<u64>,
+}
+
+/// A file rendered again: its path, whether it is new to the folder, and its new
+/// entry with its bytes (None when they are what the folder already holds).
+type Rendered<'a> = (&'a String, bool, std::result::Result<(Written, Option<Vec<u8>>), Diagnostic>);
 
 struct State {
     config: Config,
@@ -61,7 +69,6 @@ impl Live {
             drafts,
             state: None,
             written: HashMap::new(),
-            keys: HashMap::new(),
         }
     }
 
@@ -103,59 +110,59 @@ impl Live {
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
-        let (written, keys) = (&self.written, &self.keys);
+        let written = &self.written;
         let rendered: Vec<Rendered> = outputs
             .par_iter()
             .filter_map(|(path, job)| {
-                let key = match job {
-                    Job::Page(id) => Some(renderer.page_key(*id)),
-                    _ => None,
-                };
-                if key.is_some() && key == keys.get(path).copied() && written.contains_key(path) {
+                let key = renderer.key(*job);
+                let before = written.get(path);
+                if key.is_some() && before.is_some_and(|w| w.key == key) {
                     return None;
                 }
                 let result = renderer.render(*job).map(|bytes| {
                     let hash = hash_of(&bytes[..]);
-                    (written.get(path) != Some(&hash)).then(|| (hash, bytes.into_owned()))
+                    let same = before.is_some_and(|w| w.hash == hash);
+                    (Written { hash, key }, (!same).then(|| bytes.into_owned()))
                 });
-                Some((path, key, result))
+                Some((path, before.is_none(), result))
             })
             .collect();
         let mut problems = Vec::new();
-        let mut writes = Vec::new();
-        let mut new_keys = Vec::new();
-        for (path, key, result) in rendered {
+        let mut updates = Vec::new();
+        let mut new_files = 0;
+        for (path, new, result) in rendered {
             match result {
-                Ok(write) => {
-                    new_keys.extend(key.map(|k| (path.clone(), k)));
-                    writes.extend(write.map(|(hash, bytes)| (path, hash, bytes)));
-                }
+                Ok(update) => updates.push((path, update)),
                 Err(d) => problems.push(d),
             }
+            new_files += usize::from(new);
         }
         if !problems.is_empty() {
             return Err(Error::Content(problems));
         }
 
-        // Stale files first, so a file that becomes a folder (or back) has room.
+        // Stale files first, so a file that becomes a folder (or back) has room. Every
+        // output is in the folder but the new ones: more files there means stale ones.
         let mut changed = Vec::new();
-        let stale: Vec<String> = self.written.keys().filter(|p| !outputs.contains_key(*p)).cloned().collect();
-        for path in stale {
-            remove_with_empty_parents(&self.out, &path)?;
-            self.written.remove(&path);
-            self.keys.remove(&path);
-            changed.push(path);
-        }
-        for (path, hash, bytes) in writes {
-            let dest = self.out.join(path);
-            if let Some(dir) = dest.parent() {
-                fs::create_dir_all(dir)?;
+        if self.written.len() + new_files > outputs.len() {
+            let stale: Vec<String> = self.written.keys().filter(|p| !outputs.contains_key(*p)).cloned().collect();
+            for path in stale {
+                remove_with_empty_parents(&self.out, &path)?;
+                self.written.remove(&path);
+                changed.push(path);
             }
-            fs::write(&dest, &bytes)?;
-            self.written.insert(path.clone(), hash);
-            changed.push(path.clone());
         }
-        self.keys.extend(new_keys);
+        for (path, (entry, bytes)) in updates {
+            if let Some(bytes) = bytes {
+                let dest = self.out.join(path);
+                if let Some(dir) = dest.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                fs::write(&dest, &bytes)?;
+                changed.push(path.clone());
+            }
+            self.written.insert(path.clone(), entry);
+        }
         changed.sort();
         let mut warnings = prepared.warnings;
         warnings.extend(build::check_site_links(config, &sources.config_text, &outputs));

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod corpus;
 pub mod server;
 
 pub struct TestSite {
