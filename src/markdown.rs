@@ -281,9 +281,30 @@ pub struct Outline {
     segments: Vec<(usize, usize, bool)>,
     /// Every link and image, in order.
     pub links: Vec<LinkRef>,
-    /// The ids a link's `#anchor` can target: headings (as [`render`] assigns them), ids
-    /// the theme reserves, and `id="…"` attributes in raw HTML.
-    pub ids: HashSet<String>,
+    pub anchors: Anchors,
+}
+
+/// What a link's `#anchor` can target on a page, kept raw: most pages are never linked
+/// with an anchor, so their ids are only worked out when one is ([`Anchors::ids`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anchors {
+    /// Each heading's chosen id (`{#id}`) and text, in order.
+    headings: Vec<(Option<String>, String)>,
+    /// `id="…"` attributes in raw HTML.
+    html: Vec<String>,
+}
+
+impl Anchors {
+    /// The ids: the headings' as [`render`] assigns them, the ids the theme reserves,
+    /// and those of raw HTML.
+    pub fn ids(&self) -> HashSet<String> {
+        let mut ids = Ids::default();
+        for (chosen, text) in &self.headings {
+            ids.assign(chosen.as_deref(), text);
+        }
+        ids.0.extend(self.html.iter().cloned());
+        ids.0
+    }
 }
 
 /// A link or image as written in the Markdown.
@@ -325,7 +346,6 @@ impl Outline {
 /// Reads `text` for the content checks (one parse, no HTML): see [`Outline`].
 pub fn outline(text: &str) -> Outline {
     let mut out = Outline::default();
-    let mut ids = Ids::default();
     let mut code_block = false;
     // While inside a heading: its chosen id and text so far.
     let mut heading: Option<(Option<String>, String)> = None;
@@ -354,7 +374,7 @@ pub fn outline(text: &str) -> Outline {
                 }
                 out.push(" ", range.start, false);
             }
-            Event::Html(html) | Event::InlineHtml(html) => out.ids.extend(html_ids(&html)),
+            Event::Html(html) | Event::InlineHtml(html) => out.anchors.html.extend(html_ids(&html)),
             Event::Start(Tag::CodeBlock(_)) => code_block = true,
             Event::End(TagEnd::CodeBlock) => code_block = false,
             Event::Start(Tag::Heading { id, .. }) => {
@@ -363,7 +383,7 @@ pub fn outline(text: &str) -> Outline {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((chosen, heading_text)) = heading.take() {
-                    out.ids.insert(ids.assign(chosen.as_deref(), heading_text.trim()));
+                    out.anchors.headings.push((chosen, heading_text.trim().to_string()));
                 }
                 out.end_block();
             }
@@ -380,7 +400,6 @@ pub fn outline(text: &str) -> Outline {
             _ => {}
         }
     }
-    out.ids.extend(ids.0);
     out
 }
 
@@ -541,7 +560,8 @@ mod tests {
     fn outline_lists_links_images_and_the_ids_render_gives() {
         let text = "## Week 2\n\n## Week 2\n\n## Mine {#chosen}\n\n<a id=\"raw\"></a>\n\nSee [a](a.md#x) and ![A photo](p.jpg) ![](q.jpg)\n";
         let out = outline(text);
-        let ids: HashSet<&str> = out.ids.iter().map(String::as_str).collect();
+        let all = out.anchors.ids();
+        let ids: HashSet<&str> = all.iter().map(String::as_str).collect();
         for id in ["week-2", "week-2-1", "chosen", "raw", "main", "top"] {
             assert!(ids.contains(id), "{id} missing from {ids:?}");
         }

@@ -4,6 +4,7 @@
 //! only, whatever the pattern says at its edges.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
@@ -49,25 +50,35 @@ pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern).case_insensitive(true).build()
 }
 
-/// The rules in effect, compiled.
+/// The rules in effect, compiled: the set up front (it is what every page runs), each
+/// rule's own regex the first time a page trips it, since compiling them all would
+/// cost every build tens of milliseconds for rules that mostly never fire.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     set: RegexSet,
-    rules: Vec<(RuleSpec, Regex)>,
+    rules: Vec<(RuleSpec, OnceLock<Option<Regex>>)>,
 }
 
 impl Matcher {
-    /// Fails only when the patterns together exceed the regex size limit.
-    pub fn new(rules: Vec<(RuleSpec, Regex)>) -> Result<Matcher, regex::Error> {
-        let set = RegexSetBuilder::new(rules.iter().map(|(spec, _)| &spec.pattern)).case_insensitive(true).build()?;
-        Ok(Matcher { set, rules })
+    /// Fails when a pattern is not a valid regular expression, or when the patterns
+    /// together exceed the regex size limit.
+    pub fn new(rules: Vec<RuleSpec>) -> Result<Matcher, regex::Error> {
+        let set = RegexSetBuilder::new(rules.iter().map(|spec| &spec.pattern)).case_insensitive(true).build()?;
+        Ok(Matcher { set, rules: rules.into_iter().map(|spec| (spec, OnceLock::new())).collect() })
     }
 
     /// Every match of every rule in `text`, as (rule index, byte range), in text order.
     pub fn find(&self, text: &str) -> Vec<(usize, Range<usize>)> {
         let mut found = Vec::new();
+        // Most pages trip nothing, and finding that out stops at the first match.
+        if !self.set.is_match(text) {
+            return found;
+        }
         for rule in self.set.matches(text).iter() {
-            let regex = &self.rules[rule].1;
+            let (spec, regex) = &self.rules[rule];
+            // The set compiled this very pattern, so this cannot fail; if it did, the
+            // rule would simply find nothing.
+            let Some(regex) = regex.get_or_init(|| compile(&spec.pattern).ok()) else { continue };
             let mut at = 0;
             while let Some(m) = regex.find_at(text, at) {
                 if !m.is_empty() && whole_words(text, m.range()) {
@@ -149,22 +160,16 @@ mod tests {
     use super::*;
 
     fn matcher(rules: &[(&str, &str)]) -> Matcher {
-        let specs = rules
-            .iter()
-            .map(|(id, pattern)| {
-                let spec = RuleSpec {
-                    id: id.to_string(),
-                    pattern: pattern.to_string(),
-                    message: "m".into(),
-                    why: "w".into(),
-                    fix: "f".into(),
-                    source: None,
-                    unless: None,
-                };
-                (spec, compile(pattern).unwrap())
-            })
-            .collect();
-        Matcher::new(specs).unwrap()
+        let spec = |(id, pattern): &(&str, &str)| RuleSpec {
+            id: id.to_string(),
+            pattern: pattern.to_string(),
+            message: "m".into(),
+            why: "w".into(),
+            fix: "f".into(),
+            source: None,
+            unless: None,
+        };
+        Matcher::new(rules.iter().map(spec).collect()).unwrap()
     }
 
     #[test]
@@ -200,9 +205,7 @@ mod tests {
 
     #[test]
     fn builtin_rules_catch_their_phrases_and_spare_honest_ones() {
-        let specs: Vec<(RuleSpec, Regex)> =
-            builtin().into_iter().map(|s| (compile(&s.pattern).unwrap(), s)).map(|(r, s)| (s, r)).collect();
-        let m = Matcher::new(specs).unwrap();
+        let m = Matcher::new(builtin()).unwrap();
         let hits =
             |text: &str| -> Vec<String> { m.find(text).into_iter().map(|(r, _)| m.spec(r).id.clone()).collect() };
         for (text, rule) in [

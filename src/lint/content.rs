@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::config::{self, Config};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
-use crate::markdown::{self, LinkRef, Outline};
+use crate::markdown::{self, Anchors, LinkRef, Outline};
 use crate::site::{Doc, PageId, Site};
 use crate::theme::{Theme, slash_path};
 use crate::yaml;
@@ -177,13 +177,8 @@ impl<'a> World<'a> {
     }
 
     /// Links, images and before/after photos of page `id` that lead nowhere, and
-    /// `#anchors` that match no heading; `ids` gives each page's anchor targets.
-    pub fn links<'f>(
-        &self,
-        id: PageId,
-        links: &[LinkRef],
-        ids: impl Fn(PageId) -> &'f HashSet<String>,
-    ) -> Vec<Diagnostic> {
+    /// `#anchors` that match no heading; `anchors` gives each page's anchor targets.
+    pub fn links<'f>(&self, id: PageId, links: &[LinkRef], anchors: impl Fn(PageId) -> &'f Anchors) -> Vec<Diagnostic> {
         let (site, page) = (self.site, &self.site.pages[id]);
         let doc = &page.doc;
         let mut out = Vec::new();
@@ -232,7 +227,7 @@ impl<'a> World<'a> {
                 None
             };
             if let Some(target) = target.filter(|_| !fragment.is_empty()) {
-                let targets = ids(target);
+                let targets = anchors(target).ids();
                 if !targets.contains(fragment) && !self.theme_ids.contains(fragment) {
                     let shown = if target == id {
                         "this page".to_string()

@@ -20,7 +20,7 @@ pub use claims::{RuleSpec, Unless};
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::{Diagnostic, Severity};
-use crate::markdown::{self, LinkRef};
+use crate::markdown::{self, Anchors, LinkRef};
 use crate::site::{Doc, Site};
 use crate::theme::Theme;
 use crate::yaml;
@@ -70,12 +70,10 @@ impl Rules {
             let d = Diagnostic::error(FILE_NAME, line, col, message).with_help(help);
             problems.push(if line > 0 { d.with_source(site_yaml) } else { d });
         };
-        let mut specs: Vec<(RuleSpec, regex::Regex)> = Vec::new();
-        for spec in claims::builtin() {
-            let regex = claims::compile(&spec.pattern).expect("built-in patterns compile (see the unit test)");
-            specs.push((spec, regex));
-        }
-        let mut levels: BTreeMap<String, Level> = specs.iter().map(|(s, _)| (s.id.clone(), Level::Warning)).collect();
+        // Built-in patterns are checked by unit tests; only the site's are compiled one by
+        // one here, to point at the one that is wrong.
+        let mut specs: Vec<RuleSpec> = claims::builtin();
+        let mut levels: BTreeMap<String, Level> = specs.iter().map(|s| (s.id.clone(), Level::Warning)).collect();
         levels.extend(content::RULES.iter().map(|r| (r.id.to_string(), Level::Warning)));
         for (i, spec) in settings.rules.iter().enumerate() {
             let at = |key: &str| yaml::locate_entry(site_yaml, "rules", i, &[key]);
@@ -102,9 +100,9 @@ impl Rules {
                     format!("the pattern of `{}` matches empty text, so it would flag every page", spec.id),
                     "write the words to look for, e.g. `pattern: 'best\\s+price'`".into(),
                 ),
-                Ok(regex) => {
+                Ok(_) => {
                     levels.insert(spec.id.clone(), Level::Warning);
-                    specs.push((spec.clone(), regex));
+                    specs.push(spec.clone());
                 }
                 Err(e) => error(
                     at("pattern"),
@@ -146,13 +144,13 @@ impl Rules {
             }
         }
         if credentials {
-            for (spec, _) in &specs {
+            for spec in &specs {
                 if spec.unless == Some(Unless::Credentials) {
                     levels.insert(spec.id.clone(), Level::Off);
                 }
             }
         }
-        specs.retain(|(spec, _)| levels.get(&spec.id) != Some(&Level::Off));
+        specs.retain(|spec| levels.get(&spec.id) != Some(&Level::Off));
         let matcher = claims::Matcher::new(specs).map_err(|e| {
             vec![
                 Diagnostic::error(FILE_NAME, 0, 0, format!("the `lint.rules` patterns are too large together: {e}"))
@@ -234,7 +232,7 @@ impl Rules {
         let outline = markdown::outline(doc.body());
         let mut local = self.matcher.page(doc, &outline);
         local.extend(content::page(doc, &outline, country));
-        Facts { links: outline.links, ids: outline.ids, local }
+        Facts { links: outline.links, anchors: outline.anchors, local }
     }
 }
 
@@ -247,7 +245,7 @@ fn valid_id(id: &str) -> bool {
 /// One page's links, anchor targets and the findings that need nothing but the page.
 struct Facts {
     links: Vec<LinkRef>,
-    ids: HashSet<String>,
+    anchors: Anchors,
     local: Vec<Diagnostic>,
 }
 
@@ -278,7 +276,7 @@ pub fn check(site: &Site, theme: &Theme, config: &Config, config_text: &str, cac
         .flat_map_iter(|id| {
             let page = &facts[id];
             let mut found = page.local.clone();
-            found.extend(world.links(id, &page.links, |other| &facts[other].ids));
+            found.extend(world.links(id, &page.links, |other| &facts[other].anchors));
             found.extend(world.structure(id, &page.links));
             rules.settle(&site.pages[id].doc, found)
         })
