@@ -177,7 +177,7 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
             let site = Arc::make_mut(&mut graph.site);
             for (old, new) in graph.docs.iter_mut().zip(&docs) {
                 if !Arc::ptr_eq(old, new) {
-                    if let Some(id) = site.page_of(&new.source) {
+                    if let Some(id) = site.page_of(new) {
                         site.pages[id].doc = new.clone();
                     }
                     *old = new.clone();
@@ -204,7 +204,7 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
                 .iter()
                 .map(|page| {
                     let old = previous.as_ref()?;
-                    old.bodies[old.site.page_of(&page.doc.source)?].clone()
+                    old.bodies[old.site.page_of(&page.doc)?].clone()
                 })
                 .collect();
             Graph {
@@ -326,7 +326,7 @@ fn render_body(
 /// When it changes, every page's Markdown is rendered again.
 fn link_world(site: &Site, config: &Config, sizes: &HashMap<String, (u32, u32)>) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = std::hash::BuildHasher::build_hasher(&crate::site::hasher());
     config.root.hash(&mut h);
     for page in &site.pages {
         (&page.doc.source, &page.path).hash(&mut h);

@@ -113,7 +113,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn hasher(&self) -> impl Hasher {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = std::hash::BuildHasher::build_hasher(&crate::site::hasher());
         self.global_key.hash(&mut h);
         h
     }
@@ -327,11 +327,87 @@ fn site_value(config: &Config, site: &Site) -> Value {
     })
 }
 
-fn link_value(config: &Config, page: &Page) -> Value {
-    json!({"title": page.title(), "url": config.url(&page.path), "stage": page.doc.meta.fm.stage})
+/// Another page as a page shows it: a link (prev/next).
+#[derive(Serialize)]
+struct LinkValue<'a> {
+    title: &'a str,
+    url: String,
+    stage: Option<u32>,
 }
 
-fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
+fn link_value<'a>(config: &Config, page: &'a Page) -> LinkValue<'a> {
+    LinkValue { title: page.title(), url: config.url(&page.path), stage: page.doc.meta.fm.stage }
+}
+
+/// A page in a listing (a section's or the home page's `pages`).
+#[derive(Serialize)]
+struct ListedValue<'a> {
+    title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+    stage: Option<u32>,
+    duration: Option<&'a str>,
+    weight: Option<i64>,
+    date: Option<String>,
+    date_display: Option<String>,
+}
+
+/// A section in a listing (`subsections`), or a page's `parent`.
+#[derive(Serialize)]
+struct SectionValue<'a> {
+    title: &'a str,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Option<&'a str>>,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct CrumbValue<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct HealingValue<'a> {
+    when: &'a str,
+    expect: String,
+}
+
+/// The `page` value of every template (see the README's template contract): built
+/// from borrowed parts and serialised once, straight into tera's values.
+#[derive(Serialize)]
+struct PageValue<'a> {
+    kind: &'static str,
+    section_kind: Option<&'static str>,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    content: &'a str,
+    date: Option<String>,
+    date_display: Option<String>,
+    updated: Option<String>,
+    updated_display: Option<String>,
+    tags: &'a [String],
+    weight: Option<i64>,
+    extra: Value,
+    stage: Option<u32>,
+    duration: Option<&'a str>,
+    healing: Vec<HealingValue<'a>>,
+    aftercare: Vec<String>,
+    faq: &'a [FaqItem],
+    prev: Option<LinkValue<'a>>,
+    next: Option<LinkValue<'a>>,
+    parent: Option<SectionValue<'a>>,
+    breadcrumbs: Vec<CrumbValue<'a>>,
+    pages: Vec<ListedValue<'a>>,
+    subsections: Vec<SectionValue<'a>>,
+    jsonld: Vec<String>,
+    og_type: &'static str,
+}
+
+fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body) -> PageValue<'a> {
     let page = &site.pages[id];
     let meta = &page.doc.meta;
     let fm = &meta.fm;
@@ -343,30 +419,40 @@ fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
         Kind::Page => "page",
     };
     let description = fm.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&config.description);
-    let breadcrumbs: Vec<Value> = site
+    let breadcrumbs = site
         .ancestry(id)
         .iter()
-        .map(|&a| json!({"title": crumb_title(site, a), "url": config.url(&site.pages[a].path)}))
+        .map(|&a| CrumbValue { title: crumb_title(site, a), url: config.url(&site.pages[a].path) })
         .collect();
-    let pages: Vec<Value> = page
+    let pages = page
         .pages
         .iter()
         .map(|&c| {
             let child = &site.pages[c];
             let m = &child.doc.meta;
-            json!({
-                "title": child.title(), "url": config.url(&child.path), "description": m.fm.description,
-                "stage": m.fm.stage, "duration": m.fm.duration, "weight": m.fm.weight,
-                "date": m.date.map(|d| d.to_string()), "date_display": m.date.map(date_display),
-            })
+            ListedValue {
+                title: child.title(),
+                url: config.url(&child.path),
+                description: m.fm.description.as_deref(),
+                stage: m.fm.stage,
+                duration: m.fm.duration.as_deref(),
+                weight: m.fm.weight,
+                date: m.date.map(|d| d.to_string()),
+                date_display: m.date.map(date_display),
+            }
         })
         .collect();
-    let subsections: Vec<Value> = page
+    let subsections = page
         .subsections
         .iter()
         .map(|&s| {
             let sub = &site.pages[s];
-            json!({"title": sub.title(), "url": config.url(&sub.path), "description": sub.doc.meta.fm.description, "kind": sub.section_kind.as_str()})
+            SectionValue {
+                title: sub.title(),
+                url: config.url(&sub.path),
+                description: Some(sub.doc.meta.fm.description.as_deref()),
+                kind: sub.section_kind.as_str(),
+            }
         })
         .collect();
     let section_kind = match page.kind {
@@ -374,38 +460,47 @@ fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
         Kind::Section => Some(page.section_kind.as_str()),
         Kind::Page => page.parent.filter(|&p| p != site.home).map(|_| page.section_kind.as_str()),
     };
-    json!({
-        "kind": kind,
-        "section_kind": section_kind,
-        "title": fm.title,
-        "description": description,
-        "url": config.url(&page.path),
-        "permalink": config.permalink(&page.path),
-        "content": body.html,
-        "date": meta.date.map(|d| d.to_string()),
-        "date_display": meta.date.map(date_display),
-        "updated": meta.updated.map(|d| d.to_string()),
-        "updated_display": meta.updated.map(date_display),
-        "tags": fm.tags,
-        "weight": fm.weight,
-        "extra": yaml_to_json(&fm.extra),
-        "stage": fm.stage,
-        "duration": fm.duration,
-        "healing": fm.healing.iter().map(|h| json!({"when": h.when, "expect": markdown::render_inline(&h.expect)})).collect::<Vec<_>>(),
-        "aftercare": fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect::<Vec<_>>(),
-        "faq": body.faq,
-        "prev": page.prev.map(|p| link_value(config, &site.pages[p])),
-        "next": page.next.map(|p| link_value(config, &site.pages[p])),
-        "parent": page.parent.filter(|&p| p != site.home).map(|p| {
+    PageValue {
+        kind,
+        section_kind,
+        title: &fm.title,
+        description,
+        url: config.url(&page.path),
+        permalink: config.permalink(&page.path),
+        content: &body.html,
+        date: meta.date.map(|d| d.to_string()),
+        date_display: meta.date.map(date_display),
+        updated: meta.updated.map(|d| d.to_string()),
+        updated_display: meta.updated.map(date_display),
+        tags: &fm.tags,
+        weight: fm.weight,
+        extra: yaml_to_json(&fm.extra),
+        stage: fm.stage,
+        duration: fm.duration.as_deref(),
+        healing: fm
+            .healing
+            .iter()
+            .map(|h| HealingValue { when: &h.when, expect: markdown::render_inline(&h.expect) })
+            .collect(),
+        aftercare: fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect(),
+        faq: &body.faq,
+        prev: page.prev.map(|p| link_value(config, &site.pages[p])),
+        next: page.next.map(|p| link_value(config, &site.pages[p])),
+        parent: page.parent.filter(|&p| p != site.home).map(|p| {
             let parent = &site.pages[p];
-            json!({"title": parent.title(), "url": config.url(&parent.path), "kind": parent.section_kind.as_str()})
+            SectionValue {
+                title: parent.title(),
+                url: config.url(&parent.path),
+                description: None,
+                kind: parent.section_kind.as_str(),
+            }
         }),
-        "breadcrumbs": breadcrumbs,
-        "pages": pages,
-        "subsections": subsections,
-        "jsonld": jsonld(config, site, id, body).iter().map(script_json).collect::<Vec<_>>(),
-        "og_type": if meta.date.is_some() { "article" } else { "website" },
-    })
+        breadcrumbs,
+        pages,
+        subsections,
+        jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
+        og_type: if meta.date.is_some() { "article" } else { "website" },
+    }
 }
 
 fn crumb_title(site: &Site, id: PageId) -> &str {

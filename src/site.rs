@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Diagnostic;
@@ -22,6 +22,8 @@ pub type PageId = usize;
 pub struct Doc {
     /// Relative to `content/`: `process/first-session.md`.
     pub source: PathBuf,
+    /// `source` with `/` separators: how links and the graph's indexes name it.
+    pub key: String,
     pub text: String,
     pub meta: Meta,
     /// A hash of the front matter's text: all that other pages show of this one
@@ -45,7 +47,8 @@ impl Doc {
         let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
         let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
         let meta_hash = hash_of(split.yaml);
-        Ok(Doc { source, meta, meta_hash, yaml, yaml_line, body_offset, body_line, text })
+        let key = slash_path(&source);
+        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, text })
     }
 
     pub fn body(&self) -> &str {
@@ -77,11 +80,16 @@ impl Doc {
     }
 }
 
+/// A fingerprint of `value`, for telling whether an input changed (serve's keys).
+/// foldhash with a fixed seed: several times faster than SipHash on page-sized text,
+/// and the same in every run.
 pub fn hash_of(value: impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::hash::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
+    std::hash::BuildHasher::hash_one(&hasher(), value)
+}
+
+/// The hasher behind [`hash_of`], for fingerprints fed piece by piece.
+pub fn hasher() -> foldhash::quality::FixedState {
+    foldhash::quality::FixedState::with_seed(0x5eed_5eed)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -136,18 +144,18 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Redirect output folders (`first-session/`) to the page they lead to.
     pub aliases: BTreeMap<String, PageId>,
-    by_source: HashMap<PathBuf, PageId>,
+    by_source: HashMap<String, PageId>,
     /// Index into `assets` by source path, for links to them.
-    asset_index: HashMap<PathBuf, usize>,
-    /// Sources left out as drafts, so links to them get a precise message.
-    drafts: HashSet<PathBuf>,
+    asset_index: HashMap<String, usize>,
+    /// Sources left out as drafts (by key), so links to them get a precise message.
+    drafts: HashSet<String>,
     pub warnings: Vec<Diagnostic>,
 }
 
 impl Site {
     /// The drafts left out, in a stable order (what links to them resolve to depends on it).
-    pub fn drafts_fingerprint(&self) -> Vec<&PathBuf> {
-        let mut drafts: Vec<&PathBuf> = self.drafts.iter().collect();
+    pub fn drafts_fingerprint(&self) -> Vec<&String> {
+        let mut drafts: Vec<&String> = self.drafts.iter().collect();
         drafts.sort();
         drafts
     }
@@ -175,7 +183,7 @@ impl Site {
                 || (!d.meta.fm.draft
                     && !draft_dirs.iter().any(|dir| d.source.starts_with(dir) && !dir.as_os_str().is_empty()))
         });
-        let drafts: HashSet<PathBuf> = dropped.into_iter().map(|d| d.source.clone()).collect();
+        let drafts: HashSet<String> = dropped.into_iter().map(|d| d.key.clone()).collect();
 
         let mut slug_of_dir: HashMap<PathBuf, String> = HashMap::new();
         for doc in &kept {
@@ -336,8 +344,8 @@ impl Site {
             }
         }
 
-        let by_source: HashMap<PathBuf, PageId> =
-            pages.iter().enumerate().map(|(id, p)| (p.doc.source.clone(), id)).collect();
+        let by_source: HashMap<String, PageId> =
+            pages.iter().enumerate().map(|(id, p)| (p.doc.key.clone(), id)).collect();
         let assets: Vec<Asset> = asset_paths
             .into_iter()
             .filter(|p| include_drafts || !draft_dirs.iter().any(|d| !d.as_os_str().is_empty() && p.starts_with(d)))
@@ -345,7 +353,7 @@ impl Site {
             .collect();
 
         if problems.is_empty() {
-            let asset_index = assets.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
+            let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
             Ok(Site { pages, home, assets, aliases, by_source, asset_index, drafts, warnings })
         } else {
             Err(problems)
@@ -370,8 +378,8 @@ impl Site {
         }
         let decoded = percent_decode(path);
         let target = match decoded.strip_prefix('/') {
-            Some(rest) => normalize(Path::new(rest)),
-            None => normalize(&parent_dir(&from.doc.source).join(&decoded)),
+            Some(rest) => normalize("", rest),
+            None => normalize(from.doc.key.rsplit_once('/').map_or("", |(dir, _)| dir), &decoded),
         };
         if !path.ends_with(".md") {
             // A file beside the Markdown (a photo next to `about.md`) is published
@@ -384,8 +392,7 @@ impl Site {
         match target.as_ref().and_then(|t| self.by_source.get(t)) {
             Some(&id) => LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path)),
             None => {
-                let shown =
-                    target.as_deref().map_or_else(|| path.to_string(), |t| format!("content/{}", slash_path(t)));
+                let shown = target.as_deref().map_or_else(|| path.to_string(), |t| format!("content/{t}"));
                 if target.as_ref().is_some_and(|t| self.drafts.contains(t)) {
                     LinkTarget::Broken {
                         message: format!("the link to `{path}` leads to a draft ({shown}), which this build leaves out"),
@@ -406,14 +413,14 @@ impl Site {
     }
 
     /// The published source whose path is closest to a mistyped one, if any is close.
-    fn closest_source(&self, wanted: &Path) -> Option<String> {
-        let candidates: Vec<String> = self.pages.iter().map(|p| slash_path(&p.doc.source)).collect();
-        yaml::closest(&slash_path(wanted), &candidates).map(str::to_string)
+    fn closest_source(&self, wanted: &str) -> Option<String> {
+        let candidates: Vec<&str> = self.pages.iter().map(|p| p.doc.key.as_str()).collect();
+        yaml::closest(wanted, &candidates).map(str::to_string)
     }
 
     /// The page published from `source` (relative to `content/`), if any.
-    pub fn page_of(&self, source: &Path) -> Option<PageId> {
-        self.by_source.get(source).copied()
+    pub fn page_of(&self, doc: &Doc) -> Option<PageId> {
+        self.by_source.get(&doc.key).copied()
     }
 
     /// The chain from the home page to `id`, inclusive.
@@ -520,46 +527,25 @@ fn parent_dir(path: &Path) -> PathBuf {
     path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Resolves `.` and `..` without touching the disk; None when it climbs out of `content/`.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for part in path.components() {
+/// `rel` (with `/`) taken from the folder `dir` (a content key, `""` at the top), with
+/// `.` and `..` resolved without touching the disk; None when it climbs out of `content/`.
+fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split(['/', '\\']) {
         match part {
-            Component::Normal(p) => out.push(p),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
             }
-            Component::RootDir | Component::Prefix(_) => return None,
+            part => parts.push(part),
         }
     }
-    Some(out)
+    Some(parts.join("/"))
 }
 
 /// `first%20session.md` -> `first session.md`, as editors write links to files with spaces.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy()
 }
 
 #[cfg(test)]
@@ -575,7 +561,7 @@ mod tests {
     }
 
     fn id(site: &Site, source: &str) -> PageId {
-        site.by_source[Path::new(source)]
+        site.by_source[source]
     }
 
     fn clinic() -> Vec<Doc> {
@@ -648,9 +634,9 @@ mod tests {
         let mut docs = clinic();
         docs.push(doc("news.md", "title: News\ndraft: true"));
         let s = site(docs.clone());
-        assert!(!s.by_source.contains_key(Path::new("news.md")));
+        assert!(!s.by_source.contains_key("news.md"));
         let s = Site::build(docs, vec![], true).unwrap();
-        assert!(s.by_source.contains_key(Path::new("news.md")));
+        assert!(s.by_source.contains_key("news.md"));
     }
 
     #[test]
