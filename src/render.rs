@@ -47,12 +47,25 @@ pub struct Body {
     pub hash: u64,
 }
 
+/// Where the renderer gets each page's Markdown as HTML: rendered beforehand and kept
+/// (`serve`), or rendered as the page is ([`crate::build::Fresh`], so a build never
+/// holds the whole site's HTML). An error is every broken link of the page.
+pub trait Bodies: Sync {
+    fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>>;
+}
+
+impl Bodies for Vec<Arc<Body>> {
+    fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>> {
+        Ok(self[id].clone())
+    }
+}
+
 /// The theme's templates, loaded once, applied to one site graph. Rendering one file
 /// needs only `&self`, so files render in parallel and can stream to disk.
 pub struct Renderer<'a> {
     config: &'a Config,
     site: &'a Site,
-    bodies: &'a [Arc<Body>],
+    bodies: &'a dyn Bodies,
     theme: &'a Theme,
     tera: Tera,
     global_key: u64,
@@ -64,7 +77,7 @@ impl<'a> Renderer<'a> {
     pub fn new(
         config: &'a Config,
         site: &'a Site,
-        bodies: &'a [Arc<Body>],
+        bodies: &'a dyn Bodies,
         theme: &'a Theme,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = load_templates(theme)?;
@@ -95,7 +108,7 @@ impl<'a> Renderer<'a> {
                 let listed = page.pages.iter().chain(&page.subsections).map(|&p| s[p]);
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
-                (1u8, s[id], id == site.home, template_for(page), self.bodies[id].hash, related).hash(&mut h);
+                (1u8, s[id], id == site.home, template_for(page), self.body_hash(id), related).hash(&mut h);
                 listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
                 h.finish()
             }
@@ -105,11 +118,17 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => hash_of((self.global_key, 5u8, s)),
             Job::Feed => {
                 let newest = newest_dated(site, FEED_ENTRIES);
-                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.bodies[id].hash)).collect();
+                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.body_hash(id))).collect();
                 hash_of((self.global_key, 6u8, entries))
             }
             Job::Copy(_) => return None,
         })
+    }
+
+    /// The fingerprint of page `id`'s body (0 when it does not render: the page then
+    /// fails to render too, and nothing is written).
+    fn body_hash(&self, id: PageId) -> u64 {
+        self.bodies.body(id).map_or(0, |b| b.hash)
     }
 
     fn hasher(&self) -> impl Hasher {
@@ -138,7 +157,7 @@ impl<'a> Renderer<'a> {
                             "use one of: {}",
                             theme.templates.keys().cloned().collect::<Vec<_>>().join(", ")
                         ))
-                        .with_source(&page.doc.text),
+                        .with_source(page.doc.text()),
                 );
             }
             generated.push((format!("{}index.html", page.path), Job::Page(id)));
@@ -178,19 +197,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The bytes of one output file.
-    pub fn render(&self, job: Job<'a>) -> Result<Cow<'a, [u8]>, Diagnostic> {
+    pub fn render(&self, job: Job<'a>) -> Result<Cow<'a, [u8]>, Vec<Diagnostic>> {
         let (config, site) = (self.config, self.site);
         let html = |name: &str, ctx: &Context, page: Option<&Page>| {
             self.tera
                 .render(name, ctx)
                 .map(|h| Cow::Owned(h.into_bytes()))
-                .map_err(|e| template_error(&e, self.theme, page))
+                .map_err(|e| vec![template_error(&e, self.theme, page)])
         };
         match job {
             Job::Page(id) => {
                 let page = &site.pages[id];
                 let mut ctx = Context::new();
-                ctx.insert("page", &page_value(config, site, id, &self.bodies[id]));
+                let body = self.bodies.body(id)?;
+                ctx.insert("page", &page_value(config, site, id, &body));
                 ctx.insert("current_url", &config.url(&page.path));
                 html(template_for(page), &ctx, Some(page))
             }
@@ -206,7 +226,7 @@ impl<'a> Renderer<'a> {
                 html("404.html", &ctx, None)
             }
             Job::Sitemap => Ok(Cow::Owned(sitemap(config, site).into_bytes())),
-            Job::Feed => Ok(Cow::Owned(atom_feed(config, site, self.bodies).unwrap_or_default().into_bytes())),
+            Job::Feed => Ok(Cow::Owned(atom_feed(config, site, self.bodies)?.unwrap_or_default().into_bytes())),
             Job::Robots => Ok(Cow::Owned(
                 format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
             )),
@@ -628,14 +648,15 @@ fn newest_dated(site: &Site, n: usize) -> Vec<PageId> {
     dated.into_iter().map(|(_, _, id)| id).collect()
 }
 
-fn atom_feed(config: &Config, site: &Site, bodies: &[Arc<Body>]) -> Option<String> {
+/// The feed, or None when no page is dated; the errors of its entries' bodies.
+fn atom_feed(config: &Config, site: &Site, bodies: &dyn Bodies) -> Result<Option<String>, Vec<Diagnostic>> {
     let dated = newest_dated(site, FEED_ENTRIES);
     let newest = dated.iter().filter_map(|&id| {
         let meta = &site.pages[id].doc.meta;
         meta.updated.max(meta.date)
     });
     // The feed's date comes from its entries, never the clock: builds stay reproducible.
-    let updated = newest.max()?;
+    let Some(updated) = newest.max() else { return Ok(None) };
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
     xml.push_str(&format!(" xml:lang=\"{}\">\n", xml_escape(&config.language)));
@@ -670,11 +691,11 @@ fn atom_feed(config: &Config, site: &Site, bodies: &[Arc<Body>]) -> Option<Strin
         if let Some(summary) = meta.fm.description.as_deref().filter(|d| !d.trim().is_empty()) {
             xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(summary)));
         }
-        xml.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&bodies[id].html)));
+        xml.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&bodies.body(id)?.html)));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    Some(xml)
+    Ok(Some(xml))
 }
 
 fn atom_date(date: jiff::civil::Date) -> String {

@@ -24,7 +24,8 @@ pub struct Doc {
     pub source: PathBuf,
     /// `source` with `/` separators: how links and the graph's indexes name it.
     pub key: String,
-    pub text: String,
+    /// The file's bytes, shared with the sources (never copied), checked to be UTF-8.
+    bytes: Arc<[u8]>,
     pub meta: Meta,
     /// A hash of the front matter's text: all that other pages show of this one
     /// (title, description, dates...), so a body edit leaves their `render::page_key` alone.
@@ -38,21 +39,41 @@ pub struct Doc {
 }
 
 impl Doc {
-    /// Splits and parses the Markdown file `source` (relative to `content/`).
-    pub fn parse(source: PathBuf, text: String) -> Result<Doc, Vec<Diagnostic>> {
+    /// Splits and parses the Markdown file `source` (relative to `content/`) whose
+    /// content is `bytes`.
+    pub fn parse(source: PathBuf, bytes: Arc<[u8]>) -> Result<Doc, Vec<Diagnostic>> {
         let shown = Path::new("content").join(&source);
-        let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
-        let meta = front_matter::parse(&split, &text, &shown)?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let (line, col) = crate::source::utf8_position(&bytes, e.valid_up_to());
+            vec![
+                Diagnostic::error(
+                    &shown,
+                    line,
+                    col,
+                    "the file is not valid UTF-8 text (it may have been saved in another encoding)",
+                )
+                .with_help("save the file as UTF-8 in your editor, or retype the character at this position"),
+            ]
+        })?;
+        let split = front_matter::split(text, &shown).map_err(|d| vec![d])?;
+        let meta = front_matter::parse(&split, text, &shown)?;
         let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
         let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
         let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
         let meta_hash = hash_of(split.yaml);
         let key = slash_path(&source);
-        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, text })
+        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, bytes })
+    }
+
+    /// The whole file.
+    pub fn text(&self) -> &str {
+        // Checked in `Doc::parse`, and the bytes cannot change: this cannot fail. Checking
+        // again costs far less than a copy of every page's text would cost in memory.
+        std::str::from_utf8(&self.bytes).unwrap_or_default()
     }
 
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        &self.text()[self.body_offset..]
     }
 
     /// The path users know: `content/process/first-session.md`.
@@ -70,13 +91,13 @@ impl Doc {
 
     /// Where `key:` sits in the front matter (its first line when absent).
     pub fn key_position(&self, key: &str) -> (usize, usize) {
-        yaml::locate_key(&self.text[self.yaml.clone()], key)
+        yaml::locate_key(&self.text()[self.yaml.clone()], key)
             .map_or((self.yaml_line, 1), |(l, c)| (l + self.yaml_line - 1, c))
     }
 
     fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.key_position(key);
-        Diagnostic::error(self.display_path(), line, col, message).with_source(&self.text)
+        Diagnostic::error(self.display_path(), line, col, message).with_source(self.text())
     }
 }
 
@@ -450,7 +471,7 @@ fn collision(first: &Doc, second: &Doc, url: &str, alias: Option<&str>) -> Diagn
         format!("{what} would be published at /{url}, which {} already uses", first.display_path().display()),
     )
     .with_help("give one of them another file name or a different `slug:`")
-    .with_source(&second.text)
+    .with_source(second.text())
 }
 
 fn check_stages(pages: &[Page], children: &[PageId], problems: &mut Vec<Diagnostic>) {
@@ -553,7 +574,7 @@ mod tests {
     use super::*;
 
     fn doc(source: &str, yaml: &str) -> Doc {
-        Doc::parse(source.into(), format!("---\n{yaml}\n---\nBody of {source}.\n")).unwrap()
+        Doc::parse(source.into(), format!("---\n{yaml}\n---\nBody of {source}.\n").into_bytes().into()).unwrap()
     }
 
     fn site(docs: Vec<Doc>) -> Site {
