@@ -8,8 +8,9 @@
 //! every kind), so the numbers do not depend on anything outside the repository.
 //! Stages, each one helper over the public library API so that a rename touches one
 //! function: front matter (split + parse), Markdown (every body, no link resolution),
-//! prepare (parse + site graph + Markdown, as `build` runs it, in parallel), templates
-//! (the `Renderer` and every output file, in parallel), write (a staging folder swapped
+//! prepare (parse + site graph, as `build` runs it, in parallel), bodies (every page's
+//! Markdown with its links resolved, in parallel), templates (the `Renderer` and every
+//! output file from those bodies, in parallel), write (a staging folder swapped
 //! in, in parallel) and build (the whole `smpsite build` in process, sources read from
 //! disk). Front matter and Markdown run on one thread: they report the cost per page;
 //! the others use rayon's threads as a build does. Files go to a temporary folder on
@@ -30,7 +31,7 @@ use rayon::prelude::*;
 use smpsite::build::{self, BuildOptions, Cache, Prepared};
 use smpsite::config::Config;
 use smpsite::markdown::{self, LinkTarget};
-use smpsite::render::Renderer;
+use smpsite::render::{Bodies, Body, Renderer};
 use smpsite::source::{File, Sources};
 use smpsite::{front_matter, output};
 
@@ -94,14 +95,20 @@ fn markdown(bodies: &[(&str, bool)]) -> usize {
     bodies.iter().map(|(body, faq)| markdown::render(body, *faq, &keep).html.len()).sum()
 }
 
-/// Everything between reading and templates, from an empty cache as `smpsite build` runs it.
+/// Parse and link (the site graph), from an empty cache as `smpsite build` runs it.
 fn prepare(f: &Fixture) -> Prepared {
     build::prepare(&f.sources, &f.config, false, &mut Cache::default()).unwrap()
 }
 
-/// Templates: load them, plan the outputs and render every file; returns the bytes made.
-fn templates(f: &Fixture, prepared: &Prepared) -> usize {
-    let renderer = Renderer::new(&f.config, &prepared.site, &prepared.bodies, &prepared.theme).unwrap();
+/// Every page's Markdown with its links resolved through the graph, in parallel.
+fn linked_bodies(f: &Fixture, prepared: &Prepared) -> Vec<Arc<Body>> {
+    build::render_bodies(prepared, &f.config, &mut Cache::default()).unwrap()
+}
+
+/// Templates: load them, plan the outputs and render every file from bodies rendered
+/// beforehand; returns the bytes made.
+fn templates(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> usize {
+    let renderer = Renderer::new(&f.config, &prepared.site, bodies, &prepared.theme).unwrap();
     let outputs = renderer.outputs(build::assets(&f.sources, &prepared.site)).unwrap();
     let bytes = AtomicUsize::new(0);
     build::render_each(&renderer, &outputs, |_, b| {
@@ -113,8 +120,8 @@ fn templates(f: &Fixture, prepared: &Prepared) -> usize {
 }
 
 /// Every output file, rendered once, for the write stage.
-fn rendered(f: &Fixture, prepared: &Prepared) -> Vec<(String, Vec<u8>)> {
-    let renderer = Renderer::new(&f.config, &prepared.site, &prepared.bodies, &prepared.theme).unwrap();
+fn rendered(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> Vec<(String, Vec<u8>)> {
+    let renderer = Renderer::new(&f.config, &prepared.site, bodies, &prepared.theme).unwrap();
     let outputs = renderer.outputs(build::assets(&f.sources, &prepared.site)).unwrap();
     outputs.iter().map(|(path, job)| (path.clone(), renderer.render(*job).unwrap().into_owned())).collect()
 }
@@ -157,8 +164,10 @@ fn stages(c: &mut Criterion) {
     group.bench_function("markdown", |b| b.iter(|| markdown(black_box(&bodies))));
     group.throughput(Throughput::Elements(pages));
     group.bench_function("prepare", |b| b.iter(|| prepare(black_box(&f))));
-    group.bench_function("templates", |b| b.iter(|| templates(black_box(&f), &prepared)));
-    let rendered = rendered(&f, &prepared);
+    group.bench_function("bodies", |b| b.iter(|| linked_bodies(black_box(&f), &prepared)));
+    let html = linked_bodies(&f, &prepared);
+    group.bench_function("templates", |b| b.iter(|| templates(black_box(&f), &prepared, &html)));
+    let rendered = rendered(&f, &prepared, &html);
     group.bench_function("write", |b| b.iter_batched(empty_out, |()| write(&rendered, &out), BatchSize::PerIteration));
     let site = f.dir.path().join("site");
     group.bench_function("build", |b| b.iter_batched(empty_out, |()| full_build(&site, &out), BatchSize::PerIteration));

@@ -15,8 +15,8 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::{self, Resolver};
 use crate::output::Staging;
-use crate::render::{Body, Job, Outputs, Renderer};
-use crate::site::{Doc, Page, Site};
+use crate::render::{Bodies, Body, Job, Outputs, Renderer};
+use crate::site::{Doc, Page, PageId, Site};
 use crate::source::{self, Sources};
 use crate::theme::{self, Theme};
 
@@ -39,14 +39,45 @@ pub struct Summary {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// A site read, parsed, linked and with its Markdown rendered: everything but the
-/// templates. Owns what the [`Renderer`] borrows.
+/// A site read, parsed and linked: everything the templates need but the pages'
+/// Markdown, which is rendered per page ([`Prepared::body`]) as the page is. Owns what
+/// the [`Renderer`] borrows.
 pub struct Prepared {
     /// Shared with the [`Cache`], which patches it in place when only bodies changed.
     pub site: Arc<Site>,
-    pub bodies: Vec<Arc<Body>>,
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
+    /// Pixel sizes of the images this build publishes, by output path.
+    sizes: Arc<HashMap<String, (u32, u32)>>,
+    /// [`link_world`]: what a body's links can see of the rest of the site.
+    world: u64,
+}
+
+impl Prepared {
+    /// Page `id`'s Markdown as HTML, its links resolved through the graph; or every
+    /// broken link in it.
+    pub fn body(&self, id: PageId, config: &Config) -> Result<Body, Vec<Diagnostic>> {
+        render_body(&self.site, &self.site.pages[id], config, &self.sizes)
+    }
+
+    /// What rendering page `id`'s body depends on besides its own text: the links'
+    /// world, and whether the page is an FAQ (which its section's `kind` can change).
+    fn body_key(&self, id: PageId) -> u64 {
+        self.world ^ u64::from(self.site.pages[id].is_faq())
+    }
+}
+
+/// Bodies rendered as their pages are, and then dropped: a build never holds the
+/// whole site's HTML.
+pub struct Fresh<'a> {
+    pub prepared: &'a Prepared,
+    pub config: &'a Config,
+}
+
+impl Bodies for Fresh<'_> {
+    fn body(&self, id: PageId) -> std::result::Result<Arc<Body>, Vec<Diagnostic>> {
+        self.prepared.body(id, self.config).map(Arc::new)
+    }
 }
 
 /// What one `prepare` computed, kept for the next (by `serve`). Each stage is reused
@@ -73,7 +104,7 @@ struct Graph {
     drafts: bool,
     root: String,
     site: Arc<Site>,
-    sizes: HashMap<String, (u32, u32)>,
+    sizes: Arc<HashMap<String, (u32, u32)>>,
     /// [`link_world`] of this graph.
     world: u64,
     /// By page id: the document and key (see `prepare`) a page's body was rendered from.
@@ -111,12 +142,13 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let config = Config::parse(&config_text, options.base_url.as_deref()).map_err(Error::Content)?;
     let sources = source::load(&root, config_text, &config.theme)?;
     let prepared = prepare(&sources, &config, options.drafts, &mut Cache::default())?;
-    let renderer = Renderer::new(&config, &prepared.site, &prepared.bodies, &prepared.theme).map_err(content_error)?;
+    let bodies = Fresh { prepared: &prepared, config: &config };
+    let renderer = Renderer::new(&config, &prepared.site, &bodies, &prepared.theme).map_err(content_error)?;
     let outputs = renderer.outputs(assets(&sources, &prepared.site)).map_err(content_error)?;
     let staging = Staging::new(&output, outputs.keys().map(String::as_str))?;
     render_each(&renderer, &outputs, |path, bytes| staging.write(path, bytes))?;
     staging.commit()?;
-    let mut warnings = prepared.warnings;
+    let mut warnings = prepared.warnings.clone();
     warnings.extend(check_site_links(&config, &sources.config_text, &outputs));
     Ok(Summary { pages: prepared.site.pages.len(), output, elapsed: started.elapsed(), warnings })
 }
@@ -124,10 +156,11 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
 /// Everything `build` validates, templates included, without writing: the warnings.
 pub fn check(sources: &Sources, config: &Config, drafts: bool) -> Result<Vec<Diagnostic>> {
     let prepared = prepare(sources, config, drafts, &mut Cache::default())?;
-    let renderer = Renderer::new(config, &prepared.site, &prepared.bodies, &prepared.theme).map_err(content_error)?;
+    let bodies = Fresh { prepared: &prepared, config };
+    let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(content_error)?;
     let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
     render_each(&renderer, &outputs, |_, _| Ok(()))?;
-    let mut warnings = prepared.warnings;
+    let mut warnings = prepared.warnings.clone();
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
     Ok(warnings)
 }
@@ -145,7 +178,7 @@ pub fn render_each<'a>(
         .par_iter()
         .map(|(path, job)| match renderer.render(**job) {
             Ok(bytes) => sink(path, &bytes),
-            Err(d) => Err(Error::Content(vec![d])),
+            Err(problems) => Err(Error::Content(problems)),
         })
         .collect();
     let mut problems = Vec::new();
@@ -166,8 +199,8 @@ pub fn assets<'a>(sources: &'a Sources, site: &Site) -> Vec<(String, &'a [u8])> 
     site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()])).collect()
 }
 
-/// Everything between reading and templates: parse, graph, Markdown, content rules.
-/// Pure; with a warm `cache`, only what changed is parsed, linked and rendered again.
+/// Everything between reading and templates: parse, link, and the content rules. Pure;
+/// with a warm `cache`, only what changed is parsed, linked and checked again.
 pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
     let docs = parse_docs(sources, &mut cache.docs)?;
     let assets: Vec<&source::File> = sources.content.iter().filter(|f| !f.is_markdown()).collect();
@@ -179,7 +212,7 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
             let site = Arc::make_mut(&mut graph.site);
             for (old, new) in graph.docs.iter_mut().zip(&docs) {
                 if !Arc::ptr_eq(old, new) {
-                    if let Some(id) = site.page_of(&new.source) {
+                    if let Some(id) = site.page_of(new) {
                         site.pages[id].doc = new.clone();
                     }
                     *old = new.clone();
@@ -206,7 +239,7 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
                 .iter()
                 .map(|page| {
                     let old = previous.as_ref()?;
-                    old.bodies[old.site.page_of(&page.doc.source)?].clone()
+                    old.bodies[old.site.page_of(&page.doc)?].clone()
                 })
                 .collect();
             Graph {
@@ -215,46 +248,54 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
                 drafts,
                 root: config.root.clone(),
                 site: Arc::new(site),
-                sizes,
+                sizes: Arc::new(sizes),
                 world,
                 bodies,
             }
         }
     };
     let graph = cache.graph.insert(graph);
+    // The content rules: warnings (and allowed findings) travel with the build; any
+    // error fails it, shown with the warnings found alongside.
+    let findings = crate::lint::check(&graph.site, &theme, config, &sources.config_text, &mut cache.lint);
+    if findings.iter().any(Diagnostic::is_error) {
+        return Err(content_error(findings));
+    }
+    Ok(Prepared { site: graph.site.clone(), theme, warnings: findings, sizes: graph.sizes.clone(), world: graph.world })
+}
 
-    let site = &graph.site;
-    // What a body's rendering sees besides its own text: the links' world, and whether
-    // the page is an FAQ (which its section's `kind` can change).
-    let key = |page: &Page| graph.world ^ u64::from(page.is_faq());
-    let rendered: Vec<(Arc<Body>, Vec<Diagnostic>)> = site
-        .pages
-        .par_iter()
-        .zip(&graph.bodies)
-        .map(|(page, memo)| match memo {
-            Some((doc, k, body)) if Arc::ptr_eq(doc, &page.doc) && *k == key(page) => (body.clone(), Vec::new()),
-            _ => render_body(site, page, config, &graph.sizes),
+/// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a
+/// page whose document and [`Prepared::body_key`] are unchanged is not rendered again.
+/// `prepared` is what `prepare` last returned with this `cache`.
+pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) -> Result<Vec<Arc<Body>>> {
+    let site = &prepared.site;
+    let mut none = vec![None; site.pages.len()];
+    let memos = match cache.graph.as_mut() {
+        Some(graph) if Arc::ptr_eq(&graph.site, site) => &mut graph.bodies,
+        _ => &mut none,
+    };
+    let rendered: Vec<Result<Arc<Body>, Vec<Diagnostic>>> = (0..site.pages.len())
+        .into_par_iter()
+        .zip(&*memos)
+        .map(|(id, memo)| match memo {
+            Some((doc, k, body)) if Arc::ptr_eq(doc, &site.pages[id].doc) && *k == prepared.body_key(id) => {
+                Ok(body.clone())
+            }
+            _ => prepared.body(id, config).map(Arc::new),
         })
         .collect();
     let mut problems = Vec::new();
     let mut bodies = Vec::with_capacity(rendered.len());
-    for ((body, errs), (page, memo)) in rendered.into_iter().zip(site.pages.iter().zip(&mut graph.bodies)) {
-        if errs.is_empty() {
-            *memo = Some((page.doc.clone(), key(page), body.clone()));
+    for (id, (result, memo)) in rendered.into_iter().zip(memos).enumerate() {
+        match result {
+            Ok(body) => {
+                *memo = Some((site.pages[id].doc.clone(), prepared.body_key(id), body.clone()));
+                bodies.push(body);
+            }
+            Err(errs) => problems.extend(errs),
         }
-        problems.extend(errs);
-        bodies.push(body);
     }
-    if !problems.is_empty() {
-        return Err(content_error(problems));
-    }
-    // The content rules: warnings (and allowed findings) travel with the build; any
-    // error fails it, shown with the warnings found alongside.
-    let findings = crate::lint::check(site, &theme, config, &sources.config_text, &mut cache.lint);
-    if findings.iter().any(Diagnostic::is_error) {
-        return Err(content_error(findings));
-    }
-    Ok(Prepared { site: site.clone(), bodies, theme, warnings: findings })
+    if problems.is_empty() { Ok(bodies) } else { Err(content_error(problems)) }
 }
 
 /// Every Markdown file of `sources`, parsed (or taken from `memo` when its bytes are
@@ -291,19 +332,7 @@ fn parse_docs(sources: &Sources, memo: &mut HashMap<usize, (Arc<[u8]>, Arc<Doc>)
 }
 
 fn parse_doc(file: &source::File) -> Result<Doc, Vec<Diagnostic>> {
-    let text = std::str::from_utf8(&file.bytes).map_err(|e| {
-        let (line, col) = source::utf8_position(&file.bytes, e.valid_up_to());
-        vec![
-            Diagnostic::error(
-                Path::new("content").join(&file.rel),
-                line,
-                col,
-                "the file is not valid UTF-8 text (it may have been saved in another encoding)",
-            )
-            .with_help("save the file as UTF-8 in your editor, or retype the character at this position"),
-        ]
-    })?;
-    Doc::parse(file.rel.clone(), text.to_owned())
+    Doc::parse(file.rel.clone(), file.bytes.clone())
 }
 
 fn render_body(
@@ -311,21 +340,23 @@ fn render_body(
     page: &Page,
     config: &Config,
     sizes: &HashMap<String, (u32, u32)>,
-) -> (Arc<Body>, Vec<Diagnostic>) {
+) -> Result<Body, Vec<Diagnostic>> {
     let links = PageLinks { site, page, root: &config.root, sizes };
     let rendered = markdown::render(page.doc.body(), page.is_faq(), &links);
-    let problems = rendered
-        .problems
-        .into_iter()
-        .map(|problem| {
-            let (line, col) = page.doc.body_position(problem.offset);
-            Diagnostic::error(page.doc.display_path(), line, col, problem.message)
-                .with_help(problem.help)
-                .with_source(&page.doc.text)
-        })
-        .collect();
+    if !rendered.problems.is_empty() {
+        return Err(rendered
+            .problems
+            .into_iter()
+            .map(|problem| {
+                let (line, col) = page.doc.body_position(problem.offset);
+                Diagnostic::error(page.doc.display_path(), line, col, problem.message)
+                    .with_help(problem.help)
+                    .with_source(page.doc.text())
+            })
+            .collect());
+    }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
-    (Arc::new(Body { html: rendered.html, faq: rendered.faq, hash }), problems)
+    Ok(Body { html: rendered.html, faq: rendered.faq, hash })
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:
@@ -333,7 +364,7 @@ fn render_body(
 /// When it changes, every page's Markdown is rendered again.
 fn link_world(site: &Site, config: &Config, sizes: &HashMap<String, (u32, u32)>) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = std::hash::BuildHasher::build_hasher(&crate::site::hasher());
     config.root.hash(&mut h);
     for page in &site.pages {
         (&page.doc.source, &page.path).hash(&mut h);

@@ -48,12 +48,25 @@ pub struct Body {
     pub hash: u64,
 }
 
+/// Where the renderer gets each page's Markdown as HTML: rendered beforehand and kept
+/// (`serve`), or rendered as the page is ([`crate::build::Fresh`], so a build never
+/// holds the whole site's HTML). An error is every broken link of the page.
+pub trait Bodies: Sync {
+    fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>>;
+}
+
+impl Bodies for Vec<Arc<Body>> {
+    fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>> {
+        Ok(self[id].clone())
+    }
+}
+
 /// The theme's templates, loaded once, applied to one site graph. Rendering one file
 /// needs only `&self`, so files render in parallel and can stream to disk.
 pub struct Renderer<'a> {
     config: &'a Config,
     site: &'a Site,
-    bodies: &'a [Arc<Body>],
+    bodies: &'a dyn Bodies,
     theme: &'a Theme,
     tera: Tera,
     global_key: u64,
@@ -65,7 +78,7 @@ impl<'a> Renderer<'a> {
     pub fn new(
         config: &'a Config,
         site: &'a Site,
-        bodies: &'a [Arc<Body>],
+        bodies: &'a dyn Bodies,
         theme: &'a Theme,
     ) -> Result<Self, Vec<Diagnostic>> {
         let mut tera = load_templates(theme)?;
@@ -96,7 +109,7 @@ impl<'a> Renderer<'a> {
                 let listed = page.pages.iter().chain(&page.subsections).map(|&p| s[p]);
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
-                (1u8, s[id], id == site.home, template_for(page), self.bodies[id].hash, related).hash(&mut h);
+                (1u8, s[id], id == site.home, template_for(page), self.body_hash(id), related).hash(&mut h);
                 listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
                 h.finish()
             }
@@ -106,15 +119,21 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => hash_of((self.global_key, 5u8, s)),
             Job::Feed => {
                 let newest = newest_dated(site, FEED_ENTRIES);
-                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.bodies[id].hash)).collect();
+                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.body_hash(id))).collect();
                 hash_of((self.global_key, 6u8, entries))
             }
             Job::Copy(_) => return None,
         })
     }
 
+    /// The fingerprint of page `id`'s body (0 when it does not render: the page then
+    /// fails to render too, and nothing is written).
+    fn body_hash(&self, id: PageId) -> u64 {
+        self.bodies.body(id).map_or(0, |b| b.hash)
+    }
+
     fn hasher(&self) -> impl Hasher {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = std::hash::BuildHasher::build_hasher(&crate::site::hasher());
         self.global_key.hash(&mut h);
         h
     }
@@ -139,7 +158,7 @@ impl<'a> Renderer<'a> {
                             "use one of: {}",
                             theme.templates.keys().cloned().collect::<Vec<_>>().join(", ")
                         ))
-                        .with_source(&page.doc.text),
+                        .with_source(page.doc.text()),
                 );
             }
             generated.push((format!("{}index.html", page.path), Job::Page(id)));
@@ -179,19 +198,20 @@ impl<'a> Renderer<'a> {
     }
 
     /// The bytes of one output file.
-    pub fn render(&self, job: Job<'a>) -> Result<Cow<'a, [u8]>, Diagnostic> {
+    pub fn render(&self, job: Job<'a>) -> Result<Cow<'a, [u8]>, Vec<Diagnostic>> {
         let (config, site) = (self.config, self.site);
         let html = |name: &str, ctx: &Context, page: Option<&Page>| {
             self.tera
                 .render(name, ctx)
                 .map(|h| Cow::Owned(h.into_bytes()))
-                .map_err(|e| template_error(&e, self.theme, page))
+                .map_err(|e| vec![template_error(&e, self.theme, page)])
         };
         match job {
             Job::Page(id) => {
                 let page = &site.pages[id];
                 let mut ctx = Context::new();
-                ctx.insert("page", &page_value(config, site, id, &self.bodies[id]));
+                let body = self.bodies.body(id)?;
+                ctx.insert("page", &page_value(config, site, id, &body));
                 ctx.insert("current_url", &config.url(&page.path));
                 html(template_for(page), &ctx, Some(page))
             }
@@ -207,7 +227,7 @@ impl<'a> Renderer<'a> {
                 html("404.html", &ctx, None)
             }
             Job::Sitemap => Ok(Cow::Owned(sitemap(config, site).into_bytes())),
-            Job::Feed => Ok(Cow::Owned(atom_feed(config, site, self.bodies).unwrap_or_default().into_bytes())),
+            Job::Feed => Ok(Cow::Owned(atom_feed(config, site, self.bodies)?.unwrap_or_default().into_bytes())),
             Job::Robots => Ok(Cow::Owned(
                 format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
             )),
@@ -329,11 +349,89 @@ fn site_value(config: &Config, site: &Site) -> Value {
     })
 }
 
-fn link_value(config: &Config, page: &Page) -> Value {
-    json!({"title": page.title(), "url": config.url(&page.path), "stage": page.doc.meta.fm.stage})
+/// Another page as a page shows it: a link (prev/next).
+#[derive(Serialize)]
+struct LinkValue<'a> {
+    title: &'a str,
+    url: String,
+    stage: Option<u32>,
 }
 
-fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
+fn link_value<'a>(config: &Config, page: &'a Page) -> LinkValue<'a> {
+    LinkValue { title: page.title(), url: config.url(&page.path), stage: page.doc.meta.fm.stage }
+}
+
+/// A page in a listing (a section's or the home page's `pages`).
+#[derive(Serialize)]
+struct ListedValue<'a> {
+    title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+    stage: Option<u32>,
+    duration: Option<&'a str>,
+    weight: Option<i64>,
+    date: Option<String>,
+    date_display: Option<String>,
+}
+
+/// A section in a listing (`subsections`), or a page's `parent`.
+#[derive(Serialize)]
+struct SectionValue<'a> {
+    title: &'a str,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Option<&'a str>>,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct CrumbValue<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct HealingValue<'a> {
+    when: &'a str,
+    expect: String,
+}
+
+/// The `page` value of every template (see the README's template contract): built
+/// from borrowed parts and serialised once, straight into tera's values.
+#[derive(Serialize)]
+struct PageValue<'a> {
+    kind: &'static str,
+    section_kind: Option<&'static str>,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    content: &'a str,
+    date: Option<String>,
+    date_display: Option<String>,
+    updated: Option<String>,
+    updated_display: Option<String>,
+    tags: &'a [String],
+    weight: Option<i64>,
+    extra: Value,
+    stage: Option<u32>,
+    duration: Option<&'a str>,
+    healing: Vec<HealingValue<'a>>,
+    aftercare: Vec<String>,
+    faq: &'a [FaqItem],
+    before_after: Vec<Value>,
+    testimonials: Vec<Value>,
+    prev: Option<LinkValue<'a>>,
+    next: Option<LinkValue<'a>>,
+    parent: Option<SectionValue<'a>>,
+    breadcrumbs: Vec<CrumbValue<'a>>,
+    pages: Vec<ListedValue<'a>>,
+    subsections: Vec<SectionValue<'a>>,
+    jsonld: Vec<String>,
+    og_type: &'static str,
+}
+
+fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body) -> PageValue<'a> {
     let page = &site.pages[id];
     let meta = &page.doc.meta;
     let fm = &meta.fm;
@@ -345,30 +443,40 @@ fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
         Kind::Page => "page",
     };
     let description = fm.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&config.description);
-    let breadcrumbs: Vec<Value> = site
+    let breadcrumbs = site
         .ancestry(id)
         .iter()
-        .map(|&a| json!({"title": crumb_title(site, a), "url": config.url(&site.pages[a].path)}))
+        .map(|&a| CrumbValue { title: crumb_title(site, a), url: config.url(&site.pages[a].path) })
         .collect();
-    let pages: Vec<Value> = page
+    let pages = page
         .pages
         .iter()
         .map(|&c| {
             let child = &site.pages[c];
             let m = &child.doc.meta;
-            json!({
-                "title": child.title(), "url": config.url(&child.path), "description": m.fm.description,
-                "stage": m.fm.stage, "duration": m.fm.duration, "weight": m.fm.weight,
-                "date": m.date.map(|d| d.to_string()), "date_display": m.date.map(date_display),
-            })
+            ListedValue {
+                title: child.title(),
+                url: config.url(&child.path),
+                description: m.fm.description.as_deref(),
+                stage: m.fm.stage,
+                duration: m.fm.duration.as_deref(),
+                weight: m.fm.weight,
+                date: m.date.map(|d| d.to_string()),
+                date_display: m.date.map(date_display),
+            }
         })
         .collect();
-    let subsections: Vec<Value> = page
+    let subsections = page
         .subsections
         .iter()
         .map(|&s| {
             let sub = &site.pages[s];
-            json!({"title": sub.title(), "url": config.url(&sub.path), "description": sub.doc.meta.fm.description, "kind": sub.section_kind.as_str()})
+            SectionValue {
+                title: sub.title(),
+                url: config.url(&sub.path),
+                description: Some(sub.doc.meta.fm.description.as_deref()),
+                kind: sub.section_kind.as_str(),
+            }
         })
         .collect();
     let src = |dest: &str| match site.resolve(page, dest, &config.root) {
@@ -380,40 +488,49 @@ fn page_value(config: &Config, site: &Site, id: PageId, body: &Body) -> Value {
         Kind::Section => Some(page.section_kind.as_str()),
         Kind::Page => page.parent.filter(|&p| p != site.home).map(|_| page.section_kind.as_str()),
     };
-    json!({
-        "kind": kind,
-        "section_kind": section_kind,
-        "title": fm.title,
-        "description": description,
-        "url": config.url(&page.path),
-        "permalink": config.permalink(&page.path),
-        "content": body.html,
-        "date": meta.date.map(|d| d.to_string()),
-        "date_display": meta.date.map(date_display),
-        "updated": meta.updated.map(|d| d.to_string()),
-        "updated_display": meta.updated.map(date_display),
-        "tags": fm.tags,
-        "weight": fm.weight,
-        "extra": yaml_to_json(&fm.extra),
-        "stage": fm.stage,
-        "duration": fm.duration,
-        "healing": fm.healing.iter().map(|h| json!({"when": h.when, "expect": markdown::render_inline(&h.expect)})).collect::<Vec<_>>(),
-        "aftercare": fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect::<Vec<_>>(),
-        "faq": body.faq,
-        "before_after": showcase::gallery(&fm.before_after, src),
-        "testimonials": showcase::testimonials(&fm.testimonials),
-        "prev": page.prev.map(|p| link_value(config, &site.pages[p])),
-        "next": page.next.map(|p| link_value(config, &site.pages[p])),
-        "parent": page.parent.filter(|&p| p != site.home).map(|p| {
+    PageValue {
+        kind,
+        section_kind,
+        title: &fm.title,
+        description,
+        url: config.url(&page.path),
+        permalink: config.permalink(&page.path),
+        content: &body.html,
+        date: meta.date.map(|d| d.to_string()),
+        date_display: meta.date.map(date_display),
+        updated: meta.updated.map(|d| d.to_string()),
+        updated_display: meta.updated.map(date_display),
+        tags: &fm.tags,
+        weight: fm.weight,
+        extra: yaml_to_json(&fm.extra),
+        stage: fm.stage,
+        duration: fm.duration.as_deref(),
+        healing: fm
+            .healing
+            .iter()
+            .map(|h| HealingValue { when: &h.when, expect: markdown::render_inline(&h.expect) })
+            .collect(),
+        aftercare: fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect(),
+        faq: &body.faq,
+        before_after: showcase::gallery(&fm.before_after, src),
+        testimonials: showcase::testimonials(&fm.testimonials),
+        prev: page.prev.map(|p| link_value(config, &site.pages[p])),
+        next: page.next.map(|p| link_value(config, &site.pages[p])),
+        parent: page.parent.filter(|&p| p != site.home).map(|p| {
             let parent = &site.pages[p];
-            json!({"title": parent.title(), "url": config.url(&parent.path), "kind": parent.section_kind.as_str()})
+            SectionValue {
+                title: parent.title(),
+                url: config.url(&parent.path),
+                description: None,
+                kind: parent.section_kind.as_str(),
+            }
         }),
-        "breadcrumbs": breadcrumbs,
-        "pages": pages,
-        "subsections": subsections,
-        "jsonld": jsonld(config, site, id, body).iter().map(script_json).collect::<Vec<_>>(),
-        "og_type": if meta.date.is_some() { "article" } else { "website" },
-    })
+        breadcrumbs,
+        pages,
+        subsections,
+        jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
+        og_type: if meta.date.is_some() { "article" } else { "website" },
+    }
 }
 
 fn crumb_title(site: &Site, id: PageId) -> &str {
@@ -541,14 +658,15 @@ fn newest_dated(site: &Site, n: usize) -> Vec<PageId> {
     dated.into_iter().map(|(_, _, id)| id).collect()
 }
 
-fn atom_feed(config: &Config, site: &Site, bodies: &[Arc<Body>]) -> Option<String> {
+/// The feed, or None when no page is dated; the errors of its entries' bodies.
+fn atom_feed(config: &Config, site: &Site, bodies: &dyn Bodies) -> Result<Option<String>, Vec<Diagnostic>> {
     let dated = newest_dated(site, FEED_ENTRIES);
     let newest = dated.iter().filter_map(|&id| {
         let meta = &site.pages[id].doc.meta;
         meta.updated.max(meta.date)
     });
     // The feed's date comes from its entries, never the clock: builds stay reproducible.
-    let updated = newest.max()?;
+    let Some(updated) = newest.max() else { return Ok(None) };
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
     xml.push_str(&format!(" xml:lang=\"{}\">\n", xml_escape(&config.language)));
@@ -583,11 +701,11 @@ fn atom_feed(config: &Config, site: &Site, bodies: &[Arc<Body>]) -> Option<Strin
         if let Some(summary) = meta.fm.description.as_deref().filter(|d| !d.trim().is_empty()) {
             xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(summary)));
         }
-        xml.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&bodies[id].html)));
+        xml.push_str(&format!("    <content type=\"html\">{}</content>\n", xml_escape(&bodies.body(id)?.html)));
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    Some(xml)
+    Ok(Some(xml))
 }
 
 fn atom_date(date: jiff::civil::Date) -> String {

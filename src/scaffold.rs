@@ -90,7 +90,7 @@ fn next_session(root: &Path) -> Result<(PathBuf, u32)> {
         .content
         .iter()
         .filter(|f| f.rel.extension().is_some_and(|e| e == "md"))
-        .filter_map(|f| Doc::parse(f.rel.clone(), String::from_utf8_lossy(&f.bytes).into_owned()).ok())
+        .filter_map(|f| Doc::parse(f.rel.clone(), f.bytes.clone()).ok())
         .collect();
     let section = docs
         .iter()
@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn new_texts_parse_as_front_matter() {
         for text in [page_text("\"A\""), faq_text("\"A: b\""), session_text("\"A\"", 5)] {
-            let doc = Doc::parse("x.md".into(), text).unwrap();
+            let doc = Doc::parse("x.md".into(), text.into_bytes().into()).unwrap();
             assert!(doc.meta.fm.draft);
         }
     }

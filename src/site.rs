@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Diagnostic;
@@ -22,7 +22,10 @@ pub type PageId = usize;
 pub struct Doc {
     /// Relative to `content/`: `process/first-session.md`.
     pub source: PathBuf,
-    pub text: String,
+    /// `source` with `/` separators: how links and the graph's indexes name it.
+    pub key: String,
+    /// The file's bytes, shared with the sources (never copied), checked to be UTF-8.
+    bytes: Arc<[u8]>,
     pub meta: Meta,
     /// A hash of the front matter's text: all that other pages show of this one
     /// (title, description, dates...), so a body edit leaves their `render::page_key` alone.
@@ -36,20 +39,41 @@ pub struct Doc {
 }
 
 impl Doc {
-    /// Splits and parses the Markdown file `source` (relative to `content/`).
-    pub fn parse(source: PathBuf, text: String) -> Result<Doc, Vec<Diagnostic>> {
+    /// Splits and parses the Markdown file `source` (relative to `content/`) whose
+    /// content is `bytes`.
+    pub fn parse(source: PathBuf, bytes: Arc<[u8]>) -> Result<Doc, Vec<Diagnostic>> {
         let shown = Path::new("content").join(&source);
-        let split = front_matter::split(&text, &shown).map_err(|d| vec![d])?;
-        let meta = front_matter::parse(&split, &text, &shown)?;
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            let (line, col) = crate::source::utf8_position(&bytes, e.valid_up_to());
+            vec![
+                Diagnostic::error(
+                    &shown,
+                    line,
+                    col,
+                    "the file is not valid UTF-8 text (it may have been saved in another encoding)",
+                )
+                .with_help("save the file as UTF-8 in your editor, or retype the character at this position"),
+            ]
+        })?;
+        let split = front_matter::split(text, &shown).map_err(|d| vec![d])?;
+        let meta = front_matter::parse(&split, text, &shown)?;
         let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
         let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
         let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
         let meta_hash = hash_of(split.yaml);
-        Ok(Doc { source, meta, meta_hash, yaml, yaml_line, body_offset, body_line, text })
+        let key = slash_path(&source);
+        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, bytes })
+    }
+
+    /// The whole file.
+    pub fn text(&self) -> &str {
+        // Checked in `Doc::parse`, and the bytes cannot change: this cannot fail. Checking
+        // again costs far less than a copy of every page's text would cost in memory.
+        std::str::from_utf8(&self.bytes).unwrap_or_default()
     }
 
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        &self.text()[self.body_offset..]
     }
 
     /// The path users know: `content/process/first-session.md`.
@@ -73,28 +97,29 @@ impl Doc {
     /// (line, column, length in characters) of the byte range `start..end` of `text`;
     /// a range running past its first line is cut at the line's end.
     pub fn span(&self, start: usize, end: usize) -> (usize, usize, usize) {
+        let text = self.text();
         // Offsets mapped from rendered text (smart quotes are longer than the quote
         // typed) may fall inside a character: round them down to one.
         let floor = |mut at: usize| {
-            at = at.min(self.text.len());
-            while !self.text.is_char_boundary(at) {
+            at = at.min(text.len());
+            while !text.is_char_boundary(at) {
                 at -= 1;
             }
             at
         };
         let (start, end) = (floor(start), floor(end));
-        let before = &self.text[..start];
+        let before = &text[..start];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = before[line_start..].chars().count() + 1;
-        let rest = &self.text[start..end.max(start)];
+        let rest = &text[start..end.max(start)];
         let len = rest.split('\n').next().unwrap_or("").trim_end_matches('\r').chars().count();
         (line, col, len)
     }
 
     /// Where `key:` sits in the front matter (its first line when absent).
     pub fn key_position(&self, key: &str) -> (usize, usize) {
-        yaml::locate_key(&self.text[self.yaml.clone()], key)
+        yaml::locate_key(&self.text()[self.yaml.clone()], key)
             .map_or((self.yaml_line, 1), |(l, c)| (l + self.yaml_line - 1, c))
     }
 
@@ -103,7 +128,7 @@ impl Doc {
     /// (a value folded over several lines, say).
     pub fn value_position(&self, key: &str, needle: &str) -> (usize, usize) {
         let (line, col) = self.key_position(key);
-        let yaml = &self.text[self.yaml.clone()];
+        let yaml = &self.text()[self.yaml.clone()];
         yaml.lines()
             .enumerate()
             .skip(line - self.yaml_line)
@@ -114,21 +139,26 @@ impl Doc {
     /// Where a key sits inside entry `index` of the front matter list `list` (see
     /// [`yaml::locate_entry`]); the list's key when the entry cannot be found.
     pub fn entry_position(&self, list: &str, index: usize, path: &[&str]) -> (usize, usize) {
-        yaml::locate_entry(&self.text[self.yaml.clone()], list, index, path)
+        yaml::locate_entry(&self.text()[self.yaml.clone()], list, index, path)
             .map_or_else(|| self.key_position(list), |(l, c)| (l + self.yaml_line - 1, c))
     }
 
     fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
         let (line, col) = self.key_position(key);
-        Diagnostic::error(self.display_path(), line, col, message).with_source(&self.text)
+        Diagnostic::error(self.display_path(), line, col, message).with_source(self.text())
     }
 }
 
+/// A fingerprint of `value`, for telling whether an input changed (serve's keys).
+/// foldhash with a fixed seed: several times faster than SipHash on page-sized text,
+/// and the same in every run.
 pub fn hash_of(value: impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::hash::DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
+    std::hash::BuildHasher::hash_one(&hasher(), value)
+}
+
+/// The hasher behind [`hash_of`], for fingerprints fed piece by piece.
+pub fn hasher() -> foldhash::quality::FixedState {
+    foldhash::quality::FixedState::with_seed(0x5eed_5eed)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,17 +213,17 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Redirect output folders (`first-session/`) to the page they lead to.
     pub aliases: BTreeMap<String, PageId>,
-    by_source: HashMap<PathBuf, PageId>,
+    by_source: HashMap<String, PageId>,
     /// Index into `assets` by source path, for links to them.
-    asset_index: HashMap<PathBuf, usize>,
-    /// Sources left out as drafts, so links to them get a precise message.
-    drafts: HashSet<PathBuf>,
+    asset_index: HashMap<String, usize>,
+    /// Sources left out as drafts (by key), so links to them get a precise message.
+    drafts: HashSet<String>,
 }
 
 impl Site {
     /// The drafts left out, in a stable order (what links to them resolve to depends on it).
-    pub fn drafts_fingerprint(&self) -> Vec<&PathBuf> {
-        let mut drafts: Vec<&PathBuf> = self.drafts.iter().collect();
+    pub fn drafts_fingerprint(&self) -> Vec<&String> {
+        let mut drafts: Vec<&String> = self.drafts.iter().collect();
         drafts.sort();
         drafts
     }
@@ -220,7 +250,7 @@ impl Site {
                 || (!d.meta.fm.draft
                     && !draft_dirs.iter().any(|dir| d.source.starts_with(dir) && !dir.as_os_str().is_empty()))
         });
-        let drafts: HashSet<PathBuf> = dropped.into_iter().map(|d| d.source.clone()).collect();
+        let drafts: HashSet<String> = dropped.into_iter().map(|d| d.key.clone()).collect();
 
         let mut slug_of_dir: HashMap<PathBuf, String> = HashMap::new();
         for doc in &kept {
@@ -355,8 +385,8 @@ impl Site {
             subsections.sort_by(|&a, &b| order(&pages[a], &pages[b], SectionKind::Pages));
             pages[section].subsections = subsections;
         }
-        let by_source: HashMap<PathBuf, PageId> =
-            pages.iter().enumerate().map(|(id, p)| (p.doc.source.clone(), id)).collect();
+        let by_source: HashMap<String, PageId> =
+            pages.iter().enumerate().map(|(id, p)| (p.doc.key.clone(), id)).collect();
         let assets: Vec<Asset> = asset_paths
             .into_iter()
             .filter(|p| include_drafts || !draft_dirs.iter().any(|d| !d.as_os_str().is_empty() && p.starts_with(d)))
@@ -364,7 +394,7 @@ impl Site {
             .collect();
 
         if problems.is_empty() {
-            let asset_index = assets.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
+            let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
             Ok(Site { pages, home, assets, aliases, by_source, asset_index, drafts })
         } else {
             Err(problems)
@@ -399,8 +429,7 @@ impl Site {
         match target.as_ref().and_then(|t| self.by_source.get(t)) {
             Some(&id) => LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path)),
             None => {
-                let shown =
-                    target.as_deref().map_or_else(|| path.to_string(), |t| format!("content/{}", slash_path(t)));
+                let shown = target.as_deref().map_or_else(|| path.to_string(), |t| format!("content/{t}"));
                 if target.as_ref().is_some_and(|t| self.drafts.contains(t)) {
                     LinkTarget::Broken {
                         message: format!("the link to `{path}` leads to a draft ({shown}), which this build leaves out"),
@@ -420,30 +449,36 @@ impl Site {
         }
     }
 
-    /// The file under `content/` that a link or image path written in `from` names
-    /// (`../faq.md`, `photo.jpg`, `/about.md`); None when it climbs out of `content/`.
-    pub fn source_path(from: &Page, path: &str) -> Option<PathBuf> {
-        let decoded = percent_decode(path);
-        match decoded.strip_prefix('/') {
-            Some(rest) => normalize(Path::new(rest)),
-            None => normalize(&parent_dir(&from.doc.source).join(&decoded)),
-        }
-    }
-
-    /// The file beside the Markdown at `source`, if it is published.
-    pub fn asset_at(&self, source: &Path) -> Option<&Asset> {
-        self.asset_index.get(source).map(|&i| &self.assets[i])
-    }
-
     /// The published source whose path is closest to a mistyped one, if any is close.
-    fn closest_source(&self, wanted: &Path) -> Option<String> {
-        let candidates: Vec<String> = self.pages.iter().map(|p| slash_path(&p.doc.source)).collect();
-        yaml::closest(&slash_path(wanted), &candidates).map(str::to_string)
+    fn closest_source(&self, wanted: &str) -> Option<String> {
+        let candidates: Vec<&str> = self.pages.iter().map(|p| p.doc.key.as_str()).collect();
+        yaml::closest(wanted, &candidates).map(str::to_string)
     }
 
     /// The page published from `source` (relative to `content/`), if any.
-    pub fn page_of(&self, source: &Path) -> Option<PageId> {
-        self.by_source.get(source).copied()
+    pub fn page_of(&self, doc: &Doc) -> Option<PageId> {
+        self.page_at(&doc.key)
+    }
+
+    /// The page published from the Markdown file `key` (`process/first.md`), if any.
+    pub fn page_at(&self, key: &str) -> Option<PageId> {
+        self.by_source.get(key).copied()
+    }
+
+    /// The file beside the Markdown at `key` (`about/team.jpg`), if it is published.
+    pub fn asset_at(&self, key: &str) -> Option<&Asset> {
+        self.asset_index.get(key).map(|&i| &self.assets[i])
+    }
+
+    /// The file under `content/` (as a key: `process/photo.jpg`) that a link or image
+    /// path written in `from` names (`../faq.md`, `photo.jpg`, `/about.md`); None when
+    /// it climbs out of `content/`.
+    pub fn source_path(from: &Page, path: &str) -> Option<String> {
+        let decoded = percent_decode(path);
+        match decoded.strip_prefix('/') {
+            Some(rest) => normalize("", rest),
+            None => normalize(from.doc.key.rsplit_once('/').map_or("", |(dir, _)| dir), &decoded),
+        }
     }
 
     /// The chain from the home page to `id`, inclusive.
@@ -473,7 +508,7 @@ fn collision(first: &Doc, second: &Doc, url: &str, alias: Option<&str>) -> Diagn
         format!("{what} would be published at /{url}, which {} already uses", first.display_path().display()),
     )
     .with_help("give one of them another file name or a different `slug:`")
-    .with_source(&second.text)
+    .with_source(second.text())
 }
 
 fn check_stages(pages: &[Page], children: &[PageId], problems: &mut Vec<Diagnostic>) {
@@ -550,46 +585,25 @@ fn parent_dir(path: &Path) -> PathBuf {
     path.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// Resolves `.` and `..` without touching the disk; None when it climbs out of `content/`.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for part in path.components() {
+/// `rel` (with `/`) taken from the folder `dir` (a content key, `""` at the top), with
+/// `.` and `..` resolved without touching the disk; None when it climbs out of `content/`.
+fn normalize(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split(['/', '\\']) {
         match part {
-            Component::Normal(p) => out.push(p),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
             }
-            Component::RootDir | Component::Prefix(_) => return None,
+            part => parts.push(part),
         }
     }
-    Some(out)
+    Some(parts.join("/"))
 }
 
 /// `first%20session.md` -> `first session.md`, as editors write links to files with spaces.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy()
 }
 
 #[cfg(test)]
@@ -597,7 +611,7 @@ mod tests {
     use super::*;
 
     fn doc(source: &str, yaml: &str) -> Doc {
-        Doc::parse(source.into(), format!("---\n{yaml}\n---\nBody of {source}.\n")).unwrap()
+        Doc::parse(source.into(), format!("---\n{yaml}\n---\nBody of {source}.\n").into_bytes().into()).unwrap()
     }
 
     fn site(docs: Vec<Doc>) -> Site {
@@ -605,7 +619,7 @@ mod tests {
     }
 
     fn id(site: &Site, source: &str) -> PageId {
-        site.by_source[Path::new(source)]
+        site.by_source[source]
     }
 
     fn clinic() -> Vec<Doc> {
@@ -678,9 +692,9 @@ mod tests {
         let mut docs = clinic();
         docs.push(doc("news.md", "title: News\ndraft: true"));
         let s = site(docs.clone());
-        assert!(!s.by_source.contains_key(Path::new("news.md")));
+        assert!(!s.by_source.contains_key("news.md"));
         let s = Site::build(docs, vec![], true).unwrap();
-        assert!(s.by_source.contains_key(Path::new("news.md")));
+        assert!(s.by_source.contains_key("news.md"));
     }
 
     #[test]

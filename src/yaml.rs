@@ -155,13 +155,13 @@ fn backticked(text: &str) -> Vec<String> {
 }
 
 /// The allowed name closest to a typo, if any is close enough to be a plausible intent.
-pub fn closest<'a>(name: &str, allowed: &'a [String]) -> Option<&'a str> {
+pub fn closest<'a, S: AsRef<str>>(name: &str, allowed: &'a [S]) -> Option<&'a str> {
     allowed
         .iter()
-        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .map(|k| (strsim::jaro_winkler(name, k.as_ref()), k.as_ref()))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.as_str())
+        .map(|(_, k)| k)
 }
 
 /// serde's type names in words a clinic's staff know.

@@ -127,7 +127,7 @@ impl Matcher {
         Diagnostic::warning(doc.display_path(), line, col, format!("“{matched}” {}", spec.message))
             .with_len(len)
             .with_help(spec.fix.clone())
-            .with_source(&doc.text)
+            .with_source(doc.text())
             .with_rule(&spec.id, Some(spec.why.clone()), spec.source.clone())
     }
 }

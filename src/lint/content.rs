@@ -11,7 +11,7 @@ use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
 use crate::markdown::{self, Anchors, LinkRef, Outline};
 use crate::site::{Doc, PageId, Site};
-use crate::theme::{Theme, slash_path};
+use crate::theme::Theme;
 use crate::yaml;
 
 /// A content rule: its id, why it matters and where it comes from.
@@ -82,7 +82,7 @@ const DESCRIPTION_LIMIT: usize = 160;
 /// A finding of content rule `id` in `doc` at (line, col, len).
 fn finding(id: &str, doc: &Doc, (line, col, len): (usize, usize, usize), message: String, help: &str) -> Diagnostic {
     let d = Diagnostic::warning(doc.display_path(), line, col, message).with_len(len).with_help(help);
-    let d = if line > 0 { d.with_source(&doc.text) } else { d };
+    let d = if line > 0 { d.with_source(doc.text()) } else { d };
     with_rule(d, id)
 }
 
@@ -197,7 +197,7 @@ impl<'a> World<'a> {
                 Some(id)
             } else if path.ends_with(".md") {
                 // A missing page is already an error of the Markdown stage.
-                Site::source_path(page, path).and_then(|s| site.page_of(&s))
+                Site::source_path(page, path).and_then(|key| site.page_at(&key))
             } else if let Some(rooted) = path.strip_prefix('/') {
                 let page_there = self
                     .pages_by_url
@@ -221,7 +221,7 @@ impl<'a> World<'a> {
                         Diagnostic::error(doc.display_path(), line, col, problem.0)
                             .with_len(len)
                             .with_help(problem.1)
-                            .with_source(&doc.text),
+                            .with_source(doc.text()),
                     );
                 }
                 None
@@ -267,7 +267,7 @@ impl<'a> World<'a> {
                     out.push(
                         Diagnostic::error(doc.display_path(), line, col, message)
                             .with_help(help)
-                            .with_source(&doc.text),
+                            .with_source(doc.text()),
                     );
                 }
             }
@@ -287,7 +287,7 @@ impl<'a> World<'a> {
         if source.as_deref().and_then(|s| self.site.asset_at(s)).is_some() {
             return None;
         }
-        let shown = source.as_deref().map_or_else(|| path.to_string(), |s| format!("content/{}", slash_path(s)));
+        let shown = source.as_deref().map_or_else(|| path.to_string(), |key| format!("content/{key}"));
         let what = if image { "image" } else { "file" };
         let in_static = self.statics.contains(path.trim_start_matches("./"));
         let help = if in_static {
@@ -323,7 +323,7 @@ impl<'a> World<'a> {
             .filter_map(|l| {
                 let path = l.dest.split('#').next()?;
                 let path = path.ends_with(".md").then_some(path)?;
-                site.page_of(&Site::source_path(page, path)?)
+                site.page_at(&Site::source_path(page, path)?)
             })
             .collect();
         let (title_line, title_col) = doc.key_position("title");

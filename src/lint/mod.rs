@@ -199,7 +199,7 @@ impl Rules {
         }
         for (i, allow) in allows.iter().enumerate() {
             let (line, col) = doc.entry_position("allow", i, &["rule"]);
-            let at = |d: Diagnostic| d.with_len("rule".len()).with_source(&doc.text);
+            let at = |d: Diagnostic| d.with_len("rule".len()).with_source(doc.text());
             if !self.levels.contains_key(&allow.rule) {
                 let known: Vec<String> = self.levels.keys().cloned().collect();
                 let hint =
@@ -334,7 +334,8 @@ mod tests {
         let text = "rules:\n  - { id: clinic/x, pattern: 'x’', message: m, why: w, fix: f }\n";
         let rules = Rules::new(&settings(text), false, text).unwrap();
         let doc =
-            Doc::parse("p.md".into(), "---\ntitle: P\ndescription: D\n---\nSay x'aé and \"x\"é.\n".into()).unwrap();
+            Doc::parse("p.md".into(), "---\ntitle: P\ndescription: D\n---\nSay x'aé and \"x\"é.\n".as_bytes().into())
+                .unwrap();
         let found: Vec<(usize, usize)> = rules
             .facts(&doc, None)
             .local

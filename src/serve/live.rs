@@ -51,7 +51,7 @@ struct Written {
 
 /// A file rendered again: its path, whether it is new to the folder, and its new
 /// entry with its bytes (None when they are what the folder already holds).
-type Rendered<'a> = (&'a String, bool, std::result::Result<(Written, Option<Vec<u8>>), Diagnostic>);
+type Rendered<'a> = (&'a String, bool, std::result::Result<(Written, Option<Vec<u8>>), Vec<Diagnostic>>);
 
 struct State {
     config: Config,
@@ -105,8 +105,8 @@ impl Live {
         };
         let (config, sources) = (&state.config, &state.sources);
         let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
-        let renderer =
-            Renderer::new(config, &prepared.site, &prepared.bodies, &prepared.theme).map_err(Error::Content)?;
+        let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
+        let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
@@ -133,7 +133,7 @@ impl Live {
         for (path, new, result) in rendered {
             match result {
                 Ok(update) => updates.push((path, update)),
-                Err(d) => problems.push(d),
+                Err(ds) => problems.extend(ds),
             }
             new_files += usize::from(new);
         }
