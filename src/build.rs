@@ -6,13 +6,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
+use crate::lint;
 use crate::markdown::{self, Resolver};
 use crate::output::Staging;
 use crate::render::{Bodies, Body, Job, Outputs, Renderer};
@@ -46,7 +47,9 @@ pub struct Prepared {
     /// Shared with the [`Cache`], which patches it in place when only bodies changed.
     pub site: Arc<Site>,
     pub theme: Theme,
-    pub warnings: Vec<Diagnostic>,
+    /// By page: what the content rules found in the page by itself, filled in as its
+    /// body is rendered (see [`Prepared::findings`]).
+    checks: Vec<OnceLock<Arc<lint::PageFacts>>>,
     /// Pixel sizes of the images this build publishes, by output path.
     sizes: Arc<HashMap<String, (u32, u32)>>,
     /// [`link_world`]: what a body's links can see of the rest of the site.
@@ -57,7 +60,23 @@ impl Prepared {
     /// Page `id`'s Markdown as HTML, its links resolved through the graph; or every
     /// broken link in it.
     pub fn body(&self, id: PageId, config: &Config) -> Result<Body, Vec<Diagnostic>> {
-        render_body(&self.site, &self.site.pages[id], config, &self.sizes)
+        let body = render_body(&self.site, &self.site.pages[id], config, &self.sizes)?;
+        let _ = self.checks[id].set(body.checks.clone());
+        Ok(body)
+    }
+
+    /// The content rules' findings, once the bodies are rendered (one not rendered yet
+    /// is rendered now): the warnings and allowed findings; or, when a rule at level
+    /// `error` fires, every finding as the error.
+    pub fn findings(&self, config: &Config, config_text: &str) -> Result<Vec<Diagnostic>> {
+        for (id, checks) in self.checks.iter().enumerate() {
+            if checks.get().is_none() {
+                self.body(id, config).map_err(content_error)?;
+            }
+        }
+        let facts = |id: PageId| &**self.checks[id].get().expect("every page's body was rendered above");
+        let findings = lint::check(&self.site, facts, &self.theme, config, config_text);
+        if findings.iter().any(Diagnostic::is_error) { Err(content_error(findings)) } else { Ok(findings) }
     }
 
     /// What rendering page `id`'s body depends on besides its own text: the links'
@@ -91,8 +110,6 @@ pub struct Cache {
     /// makes new bytes, and the memo keeps them alive, so an address is never reused.
     docs: HashMap<usize, (Arc<[u8]>, Arc<Doc>)>,
     graph: Option<Graph>,
-    /// The content rules' page-by-page findings, by document.
-    lint: crate::lint::Cache,
 }
 
 /// The site graph of the last successful `prepare`, and the inputs it was built from.
@@ -147,8 +164,8 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let outputs = renderer.outputs(assets(&sources, &prepared.site)).map_err(content_error)?;
     let staging = Staging::new(&output, outputs.keys().map(String::as_str))?;
     render_each(&renderer, &outputs, |path, bytes| staging.write(path, bytes))?;
+    let mut warnings = prepared.findings(&config, &sources.config_text)?;
     staging.commit()?;
-    let mut warnings = prepared.warnings.clone();
     warnings.extend(check_site_links(&config, &sources.config_text, &outputs));
     Ok(Summary { pages: prepared.site.pages.len(), output, elapsed: started.elapsed(), warnings })
 }
@@ -160,7 +177,7 @@ pub fn check(sources: &Sources, config: &Config, drafts: bool) -> Result<Vec<Dia
     let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(content_error)?;
     let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
     render_each(&renderer, &outputs, |_, _| Ok(()))?;
-    let mut warnings = prepared.warnings.clone();
+    let mut warnings = prepared.findings(config, &sources.config_text)?;
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
     Ok(warnings)
 }
@@ -199,8 +216,8 @@ pub fn assets<'a>(sources: &'a Sources, site: &Site) -> Vec<(String, &'a [u8])> 
     site.assets.iter().map(|a| (a.output.clone(), by_source[a.source.as_path()])).collect()
 }
 
-/// Everything between reading and templates: parse, link, and the content rules. Pure;
-/// with a warm `cache`, only what changed is parsed, linked and checked again.
+/// Everything between reading and templates: parse and link. Pure; with a warm
+/// `cache`, only what changed is parsed and linked again.
 pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
     let docs = parse_docs(sources, &mut cache.docs)?;
     let assets: Vec<&source::File> = sources.content.iter().filter(|f| !f.is_markdown()).collect();
@@ -255,13 +272,8 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
         }
     };
     let graph = cache.graph.insert(graph);
-    // The content rules: warnings (and allowed findings) travel with the build; any
-    // error fails it, shown with the warnings found alongside.
-    let findings = crate::lint::check(&graph.site, &theme, config, &sources.config_text, &mut cache.lint);
-    if findings.iter().any(Diagnostic::is_error) {
-        return Err(content_error(findings));
-    }
-    Ok(Prepared { site: graph.site.clone(), theme, warnings: findings, sizes: graph.sizes.clone(), world: graph.world })
+    let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
+    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes: graph.sizes.clone(), world: graph.world })
 }
 
 /// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a
@@ -279,6 +291,7 @@ pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) ->
         .zip(&*memos)
         .map(|(id, memo)| match memo {
             Some((doc, k, body)) if Arc::ptr_eq(doc, &site.pages[id].doc) && *k == prepared.body_key(id) => {
+                let _ = prepared.checks[id].set(body.checks.clone());
                 Ok(body.clone())
             }
             _ => prepared.body(id, config).map(Arc::new),
@@ -356,7 +369,8 @@ fn render_body(
             .collect());
     }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
-    Ok(Body { html: rendered.html, faq: rendered.faq, hash })
+    let checks = Arc::new(config.lint.page(&page.doc, &rendered.outline, config.country()));
+    Ok(Body { html: rendered.html, faq: rendered.faq, hash, checks })
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:

@@ -1,9 +1,9 @@
 //! Markdown -> HTML with pulldown-cmark: CommonMark plus tables, footnotes,
 //! strikethrough, task lists, heading ids, smart punctuation and GitHub-style alerts.
 //! Pure: it knows nothing of pages or templates; links go through a resolver the
-//! caller supplies, and FAQ pages come back split into questions and answers.
-//! [`outline`] reads the same Markdown for the content checks: the prose a reader sees
-//! (mapped back to the source), the links and images, and the ids anchors can target.
+//! caller supplies, and FAQ pages come back split into questions and answers. The same
+//! pass gathers an [`Outline`] for the content rules: the prose a reader sees (mapped
+//! back to the source), the links and images, and what `#anchors` can target.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -69,6 +69,7 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub faq: Vec<FaqItem>,
     pub problems: Vec<LinkProblem>,
+    pub outline: Outline,
 }
 
 fn options() -> Options {
@@ -99,6 +100,7 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut image: Option<(String, String, usize)> = None;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        out.outline.read(&event, &range, text);
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = resolved(dest_url, range.start, resolver, &mut out.problems);
@@ -123,6 +125,7 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
                 let text = plain_text(&events[start + 1..]);
                 if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
                     let unique = ids.assign(id.as_deref(), &text);
+                    out.outline.anchors.headings.push(unique.clone());
                     *id = Some(unique.clone().into());
                     if faq && level == HeadingLevel::H2 {
                         questions.push((start, out.headings.len()));
@@ -282,28 +285,26 @@ pub struct Outline {
     /// Every link and image, in order.
     pub links: Vec<LinkRef>,
     pub anchors: Anchors,
+    /// While reading: inside a code block; inside an image (its index in `links`).
+    in_code_block: bool,
+    in_image: Option<usize>,
 }
 
-/// What a link's `#anchor` can target on a page, kept raw: most pages are never linked
-/// with an anchor, so their ids are only worked out when one is ([`Anchors::ids`]).
+/// What a link's `#anchor` can target on a page. Kept as lists: most pages are never
+/// linked with an anchor, so the set is only made when one is ([`Anchors::ids`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Anchors {
-    /// Each heading's chosen id (`{#id}`) and text, in order.
-    headings: Vec<(Option<String>, String)>,
+    /// The headings' ids, as rendered.
+    headings: Vec<String>,
     /// `id="…"` attributes in raw HTML.
     html: Vec<String>,
 }
 
 impl Anchors {
-    /// The ids: the headings' as [`render`] assigns them, the ids the theme reserves,
-    /// and those of raw HTML.
-    pub fn ids(&self) -> HashSet<String> {
-        let mut ids = Ids::default();
-        for (chosen, text) in &self.headings {
-            ids.assign(chosen.as_deref(), text);
-        }
-        ids.0.extend(self.html.iter().cloned());
-        ids.0
+    /// The headings' ids, the ids the theme reserves, and those of raw HTML.
+    pub fn ids(&self) -> HashSet<&str> {
+        let reserved = RESERVED_IDS.iter().copied();
+        self.headings.iter().chain(&self.html).map(String::as_str).chain(reserved).collect()
     }
 }
 
@@ -330,6 +331,42 @@ impl Outline {
         }
     }
 
+    /// Takes in one event of the parse of `text`; headings are added by `render`,
+    /// which works out their text.
+    fn read(&mut self, event: &Event, range: &Range<usize>, text: &str) {
+        match event {
+            Event::Text(t) if !self.in_code_block => {
+                if let Some(i) = self.in_image {
+                    self.links[i].alt.push_str(t);
+                }
+                self.push(t, range.start, text.get(range.clone()) == Some(&**t));
+            }
+            Event::Code(_) => self.end_block(),
+            Event::SoftBreak | Event::HardBreak => self.push(" ", range.start, false),
+            Event::Html(html) | Event::InlineHtml(html) => self.anchors.html.extend(html_ids(html)),
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code_block = true;
+                self.end_block();
+            }
+            Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let link =
+                    LinkRef { dest: dest_url.to_string(), range: range.clone(), image: false, alt: String::new() };
+                self.links.push(link);
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                self.in_image = Some(self.links.len());
+                let image =
+                    LinkRef { dest: dest_url.to_string(), range: range.clone(), image: true, alt: String::new() };
+                self.links.push(image);
+            }
+            Event::End(TagEnd::Image) => self.in_image = None,
+            Event::Start(tag) if !is_inline(tag) => self.end_block(),
+            Event::End(tag) if !is_inline_end(*tag) => self.end_block(),
+            _ => {}
+        }
+    }
+
     fn push(&mut self, text: &str, source: usize, verbatim: bool) {
         self.segments.push((self.prose.len(), source, verbatim));
         self.prose.push_str(text);
@@ -341,66 +378,6 @@ impl Outline {
             self.prose.push('\0');
         }
     }
-}
-
-/// Reads `text` for the content checks (one parse, no HTML): see [`Outline`].
-pub fn outline(text: &str) -> Outline {
-    let mut out = Outline::default();
-    let mut code_block = false;
-    // While inside a heading: its chosen id and text so far.
-    let mut heading: Option<(Option<String>, String)> = None;
-    // While inside an image: its index in `out.links`.
-    let mut image: Option<usize> = None;
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        match event {
-            Event::Text(t) if !code_block => {
-                if let Some((_, heading_text)) = heading.as_mut().filter(|_| image.is_none()) {
-                    heading_text.push_str(&t);
-                }
-                if let Some(i) = image {
-                    out.links[i].alt.push_str(&t);
-                }
-                out.push(&t, range.start, text.get(range.clone()) == Some(&*t));
-            }
-            Event::Code(t) => {
-                if let Some((_, heading_text)) = heading.as_mut() {
-                    heading_text.push_str(&t);
-                }
-                out.end_block();
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, heading_text)) = heading.as_mut() {
-                    heading_text.push(' ');
-                }
-                out.push(" ", range.start, false);
-            }
-            Event::Html(html) | Event::InlineHtml(html) => out.anchors.html.extend(html_ids(&html)),
-            Event::Start(Tag::CodeBlock(_)) => code_block = true,
-            Event::End(TagEnd::CodeBlock) => code_block = false,
-            Event::Start(Tag::Heading { id, .. }) => {
-                out.end_block();
-                heading = Some((id.map(|i| i.into_string()), String::new()));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((chosen, heading_text)) = heading.take() {
-                    out.anchors.headings.push((chosen, heading_text.trim().to_string()));
-                }
-                out.end_block();
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                out.links.push(LinkRef { dest: dest_url.into_string(), range, image: false, alt: String::new() });
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some(out.links.len());
-                out.links.push(LinkRef { dest: dest_url.into_string(), range, image: true, alt: String::new() });
-            }
-            Event::End(TagEnd::Image) => image = None,
-            Event::Start(tag) if !is_inline(&tag) => out.end_block(),
-            Event::End(tag) if !is_inline_end(tag) => out.end_block(),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn is_inline(tag: &Tag) -> bool {
@@ -547,7 +524,7 @@ mod tests {
     #[test]
     fn outline_maps_prose_back_to_the_source_and_skips_code() {
         let text = "# Title\n\nNo **pain**, `no pain` here\nand no\nrisk.\n\n```\nno risk\n```\n\nIt's <b>fine</b> &amp; ok.\n";
-        let out = outline(text);
+        let out = render(text, false, &keep).outline;
         assert_eq!(out.prose, "Title\0No pain, \0 here and no risk.\0It’s fine & ok.\0");
         let at = |needle: &str| out.source_offset(out.prose.find(needle).unwrap());
         assert_eq!(at("pain"), text.find("pain").unwrap());
@@ -559,13 +536,12 @@ mod tests {
     #[test]
     fn outline_lists_links_images_and_the_ids_render_gives() {
         let text = "## Week 2\n\n## Week 2\n\n## Mine {#chosen}\n\n<a id=\"raw\"></a>\n\nSee [a](a.md#x) and ![A photo](p.jpg) ![](q.jpg)\n";
-        let out = outline(text);
-        let all = out.anchors.ids();
-        let ids: HashSet<&str> = all.iter().map(String::as_str).collect();
+        let rendered = render(text, false, &keep);
+        let out = &rendered.outline;
+        let ids = out.anchors.ids();
         for id in ["week-2", "week-2-1", "chosen", "raw", "main", "top"] {
             assert!(ids.contains(id), "{id} missing from {ids:?}");
         }
-        let rendered = render(text, false, &keep);
         assert!(rendered.headings.iter().all(|h| ids.contains(h.id.as_str())));
         let links: Vec<(&str, bool, &str)> =
             out.links.iter().map(|l| (l.dest.as_str(), l.image, l.alt.as_str())).collect();

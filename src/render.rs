@@ -46,6 +46,8 @@ pub struct Body {
     pub faq: Vec<FaqItem>,
     /// A hash of `html` and `faq` (the FAQ items are cut from the HTML).
     pub hash: u64,
+    /// What the content rules found in the page by itself (`lint::Rules::page`).
+    pub checks: Arc<crate::lint::PageFacts>,
 }
 
 /// Where the renderer gets each page's Markdown as HTML: rendered beforehand and kept

@@ -234,7 +234,7 @@ impl<'a> World<'a> {
                     } else {
                         site.pages[target].doc.display_path().display().to_string()
                     };
-                    let candidates: Vec<String> = targets.iter().cloned().collect();
+                    let candidates: Vec<&str> = targets.into_iter().collect();
                     let help = match yaml::closest(fragment, &candidates) {
                         Some(best) => format!("did you mean `#{best}`? Heading ids come from their text: `## Week 2` is `#week-2`"),
                         None => "link to a heading's id: `## Week 2` is `#week-2`, or choose one with `## Week 2 {#week-two}`".into(),

@@ -3,15 +3,14 @@
 //! anchors, links to files, phone numbers, what session pages show). Every finding names
 //! its rule, which site.yaml can switch off or make an error (`lint.levels`) and a page
 //! can allow with a written reason (`allow:`). Pure: a parsed site in, diagnostics out.
-//! The page-by-page part (Markdown outline, claims) is cached by document, so `serve`
-//! only re-reads pages that changed.
+//! The page-by-page part ([`Rules::page`]: claims, alt text, descriptions) runs where the
+//! page's Markdown is rendered, on the outline that pass gathers, and is kept with the
+//! body; [`check`] then adds what needs the whole site (anchors, links, sessions).
 
 mod claims;
 mod content;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -20,8 +19,8 @@ pub use claims::{RuleSpec, Unless};
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::{Diagnostic, Severity};
-use crate::markdown::{self, Anchors, LinkRef};
-use crate::site::{Doc, Site};
+use crate::markdown::{Anchors, LinkRef, Outline};
+use crate::site::{Doc, PageId, Site};
 use crate::theme::Theme;
 use crate::yaml;
 
@@ -227,12 +226,12 @@ impl Rules {
         out
     }
 
-    /// What the page-by-page checks find in `doc`, kept between `serve` rebuilds.
-    fn facts(&self, doc: &Doc, country: Option<&str>) -> Facts {
-        let outline = markdown::outline(doc.body());
-        let mut local = self.matcher.page(doc, &outline);
-        local.extend(content::page(doc, &outline, country));
-        Facts { links: outline.links, anchors: outline.anchors, local }
+    /// What the checks find in one page by itself, from the outline its rendering
+    /// gathered; `country` completes national phone numbers.
+    pub fn page(&self, doc: &Doc, outline: &Outline, country: Option<&str>) -> PageFacts {
+        let mut local = self.matcher.page(doc, outline);
+        local.extend(content::page(doc, outline, country));
+        PageFacts { links: outline.links.clone(), anchors: outline.anchors.clone(), local }
     }
 }
 
@@ -242,41 +241,33 @@ fn valid_id(id: &str) -> bool {
     id.split_once('/').is_some_and(|(group, name)| part(group) && part(name))
 }
 
-/// One page's links, anchor targets and the findings that need nothing but the page.
-struct Facts {
+/// One page's links, anchor targets and the findings that need nothing but the page
+/// ([`Rules::page`]); kept with its rendered body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageFacts {
     links: Vec<LinkRef>,
     anchors: Anchors,
     local: Vec<Diagnostic>,
 }
 
-/// The page-by-page findings of the last check, by source, valid while the document
-/// (the same `Arc`) and site.yaml are unchanged. A build starts from an empty cache.
-#[derive(Default)]
-pub struct Cache {
-    pages: HashMap<PathBuf, (Arc<Doc>, Arc<Facts>)>,
-}
-
 /// Every finding of the content rules in `site`, sorted by file and position: errors,
-/// warnings, and notes for what pages allowed. `theme` tells which static files exist.
-pub fn check(site: &Site, theme: &Theme, config: &Config, config_text: &str, cache: &mut Cache) -> Vec<Diagnostic> {
+/// warnings, and notes for what pages allowed. `facts` gives [`Rules::page`] of each page
+/// by id; `theme` tells which static files exist.
+pub fn check<'a>(
+    site: &Site,
+    facts: impl Fn(PageId) -> &'a PageFacts + Sync,
+    theme: &Theme,
+    config: &Config,
+    config_text: &str,
+) -> Vec<Diagnostic> {
     let rules = &config.lint;
-    let facts: Vec<Arc<Facts>> = site
-        .pages
-        .par_iter()
-        .map(|page| match cache.pages.get(&page.doc.source) {
-            Some((doc, facts)) if Arc::ptr_eq(doc, &page.doc) => facts.clone(),
-            _ => Arc::new(rules.facts(&page.doc, config.country())),
-        })
-        .collect();
-    cache.pages =
-        site.pages.iter().zip(&facts).map(|(p, f)| (p.doc.source.clone(), (p.doc.clone(), f.clone()))).collect();
     let world = content::World::new(site, theme);
     let mut findings: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
         .flat_map_iter(|id| {
-            let page = &facts[id];
+            let page = facts(id);
             let mut found = page.local.clone();
-            found.extend(world.links(id, &page.links, |other| &facts[other].anchors));
+            found.extend(world.links(id, &page.links, |other| &facts(other).anchors));
             found.extend(world.structure(id, &page.links));
             rules.settle(&site.pages[id].doc, found)
         })
@@ -336,8 +327,9 @@ mod tests {
         let doc =
             Doc::parse("p.md".into(), "---\ntitle: P\ndescription: D\n---\nSay x'aé and \"x\"é.\n".as_bytes().into())
                 .unwrap();
+        let outline = crate::markdown::render(doc.body(), false, &|_: &str| crate::markdown::LinkTarget::Keep).outline;
         let found: Vec<(usize, usize)> = rules
-            .facts(&doc, None)
+            .page(&doc, &outline, None)
             .local
             .iter()
             .filter(|d| d.rule_id() == Some("clinic/x"))

@@ -106,6 +106,7 @@ impl Live {
         let (config, sources) = (&state.config, &state.sources);
         let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
+        let findings = prepared.findings(config, &sources.config_text)?;
         let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
@@ -164,7 +165,7 @@ impl Live {
             self.written.insert(path.clone(), entry);
         }
         changed.sort();
-        let mut warnings = prepared.warnings;
+        let mut warnings = findings;
         warnings.extend(build::check_site_links(config, &sources.config_text, &outputs));
         Ok(Rebuilt { changed, pages: prepared.site.pages.len(), elapsed: started.elapsed(), warnings })
     }
