@@ -337,7 +337,7 @@ fn site_value(config: &Config, site: &Site) -> Value {
             "address": clinic.address,
             "phones": phones,
             "email": clinic.email,
-            "booking_url": config.booking_url(),
+            "booking_url": booking_url(config, site),
             "hours": clinic.hours,
             "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
         },
@@ -353,6 +353,21 @@ struct LinkValue<'a> {
     title: &'a str,
     url: String,
     stage: Option<u32>,
+}
+
+/// Where "Book a consultation" leads: `booking_url` as written; else the site's
+/// `/contact/` page; else a call to the first phone, else an email; else nowhere (the
+/// theme then leaves the button out).
+fn booking_url(config: &Config, site: &Site) -> Option<String> {
+    let clinic = &config.clinic;
+    if let Some(url) = &clinic.booking_url {
+        return Some(config.link(url));
+    }
+    if site.pages.iter().any(|p| p.path == "contact/") {
+        return Some(config.url("contact/"));
+    }
+    let call = clinic.phones.iter().find_map(|p| tel_uri(&p.number, config.country()));
+    call.or_else(|| clinic.email.as_ref().map(|email| format!("mailto:{email}")))
 }
 
 fn link_value<'a>(config: &Config, page: &'a Page) -> LinkValue<'a> {
