@@ -105,7 +105,8 @@ impl<'a> Renderer<'a> {
             Job::Page(id) => {
                 let page = &site.pages[id];
                 let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
-                let listed = page.pages.iter().chain(&page.subsections).map(|&p| s[p]);
+                let latest = if id == site.home { newest_dated(site, LATEST) } else { Vec::new() };
+                let listed = page.pages.iter().chain(&page.subsections).chain(&latest).map(|&p| s[p]);
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
                 (1u8, s[id], id == site.home, template_for(page), self.body_hash(id), related).hash(&mut h);
@@ -438,6 +439,8 @@ struct PageValue<'a> {
     breadcrumbs: Vec<CrumbValue<'a>>,
     pages: Vec<ListedValue<'a>>,
     subsections: Vec<SectionValue<'a>>,
+    /// On the home page: the newest dated pages (news), newest first.
+    latest: Vec<ListedValue<'a>>,
     jsonld: Vec<String>,
     og_type: &'static str,
 }
@@ -459,24 +462,25 @@ fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body
         .iter()
         .map(|&a| CrumbValue { title: crumb_title(site, a), url: config.url(&site.pages[a].path) })
         .collect();
-    let pages = page
-        .pages
-        .iter()
-        .map(|&c| {
-            let child = &site.pages[c];
-            let m = &child.doc.meta;
-            ListedValue {
-                title: child.title(),
-                url: config.url(&child.path),
-                description: m.fm.description.as_deref(),
-                stage: m.fm.stage,
-                duration: m.fm.duration.as_deref(),
-                weight: m.fm.weight,
-                date: m.date.map(|d| d.to_string()),
-                date_display: m.date.map(date_display),
-            }
-        })
-        .collect();
+    let listed = |c: PageId| {
+        let child = &site.pages[c];
+        let m = &child.doc.meta;
+        ListedValue {
+            title: child.title(),
+            url: config.url(&child.path),
+            description: m.fm.description.as_deref(),
+            stage: m.fm.stage,
+            duration: m.fm.duration.as_deref(),
+            weight: m.fm.weight,
+            date: m.date.map(|d| d.to_string()),
+            date_display: m.date.map(date_display),
+        }
+    };
+    let pages = page.pages.iter().map(|&c| listed(c)).collect();
+    let latest = match id == site.home {
+        true => newest_dated(site, LATEST).into_iter().map(listed).collect(),
+        false => Vec::new(),
+    };
     let subsections = page
         .subsections
         .iter()
@@ -533,6 +537,7 @@ fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body
         breadcrumbs,
         pages,
         subsections,
+        latest,
         jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
         og_type: if meta.date.is_some() { "article" } else { "website" },
     }
@@ -642,6 +647,9 @@ pub fn script_json(value: &Value) -> String {
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
 }
+
+/// How many of the newest dated pages the home page lists.
+const LATEST: usize = 10;
 
 /// The Atom feed of dated pages, newest first; absent when no page has a date.
 const FEED: &str = "atom.xml";

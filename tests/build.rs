@@ -326,3 +326,22 @@ fn booking_link_falls_back_to_the_contact_page_then_a_call_then_an_email() {
     assert_eq!(booking_link(&site), None, "no button that leads nowhere");
     assert!(!run.stderr().contains("booking_url"), "no warning about a booking_url nobody wrote");
 }
+
+#[test]
+fn home_page_lists_the_newest_dated_pages_first() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    let latest: Vec<String> =
+        select(&home, "main .latest a").iter().map(|a| a.value().attr("href").unwrap().into()).collect();
+    assert_eq!(latest, ["/news/new-pigments/", "/news/opening/"]);
+    assert_eq!(attr(&home, "main .latest time", "datetime"), "2026-03-01");
+    // A page with no date is not news; one dated later goes first.
+    site.write("content/news/late.md", "---\ntitle: Late news\ndescription: x\ndate: 2026-04-02\n---\nText.\n");
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    let first = select(&home, "main .latest a")[0].value().attr("href").unwrap().to_string();
+    assert_eq!(first, "/news/late/");
+    let process = Html::parse_document(&site.page("process/"));
+    assert!(select(&process, ".latest").is_empty(), "only the home page lists the latest news");
+}
