@@ -443,10 +443,14 @@ fn image_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
 /// Links written in site.yaml appear on every page (the consultation call to action,
 /// the menu): a site-relative one that leads nowhere would break all of them.
 pub(crate) fn check_site_links(config: &Config, config_text: &str, outputs: &Outputs) -> Vec<Diagnostic> {
-    let booking =
-        ("booking_url", config.clinic.booking_url.as_str(), "every \"Book a consultation\" link leads nowhere");
+    let booking = config
+        .clinic
+        .booking_url
+        .as_deref()
+        .map(|url| ("booking_url", url, "every \"Book a consultation\" link leads nowhere"));
     let menu = config.menu.iter().flatten().map(|item| ("url", item.url.as_str(), "this menu entry leads nowhere"));
-    std::iter::once(booking)
+    booking
+        .into_iter()
         .chain(menu)
         .filter(|(_, url, _)| !publishes(outputs, url))
         .map(|(key, url, consequence)| {

@@ -62,9 +62,10 @@ pub struct Clinic {
     pub phones: Vec<Phone>,
     #[serde(default)]
     pub email: Option<String>,
-    /// Where the consultation call to action points; site-relative (`/contact/`) or absolute.
-    #[serde(default = "default_booking_url")]
-    pub booking_url: String,
+    /// Where the consultation call to action points; site-relative (`/contact/`) or
+    /// absolute. When unset: the `/contact/` page if there is one, else the first phone.
+    #[serde(default)]
+    pub booking_url: Option<String>,
     /// schema.org opening hours, e.g. `Mo-Fr 09:00-18:00`.
     #[serde(default)]
     pub hours: Vec<String>,
@@ -72,10 +73,6 @@ pub struct Clinic {
     /// (`"Certified by the XYZ SMP Academy, 2021"`). Listing any allows credential words.
     #[serde(default)]
     pub credentials: Vec<String>,
-}
-
-fn default_booking_url() -> String {
-    "/contact/".into()
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -194,11 +191,6 @@ impl Config {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
     }
 
-    /// `booking_url` as a link: site-relative paths get the root, absolute URLs stay.
-    pub fn booking_url(&self) -> String {
-        self.link(&self.clinic.booking_url)
-    }
-
     /// A URL written in site.yaml as a link: `/contact/` -> `/clinic/contact/`; absolute stays.
     pub fn link(&self, url: &str) -> String {
         if url.starts_with('/') { self.url(url) } else { url.to_string() }
@@ -271,7 +263,8 @@ mod tests {
         assert_eq!(c.root, "/clinic/");
         assert_eq!(c.url("process/"), "/clinic/process/");
         assert_eq!(c.permalink("/process/"), "https://host.io/clinic/process/");
-        assert_eq!(c.booking_url(), "/clinic/contact/");
+        assert_eq!(c.link("/contact/"), "/clinic/contact/");
+        assert_eq!(c.link("https://book.example.com/"), "https://book.example.com/");
     }
 
     #[test]

@@ -263,6 +263,10 @@ pub mod fs {
     pub fn create_dir_all(path: &Path) -> Result<()> {
         std::fs::create_dir_all(path).map_err(|e| Error::io("create the folder", path, e))
     }
+
+    pub fn create_dir(path: &Path) -> Result<()> {
+        std::fs::create_dir(path).map_err(|e| Error::io("create the folder", path, e))
+    }
 }
 
 #[cfg(test)]

@@ -39,8 +39,18 @@ impl Staging {
             .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
         let folders: BTreeSet<&str> =
             paths.into_iter().filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).collect();
-        for folder in folders {
-            fs::create_dir_all(&dir.path().join(folder))?;
+        // Level by level, each level in parallel (a big site has a folder per page);
+        // a folder's parents are made by the levels before it.
+        let mut levels: Vec<Vec<&str>> = Vec::new();
+        for folder in folders.iter().flat_map(|f| ancestors(f)) {
+            let depth = folder.matches('/').count();
+            levels.resize_with(levels.len().max(depth + 1), Vec::new);
+            levels[depth].push(folder);
+        }
+        for level in &mut levels {
+            level.sort_unstable();
+            level.dedup();
+            level.par_iter().try_for_each(|folder| fs::create_dir(&dir.path().join(folder)))?;
         }
         Ok(Staging { dir, output: output.to_path_buf(), parent })
     }
@@ -54,6 +64,11 @@ impl Staging {
     pub fn commit(self) -> Result<()> {
         swap_in(self.dir, &self.output, &self.parent)
     }
+}
+
+/// `a/b/c` -> `a`, `a/b`, `a/b/c`.
+fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
+    folder.match_indices('/').map(|(i, _)| &folder[..i]).chain(std::iter::once(folder))
 }
 
 /// Writes `files` (output path -> bytes) as the new content of `output`.

@@ -108,7 +108,8 @@ impl<'a> Renderer<'a> {
             Job::Page(id) => {
                 let page = &site.pages[id];
                 let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
-                let listed = page.pages.iter().chain(&page.subsections).map(|&p| s[p]);
+                let latest = if id == site.home { newest_dated(site, LATEST) } else { Vec::new() };
+                let listed = page.pages.iter().chain(&page.subsections).chain(&latest).map(|&p| s[p]);
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
                 (1u8, s[id], id == site.home, template_for(page), self.body_hash(id), related).hash(&mut h);
@@ -340,7 +341,7 @@ fn site_value(config: &Config, site: &Site) -> Value {
             "address": clinic.address,
             "phones": phones,
             "email": clinic.email,
-            "booking_url": config.booking_url(),
+            "booking_url": booking_url(config, site),
             "hours": clinic.hours,
             "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
             "credentials": clinic.credentials,
@@ -357,6 +358,21 @@ struct LinkValue<'a> {
     title: &'a str,
     url: String,
     stage: Option<u32>,
+}
+
+/// Where "Book a consultation" leads: `booking_url` as written; else the site's
+/// `/contact/` page; else a call to the first phone, else an email; else nowhere (the
+/// theme then leaves the button out).
+fn booking_url(config: &Config, site: &Site) -> Option<String> {
+    let clinic = &config.clinic;
+    if let Some(url) = &clinic.booking_url {
+        return Some(config.link(url));
+    }
+    if site.pages.iter().any(|p| p.path == "contact/") {
+        return Some(config.url("contact/"));
+    }
+    let call = clinic.phones.iter().find_map(|p| tel_uri(&p.number, config.country()));
+    call.or_else(|| clinic.email.as_ref().map(|email| format!("mailto:{email}")))
 }
 
 fn link_value<'a>(config: &Config, page: &'a Page) -> LinkValue<'a> {
@@ -429,6 +445,8 @@ struct PageValue<'a> {
     breadcrumbs: Vec<CrumbValue<'a>>,
     pages: Vec<ListedValue<'a>>,
     subsections: Vec<SectionValue<'a>>,
+    /// On the home page: the newest dated pages (news), newest first.
+    latest: Vec<ListedValue<'a>>,
     jsonld: Vec<String>,
     og_type: &'static str,
 }
@@ -450,24 +468,25 @@ fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body
         .iter()
         .map(|&a| CrumbValue { title: crumb_title(site, a), url: config.url(&site.pages[a].path) })
         .collect();
-    let pages = page
-        .pages
-        .iter()
-        .map(|&c| {
-            let child = &site.pages[c];
-            let m = &child.doc.meta;
-            ListedValue {
-                title: child.title(),
-                url: config.url(&child.path),
-                description: m.fm.description.as_deref(),
-                stage: m.fm.stage,
-                duration: m.fm.duration.as_deref(),
-                weight: m.fm.weight,
-                date: m.date.map(|d| d.to_string()),
-                date_display: m.date.map(date_display),
-            }
-        })
-        .collect();
+    let listed = |c: PageId| {
+        let child = &site.pages[c];
+        let m = &child.doc.meta;
+        ListedValue {
+            title: child.title(),
+            url: config.url(&child.path),
+            description: m.fm.description.as_deref(),
+            stage: m.fm.stage,
+            duration: m.fm.duration.as_deref(),
+            weight: m.fm.weight,
+            date: m.date.map(|d| d.to_string()),
+            date_display: m.date.map(date_display),
+        }
+    };
+    let pages = page.pages.iter().map(|&c| listed(c)).collect();
+    let latest = match id == site.home {
+        true => newest_dated(site, LATEST).into_iter().map(listed).collect(),
+        false => Vec::new(),
+    };
     let subsections = page
         .subsections
         .iter()
@@ -530,6 +549,7 @@ fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body
         breadcrumbs,
         pages,
         subsections,
+        latest,
         jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
         og_type: if meta.date.is_some() { "article" } else { "website" },
     }
@@ -639,6 +659,9 @@ pub fn script_json(value: &Value) -> String {
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
 }
+
+/// How many of the newest dated pages the home page lists.
+const LATEST: usize = 10;
 
 /// The Atom feed of dated pages, newest first; absent when no page has a date.
 const FEED: &str = "atom.xml";

@@ -3,7 +3,6 @@
 //! SMP kinds; and how a Markdown link resolves to a page. Pure: parsed documents in,
 //! graph or diagnostics out.
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -239,56 +238,47 @@ impl Site {
         let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
         let mut problems = Vec::new();
 
-        // Folders that hold a section (`_index.md`) or a bundle (`index.md`).
-        let draft_dirs: Vec<PathBuf> = docs
+        // Drafts, and everything in a folder whose `_index.md` is a draft, stay out.
+        // (Paths are handled as content keys: `/`-separated strings, cheap to cut.)
+        let draft_dirs: Vec<String> = docs
             .iter()
-            .filter(|d| d.meta.fm.draft && !include_drafts && file_name(&d.source) == "_index.md")
-            .map(|d| parent_dir(&d.source))
+            .filter(|d| d.meta.fm.draft && !include_drafts && key_name(&d.key) == "_index.md")
+            .map(|d| key_dir(&d.key))
+            .filter(|dir| !dir.is_empty())
+            .map(|dir| format!("{dir}/"))
             .collect();
-        let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) = docs.into_iter().partition(|d| {
-            include_drafts
-                || (!d.meta.fm.draft
-                    && !draft_dirs.iter().any(|dir| d.source.starts_with(dir) && !dir.as_os_str().is_empty()))
-        });
+        let in_draft_dir = |key: &str| draft_dirs.iter().any(|dir| key.starts_with(dir.as_str()));
+        let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) =
+            docs.into_iter().partition(|d| include_drafts || (!d.meta.fm.draft && !in_draft_dir(&d.key)));
         let drafts: HashSet<String> = dropped.into_iter().map(|d| d.key.clone()).collect();
 
-        let mut slug_of_dir: HashMap<PathBuf, String> = HashMap::new();
+        // A folder's URL segment: its `_index.md`'s or `index.md`'s `slug`, else its name.
+        let mut slug_of_dir: HashMap<&str, &str> = HashMap::new();
         for doc in &kept {
-            let name = file_name(&doc.source);
-            if (name == "_index.md" || name == "index.md") && doc.meta.fm.slug.is_some() {
-                slug_of_dir.insert(parent_dir(&doc.source), doc.meta.fm.slug.clone().unwrap_or_default());
+            let name = key_name(&doc.key);
+            if let (Some(slug), "_index.md" | "index.md") = (&doc.meta.fm.slug, name) {
+                slug_of_dir.insert(key_dir(&doc.key), slug);
             }
         }
-        let dir_url = |dir: &Path| -> String {
-            let mut url = String::new();
-            let mut so_far = PathBuf::new();
-            for part in dir.components() {
-                so_far.push(part);
-                let segment =
-                    slug_of_dir.get(&so_far).cloned().unwrap_or_else(|| slugify(&part.as_os_str().to_string_lossy()));
-                url.push_str(&segment);
-                url.push('/');
-            }
-            url
-        };
+        let mut url_of_dir: HashMap<String, String> = HashMap::new();
+        let mut dir_url = |dir: &str| dir_url(dir, &slug_of_dir, &mut url_of_dir);
 
         let mut pages: Vec<Page> = Vec::with_capacity(kept.len());
-        let mut section_of_dir: HashMap<PathBuf, PageId> = HashMap::new();
-        for doc in kept {
-            let name = file_name(&doc.source);
-            let dir = parent_dir(&doc.source);
+        let mut section_of_dir: HashMap<String, PageId> = HashMap::new();
+        for doc in &kept {
+            let (name, dir) = (key_name(&doc.key), key_dir(&doc.key));
             let (kind, path) = match name {
-                "_index.md" if dir.as_os_str().is_empty() => (Kind::Home, String::new()),
-                "_index.md" => (Kind::Section, dir_url(&dir)),
-                "index.md" => (Kind::Page, dir_url(&dir)),
+                "_index.md" if dir.is_empty() => (Kind::Home, String::new()),
+                "_index.md" => (Kind::Section, dir_url(dir)),
+                "index.md" => (Kind::Page, dir_url(dir)),
                 _ => {
-                    let stem = doc.source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                    let segment = doc.meta.fm.slug.clone().unwrap_or_else(|| slugify(&stem));
-                    (Kind::Page, format!("{}{segment}/", dir_url(&dir)))
+                    let stem = name.strip_suffix(".md").unwrap_or(name);
+                    let segment = doc.meta.fm.slug.clone().unwrap_or_else(|| slugify(stem));
+                    (Kind::Page, format!("{}{segment}/", dir_url(dir)))
                 }
             };
             if kind != Kind::Page {
-                section_of_dir.insert(dir, pages.len());
+                section_of_dir.insert(dir.to_string(), pages.len());
             } else if doc.meta.fm.kind.is_some() {
                 problems.push(doc.error_at_key("kind", "`kind` belongs in a section's `_index.md`, not on a page").with_help(
                     "move `kind:` to the `_index.md` of this page's folder, or use `faq: true` to make this one page an FAQ",
@@ -297,7 +287,7 @@ impl Site {
             let section_kind = doc.meta.fm.kind.unwrap_or_default();
             pages.push(Page {
                 kind,
-                doc,
+                doc: doc.clone(),
                 path,
                 parent: None,
                 pages: vec![],
@@ -307,7 +297,15 @@ impl Site {
                 next: None,
             });
         }
-        let Some(&home) = section_of_dir.get(Path::new("")) else {
+        let asset_outputs: Vec<String> = asset_paths
+            .iter()
+            .map(|source| {
+                let key = slash_path(source);
+                format!("{}{}", dir_url(key_dir(&key)), key_name(&key))
+            })
+            .collect();
+        drop(kept);
+        let Some(&home) = section_of_dir.get("") else {
             problems.push(Diagnostic::error("content/_index.md", 0, 0, "the home page is missing").with_help(
                 "create content/_index.md with front matter (`---`, `title: ...`, `---`) and the home page's text",
             ));
@@ -319,15 +317,16 @@ impl Site {
             if id == home {
                 continue;
             }
-            let mut dir = parent_dir(&pages[id].doc.source);
-            if pages[id].kind == Kind::Section || file_name(&pages[id].doc.source) == "index.md" {
-                dir = parent_dir(&dir);
+            let key = &pages[id].doc.key;
+            let mut dir = key_dir(key);
+            if pages[id].kind == Kind::Section || key_name(key) == "index.md" {
+                dir = key_dir(dir);
             }
             let parent = loop {
-                if let Some(&s) = section_of_dir.get(&dir) {
+                if let Some(&s) = section_of_dir.get(dir) {
                     break s;
                 }
-                dir = parent_dir(&dir);
+                dir = key_dir(dir);
             };
             pages[id].parent = Some(parent);
             if pages[id].kind == Kind::Section {
@@ -374,7 +373,7 @@ impl Site {
             if kind == SectionKind::Sessions {
                 check_stages(&pages, &children, &mut problems);
             }
-            children.sort_by(|&a, &b| order(&pages[a], &pages[b], kind));
+            children.sort_by_cached_key(|&id| order_key(&pages[id], kind));
             // Previous/next walk a section's pages; top-level pages are not a sequence.
             for pair in children.windows(2).filter(|_| section != home) {
                 pages[pair[0]].next = Some(pair[1]);
@@ -382,15 +381,16 @@ impl Site {
             }
             pages[section].pages = children;
             let mut subsections = std::mem::take(&mut pages[section].subsections);
-            subsections.sort_by(|&a, &b| order(&pages[a], &pages[b], SectionKind::Pages));
+            subsections.sort_by_cached_key(|&id| order_key(&pages[id], SectionKind::Pages));
             pages[section].subsections = subsections;
         }
         let by_source: HashMap<String, PageId> =
             pages.iter().enumerate().map(|(id, p)| (p.doc.key.clone(), id)).collect();
         let assets: Vec<Asset> = asset_paths
             .into_iter()
-            .filter(|p| include_drafts || !draft_dirs.iter().any(|d| !d.as_os_str().is_empty() && p.starts_with(d)))
-            .map(|source| Asset { output: format!("{}{}", dir_url(&parent_dir(&source)), file_name(&source)), source })
+            .zip(asset_outputs)
+            .filter(|(source, _)| include_drafts || !in_draft_dir(&slash_path(source)))
+            .map(|(source, output)| Asset { source, output })
             .collect();
 
         if problems.is_empty() {
@@ -539,24 +539,29 @@ fn check_stages(pages: &[Page], children: &[PageId], problems: &mut Vec<Diagnost
     }
 }
 
-/// Sessions by stage; everything else by weight, newest date, then title.
-fn order(a: &Page, b: &Page, kind: SectionKind) -> Ordering {
-    let (fa, fb) = (&a.doc.meta, &b.doc.meta);
-    let by_stage = match kind {
-        SectionKind::Sessions => fa.fm.stage.cmp(&fb.fm.stage),
-        _ => Ordering::Equal,
-    };
-    let by_weight = match (fa.fm.weight, fb.fm.weight) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    };
-    by_stage
-        .then(by_weight)
-        .then(fb.date.cmp(&fa.date))
-        .then_with(|| fa.fm.title.to_lowercase().cmp(&fb.fm.title.to_lowercase()))
-        .then_with(|| a.doc.source.cmp(&b.doc.source))
+/// Where a page goes in its section: sessions by stage; everything else by weight
+/// (pages without one last), newest date, then title; the file's path breaks ties.
+fn order_key(page: &Page, kind: SectionKind) -> impl Ord + use<'_> {
+    let meta = &page.doc.meta;
+    let stage = if kind == SectionKind::Sessions { meta.fm.stage } else { None };
+    let weight = (meta.fm.weight.is_none(), meta.fm.weight);
+    let path: Vec<&str> = page.doc.key.split('/').collect();
+    (stage, weight, std::cmp::Reverse(meta.date), meta.fm.title.to_lowercase(), path)
+}
+
+/// The URL of a content folder (`a/b` -> `a-slug/b/`), each segment its folder's
+/// `slug` or its slugified name; computed once per folder.
+fn dir_url(dir: &str, slugs: &HashMap<&str, &str>, memo: &mut HashMap<String, String>) -> String {
+    if dir.is_empty() {
+        return String::new();
+    }
+    if let Some(url) = memo.get(dir) {
+        return url.clone();
+    }
+    let segment = slugs.get(dir).map_or_else(|| slugify(key_name(dir)), |s| s.to_string());
+    let url = format!("{}{segment}/", dir_url(key_dir(dir), slugs, memo));
+    memo.insert(dir.to_string(), url.clone());
+    url
 }
 
 /// `/first-session/` -> `first-session/`; `/old.html` -> `old.html`. None for URLs.
@@ -577,12 +582,14 @@ pub fn slugify(name: &str) -> String {
     if slug.is_empty() { "page".into() } else { slug }
 }
 
-fn file_name(path: &Path) -> &str {
-    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+/// The last part of a content key: `process/first.md` -> `first.md`.
+fn key_name(key: &str) -> &str {
+    key.rsplit_once('/').map_or(key, |(_, name)| name)
 }
 
-fn parent_dir(path: &Path) -> PathBuf {
-    path.parent().map(Path::to_path_buf).unwrap_or_default()
+/// The folder of a content key: `process/first.md` -> `process`; `first.md` -> ``.
+fn key_dir(key: &str) -> &str {
+    key.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// `rel` (with `/`) taken from the folder `dir` (a content key, `""` at the top), with

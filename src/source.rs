@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::FILE_NAME;
@@ -152,23 +153,29 @@ fn read_tree(dir: &Path) -> Result<Vec<File>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
-    let mut files = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(e.path()));
+    let mut paths = Vec::new();
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e.path().unwrap_or(dir).to_path_buf();
             Error::io("read", path, e.into())
         })?;
-        if !entry.file_type().is_file() {
-            continue;
+        if entry.file_type().is_file() {
+            paths.push(entry.into_path());
         }
-        let rel = entry.path().strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
-        files.push(File { bytes: fs::read(entry.path())?.into(), rel });
     }
+    // Reading is most of the work on a big site, and the disk serves reads in parallel.
+    let mut files = paths
+        .into_par_iter()
+        .map(|path| {
+            let rel = path.strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
+            Ok(File { bytes: fs::read(&path)?.into(), rel })
+        })
+        .collect::<Result<Vec<File>>>()?;
     // Path order (by component), which `update_tree` keeps too.
     files.sort_by(|a, b| a.rel.cmp(&b.rel));
     Ok(files)

@@ -296,3 +296,52 @@ fn no_feed_without_dated_pages_and_the_sitemap_is_valid_xml() {
         "drafts and aliases stay out: {locs:?}"
     );
 }
+
+/// The "Book a consultation" link of a page's call to action, if it has one.
+fn booking_link(site: &TestSite) -> Option<String> {
+    let home = Html::parse_document(&site.page(""));
+    let buttons = select(&home, "main .cta a.button");
+    buttons.first().map(|a| a.value().attr("href").unwrap().to_string())
+}
+
+#[test]
+fn booking_link_falls_back_to_the_contact_page_then_a_call_then_an_email() {
+    let site = TestSite::fixture("minimal");
+    let config = site.read("site.yaml").replace("  booking_url: /contact/\n", "");
+    site.write("site.yaml", &config);
+    site.build();
+    assert_eq!(booking_link(&site).as_deref(), Some("/contact/"), "the contact page, when there is one");
+
+    std::fs::remove_file(site.path("content/contact.md")).unwrap();
+    site.build();
+    assert_eq!(booking_link(&site).as_deref(), Some("tel:+14805550111"), "else a call");
+
+    let no_phone = config.replace("  phones:\n    - { label: Service, number: \"480-555-0111\" }\n", "");
+    site.write("site.yaml", &no_phone);
+    site.build();
+    assert_eq!(booking_link(&site).as_deref(), Some("mailto:desk@clinic.test"), "else an email");
+
+    site.write("site.yaml", no_phone.replace("  email: desk@clinic.test\n", ""));
+    let run = site.build();
+    assert_eq!(booking_link(&site), None, "no button that leads nowhere");
+    assert!(!run.stderr().contains("booking_url"), "no warning about a booking_url nobody wrote");
+}
+
+#[test]
+fn home_page_lists_the_newest_dated_pages_first() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    let latest: Vec<String> =
+        select(&home, "main .latest a").iter().map(|a| a.value().attr("href").unwrap().into()).collect();
+    assert_eq!(latest, ["/news/new-pigments/", "/news/opening/"]);
+    assert_eq!(attr(&home, "main .latest time", "datetime"), "2026-03-01");
+    // A page with no date is not news; one dated later goes first.
+    site.write("content/news/late.md", "---\ntitle: Late news\ndescription: x\ndate: 2026-04-02\n---\nText.\n");
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    let first = select(&home, "main .latest a")[0].value().attr("href").unwrap().to_string();
+    assert_eq!(first, "/news/late/");
+    let process = Html::parse_document(&site.page("process/"));
+    assert!(select(&process, ".latest").is_empty(), "only the home page lists the latest news");
+}

@@ -4,7 +4,8 @@
 mod common;
 
 use common::TestSite;
-use common::server::{Server, http_get};
+use common::server::{Server, http_get, open_event_stream};
+use std::io::Read;
 
 #[test]
 fn follows_edits_and_deletions_and_shows_errors_without_dropping_the_site() {
@@ -104,15 +105,16 @@ fn ctrl_c_stops_the_server_and_removes_its_folder() {
     let mut server = Server::start(site.root(), &[]);
     // An open event stream must not keep the server from stopping.
     let _ = server.status();
-    let watcher = std::thread::spawn({
-        let addr = server.addr.clone();
-        move || http_get(&addr, "/__smpsite/events")
+    let mut events = open_event_stream(&server.addr);
+    let watcher = std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        events.read_to_end(&mut rest).map(|_| ()) // the server ends the stream when it stops
     });
     let output = server.output.clone();
     assert!(output.join("index.html").is_file());
     assert!(server.interrupt(), "exit code 0 after Ctrl-C");
     assert!(!output.exists(), "{} is left behind", output.display());
-    watcher.join().unwrap();
+    watcher.join().unwrap().expect("the event stream ends cleanly");
 }
 
 #[test]

@@ -157,3 +157,18 @@ pub fn http_get(addr: &str, path: &str) -> (u16, String) {
     let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
     (status, body)
 }
+
+/// Opens the server's event stream and waits for its first event, so the stream is
+/// surely open on the server's side; the caller reads the rest (to its end).
+pub fn open_event_stream(addr: &str) -> BufReader<TcpStream> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(stream, "GET /__smpsite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    while !line.starts_with("data:") {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the event stream ended before its first event");
+    }
+    reader
+}
