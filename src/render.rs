@@ -87,7 +87,10 @@ impl<'a> Renderer<'a> {
         let site_value = site_value(config, site);
         tera.global_context().insert("site", &site_value);
         let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
-        let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates));
+        // Where every content file is published: pages link to them (`before_after` photos).
+        let assets: Vec<(&std::path::Path, &str)> =
+            site.assets.iter().map(|a| (a.source.as_path(), a.output.as_str())).collect();
+        let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets));
         let summaries =
             site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
         Ok(Renderer { config, site, bodies, theme, tera, global_key, summaries })
