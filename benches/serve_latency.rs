@@ -7,6 +7,10 @@
 //! a loopback port. Each round saves one page with a new sentence (a body edit) and
 //! polls until the page has it; then saves a new title and polls until the page's
 //! section lists it (a front matter edit, listing included). RUNS rounds (default 40).
+//!
+//! `HUGO=1` times `hugo server` the same way on a Hugo site (gen-corpus --flavor hugo):
+//!
+//!     HUGO=1 SITE=/dev/shm/h10k cargo bench --bench serve_latency
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -20,8 +24,14 @@ fn main() {
     let runs: usize = std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(40);
     let tmp_parent = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
     let site = tempfile::tempdir_in(tmp_parent).unwrap();
-    copy(&source.join("site.yaml"), &site.path().join("site.yaml"));
-    copy_tree(&source.join("content"), &site.path().join("content"));
+    let hugo = std::env::var_os("HUGO").is_some();
+    let config = if hugo { "hugo.yaml" } else { "site.yaml" };
+    copy(&source.join(config), &site.path().join(config));
+    for dir in ["content", "static", "templates", "themes", "layouts"] {
+        if source.join(dir).is_dir() {
+            copy_tree(&source.join(dir), &site.path().join(dir));
+        }
+    }
 
     // A page in a section, and where the section lists it.
     let page = pick_page(&site.path().join("content"));
@@ -32,25 +42,7 @@ fn main() {
         .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md")))
         .count();
 
-    let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_smpsite"))
-            .arg("--root")
-            .arg(site.path())
-            .args(["serve", "--port", "0"])
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines.next().expect("serve prints its address").unwrap();
-        if let Some(url) = line.split("preview at http://").nth(1) {
-            break url.split('/').next().unwrap().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (server, addr) = if hugo { start_hugo(site.path()) } else { start_smpsite(site.path()) };
 
     // Body edits keep the front matter as it is; title edits change only the title.
     let original = std::fs::read_to_string(&page).unwrap();
@@ -67,12 +59,60 @@ fn main() {
         })
         .collect();
     drop(server);
-    println!("site: {} ({pages} Markdown files), page {page_url}, {runs} rounds", source.display());
+    let tool = if hugo { "hugo server" } else { "smpsite serve" };
+    println!("{tool}: {} ({pages} Markdown files), page {page_url}, {runs} rounds", source.display());
     report("body edit -> page served", &mut { body_times });
     report("title edit -> section listing served", &mut { title_times });
 }
 
-/// The `smpsite serve` process, stopped however the benchmark ends.
+fn start_smpsite(site: &Path) -> (Server, String) {
+    let mut server = Server(
+        Command::new(env!("CARGO_BIN_EXE_smpsite"))
+            .arg("--root")
+            .arg(site)
+            .args(["serve", "--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve prints its address").unwrap();
+        if let Some(url) = line.split("preview at http://").nth(1) {
+            break url.split('/').next().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (server, addr)
+}
+
+/// `hugo server` with its defaults (in-memory, fast render mode), on a free port.
+fn start_hugo(site: &Path) -> (Server, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let addr = format!("127.0.0.1:{port}");
+    let server = Server(
+        Command::new("hugo")
+            .args(["server", "--quiet", "--bind", "127.0.0.1", "--port", &port.to_string()])
+            .arg("--baseURL")
+            .arg(format!("http://{addr}/"))
+            .arg("-s")
+            .arg(site)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("hugo is installed (apt-get install -y hugo)"),
+    );
+    let started = Instant::now();
+    while !get(&addr, "/").starts_with("HTTP/1.1 200") {
+        assert!(started.elapsed() < Duration::from_secs(300), "hugo server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, addr)
+}
+
+/// The server process, stopped however the benchmark ends.
 struct Server(std::process::Child);
 
 impl Drop for Server {
@@ -83,6 +123,8 @@ impl Drop for Server {
 }
 
 fn time_until(addr: &str, url: &str, needle: &str, save: impl FnOnce()) -> Duration {
+    // Saves a person makes are apart: let the server finish with the last one first.
+    std::thread::sleep(Duration::from_millis(300));
     let started = Instant::now();
     save();
     loop {

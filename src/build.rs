@@ -54,6 +54,8 @@ pub struct Prepared {
     sizes: Arc<HashMap<String, (u32, u32)>>,
     /// [`link_world`]: what a body's links can see of the rest of the site.
     world: u64,
+    /// Which graph this is: [`Cache`] counts the graphs it builds.
+    generation: u64,
 }
 
 impl Prepared {
@@ -67,15 +69,20 @@ impl Prepared {
 
     /// The content rules' findings, once the bodies are rendered (one not rendered yet
     /// is rendered now): the warnings and allowed findings; or, when a rule at level
-    /// `error` fires, every finding as the error.
-    pub fn findings(&self, config: &Config, config_text: &str) -> Result<Vec<Diagnostic>> {
+    /// `error` fires, every finding as the error. With the `cache` that prepared the
+    /// site (serve), pages whose findings cannot have changed are not checked again.
+    pub fn findings(&self, config: &Config, config_text: &str, cache: Option<&mut Cache>) -> Result<Vec<Diagnostic>> {
         for (id, checks) in self.checks.iter().enumerate() {
             if checks.get().is_none() {
                 self.body(id, config).map_err(content_error)?;
             }
         }
-        let facts = |id: PageId| &**self.checks[id].get().expect("every page's body was rendered above");
-        let findings = lint::check(&self.site, facts, &self.theme, config, config_text);
+        let facts = |id: PageId| self.checks[id].get().expect("every page's body was rendered above");
+        // The site-wide checks read the graph and the theme's files and templates.
+        let templates: Vec<&str> = self.theme.templates.values().map(|t| t.text.as_str()).collect();
+        let key = crate::site::hash_of((self.generation, self.theme.statics.keys().collect::<Vec<_>>(), templates));
+        let memo = cache.map(|cache| (&mut cache.lint, key));
+        let findings = lint::check(&self.site, facts, &self.theme, config, config_text, memo);
         if findings.iter().any(Diagnostic::is_error) { Err(content_error(findings)) } else { Ok(findings) }
     }
 
@@ -110,6 +117,9 @@ pub struct Cache {
     /// makes new bytes, and the memo keeps them alive, so an address is never reused.
     docs: HashMap<usize, (Arc<[u8]>, Arc<Doc>)>,
     graph: Option<Graph>,
+    /// How many graphs this cache has built: a graph's identity for later stages.
+    generations: u64,
+    lint: lint::Memo,
 }
 
 /// The site graph of the last successful `prepare`, and the inputs it was built from.
@@ -164,7 +174,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let outputs = renderer.outputs(assets(&sources, &prepared.site)).map_err(content_error)?;
     let staging = Staging::new(&output, outputs.keys().map(String::as_str))?;
     render_each(&renderer, &outputs, |path, bytes| staging.write(path, bytes))?;
-    let mut warnings = prepared.findings(&config, &sources.config_text)?;
+    let mut warnings = prepared.findings(&config, &sources.config_text, None)?;
     staging.commit()?;
     warnings.extend(check_site_links(&config, &sources.config_text, &outputs));
     Ok(Summary { pages: prepared.site.pages.len(), output, elapsed: started.elapsed(), warnings })
@@ -177,7 +187,7 @@ pub fn check(sources: &Sources, config: &Config, drafts: bool) -> Result<Vec<Dia
     let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(content_error)?;
     let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
     render_each(&renderer, &outputs, |_, _| Ok(()))?;
-    let mut warnings = prepared.findings(config, &sources.config_text)?;
+    let mut warnings = prepared.findings(config, &sources.config_text, None)?;
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
     Ok(warnings)
 }
@@ -238,6 +248,7 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
             graph
         }
         previous => {
+            cache.generations += 1;
             let site = Site::build(docs.clone(), assets.iter().map(|f| f.rel.clone()).collect(), drafts)
                 .map_err(content_error)?;
             let bytes: HashMap<&Path, &[u8]> = assets.iter().map(|f| (f.rel.as_path(), &f.bytes[..])).collect();
@@ -272,8 +283,9 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
         }
     };
     let graph = cache.graph.insert(graph);
+    let generation = cache.generations;
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
-    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes: graph.sizes.clone(), world: graph.world })
+    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes: graph.sizes.clone(), world: graph.world, generation })
 }
 
 /// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a

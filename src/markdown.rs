@@ -301,6 +301,11 @@ pub struct Anchors {
 }
 
 impl Anchors {
+    /// Whether `id` is a heading's id, one the theme reserves, or one of raw HTML.
+    pub fn contains(&self, id: &str) -> bool {
+        self.headings.iter().chain(&self.html).any(|h| h == id) || RESERVED_IDS.contains(&id)
+    }
+
     /// The headings' ids, the ids the theme reserves, and those of raw HTML.
     pub fn ids(&self) -> HashSet<&str> {
         let reserved = RESERVED_IDS.iter().copied();

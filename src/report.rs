@@ -1,6 +1,7 @@
 //! What the commands print: summaries on stdout, diagnostics on stderr. Colour only on
 //! a terminal and never with `NO_COLOR` (anstream strips the styles otherwise).
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
@@ -168,13 +169,34 @@ pub fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
 }
 
 /// After a `serve` rebuild: warnings, then one line.
-pub fn rebuilt(rebuilt: &crate::serve::live::Rebuilt, first: bool) {
-    warnings(&rebuilt.warnings);
+/// After a `serve` build: the warnings not printed after the previous one (all of
+/// them the first time; on a big site reprinting hundreds on every save would hide the
+/// one just made), then one line with the count. `shown` holds what was printed and is
+/// updated.
+pub fn rebuilt(rebuilt: &crate::serve::live::Rebuilt, first: bool, shown: &mut HashSet<String>) {
+    let current: Vec<(&Diagnostic, String)> =
+        rebuilt.warnings.iter().filter(|d| d.is_warning()).map(|d| (d, d.to_string())).collect();
+    let mut new = 0;
+    for (d, text) in &current {
+        if !shown.contains(text) {
+            diagnostic(d);
+            new += 1;
+        }
+    }
+    *shown = current.into_iter().map(|(_, text)| text).collect();
     let ms = rebuilt.elapsed.as_millis();
+    let count = match (shown.len(), new) {
+        (0, _) => String::new(),
+        (n, new) if first || new == n => format!(" ({})", plural(n, "warning")),
+        (n, new) => format!(" ({}, {new} new)", plural(n, "warning")),
+    };
     if first {
-        anstream::println!("{GREEN}Built{GREEN:#} {} in {ms} ms", plural(rebuilt.pages, "page"));
+        anstream::println!("{GREEN}Built{GREEN:#} {} in {ms} ms{count}", plural(rebuilt.pages, "page"));
     } else {
-        anstream::println!("{GREEN}Rebuilt{GREEN:#} in {ms} ms: {} changed", plural(rebuilt.changed.len(), "file"));
+        anstream::println!(
+            "{GREEN}Rebuilt{GREEN:#} in {ms} ms: {} changed{count}",
+            plural(rebuilt.changed.len(), "file")
+        );
     }
 }
 

@@ -595,17 +595,26 @@ fn key_dir(key: &str) -> &str {
 /// `rel` (with `/`) taken from the folder `dir` (a content key, `""` at the top), with
 /// `.` and `..` resolved without touching the disk; None when it climbs out of `content/`.
 fn normalize(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    let mut out = String::with_capacity(dir.len() + rel.len() + 1);
+    out.push_str(dir.trim_matches('/'));
     for part in rel.split(['/', '\\']) {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
             }
-            part => parts.push(part),
+            part => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(part);
+            }
         }
     }
-    Some(parts.join("/"))
+    Some(out)
 }
 
 /// `first%20session.md` -> `first session.md`, as editors write links to files with spaces.

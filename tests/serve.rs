@@ -149,3 +149,61 @@ fn build_output_never_carries_the_reload_script() {
         assert!(!String::from_utf8_lossy(&bytes).contains("__smpsite"), "{name} has the serve script");
     }
 }
+
+#[test]
+fn editor_temp_files_are_ignored_and_atomic_saves_are_picked_up() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    // What vim, emacs and JetBrains leave beside a file while saving it. Broken front
+    // matter: were any of them read as a page, the build would fail.
+    for junk in [
+        "content/process/.first.md.swp",
+        "content/process/first.md~",
+        "content/process/4913",
+        "content/process/.#first.md",
+        "content/process/first.md___jb_tmp___",
+    ] {
+        site.write(junk, "---\ntitle: [broken\n");
+    }
+    // An atomic save: the new text goes to a temporary file renamed over the page.
+    let text = site.read("content/process/first.md").replace("A light foundation", "Saved atomically");
+    site.write("content/process/first.md.tmp", text);
+    std::fs::rename(site.path("content/process/first.md.tmp"), site.path("content/process/first.md")).unwrap();
+    server.wait_for("/process/first/", "showing the atomic save", |s, body| {
+        s == 200 && body.contains("Saved atomically")
+    });
+    assert!(server.status()["error"].is_null(), "an editor's temporary file was read: {}", server.status());
+    for junk in ["/process/first.md~", "/process/4913", "/process/.first.md.swp"] {
+        assert_eq!(server.get(junk).0, 404, "{junk} was published");
+    }
+}
+
+#[test]
+fn a_stylesheet_change_swaps_the_css_without_a_reload() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    let before = server.status()["generation"].as_u64().unwrap();
+    site.write("static/style.css", "body { color: rebeccapurple; }\n");
+    let status = server.wait_for_status("a CSS-only rebuild", |s| s["generation"].as_u64().unwrap() > before);
+    assert_eq!(status["css_only"], true, "{status}");
+    assert!(server.get("/style.css").1.contains("rebeccapurple"));
+    let text = site.read("content/faq.md") + "\nOne more answer.\n";
+    site.write("content/faq.md", text);
+    let after = status["generation"].as_u64().unwrap();
+    let status = server.wait_for_status("a page rebuild", |s| s["generation"].as_u64().unwrap() > after);
+    assert_eq!(status["css_only"], false, "a page changed, so pages reload: {status}");
+}
+
+#[test]
+fn binding_beyond_loopback_warns_and_says_where_to_look() {
+    let site = TestSite::fixture("minimal");
+    let mut server = Server::start(site.root(), &["--bind", "0.0.0.0"]);
+    let log = server.wait_for_log("Output: ");
+    assert!(log.contains("warning: serving on 0.0.0.0 lets other devices on your network see the preview"), "{log}");
+    // The address to type on a phone, or (without a network) how to find it.
+    assert!(
+        log.contains("On a phone on the same network: http://") || log.contains("at this computer's address, port"),
+        "{log}"
+    );
+    assert_eq!(server.get("/").0, 200, "still reachable on this computer");
+}

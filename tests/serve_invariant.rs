@@ -2,7 +2,8 @@
 //! the folder `serve` serves is byte-identical to a fresh `smpsite build` of the same
 //! sources. Random sequences (a fixed set of seeds, so a failure is reproducible)
 //! drive the incremental engine exactly as the watcher does: with the paths that
-//! changed, files or folders, existing or gone.
+//! changed, files or folders, existing or gone. The findings (warnings) `serve` shows
+//! must be a fresh build's too.
 
 mod common;
 
@@ -54,7 +55,7 @@ fn random_change(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<Pa
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"))
             .unwrap();
     loop {
-        match rng.below(13) {
+        match rng.below(15) {
             0 | 1 => {
                 let Some(page) = rng.pick(&pages) else { continue };
                 edit(page, |t| format!("{t}\nAn added paragraph, edit {step}.\n"));
@@ -157,6 +158,20 @@ fn random_change(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<Pa
                 edit(page, |t| format!("{t}\nSee [this page]({rel}).\n"));
                 return (format!("link {} -> {rel}", page.display()), vec![page.clone()]);
             }
+            12 => {
+                // A link into another page's heading: checked against that page's anchors.
+                let Some(page) = rng.pick(&pages) else { continue };
+                let Some(target) = rng.pick(&pages) else { continue };
+                let rel = pathdiff(target, page.parent().unwrap());
+                edit(page, |t| format!("{t}\nSee [the question]({rel}#a-question-{}).\n", step % 3));
+                return (format!("anchor link {} -> {rel}", page.display()), vec![page.clone()]);
+            }
+            13 => {
+                // A heading some links may point at (a body edit that changes anchors).
+                let Some(page) = rng.pick(&pages) else { continue };
+                edit(page, |t| format!("{t}\n## A question {}\n\nIts answer.\n", step % 3));
+                return (format!("heading in {}", page.display()), vec![page.clone()]);
+            }
             11 => {
                 let path = root.join("site.yaml");
                 edit(&path, |t| t.replacen("title: ", &format!("title: T{step} "), 1));
@@ -212,7 +227,8 @@ fn restore(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> (String, Vec<PathBuf>) 
     ("restore the last sources that built".into(), SOURCE_DIRS.iter().map(|d| root.join(d)).collect())
 }
 
-fn fresh_build(site: &TestSite, out: &Path) -> bool {
+/// Builds from scratch into `out`: the warnings, or None when the build fails.
+fn fresh_build(site: &TestSite, out: &Path) -> Option<Vec<String>> {
     let _ = std::fs::remove_dir_all(out);
     let options = BuildOptions {
         root: Some(site.root().to_path_buf()),
@@ -220,7 +236,13 @@ fn fresh_build(site: &TestSite, out: &Path) -> bool {
         base_url: Some(BASE_URL.into()),
         drafts: false,
     };
-    build(&options).is_ok()
+    build(&options).ok().map(|summary| texts(&summary.warnings))
+}
+
+fn texts(diagnostics: &[smpsite::error::Diagnostic]) -> Vec<String> {
+    let mut texts: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    texts.sort();
+    texts
 }
 
 fn assert_same_tree(served: &Path, built: &Path, history: &[String]) {
@@ -256,11 +278,13 @@ fn served_output_equals_a_fresh_build_after_random_edit_sequences() {
                 random_change(&site, &mut rng, step)
             };
             history.push(what);
-            let live_ok = live.rebuild(&paths).is_ok();
-            let build_ok = fresh_build(&site, &built.path().join("out"));
-            assert_eq!(live_ok, build_ok, "serve and build disagree on success after:\n{}", history.join("\n"));
+            let live = live.rebuild(&paths).ok().map(|rebuilt| texts(&rebuilt.warnings));
+            let fresh = fresh_build(&site, &built.path().join("out"));
+            let build_ok = fresh.is_some();
+            assert_eq!(live.is_some(), build_ok, "serve and build disagree on success after:\n{}", history.join("\n"));
             broken = !build_ok;
             if build_ok {
+                assert_eq!(live, fresh, "serve and build show different findings after:\n{}", history.join("\n"));
                 assert_same_tree(served.path(), &built.path().join("out"), &history);
                 good = snapshot(site.root());
                 compared += 1;

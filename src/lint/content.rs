@@ -227,8 +227,8 @@ impl<'a> World<'a> {
                 None
             };
             if let Some(target) = target.filter(|_| !fragment.is_empty()) {
-                let targets = anchors(target).ids();
-                if !targets.contains(fragment) && !self.theme_ids.contains(fragment) {
+                if !anchors(target).contains(fragment) && !self.theme_ids.contains(fragment) {
+                    let targets = anchors(target).ids();
                     let shown = if target == id {
                         "this page".to_string()
                     } else {

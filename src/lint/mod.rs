@@ -11,6 +11,7 @@ mod claims;
 mod content;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -250,28 +251,70 @@ pub struct PageFacts {
     local: Vec<Diagnostic>,
 }
 
+/// The findings of each page kept between `serve`'s rebuilds: a page's findings are
+/// reused while the graph and theme are the same (`key`), its own facts are the same,
+/// and so are the facts of every page whose anchors it looked at.
+#[derive(Default)]
+pub struct Memo {
+    key: u64,
+    pages: Vec<Option<PageMemo>>,
+}
+
+struct PageMemo {
+    facts: Arc<PageFacts>,
+    /// The pages whose anchors its links pointed into, and their facts then.
+    targets: Vec<(PageId, Arc<PageFacts>)>,
+    found: Vec<Diagnostic>,
+}
+
 /// Every finding of the content rules in `site`, sorted by file and position: errors,
 /// warnings, and notes for what pages allowed. `facts` gives [`Rules::page`] of each page
-/// by id; `theme` tells which static files exist.
+/// by id; `theme` tells which static files exist. With a `memo` and its `key` (which
+/// must change whenever the site graph or the theme does), unchanged pages are not
+/// checked again.
 pub fn check<'a>(
     site: &Site,
-    facts: impl Fn(PageId) -> &'a PageFacts + Sync,
+    facts: impl Fn(PageId) -> &'a Arc<PageFacts> + Sync,
     theme: &Theme,
     config: &Config,
     config_text: &str,
+    memo: Option<(&mut Memo, u64)>,
 ) -> Vec<Diagnostic> {
     let rules = &config.lint;
     let world = content::World::new(site, theme);
-    let mut findings: Vec<Diagnostic> = (0..site.pages.len())
+    let (memo, key) = match memo {
+        Some((memo, key)) => (Some(memo), key),
+        None => (None, 0),
+    };
+    let kept: &[Option<PageMemo>] = match &memo {
+        Some(memo) if memo.key == key && memo.pages.len() == site.pages.len() => &memo.pages,
+        _ => &[],
+    };
+    let checked: Vec<PageMemo> = (0..site.pages.len())
         .into_par_iter()
-        .flat_map_iter(|id| {
-            let page = facts(id);
-            let mut found = page.local.clone();
-            found.extend(world.links(id, &page.links, |other| &facts(other).anchors));
-            found.extend(world.structure(id, &page.links));
-            rules.settle(&site.pages[id].doc, found)
+        .map(|id| {
+            let own = facts(id);
+            if let Some(Some(m)) = kept.get(id) {
+                let same = |(t, f): &(PageId, Arc<PageFacts>)| Arc::ptr_eq(f, facts(*t));
+                if Arc::ptr_eq(&m.facts, own) && m.targets.iter().all(same) {
+                    return PageMemo { facts: own.clone(), targets: m.targets.clone(), found: m.found.clone() };
+                }
+            }
+            let consulted = std::cell::RefCell::new(Vec::new());
+            let mut found = own.local.clone();
+            found.extend(world.links(id, &own.links, |other| {
+                consulted.borrow_mut().push(other);
+                &facts(other).anchors
+            }));
+            found.extend(world.structure(id, &own.links));
+            let targets = consulted.into_inner().into_iter().map(|t| (t, facts(t).clone())).collect();
+            PageMemo { facts: own.clone(), targets, found: rules.settle(&site.pages[id].doc, found) }
         })
         .collect();
+    let mut findings: Vec<Diagnostic> = checked.iter().flat_map(|m| m.found.iter().cloned()).collect();
+    if let Some(memo) = memo {
+        *memo = Memo { key, pages: checked.into_iter().map(Some).collect() };
+    }
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings

@@ -106,7 +106,7 @@ impl Live {
         let (config, sources) = (&state.config, &state.sources);
         let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
-        let findings = prepared.findings(config, &sources.config_text)?;
+        let findings = prepared.findings(config, &sources.config_text, Some(&mut state.cache))?;
         let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 

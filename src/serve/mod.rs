@@ -60,8 +60,10 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
 
     let mut live = Live::new(&root, &out_path, Some(base_url.clone()), options.drafts);
     let mut status = Status::default();
+    // The warnings printed so far, so a rebuild prints only new ones.
+    let mut shown = std::collections::HashSet::new();
     match live.rebuild(&[]) {
-        Ok(rebuilt) => report::rebuilt(&rebuilt, true),
+        Ok(rebuilt) => report::rebuilt(&rebuilt, true, &mut shown),
         Err(err) => {
             report::error(&err);
             status.error = Some(err.to_string());
@@ -81,7 +83,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let rebuilder = {
         let shared = shared.clone();
         let root = root.clone();
-        std::thread::spawn(move || rebuild_loop(live, watcher, &root, events_rx, &shared))
+        std::thread::spawn(move || rebuild_loop(live, watcher, &root, events_rx, &shared, shown))
     };
 
     report::serving(&base_url, options.bind, addr.port(), lan_address(options.bind).as_ref(), shared.out.as_path());
@@ -205,6 +207,7 @@ fn rebuild_loop(
     root: &Path,
     events: mpsc::Receiver<notify::Result<notify::Event>>,
     shared: &Shared,
+    mut shown: std::collections::HashSet<String>,
 ) {
     let config_file = root.join(config::FILE_NAME);
     while let Ok(first) = events.recv() {
@@ -237,7 +240,7 @@ fn rebuild_loop(
         }
         match live.rebuild(&paths) {
             Ok(rebuilt) => {
-                report::rebuilt(&rebuilt, false);
+                report::rebuilt(&rebuilt, false, &mut shown);
                 shared.status.send_modify(|status| {
                     if !rebuilt.changed.is_empty() || status.never_built {
                         status.generation += 1;
