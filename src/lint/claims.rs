@@ -100,7 +100,7 @@ impl Matcher {
             let Some(regex) = regex.get_or_init(|| compile(&spec.pattern).ok()) else { continue };
             let mut at = 0;
             while let Some(m) = regex.find_at(text, at) {
-                if !m.is_empty() && whole_words(text, m.range()) {
+                if !m.is_empty() && whole_words(text, m.range()) && !negated(text, m.start()) {
                     found.push((rule, m.range()));
                     at = m.end();
                 } else {
@@ -164,6 +164,22 @@ fn front_matter_text(doc: &Doc) -> Vec<(&'static str, &str)> {
 }
 
 /// Whether `range` starts and ends at word boundaries where its edges are word characters.
+/// Words that turn a claim around when they come shortly before it: "not a
+/// guarantee", "it is not permanent", "we can't promise painless" are honest.
+const NEGATIONS: &[&str] =
+    &["not", "no", "never", "cannot", "can't", "don't", "doesn't", "won't", "isn't", "aren't", "without", "nor"];
+
+/// Whether one of the five words before `start`, in the same clause, is a negation.
+/// (A rule whose phrase is itself a negation, such as "no pain", still matches: only
+/// what comes before the phrase counts.)
+fn negated(text: &str, start: usize) -> bool {
+    let clause = text[..start].rsplit(['.', ',', ';', ':', '!', '?', '\n', '(', ')', '—', '–']).next().unwrap_or("");
+    clause.split_whitespace().rev().take(5).any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').to_lowercase();
+        NEGATIONS.contains(&word.replace('’', "'").as_str())
+    })
+}
+
 fn whole_words(text: &str, range: Range<usize>) -> bool {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let matched = &text[range.clone()];
@@ -245,6 +261,9 @@ mod tests {
             ("Medical-grade pigment", "claims/medical-grade"),
             ("Rated 4.9/5 by clients", "claims/star-rating"),
             ("Results may vary.", "claims/not-typical"),
+            // A negation in another clause does not excuse the claim.
+            ("Don't worry, it's painless.", "claims/painless"),
+            ("There is no waiting list; results guaranteed.", "claims/guarantee"),
         ] {
             assert_eq!(hits(text), [rule], "{text}");
         }
@@ -255,6 +274,10 @@ mod tests {
             "Book a free, no-obligation consultation.",
             "Touch-ups every three to five years.",
             "No painkillers are needed for most people.",
+            "Figures are typical for our clinic and are not a guarantee.",
+            "SMP is not permanent: it softens over the years.",
+            "We can’t promise it will be painless.",
+            "It does not regrow hair.",
         ] {
             assert_eq!(hits(honest), Vec::<String>::new(), "{honest}");
         }
