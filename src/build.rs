@@ -86,6 +86,12 @@ impl Prepared {
         if findings.iter().any(Diagnostic::is_error) { Err(content_error(findings)) } else { Ok(findings) }
     }
 
+    /// Which site graph this is: the same number means the same pages, URLs and front
+    /// matter (bodies may differ).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// What rendering page `id`'s body depends on besides its own text: the links'
     /// world, and whether the page is an FAQ (which its section's `kind` can change).
     fn body_key(&self, id: PageId) -> u64 {

@@ -55,11 +55,23 @@ pub struct Body {
 /// holds the whole site's HTML). An error is every broken link of the page.
 pub trait Bodies: Sync {
     fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>>;
+
+    /// The body's [`Body::hash`] (0 when it does not render: the page then fails to
+    /// render too, and nothing is written).
+    fn hash(&self, id: PageId) -> u64 {
+        self.body(id).map_or(0, |b| b.hash)
+    }
 }
 
 impl Bodies for Vec<Arc<Body>> {
     fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>> {
         Ok(self[id].clone())
+    }
+
+    /// Without cloning the `Arc`: serve asks for every page's hash on every rebuild, and
+    /// the reference counts would bounce between threads.
+    fn hash(&self, id: PageId) -> u64 {
+        self[id].hash
     }
 }
 
@@ -115,7 +127,7 @@ impl<'a> Renderer<'a> {
                 let listed = page.pages.iter().chain(&page.subsections).chain(&latest).map(|&p| s[p]);
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
-                (1u8, s[id], id == site.home, template_for(page), self.body_hash(id), related).hash(&mut h);
+                (1u8, s[id], id == site.home, template_for(page), self.bodies.hash(id), related).hash(&mut h);
                 listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
                 h.finish()
             }
@@ -125,17 +137,16 @@ impl<'a> Renderer<'a> {
             Job::Sitemap => hash_of((self.global_key, 5u8, s)),
             Job::Feed => {
                 let newest = newest_dated(site, FEED_ENTRIES);
-                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.body_hash(id))).collect();
+                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.bodies.hash(id))).collect();
                 hash_of((self.global_key, 6u8, entries))
             }
             Job::Copy(_) => return None,
         })
     }
 
-    /// The fingerprint of page `id`'s body (0 when it does not render: the page then
-    /// fails to render too, and nothing is written).
-    fn body_hash(&self, id: PageId) -> u64 {
-        self.bodies.body(id).map_or(0, |b| b.hash)
+    /// The part of every key that all files share (site.yaml, templates, the `site` value).
+    pub fn global_key(&self) -> u64 {
+        self.global_key
     }
 
     fn hasher(&self) -> impl Hasher {

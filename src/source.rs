@@ -114,6 +114,9 @@ pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<
             };
             // The common case, one file saved: replace it where it sits in the sorted list.
             match (files.binary_search_by(|f| f.rel.as_path().cmp(rel)), bytes) {
+                // Saved without a change (an editor's save, a touch): keep the same bytes,
+                // so nothing downstream sees a change.
+                (Ok(at), Some(file)) if files[at].bytes == file.bytes => {}
                 (Ok(at), Some(file)) => files[at] = file,
                 (Ok(at), None) => {
                     files.remove(at);

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -15,7 +16,7 @@ use rayon::prelude::*;
 use crate::build::{self, Cache};
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result, fs};
-use crate::render::Renderer;
+use crate::render::{Body, Job, Renderer};
 use crate::site::hash_of;
 use crate::source::{self, Sources};
 
@@ -38,6 +39,13 @@ pub struct Live {
     state: Option<State>,
     /// What is in `out`, by output path.
     written: HashMap<String, Written>,
+    /// The last rebuild's page count and warnings, when it succeeded (None after a
+    /// failure, so an unchanged broken site reports its errors again).
+    last: Option<(usize, Vec<Diagnostic>)>,
+    /// What the last successful rebuild rendered from: the graph's generation, the
+    /// renderer's global key and the bodies. While the first two stay, a page whose
+    /// body is the same has the same key, so it is not even looked at.
+    rendered_from: Option<(u64, u64, Vec<Arc<Body>>)>,
 }
 
 /// One file in the served folder.
@@ -69,6 +77,8 @@ impl Live {
             drafts,
             state: None,
             written: HashMap::new(),
+            last: None,
+            rendered_from: None,
         }
     }
 
@@ -82,16 +92,38 @@ impl Live {
     /// site.yaml, reads everything. On error the output is left as it was.
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuilt> {
         let started = Instant::now();
+        let result = self.update(paths, started);
+        self.last = result.as_ref().ok().map(|r| (r.pages, r.warnings.clone()));
+        result
+    }
+
+    fn update(&mut self, paths: &[PathBuf], started: Instant) -> Result<Rebuilt> {
         let config_file = self.root.join(config::FILE_NAME);
         if paths.contains(&config_file) {
             self.state = None;
         }
         let state = match &mut self.state {
             Some(state) => {
+                let before = source_bytes(&state.sources);
                 for path in paths {
                     if let Err(e) = apply(&self.root, &mut state.sources, &state.config.theme, path) {
                         self.state = None; // the sources may be half updated: read all next time
                         return Err(e);
+                    }
+                }
+                // Saved without a change, or only files that are not sources: the site
+                // is what it was (the same bytes, kept alive by `before`, so the same
+                // addresses mean the same files).
+                if let Some((pages, warnings)) = &self.last {
+                    let after = source_bytes(&state.sources);
+                    if before.len() == after.len() && before.iter().zip(&after).all(|(a, b)| Arc::ptr_eq(a, b)) {
+                        let warnings = warnings.clone();
+                        return Ok(Rebuilt {
+                            changed: Vec::new(),
+                            pages: *pages,
+                            elapsed: started.elapsed(),
+                            warnings,
+                        });
                     }
                 }
                 state
@@ -112,9 +144,19 @@ impl Live {
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
         let written = &self.written;
+        let (generation, global) = (prepared.generation(), renderer.global_key());
+        let same_body = |id: usize| match &self.rendered_from {
+            Some((g, k, before)) if *g == generation && *k == global => {
+                before.get(id).zip(bodies.get(id)).is_some_and(|(a, b)| Arc::ptr_eq(a, b))
+            }
+            _ => false,
+        };
         let rendered: Vec<Rendered> = outputs
             .par_iter()
             .filter_map(|(path, job)| {
+                if matches!(job, Job::Page(id) if same_body(*id)) && written.contains_key(path) {
+                    return None;
+                }
                 let key = renderer.key(*job);
                 let before = written.get(path);
                 if key.is_some() && before.is_some_and(|w| w.key == key) {
@@ -165,10 +207,18 @@ impl Live {
             self.written.insert(path.clone(), entry);
         }
         changed.sort();
+        self.rendered_from = Some((generation, global, bodies.clone()));
         let mut warnings = findings;
         warnings.extend(build::check_site_links(config, &sources.config_text, &outputs));
         Ok(Rebuilt { changed, pages: prepared.site.pages.len(), elapsed: started.elapsed(), warnings })
     }
+}
+
+/// Every source file's bytes (the theme folder's too), in a fixed order.
+fn source_bytes(sources: &Sources) -> Vec<Arc<[u8]>> {
+    let theme = sources.theme_dir.iter().flat_map(|t| t.templates.iter().chain(&t.statics));
+    let files = sources.content.iter().chain(&sources.statics).chain(&sources.templates).chain(theme);
+    files.map(|f| f.bytes.clone()).collect()
 }
 
 /// Updates `sources` for a change at `path`; paths that are not site sources are ignored.
