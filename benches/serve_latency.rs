@@ -42,7 +42,7 @@ fn main() {
         .filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "md")))
         .count();
 
-    let (server, addr) = if hugo { start_hugo(site.path()) } else { start_smpsite(site.path()) };
+    let (server, addr, rebuilds) = if hugo { start_hugo(site.path()) } else { start_smpsite(site.path()) };
 
     // Body edits keep the front matter as it is; title edits change only the title.
     let original = std::fs::read_to_string(&page).unwrap();
@@ -58,14 +58,41 @@ fn main() {
             time_until(&addr, &section_url, &title, || std::fs::write(&page, retitle(&original, &title)).unwrap())
         })
         .collect();
+    // A save that changes nothing (an editor saving an unmodified file): from the save
+    // to the end of the rebuild it causes, as serve reports it.
+    let unchanged_times: Vec<Duration> = match &rebuilds {
+        Some(rebuilds) => {
+            // Back to the original text first (the title edits changed it).
+            std::thread::sleep(Duration::from_millis(300));
+            while rebuilds.try_recv().is_ok() {}
+            std::fs::write(&page, &original).unwrap();
+            rebuilds.recv_timeout(Duration::from_secs(60)).expect("serve rebuilds after a save");
+            (0..runs)
+                .map(|_| {
+                    std::thread::sleep(Duration::from_millis(300));
+                    while rebuilds.try_recv().is_ok() {}
+                    let started = Instant::now();
+                    std::fs::write(&page, &original).unwrap();
+                    let done = rebuilds.recv_timeout(Duration::from_secs(60)).expect("serve rebuilds after a save");
+                    done - started
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
     drop(server);
     let tool = if hugo { "hugo server" } else { "smpsite serve" };
     println!("{tool}: {} ({pages} Markdown files), page {page_url}, {runs} rounds", source.display());
     report("body edit -> page served", &mut { body_times });
     report("title edit -> section listing served", &mut { title_times });
+    if !unchanged_times.is_empty() {
+        report("save without a change -> rebuild done", &mut { unchanged_times });
+    }
 }
 
-fn start_smpsite(site: &Path) -> (Server, String) {
+/// `smpsite serve` on a free port; also when each of its rebuilds ended (its
+/// "Rebuilt" lines).
+fn start_smpsite(site: &Path) -> (Server, String, Option<std::sync::mpsc::Receiver<Instant>>) {
     let mut server = Server(
         Command::new(env!("CARGO_BIN_EXE_smpsite"))
             .arg("--root")
@@ -84,12 +111,19 @@ fn start_smpsite(site: &Path) -> (Server, String) {
             break url.split('/').next().unwrap().to_string();
         }
     };
-    std::thread::spawn(move || for _ in lines {});
-    (server, addr)
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if line.starts_with("Rebuilt") {
+                let _ = tx.send(Instant::now());
+            }
+        }
+    });
+    (server, addr, Some(rx))
 }
 
 /// `hugo server` with its defaults (in-memory, fast render mode), on a free port.
-fn start_hugo(site: &Path) -> (Server, String) {
+fn start_hugo(site: &Path) -> (Server, String, Option<std::sync::mpsc::Receiver<Instant>>) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr = format!("127.0.0.1:{port}");
     let server = Server(
@@ -109,7 +143,7 @@ fn start_hugo(site: &Path) -> (Server, String) {
         assert!(started.elapsed() < Duration::from_secs(300), "hugo server did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
-    (server, addr)
+    (server, addr, None)
 }
 
 /// The server process, stopped however the benchmark ends.
