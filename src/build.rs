@@ -4,7 +4,7 @@
 //! parallel. Every stage collects all of its problems, so one build reports every error
 //! it can find, not just the first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -121,12 +121,18 @@ impl Bodies for Fresh<'_> {
 pub struct Cache {
     /// Parsed documents by the address of the bytes they were parsed from: every read
     /// makes new bytes, and the memo keeps them alive, so an address is never reused.
-    docs: HashMap<usize, (Arc<[u8]>, Arc<Doc>)>,
+    docs: DocMemo,
     graph: Option<Graph>,
     /// How many graphs this cache has built: a graph's identity for later stages.
     generations: u64,
     lint: lint::Memo,
 }
+
+/// A value taken from a memo (false) or made now (true), or why it could not be made.
+type Looked<T> = (bool, std::result::Result<Arc<T>, Vec<Diagnostic>>);
+
+/// Parsed documents by the address of their bytes, which the memo keeps alive.
+type DocMemo = HashMap<usize, (Arc<[u8]>, Arc<Doc>), foldhash::fast::FixedState>;
 
 /// The site graph of the last successful `prepare`, and the inputs it was built from.
 struct Graph {
@@ -304,23 +310,25 @@ pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) ->
         Some(graph) if Arc::ptr_eq(&graph.site, site) => &mut graph.bodies,
         _ => &mut none,
     };
-    let rendered: Vec<Result<Arc<Body>, Vec<Diagnostic>>> = (0..site.pages.len())
+    let rendered: Vec<Looked<Body>> = (0..site.pages.len())
         .into_par_iter()
         .zip(&*memos)
         .map(|(id, memo)| match memo {
             Some((doc, k, body)) if Arc::ptr_eq(doc, &site.pages[id].doc) && *k == prepared.body_key(id) => {
                 let _ = prepared.checks[id].set(body.checks.clone());
-                Ok(body.clone())
+                (false, Ok(body.clone()))
             }
-            _ => prepared.body(id, config).map(Arc::new),
+            _ => (true, prepared.body(id, config).map(Arc::new)),
         })
         .collect();
     let mut problems = Vec::new();
     let mut bodies = Vec::with_capacity(rendered.len());
-    for (id, (result, memo)) in rendered.into_iter().zip(memos).enumerate() {
+    for (id, ((fresh, result), memo)) in rendered.into_iter().zip(memos).enumerate() {
         match result {
             Ok(body) => {
-                *memo = Some((site.pages[id].doc.clone(), prepared.body_key(id), body.clone()));
+                if fresh {
+                    *memo = Some((site.pages[id].doc.clone(), prepared.body_key(id), body.clone()));
+                }
                 bodies.push(body);
             }
             Err(errs) => problems.extend(errs),
@@ -331,32 +339,35 @@ pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) ->
 
 /// Every Markdown file of `sources`, parsed (or taken from `memo` when its bytes are
 /// the same), in source order; all parse errors together.
-fn parse_docs(sources: &Sources, memo: &mut HashMap<usize, (Arc<[u8]>, Arc<Doc>)>) -> Result<Vec<Arc<Doc>>> {
+fn parse_docs(sources: &Sources, memo: &mut DocMemo) -> Result<Vec<Arc<Doc>>> {
     let files: Vec<&source::File> = sources.content.iter().filter(|f| f.is_markdown()).collect();
+    // A file's bytes are never given to another path (see `source::File`), and the memo
+    // keeps them alive, so an address names one version of one file.
     let address = |file: &source::File| file.bytes.as_ptr() as usize;
-    // (Comparing the paths' bytes: `Path` equality parses both, and this runs per file.)
-    let memoized = |file: &source::File| {
-        memo.get(&address(file)).filter(|(_, doc)| doc.source.as_os_str() == file.rel.as_os_str())
-    };
-    let parsed: Vec<Option<Result<Doc, Vec<Diagnostic>>>> =
-        files.par_iter().map(|file| memoized(file).is_none().then(|| parse_doc(file))).collect();
+    let parsed: Vec<Looked<Doc>> = files
+        .par_iter()
+        .map(|file| match memo.get(&address(file)) {
+            Some((_, doc)) => (false, Ok(doc.clone())),
+            None => (true, parse_doc(file).map(Arc::new)),
+        })
+        .collect();
     let mut problems = Vec::new();
     let mut docs = Vec::with_capacity(files.len());
-    let mut fresh = Vec::new();
-    for (file, result) in files.iter().zip(parsed) {
+    for (file, (fresh, result)) in files.iter().zip(parsed) {
         match result {
-            None => docs.push(memoized(file).expect("checked above").1.clone()),
-            Some(Ok(doc)) => {
-                let doc = Arc::new(doc);
-                fresh.push((address(file), (file.bytes.clone(), doc.clone())));
+            Ok(doc) => {
+                if fresh {
+                    memo.insert(address(file), (file.bytes.clone(), doc.clone()));
+                }
                 docs.push(doc);
             }
-            Some(Err(errs)) => problems.extend(errs),
+            Err(errs) => problems.extend(errs),
         }
     }
-    memo.extend(fresh);
-    if memo.len() > docs.len() {
-        let current: std::collections::HashSet<usize> = files.iter().map(|f| address(f)).collect();
+    // Versions that were replaced stay until they are one in eight: a save then costs
+    // no walk over every file.
+    if memo.len() > docs.len() + docs.len() / 8 + 16 {
+        let current: HashSet<usize> = files.iter().map(|f| address(f)).collect();
         memo.retain(|address, _| current.contains(address));
     }
     if problems.is_empty() { Ok(docs) } else { Err(content_error(problems)) }

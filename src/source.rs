@@ -16,6 +16,8 @@ use crate::error::{Diagnostic, Error, Result, fs};
 pub struct File {
     pub rel: PathBuf,
     /// Shared, so a rebuild can tell an unchanged file by pointer and nothing is copied.
+    /// Read for this path and never given to another: the same `Arc` is the same
+    /// version of the same file (`build`'s document memo relies on it).
     pub bytes: Arc<[u8]>,
 }
 
@@ -92,19 +94,22 @@ pub fn load_theme_dir(root: &Path, theme: &str) -> Result<Option<ThemeDir>> {
 /// Brings `files` (the tree read from `dir`) up to date after a change at `changed`
 /// (a file or folder below `dir`, which may no longer exist): what was there is
 /// dropped and what is there now is read. The order stays that of [`read_tree`].
-pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<()> {
-    let Ok(rel) = changed.strip_prefix(dir) else { return Ok(()) };
+/// Returns whether `files` changed: a file saved with the same bytes keeps its old
+/// bytes (so nothing downstream sees a change), and ignored paths change nothing.
+pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<bool> {
+    let Ok(rel) = changed.strip_prefix(dir) else { return Ok(false) };
     if rel.as_os_str().is_empty() {
         *files = read_tree(dir)?;
-        return Ok(());
+        return Ok(true);
     }
     let mut below = PathBuf::new();
     for part in rel.components() {
         below.push(part);
         if is_ignored(&below) {
-            return Ok(());
+            return Ok(false);
         }
     }
+    let before = files.len();
     match std::fs::metadata(changed) {
         Ok(meta) if meta.is_file() => {
             let bytes = match std::fs::read(changed) {
@@ -114,9 +119,7 @@ pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<
             };
             // The common case, one file saved: replace it where it sits in the sorted list.
             match (files.binary_search_by(|f| f.rel.as_path().cmp(rel)), bytes) {
-                // Saved without a change (an editor's save, a touch): keep the same bytes,
-                // so nothing downstream sees a change.
-                (Ok(at), Some(file)) if files[at].bytes == file.bytes => {}
+                (Ok(at), Some(file)) if files[at].bytes == file.bytes => return Ok(false),
                 (Ok(at), Some(file)) => files[at] = file,
                 (Ok(at), None) => {
                     files.remove(at);
@@ -126,7 +129,7 @@ pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<
                     let at = files.binary_search_by(|f| f.rel.as_path().cmp(rel)).unwrap_or_else(|at| at);
                     files.insert(at, file);
                 }
-                (Err(_), None) => {}
+                (Err(_), None) => return Ok(false),
             }
         }
         Ok(meta) if meta.is_dir() => {
@@ -134,9 +137,12 @@ pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<
             files.extend(read_tree(changed)?.into_iter().map(|f| File { rel: rel.join(&f.rel), bytes: f.bytes }));
             files.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
-        _ => files.retain(|f| !f.rel.starts_with(rel)),
+        _ => {
+            files.retain(|f| !f.rel.starts_with(rel));
+            return Ok(files.len() != before);
+        }
     }
-    Ok(())
+    Ok(true)
 }
 
 pub fn read_config(root: &Path) -> Result<String> {

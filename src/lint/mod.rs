@@ -282,39 +282,30 @@ pub fn check<'a>(
 ) -> Vec<Diagnostic> {
     let rules = &config.lint;
     let world = content::World::new(site, theme);
-    let (memo, key) = match memo {
-        Some((memo, key)) => (Some(memo), key),
-        None => (None, 0),
-    };
-    let kept: &[Option<PageMemo>] = match &memo {
-        Some(memo) if memo.key == key && memo.pages.len() == site.pages.len() => &memo.pages,
-        _ => &[],
-    };
-    let checked: Vec<PageMemo> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|id| {
-            let own = facts(id);
-            if let Some(Some(m)) = kept.get(id) {
-                let same = |(t, f): &(PageId, Arc<PageFacts>)| Arc::ptr_eq(f, facts(*t));
-                if Arc::ptr_eq(&m.facts, own) && m.targets.iter().all(same) {
-                    return PageMemo { facts: own.clone(), targets: m.targets.clone(), found: m.found.clone() };
-                }
-            }
-            let consulted = std::cell::RefCell::new(Vec::new());
-            let mut found = own.local.clone();
-            found.extend(world.links(id, &own.links, |other| {
-                consulted.borrow_mut().push(other);
-                &facts(other).anchors
-            }));
-            found.extend(world.structure(id, &own.links));
-            let targets = consulted.into_inner().into_iter().map(|t| (t, facts(t).clone())).collect();
-            PageMemo { facts: own.clone(), targets, found: rules.settle(&site.pages[id].doc, found) }
-        })
-        .collect();
-    let mut findings: Vec<Diagnostic> = checked.iter().flat_map(|m| m.found.iter().cloned()).collect();
-    if let Some(memo) = memo {
-        *memo = Memo { key, pages: checked.into_iter().map(Some).collect() };
+    let mut fresh = Memo::default();
+    let (memo, key) = memo.unwrap_or((&mut fresh, 0));
+    if memo.key != key || memo.pages.len() != site.pages.len() {
+        *memo = Memo { key, pages: site.pages.iter().map(|_| None).collect() };
     }
+    memo.pages.par_iter_mut().enumerate().for_each(|(id, slot)| {
+        let own = facts(id);
+        if let Some(m) = slot {
+            let same = |(t, f): &(PageId, Arc<PageFacts>)| Arc::ptr_eq(f, facts(*t));
+            if Arc::ptr_eq(&m.facts, own) && m.targets.iter().all(same) {
+                return;
+            }
+        }
+        let consulted = std::cell::RefCell::new(Vec::new());
+        let mut found = own.local.clone();
+        found.extend(world.links(id, &own.links, |other| {
+            consulted.borrow_mut().push(other);
+            &facts(other).anchors
+        }));
+        found.extend(world.structure(id, &own.links));
+        let targets = consulted.into_inner().into_iter().map(|t| (t, facts(t).clone())).collect();
+        *slot = Some(PageMemo { facts: own.clone(), targets, found: rules.settle(&site.pages[id].doc, found) });
+    });
+    let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings

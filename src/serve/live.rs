@@ -42,10 +42,6 @@ pub struct Live {
     /// The last rebuild's page count and warnings, when it succeeded (None after a
     /// failure, so an unchanged broken site reports its errors again).
     last: Option<(usize, Vec<Diagnostic>)>,
-    /// What the last successful rebuild rendered from: the graph's generation, the
-    /// renderer's global key and the bodies. While the first two stay, a page whose
-    /// body is the same has the same key, so it is not even looked at.
-    rendered_from: Option<(u64, u64, Vec<Arc<Body>>)>,
 }
 
 /// One file in the served folder.
@@ -65,6 +61,11 @@ struct State {
     config: Config,
     sources: Sources,
     cache: Cache,
+    /// What the last successful rebuild rendered from: the graph's generation, the
+    /// renderer's global key and the bodies. While the first two stay, the pages are
+    /// the ones written then, and a page whose body is the same has the same key, so
+    /// it is not even looked at.
+    rendered_from: Option<(u64, u64, Vec<Arc<Body>>)>,
 }
 
 impl Live {
@@ -78,7 +79,6 @@ impl Live {
             state: None,
             written: HashMap::new(),
             last: None,
-            rendered_from: None,
         }
     }
 
@@ -104,27 +104,21 @@ impl Live {
         }
         let state = match &mut self.state {
             Some(state) => {
-                let before = source_bytes(&state.sources);
+                let mut changed = false;
                 for path in paths {
-                    if let Err(e) = apply(&self.root, &mut state.sources, &state.config.theme, path) {
-                        self.state = None; // the sources may be half updated: read all next time
-                        return Err(e);
+                    match apply(&self.root, &mut state.sources, &state.config.theme, path) {
+                        Ok(c) => changed |= c,
+                        Err(e) => {
+                            self.state = None; // the sources may be half updated: read all next time
+                            return Err(e);
+                        }
                     }
                 }
                 // Saved without a change, or only files that are not sources: the site
-                // is what it was (the same bytes, kept alive by `before`, so the same
-                // addresses mean the same files).
-                if let Some((pages, warnings)) = &self.last {
-                    let after = source_bytes(&state.sources);
-                    if before.len() == after.len() && before.iter().zip(&after).all(|(a, b)| Arc::ptr_eq(a, b)) {
-                        let warnings = warnings.clone();
-                        return Ok(Rebuilt {
-                            changed: Vec::new(),
-                            pages: *pages,
-                            elapsed: started.elapsed(),
-                            warnings,
-                        });
-                    }
+                // is what it was.
+                if let (false, Some((pages, warnings))) = (changed, &self.last) {
+                    let warnings = warnings.clone();
+                    return Ok(Rebuilt { changed: Vec::new(), pages: *pages, elapsed: started.elapsed(), warnings });
                 }
                 state
             }
@@ -132,7 +126,7 @@ impl Live {
                 let config_text = source::read_config(&self.root)?;
                 let config = Config::parse(&config_text, self.base_url.as_deref()).map_err(Error::Content)?;
                 let sources = source::load(&self.root, config_text, &config.theme)?;
-                self.state.insert(State { config, sources, cache: Cache::default() })
+                self.state.insert(State { config, sources, cache: Cache::default(), rendered_from: None })
             }
         };
         let (config, sources) = (&state.config, &state.sources);
@@ -145,7 +139,7 @@ impl Live {
         // Render what may have changed, in memory: nothing is written unless all of it renders.
         let written = &self.written;
         let (generation, global) = (prepared.generation(), renderer.global_key());
-        let same_body = |id: usize| match &self.rendered_from {
+        let same_body = |id: usize| match &state.rendered_from {
             Some((g, k, before)) if *g == generation && *k == global => {
                 before.get(id).zip(bodies.get(id)).is_some_and(|(a, b)| Arc::ptr_eq(a, b))
             }
@@ -154,7 +148,7 @@ impl Live {
         let rendered: Vec<Rendered> = outputs
             .par_iter()
             .filter_map(|(path, job)| {
-                if matches!(job, Job::Page(id) if same_body(*id)) && written.contains_key(path) {
+                if matches!(job, Job::Page(id) if same_body(*id)) {
                     return None;
                 }
                 let key = renderer.key(*job);
@@ -207,23 +201,19 @@ impl Live {
             self.written.insert(path.clone(), entry);
         }
         changed.sort();
-        self.rendered_from = Some((generation, global, bodies.clone()));
         let mut warnings = findings;
         warnings.extend(build::check_site_links(config, &sources.config_text, &outputs));
-        Ok(Rebuilt { changed, pages: prepared.site.pages.len(), elapsed: started.elapsed(), warnings })
+        let pages = prepared.site.pages.len();
+        drop((outputs, renderer));
+        state.rendered_from = Some((generation, global, bodies));
+        Ok(Rebuilt { changed, pages, elapsed: started.elapsed(), warnings })
     }
 }
 
-/// Every source file's bytes (the theme folder's too), in a fixed order.
-fn source_bytes(sources: &Sources) -> Vec<Arc<[u8]>> {
-    let theme = sources.theme_dir.iter().flat_map(|t| t.templates.iter().chain(&t.statics));
-    let files = sources.content.iter().chain(&sources.statics).chain(&sources.templates).chain(theme);
-    files.map(|f| f.bytes.clone()).collect()
-}
-
 /// Updates `sources` for a change at `path`; paths that are not site sources are ignored.
-fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path) -> Result<()> {
-    let Ok(rel) = path.strip_prefix(root) else { return Ok(()) };
+/// Returns whether they changed.
+fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path) -> Result<bool> {
+    let Ok(rel) = path.strip_prefix(root) else { return Ok(false) };
     let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
     match top.as_str() {
         "content" => source::update_tree(&mut sources.content, &root.join("content"), path),
@@ -231,9 +221,9 @@ fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path) -> Result
         "templates" => source::update_tree(&mut sources.templates, &root.join("templates"), path),
         "themes" if rel.starts_with(Path::new("themes").join(theme)) || rel == Path::new("themes") => {
             sources.theme_dir = source::load_theme_dir(root, theme)?;
-            Ok(())
+            Ok(true)
         }
-        _ => Ok(()),
+        _ => Ok(false),
     }
 }
 
