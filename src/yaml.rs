@@ -119,11 +119,15 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         let field = key_path.and_then(|p| p.rsplit('.').next()).unwrap_or("");
         let field = field.split('[').next().unwrap_or(field);
         let example = example_for(field);
-        let help = if field.is_empty() {
+        let mut help = if field.is_empty() {
             "check the value's type".to_string()
         } else {
             format!("write it like `{field}: {example}`")
         };
+        // `title: [New] offer` is a list to YAML: a `[` or `{` first starts one.
+        if plain(expected) == "text" && (found.contains("sequence") || found.contains("map")) {
+            help.push_str("; text that starts with `[` or `{` goes in quotes: `\"[...]\"`");
+        }
         return (
             format!("`{}` should be {}, but it is {}", key_path.unwrap_or("value"), plain(expected), plain(found)),
             Some(help),
@@ -170,7 +174,7 @@ fn plain(serde_words: &str) -> String {
     let mapped = match words {
         "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "integer" => "a whole number",
         "a boolean" | "bool" => "true or false",
-        "a sequence" | "sequence" => "a list (lines starting with `- `)",
+        "a sequence" | "sequence" => "a list (`[a, b]`, or lines starting with `- `)",
         "a map" | "map" | "struct" => "a group of `key: value` lines",
         "a string" | "string" => "text",
         other => return other.replace("sequence", "list").replace("map", "group of `key: value` lines"),
@@ -289,6 +293,15 @@ mod tests {
         assert_eq!((d.line, d.col), (3, 8));
         assert_eq!(d.message, "`stage` should be a whole number, but it is string \"two\"");
         assert_eq!(d.snippet.as_deref(), Some("stage: two"));
+    }
+
+    #[test]
+    fn a_bracket_that_starts_text_is_explained() {
+        let d = parse_at("title: [Scalp check-up\nstage: 5\n", 2);
+        assert_eq!((d.line, d.col), (2, 8));
+        assert_eq!(d.message, "`title` should be text, but it is a list (`[a, b]`, or lines starting with `- `)");
+        let help = d.help.unwrap();
+        assert!(help.contains("text that starts with `[` or `{` goes in quotes"), "{help}");
     }
 
     #[test]
