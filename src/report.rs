@@ -200,6 +200,11 @@ pub fn rebuilt(rebuilt: &crate::serve::live::Rebuilt, first: bool, shown: &mut H
     }
 }
 
+/// After a failed rebuild, the one that succeeds: the error overlay is gone too.
+pub fn fixed() {
+    anstream::println!("{GREEN}Fixed{GREEN:#}: the site builds again, and the preview shows the latest save");
+}
+
 pub fn serving(url: &str, bind: std::net::IpAddr, port: u16, lan: Option<&std::net::IpAddr>, out: &Path) {
     anstream::println!("{GREEN}Serving{GREEN:#} the preview at {BOLD}{url}{BOLD:#}");
     if let Some(ip) = lan {

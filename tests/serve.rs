@@ -10,7 +10,7 @@ use std::io::Read;
 #[test]
 fn follows_edits_and_deletions_and_shows_errors_without_dropping_the_site() {
     let site = TestSite::fixture("minimal");
-    let server = Server::start(site.root(), &[]);
+    let mut server = Server::start(site.root(), &[]);
     let (status, first) = server.get("/process/first/");
     assert_eq!(status, 200);
     assert!(first.contains("A light foundation"), "{first}");
@@ -40,6 +40,7 @@ fn follows_edits_and_deletions_and_shows_errors_without_dropping_the_site() {
 
     site.write("content/faq.md", good);
     server.wait_for_status("clear of errors", |s| s["error"].is_null());
+    server.wait_for_log("Fixed: the site builds again");
 }
 
 #[test]

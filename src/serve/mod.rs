@@ -240,7 +240,11 @@ fn rebuild_loop(
         }
         match live.rebuild(&paths) {
             Ok(rebuilt) => {
+                let was_broken = shared.status.borrow().error.is_some();
                 report::rebuilt(&rebuilt, false, &mut shown);
+                if was_broken {
+                    report::fixed();
+                }
                 shared.status.send_modify(|status| {
                     if !rebuilt.changed.is_empty() || status.never_built {
                         status.generation += 1;
