@@ -150,7 +150,17 @@ fn start_hugo(site: &Path) -> (Server, String, Option<std::sync::mpsc::Receiver<
 struct Server(std::process::Child);
 
 impl Drop for Server {
+    /// Ctrl-C, so the server cleans up after itself (smpsite removes its temporary
+    /// folder); a kill if it has not stopped within ten seconds.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-INT", &self.0.id().to_string()]).status();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if !matches!(self.0.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

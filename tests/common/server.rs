@@ -139,7 +139,20 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// Ctrl-C first, so serve removes its temporary folder as it does for staff; a
+    /// kill only if it has not stopped by the deadline. (No assertion here: a panic
+    /// while a failed test unwinds would abort the run.)
     fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+            let started = Instant::now();
+            while started.elapsed() < DEADLINE {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
