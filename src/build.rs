@@ -92,6 +92,11 @@ impl Prepared {
         self.generation
     }
 
+    /// Pixel sizes of the images this build publishes, by output path.
+    pub fn sizes(&self) -> &HashMap<String, (u32, u32)> {
+        &self.sizes
+    }
+
     /// What rendering page `id`'s body depends on besides its own text: the links'
     /// world, and whether the page is an FAQ (which its section's `kind` can change).
     fn body_key(&self, id: PageId) -> u64 {
@@ -182,7 +187,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let sources = source::load(&root, config_text, &config.theme)?;
     let prepared = prepare(&sources, &config, options.drafts, &mut Cache::default())?;
     let bodies = Fresh { prepared: &prepared, config: &config };
-    let renderer = Renderer::new(&config, &prepared.site, &bodies, &prepared.theme).map_err(content_error)?;
+    let renderer = Renderer::new(&config, &prepared, &bodies).map_err(content_error)?;
     let outputs = renderer.outputs(assets(&sources, &prepared.site)).map_err(content_error)?;
     let staging = Staging::new(&output, outputs.keys().map(String::as_str))?;
     render_each(&renderer, &outputs, |path, bytes| staging.write(path, bytes))?;
@@ -196,7 +201,7 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
 pub fn check(sources: &Sources, config: &Config, drafts: bool) -> Result<Vec<Diagnostic>> {
     let prepared = prepare(sources, config, drafts, &mut Cache::default())?;
     let bodies = Fresh { prepared: &prepared, config };
-    let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(content_error)?;
+    let renderer = Renderer::new(config, &prepared, &bodies).map_err(content_error)?;
     let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
     render_each(&renderer, &outputs, |_, _| Ok(()))?;
     let mut warnings = prepared.findings(config, &sources.config_text, None)?;

@@ -3,7 +3,7 @@
 //! Writes nothing: the caller decides where each rendered file goes.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::build::Prepared;
 use crate::config::{Config, tel_uri};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
@@ -82,6 +83,8 @@ pub struct Renderer<'a> {
     site: &'a Site,
     bodies: &'a dyn Bodies,
     theme: &'a Theme,
+    /// Pixel sizes of the images the site publishes, by output path.
+    sizes: &'a HashMap<String, (u32, u32)>,
     tera: Tera,
     global_key: u64,
     /// By page: a hash of all that other pages show of it (URL, kind, front matter).
@@ -89,12 +92,8 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(
-        config: &'a Config,
-        site: &'a Site,
-        bodies: &'a dyn Bodies,
-        theme: &'a Theme,
-    ) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(config: &'a Config, prepared: &'a Prepared, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
+        let (site, theme, sizes) = (&*prepared.site, &prepared.theme, prepared.sizes());
         let mut tera = load_templates(theme)?;
         let site_value = site_value(config, site);
         tera.global_context().insert("site", &site_value);
@@ -102,10 +101,13 @@ impl<'a> Renderer<'a> {
         // Where every content file is published: pages link to them (`before_after` photos).
         let assets: Vec<(&std::path::Path, &str)> =
             site.assets.iter().map(|a| (a.source.as_path(), a.output.as_str())).collect();
-        let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets));
+        // And the photos' pixel sizes (a `before_after` photo carries its width and height).
+        let mut image_sizes: Vec<_> = sizes.iter().collect();
+        image_sizes.sort_unstable();
+        let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets, image_sizes));
         let summaries =
             site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
-        Ok(Renderer { config, site, bodies, theme, tera, global_key, summaries })
+        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, summaries })
     }
 
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -228,7 +230,7 @@ impl<'a> Renderer<'a> {
                 let page = &site.pages[id];
                 let mut ctx = Context::new();
                 let body = self.bodies.body(id)?;
-                ctx.insert("page", &page_value(config, site, id, &body));
+                ctx.insert("page", &page_value(config, site, self.sizes, id, &body));
                 ctx.insert("current_url", &config.url(&page.path));
                 html(template_for(page), &ctx, Some(page))
             }
@@ -465,7 +467,13 @@ struct PageValue<'a> {
     og_type: &'static str,
 }
 
-fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body) -> PageValue<'a> {
+fn page_value<'a>(
+    config: &'a Config,
+    site: &'a Site,
+    sizes: &HashMap<String, (u32, u32)>,
+    id: PageId,
+    body: &'a Body,
+) -> PageValue<'a> {
     let page = &site.pages[id];
     let meta = &page.doc.meta;
     let fm = &meta.fm;
@@ -547,7 +555,9 @@ fn page_value<'a>(config: &'a Config, site: &'a Site, id: PageId, body: &'a Body
             .collect(),
         aftercare: fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect(),
         faq: &body.faq,
-        before_after: showcase::gallery(&fm.before_after, src),
+        before_after: showcase::gallery(&fm.before_after, src, |url| {
+            sizes.get(url.strip_prefix(config.root.as_str())?).copied()
+        }),
         testimonials: showcase::testimonials(&fm.testimonials),
         prev: page.prev.map(|p| link_value(config, &site.pages[p])),
         next: page.next.map(|p| link_value(config, &site.pages[p])),

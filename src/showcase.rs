@@ -193,14 +193,25 @@ fn plural(n: u32, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
-/// `page.before_after` for templates; `url` turns a `src` as written into its URL.
-pub fn gallery(entries: &[BeforeAfter], url: impl Fn(&str) -> String) -> Vec<Value> {
+/// `page.before_after` for templates; `url` turns a `src` as written into its URL, and
+/// `size` gives the pixel size of a published image by URL (so the page does not shift
+/// as photos load).
+pub fn gallery(
+    entries: &[BeforeAfter],
+    url: impl Fn(&str) -> String,
+    size: impl Fn(&str) -> Option<(u32, u32)>,
+) -> Vec<Value> {
+    let photo = |p: &Photo| {
+        let src = url(&p.src);
+        let (width, height) = size(&src).unzip();
+        json!({"src": src, "alt": p.alt, "width": width, "height": height})
+    };
     entries
         .iter()
         .map(|e| {
             json!({
-                "before": {"src": url(&e.before.src), "alt": e.before.alt},
-                "after": {"src": url(&e.after.src), "alt": e.after.alt},
+                "before": photo(&e.before),
+                "after": photo(&e.after),
                 "label": label(e), "caption": e.caption,
                 "session": e.session, "healed": e.healed, "days_after": e.days_after,
             })

@@ -189,7 +189,8 @@ fn random_change(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<Pa
                     .map(|d| root.join(d))
                     .find(|d| d.is_dir());
                 let Some(bundle) = bundle else { continue };
-                let path = bundle.join("diagram.svg");
+                // An image in the page's Markdown, or a before/after photo of its front matter.
+                let path = bundle.join(["diagram.svg", "before.svg", "after.svg"][rng.below(3)]);
                 std::fs::write(
                     &path,
                     format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} 9\"/>", 20 + step),

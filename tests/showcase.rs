@@ -39,7 +39,10 @@ fn site_with(page: &str) -> TestSite {
     let site = TestSite::fixture("minimal");
     let photo = site.read("content/team.svg");
     site.write("content/results/crown-before.svg", &photo);
-    site.write("content/results/crown-after.svg", &photo);
+    site.write(
+        "content/results/crown-after.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"480\"><title>after</title></svg>",
+    );
     site.write("content/results/index.md", page);
     site
 }
@@ -74,6 +77,12 @@ fn photos_carry_their_labels_and_quotes_their_disclosures_beside_them() {
     let alts: Vec<&str> =
         doc.select(&Selector::parse(".ba-photos img").unwrap()).filter_map(|i| i.value().attr("alt")).collect();
     assert_eq!(alts, ["Crown before treatment, in daylight", "Crown four weeks after session 2, in daylight"]);
+    // Each photo's own pixel size, so the page does not shift as they load.
+    let sizes: Vec<(&str, &str)> = doc
+        .select(&Selector::parse(".ba-photos img").unwrap())
+        .map(|i| (i.value().attr("width").unwrap_or("none"), i.value().attr("height").unwrap_or("none")))
+        .collect();
+    assert_eq!(sizes, [("10", "10"), ("640", "480")]);
     assert_eq!(texts(&doc, "figure.ba-pair > figcaption"), ["Photographed by the studio in the same daylight."]);
     assert!(texts(&doc, ".before-after").join(" ").contains("written consent"));
 

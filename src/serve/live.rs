@@ -133,7 +133,7 @@ impl Live {
         let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
         let findings = prepared.findings(config, &sources.config_text, Some(&mut state.cache))?;
-        let renderer = Renderer::new(config, &prepared.site, &bodies, &prepared.theme).map_err(Error::Content)?;
+        let renderer = Renderer::new(config, &prepared, &bodies).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
