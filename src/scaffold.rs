@@ -21,7 +21,8 @@ pub fn init(dir: &Path) -> Result<usize> {
         let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
         if entries.next().is_some() {
             return Err(Error::Usage(format!(
-                "{} is not empty; smpsite init only writes into an empty or new folder, so nothing of yours is overwritten",
+                "{} is not empty; smpsite init only writes into an empty or new folder, so nothing of yours is overwritten. \
+                 Name a new folder instead, e.g. `smpsite init my-clinic-site`",
                 dir.display()
             )));
         }

@@ -36,6 +36,7 @@ fn init_refuses_a_non_empty_folder_and_touches_nothing() {
     let run = site.run(&["init", site.root().to_str().unwrap()]);
     assert_eq!(run.code(), 2);
     assert!(run.stderr().contains("is not empty"), "{}", run.stderr());
+    assert!(run.stderr().contains("Name a new folder instead, e.g. `smpsite init my-clinic-site`"), "{}", run.stderr());
     assert_eq!(site.read("notes.txt"), "keep me");
     assert!(!site.path("site.yaml").exists());
 }
