@@ -51,7 +51,7 @@ pub struct Prepared {
     /// body is rendered (see [`Prepared::findings`]).
     checks: Vec<OnceLock<Arc<lint::PageFacts>>>,
     /// Pixel sizes of the images this build publishes, by output path.
-    sizes: Arc<HashMap<String, (u32, u32)>>,
+    sizes: HashMap<String, (u32, u32)>,
     /// [`link_world`]: what a body's links can see of the rest of the site.
     world: u64,
     /// Which graph this is: [`Cache`] counts the graphs it builds.
@@ -148,7 +148,9 @@ struct Graph {
     drafts: bool,
     root: String,
     site: Arc<Site>,
-    sizes: Arc<HashMap<String, (u32, u32)>>,
+    /// Pixel sizes of the content's images (the static files' are read on every
+    /// `prepare`: a static file can change while the graph stands).
+    asset_sizes: HashMap<String, (u32, u32)>,
     /// [`link_world`] of this graph.
     world: u64,
     /// By page id: the document and key (see `prepare`) a page's body was rendered from.
@@ -268,16 +270,8 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
             cache.generations += 1;
             let site = Site::build(docs.clone(), assets.iter().map(|f| f.rel.clone()).collect(), drafts)
                 .map_err(content_error)?;
-            let bytes: HashMap<&Path, &[u8]> = assets.iter().map(|f| (f.rel.as_path(), &f.bytes[..])).collect();
-            let sizes: HashMap<String, (u32, u32)> = site
-                .assets
-                .iter()
-                .map(|a| (a.output.clone(), bytes[a.source.as_path()]))
-                .chain(theme.statics.iter().map(|(p, b)| (p.clone(), &b[..])))
-                .filter_map(|(path, bytes)| Some((image_size(&path, bytes)?, path)))
-                .map(|(size, path)| (path, size))
-                .collect();
-            let world = link_world(&site, config, &sizes);
+            let asset_sizes = image_sizes(self::assets(sources, &site));
+            let world = link_world(&site, config);
             // Bodies carry over by source path; `world` decides whether they still hold.
             let bodies = site
                 .pages
@@ -293,7 +287,7 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
                 drafts,
                 root: config.root.clone(),
                 site: Arc::new(site),
-                sizes: Arc::new(sizes),
+                asset_sizes,
                 world,
                 bodies,
             }
@@ -302,7 +296,12 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
     let graph = cache.graph.insert(graph);
     let generation = cache.generations;
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
-    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes: graph.sizes.clone(), world: graph.world, generation })
+    let mut sizes = graph.asset_sizes.clone();
+    sizes.extend(image_sizes(theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]))));
+    let mut sorted: Vec<_> = sizes.iter().collect();
+    sorted.sort_unstable();
+    let world = crate::site::hash_of((graph.world, sorted));
+    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation })
 }
 
 /// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a
@@ -408,9 +407,9 @@ fn render_body(
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:
-/// where each page and file is published, drafts, the site root and image sizes.
-/// When it changes, every page's Markdown is rendered again.
-fn link_world(site: &Site, config: &Config, sizes: &HashMap<String, (u32, u32)>) -> u64 {
+/// where each page and file is published, drafts and the site root (`prepare` adds
+/// the image sizes). When it changes, every page's Markdown is rendered again.
+fn link_world(site: &Site, config: &Config) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::BuildHasher::build_hasher(&crate::site::hasher());
     config.root.hash(&mut h);
@@ -421,9 +420,6 @@ fn link_world(site: &Site, config: &Config, sizes: &HashMap<String, (u32, u32)>)
         (&asset.source, &asset.output).hash(&mut h);
     }
     site.drafts_fingerprint().hash(&mut h);
-    let mut sizes: Vec<_> = sizes.iter().collect();
-    sizes.sort();
-    sizes.hash(&mut h);
     h.finish()
 }
 
@@ -448,6 +444,15 @@ impl Resolver for PageLinks<'_> {
 
 /// Pixel size of an image file: raster formats from their header, SVG from the root
 /// element's `width`/`height` (or its `viewBox`).
+/// The pixel sizes of the images among `files` (output path -> bytes).
+fn image_sizes<'b>(files: impl IntoIterator<Item = (String, &'b [u8])>) -> HashMap<String, (u32, u32)> {
+    files
+        .into_iter()
+        .filter_map(|(path, bytes)| Some((image_size(&path, bytes)?, path)))
+        .map(|(size, path)| (path, size))
+        .collect()
+}
+
 fn image_size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
     if !path.ends_with(".svg") {
         return imagesize::blob_size(bytes)

@@ -120,8 +120,13 @@ fn random_change(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<Pa
                 return (format!("rename folder {} -> {}", from.display(), to.display()), vec![from, to]);
             }
             7 => {
-                let path = root.join(format!("static/images/extra-{}.svg", rng.below(3)));
-                if path.exists() && rng.below(2) == 0 {
+                // Sometimes the logo the home page shows: a static image whose size a page carries.
+                let name = match rng.below(4) {
+                    3 => "logo".to_string(),
+                    n => format!("extra-{n}"),
+                };
+                let path = root.join(format!("static/images/{name}.svg"));
+                if path.exists() && name != "logo" && rng.below(2) == 0 {
                     std::fs::remove_file(&path).unwrap();
                     return (format!("delete {}", path.display()), vec![path]);
                 }
