@@ -32,7 +32,7 @@ use smpsite::build::{self, BuildOptions, Cache, Prepared};
 use smpsite::config::Config;
 use smpsite::markdown::{self, LinkTarget};
 use smpsite::render::{Bodies, Body, Renderer};
-use smpsite::source::{File, Sources};
+use smpsite::source::{self, Sources};
 use smpsite::{front_matter, output};
 
 const POSTS: usize = 300;
@@ -49,32 +49,18 @@ impl Fixture {
     fn new() -> Fixture {
         let parent = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
         let dir = tempfile::Builder::new().prefix("smpsite-stages-").tempdir_in(parent).unwrap();
-        corpus::write(&dir.path().join("site"), POSTS);
-        let files = corpus::site(POSTS);
-        let config_text = files.iter().find(|(p, _)| p == "site.yaml").map(|(_, b)| String::from_utf8(b.clone()));
-        let config_text = config_text.unwrap().unwrap();
-        let under = |folder: &str| {
-            let mut found: Vec<File> = files
-                .iter()
-                .filter_map(|(p, b)| Some(File { rel: p.strip_prefix(folder)?.into(), bytes: Arc::from(&b[..]) }))
-                .collect();
-            found.sort_by(|a, b| a.rel.cmp(&b.rel)); // the order `source::load` reads in
-            found
-        };
-        let sources = Sources {
-            root: dir.path().join("site"),
-            content: under("content/"),
-            statics: under("static/"),
-            templates: Vec::new(),
-            theme_dir: None,
-            config_text,
-        };
+        let root = dir.path().join("site");
+        corpus::write(&root, POSTS);
+        // Read back as `build` reads it.
+        let config_text = source::read_config(&root).unwrap();
+        let theme = Config::parse(&config_text, None).unwrap().theme;
+        let sources = source::load(&root, config_text, &theme).unwrap();
         let config = Config::parse(&sources.config_text, None).unwrap();
         Fixture { sources, config, dir }
     }
 
     fn markdown_files(&self) -> impl Iterator<Item = (&Path, &str)> {
-        let md = self.sources.content.iter().filter(|f| f.rel.extension().is_some_and(|e| e == "md"));
+        let md = self.sources.content.iter().filter(|f| f.is_markdown());
         md.map(|f| (f.rel.as_path(), std::str::from_utf8(&f.bytes).unwrap()))
     }
 }

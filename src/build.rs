@@ -187,28 +187,35 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let config_text = source::read_config(&root)?;
     let config = Config::parse(&config_text, options.base_url.as_deref()).map_err(Error::Content)?;
     let sources = source::load(&root, config_text, &config.theme)?;
-    let prepared = prepare(&sources, &config, options.drafts, &mut Cache::default())?;
-    let bodies = Fresh { prepared: &prepared, config: &config };
-    let renderer = Renderer::new(&config, &prepared, &bodies).map_err(content_error)?;
-    let outputs = renderer.outputs(assets(&sources, &prepared.site)).map_err(content_error)?;
-    let staging = Staging::new(&output, outputs.keys().map(String::as_str))?;
-    render_each(&renderer, &outputs, |path, bytes| staging.write(path, bytes))?;
-    let mut warnings = prepared.findings(&config, &sources.config_text, None)?;
-    staging.commit()?;
-    warnings.extend(check_site_links(&config, &sources.config_text, &outputs));
-    Ok(Summary { pages: prepared.site.pages.len(), output, elapsed: started.elapsed(), warnings })
+    let (pages, warnings) = render_site(&sources, &config, options.drafts, Some(&output))?;
+    Ok(Summary { pages, output, elapsed: started.elapsed(), warnings })
 }
 
 /// Everything `build` validates, templates included, without writing: the warnings.
 pub fn check(sources: &Sources, config: &Config, drafts: bool) -> Result<Vec<Diagnostic>> {
+    render_site(sources, config, drafts, None).map(|(_, warnings)| warnings)
+}
+
+/// Renders the whole site and, with an `output` folder, swaps it in there once every
+/// file rendered and no content rule failed. The page count and the warnings.
+fn render_site(
+    sources: &Sources,
+    config: &Config,
+    drafts: bool,
+    output: Option<&Path>,
+) -> Result<(usize, Vec<Diagnostic>)> {
     let prepared = prepare(sources, config, drafts, &mut Cache::default())?;
     let bodies = Fresh { prepared: &prepared, config };
     let renderer = Renderer::new(config, &prepared, &bodies).map_err(content_error)?;
     let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
-    render_each(&renderer, &outputs, |_, _| Ok(()))?;
+    let staging = output.map(|out| Staging::new(out, outputs.keys().map(String::as_str))).transpose()?;
+    render_each(&renderer, &outputs, |path, bytes| staging.as_ref().map_or(Ok(()), |s| s.write(path, bytes)))?;
     let mut warnings = prepared.findings(config, &sources.config_text, None)?;
+    if let Some(staging) = staging {
+        staging.commit()?;
+    }
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
-    Ok(warnings)
+    Ok((prepared.site.pages.len(), warnings))
 }
 
 /// Renders every output file in parallel and hands each to `sink` as soon as it is
@@ -314,27 +321,26 @@ pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) ->
         Some(graph) if Arc::ptr_eq(&graph.site, site) => &mut graph.bodies,
         _ => &mut none,
     };
-    let rendered: Vec<Looked<Body>> = (0..site.pages.len())
-        .into_par_iter()
-        .zip(&*memos)
-        .map(|(id, memo)| match memo {
-            Some((doc, k, body)) if Arc::ptr_eq(doc, &site.pages[id].doc) && *k == prepared.body_key(id) => {
+    // Each memo is brought up to date where it sits: only pages rendered now write one.
+    let rendered: Vec<std::result::Result<Arc<Body>, Vec<Diagnostic>>> = memos
+        .par_iter_mut()
+        .enumerate()
+        .map(|(id, memo)| {
+            let (doc, key) = (&site.pages[id].doc, prepared.body_key(id));
+            if let Some((_, _, body)) = memo.as_ref().filter(|(d, k, _)| Arc::ptr_eq(d, doc) && *k == key) {
                 let _ = prepared.checks[id].set(body.checks.clone());
-                (false, Ok(body.clone()))
+                return Ok(body.clone());
             }
-            _ => (true, prepared.body(id, config).map(Arc::new)),
+            let body = Arc::new(prepared.body(id, config)?);
+            *memo = Some((doc.clone(), key, body.clone()));
+            Ok(body)
         })
         .collect();
     let mut problems = Vec::new();
     let mut bodies = Vec::with_capacity(rendered.len());
-    for (id, ((fresh, result), memo)) in rendered.into_iter().zip(memos).enumerate() {
+    for result in rendered {
         match result {
-            Ok(body) => {
-                if fresh {
-                    *memo = Some((site.pages[id].doc.clone(), prepared.body_key(id), body.clone()));
-                }
-                bodies.push(body);
-            }
+            Ok(body) => bodies.push(body),
             Err(errs) => problems.extend(errs),
         }
     }
@@ -402,7 +408,7 @@ fn render_body(
             .collect());
     }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
-    let checks = Arc::new(config.lint.page(&page.doc, &rendered.outline, config.country()));
+    let checks = Arc::new(config.lint.page(&page.doc, rendered.outline, config.country()));
     Ok(Body { html: rendered.html, faq: rendered.faq, hash, checks })
 }
 
@@ -496,7 +502,7 @@ pub(crate) fn check_site_links(config: &Config, config_text: &str, outputs: &Out
             let (line, col) = locate_value(config_text, key, url).unwrap_or((0, 0));
             let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`{key}: {url}` has no page behind it, so {consequence}"))
                 .with_help("create that page (for /contact/: content/contact.md), or point it at an existing page or another site's address");
-            if line > 0 { d.with_source(config_text) } else { d }
+            d.with_source(config_text)
         })
         .collect()
 }

@@ -273,7 +273,7 @@ impl Ids {
     }
 }
 
-/// What the content checks read from a page's Markdown; see [`outline`].
+/// What the content checks read from a page's Markdown, gathered by [`render`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
     /// The text a reader sees, block after block (separated by `\0`), without code

@@ -168,7 +168,6 @@ pub fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
     println!("{}", serde_json::to_string_pretty(&doc).expect("JSON serializes"));
 }
 
-/// After a `serve` rebuild: warnings, then one line.
 /// After a `serve` build: the warnings not printed after the previous one (all of
 /// them the first time; on a big site reprinting hundreds on every save would hide the
 /// one just made), then one line with the count. `shown` holds what was printed and is

@@ -90,7 +90,7 @@ fn next_session(root: &Path) -> Result<(PathBuf, u32)> {
     let docs: Vec<Doc> = sources
         .content
         .iter()
-        .filter(|f| f.rel.extension().is_some_and(|e| e == "md"))
+        .filter(|f| f.is_markdown())
         .filter_map(|f| Doc::parse(f.rel.clone(), f.bytes.clone()).ok())
         .collect();
     let section = docs

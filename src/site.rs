@@ -27,7 +27,7 @@ pub struct Doc {
     bytes: Arc<[u8]>,
     pub meta: Meta,
     /// A hash of the front matter's text: all that other pages show of this one
-    /// (title, description, dates...), so a body edit leaves their `render::page_key` alone.
+    /// (title, description, dates...), so a body edit leaves their [`crate::render::Renderer::key`] alone.
     pub meta_hash: u64,
     /// Byte range of the front matter's YAML in `text`, and the line it starts on.
     yaml: Range<usize>,
@@ -405,11 +405,7 @@ impl Site {
     /// (the site's base path): `.md` links become the target page's URL (or are broken),
     /// root-relative links get the base path, everything else is kept.
     pub fn resolve(&self, from: &Page, dest: &str, root: &str) -> LinkTarget {
-        let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
-            scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        });
-        if dest.is_empty() || has_scheme || dest.starts_with("//") || dest.starts_with('#') {
+        if dest.is_empty() || is_external(dest) || dest.starts_with('#') {
             return LinkTarget::Keep;
         }
         let split = dest.find(['#', '?']).unwrap_or(dest.len());
@@ -477,7 +473,7 @@ impl Site {
         let decoded = percent_decode(path);
         match decoded.strip_prefix('/') {
             Some(rest) => normalize("", rest),
-            None => normalize(from.doc.key.rsplit_once('/').map_or("", |(dir, _)| dir), &decoded),
+            None => normalize(key_dir(&from.doc.key), &decoded),
         }
     }
 
@@ -620,6 +616,16 @@ fn normalize(dir: &str, rel: &str) -> Option<String> {
 /// `first%20session.md` -> `first session.md`, as editors write links to files with spaces.
 fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
     percent_encoding::percent_decode_str(text).decode_utf8_lossy()
+}
+
+/// Whether a link leaves the site: it has a URL scheme (`https:`, `mailto:`, `tel:`)
+/// or starts with `//`.
+pub fn is_external(dest: &str) -> bool {
+    let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    has_scheme || dest.starts_with("//")
 }
 
 #[cfg(test)]

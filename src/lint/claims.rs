@@ -163,7 +163,6 @@ fn front_matter_text(doc: &Doc) -> Vec<(&'static str, &str)> {
     values
 }
 
-/// Whether `range` starts and ends at word boundaries where its edges are word characters.
 /// Words that turn a claim around when they come shortly before it: "not a
 /// guarantee", "it is not permanent", "we can't promise painless" are honest.
 const NEGATIONS: &[&str] =
@@ -180,6 +179,7 @@ fn negated(text: &str, start: usize) -> bool {
     })
 }
 
+/// Whether `range` starts and ends at word boundaries where its edges are word characters.
 fn whole_words(text: &str, range: Range<usize>) -> bool {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let matched = &text[range.clone()];

@@ -82,7 +82,7 @@ const DESCRIPTION_LIMIT: usize = 160;
 /// A finding of content rule `id` in `doc` at (line, col, len).
 fn finding(id: &str, doc: &Doc, (line, col, len): (usize, usize, usize), message: String, help: &str) -> Diagnostic {
     let d = Diagnostic::warning(doc.display_path(), line, col, message).with_len(len).with_help(help);
-    let d = if line > 0 { d.with_source(doc.text()) } else { d };
+    let d = d.with_source(doc.text());
     with_rule(d, id)
 }
 
@@ -184,11 +184,7 @@ impl<'a> World<'a> {
         let mut out = Vec::new();
         for link in links {
             let dest = link.dest.as_str();
-            let has_scheme = dest.split_once(':').is_some_and(|(s, _)| {
-                s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                    && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            });
-            if dest.is_empty() || has_scheme || dest.starts_with("//") {
+            if dest.is_empty() || crate::site::is_external(dest) {
                 continue;
             }
             let (path, fragment) = dest.split_once('#').unwrap_or((dest, ""));
@@ -227,14 +223,16 @@ impl<'a> World<'a> {
                 None
             };
             if let Some(target) = target.filter(|_| !fragment.is_empty()) {
-                if !anchors(target).contains(fragment) && !self.theme_ids.contains(fragment) {
-                    let targets = anchors(target).ids();
+                let targets = anchors(target);
+                if !targets.contains(fragment) && !self.theme_ids.contains(fragment) {
                     let shown = if target == id {
                         "this page".to_string()
                     } else {
                         site.pages[target].doc.display_path().display().to_string()
                     };
-                    let candidates: Vec<&str> = targets.into_iter().collect();
+                    // Sorted: of two equally close ids, the same one is suggested every time.
+                    let mut candidates: Vec<&str> = targets.ids().into_iter().collect();
+                    candidates.sort_unstable();
                     let help = match yaml::closest(fragment, &candidates) {
                         Some(best) => format!("did you mean `#{best}`? Heading ids come from their text: `## Week 2` is `#week-2`"),
                         None => "link to a heading's id: `## Week 2` is `#week-2`, or choose one with `## Week 2 {#week-two}`".into(),
@@ -377,7 +375,7 @@ pub fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
             )
             .with_len(p.number.chars().count())
             .with_help("write it with the country code (`+44 20 7946 0000`), or set `clinic.address.country: US` for a US number");
-            with_rule(if line > 0 { d.with_source(config_text) } else { d }, TEL)
+            with_rule(d.with_source(config_text), TEL)
         })
         .collect()
 }

@@ -68,7 +68,7 @@ impl Rules {
         let mut error = |at: Option<(usize, usize)>, message: String, help: String| {
             let (line, col) = at.unwrap_or((0, 0));
             let d = Diagnostic::error(FILE_NAME, line, col, message).with_help(help);
-            problems.push(if line > 0 { d.with_source(site_yaml) } else { d });
+            problems.push(d.with_source(site_yaml));
         };
         // Built-in patterns are checked by unit tests; only the site's are compiled one by
         // one here, to point at the one that is wrong.
@@ -229,10 +229,10 @@ impl Rules {
 
     /// What the checks find in one page by itself, from the outline its rendering
     /// gathered; `country` completes national phone numbers.
-    pub fn page(&self, doc: &Doc, outline: &Outline, country: Option<&str>) -> PageFacts {
-        let mut local = self.matcher.page(doc, outline);
-        local.extend(content::page(doc, outline, country));
-        PageFacts { links: outline.links.clone(), anchors: outline.anchors.clone(), local }
+    pub fn page(&self, doc: &Doc, outline: Outline, country: Option<&str>) -> PageFacts {
+        let mut local = self.matcher.page(doc, &outline);
+        local.extend(content::page(doc, &outline, country));
+        PageFacts { links: outline.links, anchors: outline.anchors, local }
     }
 }
 
@@ -363,7 +363,7 @@ mod tests {
                 .unwrap();
         let outline = crate::markdown::render(doc.body(), false, &|_: &str| crate::markdown::LinkTarget::Keep).outline;
         let found: Vec<(usize, usize)> = rules
-            .page(&doc, &outline, None)
+            .page(&doc, outline, None)
             .local
             .iter()
             .filter(|d| d.rule_id() == Some("clinic/x"))
