@@ -92,18 +92,7 @@ impl Server {
 
     /// The first server-sent event of a new connection: the current status (JSON).
     pub fn status(&self) -> serde_json::Value {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
-        stream.set_read_timeout(Some(DEADLINE)).unwrap();
-        write!(stream, "GET /__smpsite/events HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut line = String::new();
-        loop {
-            line.clear();
-            assert!(reader.read_line(&mut line).unwrap() > 0, "the event stream closed");
-            if let Some(data) = line.trim_end().strip_prefix("data: ") {
-                return serde_json::from_str(data).unwrap();
-            }
-        }
+        serde_json::from_str(&first_event(&self.addr).1).unwrap()
     }
 
     /// Polls the status until `test` accepts it.
@@ -174,14 +163,22 @@ pub fn http_get(addr: &str, path: &str) -> (u16, String) {
 /// Opens the server's event stream and waits for its first event, so the stream is
 /// surely open on the server's side; the caller reads the rest (to its end).
 pub fn open_event_stream(addr: &str) -> BufReader<TcpStream> {
+    first_event(addr).0
+}
+
+/// Connects to the event stream; the stream and the data of its first event.
+fn first_event(addr: &str) -> (BufReader<TcpStream>, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
     write!(stream, "GET /__smpsite/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
-    while !line.starts_with("data:") {
+    loop {
         line.clear();
         assert!(reader.read_line(&mut line).unwrap() > 0, "the event stream ended before its first event");
+        if let Some(data) = line.trim_end().strip_prefix("data: ") {
+            let data = data.to_string();
+            return (reader, data);
+        }
     }
-    reader
 }
