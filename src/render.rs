@@ -86,6 +86,9 @@ pub struct Renderer<'a> {
     /// Pixel sizes of the images the site publishes, by output path.
     sizes: &'a HashMap<String, (u32, u32)>,
     tera: Tera,
+    /// The newest dated pages, newest first: the feed's entries, and the first
+    /// [`LATEST`] of them the home page's list.
+    newest: Vec<PageId>,
     global_key: u64,
     /// By page: a hash of all that other pages show of it (URL, kind, front matter).
     summaries: Vec<u64>,
@@ -95,7 +98,8 @@ impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, prepared: &'a Prepared, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
         let (site, theme, sizes) = (&*prepared.site, &prepared.theme, prepared.sizes());
         let mut tera = load_templates(theme)?;
-        let site_value = site_value(config, site);
+        let newest = newest_dated(site, FEED_ENTRIES.max(LATEST));
+        let site_value = site_value(config, site, !newest.is_empty());
         tera.global_context().insert("site", &site_value);
         let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
         // Where every content file is published: pages link to them (`before_after` photos).
@@ -107,7 +111,7 @@ impl<'a> Renderer<'a> {
         let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets, image_sizes));
         let summaries =
             site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
-        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, summaries })
+        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, summaries, newest })
     }
 
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -125,8 +129,8 @@ impl<'a> Renderer<'a> {
             Job::Page(id) => {
                 let page = &site.pages[id];
                 let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
-                let latest = if id == site.home { newest_dated(site, LATEST) } else { Vec::new() };
-                let listed = page.pages.iter().chain(&page.subsections).chain(&latest).map(|&p| s[p]);
+                let latest = if id == site.home { self.latest() } else { &[] };
+                let listed = page.pages.iter().chain(&page.subsections).chain(latest).map(|&p| s[p]);
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
                 (1u8, s[id], id == site.home, template_for(page), self.bodies.hash(id), related).hash(&mut h);
@@ -138,12 +142,19 @@ impl<'a> Renderer<'a> {
             Job::Robots => hash_of((self.global_key, 4u8)),
             Job::Sitemap => hash_of((self.global_key, 5u8, s)),
             Job::Feed => {
-                let newest = newest_dated(site, FEED_ENTRIES);
-                let entries: Vec<(u64, u64)> = newest.iter().map(|&id| (s[id], self.bodies.hash(id))).collect();
+                let entries: Vec<(u64, u64)> = self.newest[..FEED_ENTRIES.min(self.newest.len())]
+                    .iter()
+                    .map(|&id| (s[id], self.bodies.hash(id)))
+                    .collect();
                 hash_of((self.global_key, 6u8, entries))
             }
             Job::Copy(_) => return None,
         })
+    }
+
+    /// The newest dated pages the home page lists.
+    fn latest(&self) -> &[PageId] {
+        &self.newest[..LATEST.min(self.newest.len())]
     }
 
     /// The part of every key that all files share (site.yaml, templates, the `site` value).
@@ -188,7 +199,7 @@ impl<'a> Renderer<'a> {
         }
         generated.push(("404.html".into(), Job::NotFound));
         generated.push(("sitemap.xml".into(), Job::Sitemap));
-        if site.pages.iter().any(|p| p.doc.meta.date.is_some()) {
+        if !self.newest.is_empty() {
             generated.push((FEED.into(), Job::Feed));
         }
         generated.push(("robots.txt".into(), Job::Robots));
@@ -230,7 +241,8 @@ impl<'a> Renderer<'a> {
                 let page = &site.pages[id];
                 let mut ctx = Context::new();
                 let body = self.bodies.body(id)?;
-                ctx.insert("page", &page_value(config, site, self.sizes, id, &body));
+                let latest = if id == site.home { self.latest() } else { &[] };
+                ctx.insert("page", &page_value(config, site, self.sizes, latest, id, &body));
                 ctx.insert("current_url", &config.url(&page.path));
                 html(template_for(page), &ctx, Some(page))
             }
@@ -246,7 +258,10 @@ impl<'a> Renderer<'a> {
                 html("404.html", &ctx, None)
             }
             Job::Sitemap => Ok(Cow::Owned(sitemap(config, site).into_bytes())),
-            Job::Feed => Ok(Cow::Owned(atom_feed(config, site, self.bodies)?.unwrap_or_default().into_bytes())),
+            Job::Feed => {
+                let entries = &self.newest[..FEED_ENTRIES.min(self.newest.len())];
+                Ok(Cow::Owned(atom_feed(config, site, entries, self.bodies)?.unwrap_or_default().into_bytes()))
+            }
             Job::Robots => Ok(Cow::Owned(
                 format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
             )),
@@ -320,7 +335,7 @@ struct PhoneValue<'a> {
     tel: String,
 }
 
-fn site_value(config: &Config, site: &Site) -> Value {
+fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
     let clinic = &config.clinic;
     let phones: Vec<PhoneValue> = clinic
         .phones
@@ -363,7 +378,7 @@ fn site_value(config: &Config, site: &Site) -> Value {
             "credentials": clinic.credentials,
         },
         "nav": nav,
-        "feed_url": site.pages.iter().any(|p| p.doc.meta.date.is_some()).then(|| config.url(FEED)),
+        "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
     })
 }
@@ -471,6 +486,7 @@ fn page_value<'a>(
     config: &'a Config,
     site: &'a Site,
     sizes: &HashMap<String, (u32, u32)>,
+    latest: &[PageId],
     id: PageId,
     body: &'a Body,
 ) -> PageValue<'a> {
@@ -505,10 +521,7 @@ fn page_value<'a>(
         }
     };
     let pages = page.pages.iter().map(|&c| listed(c)).collect();
-    let latest = match id == site.home {
-        true => newest_dated(site, LATEST).into_iter().map(listed).collect(),
-        false => Vec::new(),
-    };
+    let latest = latest.iter().map(|&p| listed(p)).collect();
     let subsections = page
         .subsections
         .iter()
@@ -708,8 +721,12 @@ fn newest_dated(site: &Site, n: usize) -> Vec<PageId> {
 }
 
 /// The feed, or None when no page is dated; the errors of its entries' bodies.
-fn atom_feed(config: &Config, site: &Site, bodies: &dyn Bodies) -> Result<Option<String>, Vec<Diagnostic>> {
-    let dated = newest_dated(site, FEED_ENTRIES);
+fn atom_feed(
+    config: &Config,
+    site: &Site,
+    dated: &[PageId],
+    bodies: &dyn Bodies,
+) -> Result<Option<String>, Vec<Diagnostic>> {
     let newest = dated.iter().filter_map(|&id| {
         let meta = &site.pages[id].doc.meta;
         meta.updated.max(meta.date)
@@ -737,7 +754,7 @@ fn atom_feed(config: &Config, site: &Site, bodies: &dyn Bodies) -> Result<Option
         atom_date(updated)
     ));
     xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&config.clinic.name)));
-    for &id in &dated {
+    for &id in dated {
         let page = &site.pages[id];
         let meta = &page.doc.meta;
         let (Some(date), url) = (meta.date, config.permalink(&page.path)) else { continue };
