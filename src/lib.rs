@@ -13,6 +13,7 @@ pub mod front_matter;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod photo;
 pub mod render;
 mod report;
 pub mod scaffold;

@@ -35,6 +35,8 @@ pub enum Job<'a> {
     Robots,
     /// A static file or a content asset, copied as it is.
     Copy(&'a [u8]),
+    /// One file of the photo at this output path: without metadata, or a smaller copy.
+    Photo(&'a str, crate::photo::Variant),
 }
 
 /// Every file of the output by path (with `/`), in a stable order.
@@ -85,6 +87,7 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// Pixel sizes of the images the site publishes, by output path.
     sizes: &'a HashMap<String, (u32, u32)>,
+    photos: &'a crate::photo::Store,
     tera: Tera,
     /// The newest dated pages, newest first: the feed's entries, and the first
     /// [`LATEST`] of them the home page's list.
@@ -111,7 +114,8 @@ impl<'a> Renderer<'a> {
         let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets, image_sizes));
         let summaries =
             site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
-        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, summaries, newest })
+        let photos = prepared.photos();
+        Ok(Renderer { config, site, bodies, theme, sizes, photos, tera, global_key, summaries, newest })
     }
 
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -149,6 +153,7 @@ impl<'a> Renderer<'a> {
                 hash_of((self.global_key, 6u8, entries))
             }
             Job::Copy(_) => return None,
+            Job::Photo(path, variant) => hash_of((7u8, self.photos.get(path).map(|p| p.fingerprint()), variant)),
         })
     }
 
@@ -208,7 +213,19 @@ impl<'a> Renderer<'a> {
         let mut outputs: Outputs = generated.into_iter().collect();
         // Static files and assets must not silently replace a generated page (or each other).
         let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]));
+        let mut files: Vec<(String, Job)> = Vec::new();
         for (path, bytes) in statics.chain(assets) {
+            // A photo publishes itself without metadata, and its smaller copies beside it.
+            match self.photos.entry(&path) {
+                Some((key, photo)) => files.extend(
+                    crate::photo::outputs(key, photo.format, photo.size.unwrap_or((0, 0)))
+                        .into_iter()
+                        .map(|(out, variant)| (out, Job::Photo(key, variant))),
+                ),
+                None => files.push((path, Job::Copy(bytes))),
+            }
+        }
+        for (path, job) in files {
             match outputs.entry(path) {
                 std::collections::btree_map::Entry::Occupied(taken) => problems.push(
                     Diagnostic::error(
@@ -220,7 +237,7 @@ impl<'a> Renderer<'a> {
                     .with_help("rename or remove the static file"),
                 ),
                 std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(Job::Copy(bytes));
+                    slot.insert(job);
                 }
             }
         }
@@ -266,6 +283,7 @@ impl<'a> Renderer<'a> {
                 format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
             )),
             Job::Copy(bytes) => Ok(Cow::Borrowed(bytes)),
+            Job::Photo(path, variant) => self.photos.file(path, variant).map_err(|d| vec![d]),
         }
     }
 }
