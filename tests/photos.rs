@@ -291,3 +291,37 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn before_after_photos_list_their_copies_and_publish_them_stripped() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/results/index.md",
+        "---\ntitle: Results\ndescription: Healed results.\nbefore_after:\n  - before: { src: before.jpg, alt: \"Crown before\" }\n    after: { src: after.jpg, alt: \"Crown after\" }\n    session: 2\n    days_after: 30\n    consent: true\n    retouched: false\n---\nHealed after two sessions.\n",
+    );
+    site.write("content/results/before.jpg", phone_jpeg(1000, 750, 1));
+    site.write("content/results/after.jpg", phone_jpeg(1000, 750, 1));
+    run(&site, &["build", "--quiet"]).success();
+    let doc = scraper::Html::parse_document(&site.page("results/"));
+    let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+    let imgs: Vec<_> = doc.select(&sel(".ba-photos picture img")).collect();
+    assert_eq!(imgs.len(), 2);
+    for img in imgs {
+        let img = img.value();
+        assert_eq!(
+            (img.attr("width"), img.attr("height"), img.attr("loading")),
+            (Some("1000"), Some("750"), Some("lazy"))
+        );
+        assert!(img.attr("sizes").is_some());
+        assert_eq!(img.attr("srcset").unwrap().split(", ").count(), 3, "480, 800 and 1000");
+    }
+    for source in doc.select(&sel(".ba-photos picture source[type='image/webp']")) {
+        for candidate in source.value().attr("srcset").unwrap().split(", ") {
+            let url = candidate.split(' ').next().unwrap();
+            let bytes = std::fs::read(site.path(&format!("public{url}"))).unwrap_or_else(|e| panic!("{url}: {e}"));
+            assert!(exif::Reader::new().read_from_container(&mut Cursor::new(&bytes)).is_err(), "{url} has EXIF");
+        }
+    }
+    let original = std::fs::read(site.path("public/results/before.jpg")).unwrap();
+    assert!(!contains(&original, b"Exif\0\0") && !contains(&original, b"xmpmeta"));
+}

@@ -29,6 +29,10 @@ pub const CACHE_DIR: &str = "photo-cache";
 /// 70 characters, `--measure` in the default theme) on anything wider.
 pub const SIZES: &str = "(max-width: 46rem) 100vw, 44rem";
 
+/// How wide a before/after photo shows: the pair side by side in the text column, or
+/// one under the other on a narrow phone.
+pub const PAIR_SIZES: &str = "(max-width: 30rem) 100vw, 22rem";
+
 /// The raster formats the site processes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
