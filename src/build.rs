@@ -468,7 +468,7 @@ fn render_body(
     }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
     let checks = Arc::new(config.lint.page(&page.doc, rendered.outline, config.country()));
-    Ok(Body { html: rendered.html, faq: rendered.faq, hash, checks })
+    Ok(Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo })
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:

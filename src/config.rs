@@ -31,7 +31,18 @@ struct RawConfig {
     #[serde(default)]
     lint: lint::Settings,
     #[serde(default)]
+    brand: Brand,
+    #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+/// `brand:` in site.yaml: how the clinic looks wherever the site is shared.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// The social preview (`og:image`) of pages that have no photo of their own: a site
+    /// address (`/images/studio.jpg` for `static/images/studio.jpg`) or a full URL.
+    pub image: Option<String>,
 }
 
 /// One entry of `menu:` in site.yaml.
@@ -110,6 +121,7 @@ pub struct Config {
     pub theme: String,
     pub clinic: Clinic,
     pub menu: Option<Vec<MenuItem>>,
+    pub brand: Brand,
     /// The content rules in effect, compiled.
     pub lint: Arc<lint::Rules>,
     pub extra: serde_yaml::Mapping,
@@ -176,6 +188,7 @@ impl Config {
             theme: raw.theme,
             clinic: raw.clinic,
             menu: raw.menu,
+            brand: raw.brand,
             lint: Arc::new(lint),
             extra: raw.extra,
         })

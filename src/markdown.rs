@@ -70,6 +70,8 @@ pub struct Rendered {
     pub faq: Vec<FaqItem>,
     pub problems: Vec<LinkProblem>,
     pub outline: Outline,
+    /// The URL of the first site photo, and its size: the page's social preview.
+    pub first_photo: Option<(String, (u32, u32))>,
 }
 
 fn options() -> Options {
@@ -121,6 +123,7 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
                     Some(size) if crate::photo::format_of(&url).is_some() => {
                         let html = picture_tag(&url, &alt, &title, size, loading);
                         loading = crate::photo::Loading::Lazy;
+                        out.first_photo.get_or_insert_with(|| (url.clone(), size));
                         html
                     }
                     _ => img_tag(&url, &alt, &title, size),

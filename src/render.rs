@@ -51,6 +51,8 @@ pub struct Body {
     pub hash: u64,
     /// What the content rules found in the page by itself (`lint::Rules::page`).
     pub checks: Arc<crate::lint::PageFacts>,
+    /// The URL and size of the body's first site photo (the page's `og:image`).
+    pub first_photo: Option<(String, (u32, u32))>,
 }
 
 /// Where the renderer gets each page's Markdown as HTML: rendered beforehand and kept
@@ -101,6 +103,7 @@ impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, prepared: &'a Prepared, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
         let (site, theme, sizes) = (&*prepared.site, &prepared.theme, prepared.sizes());
         let mut tera = load_templates(theme)?;
+        tera.register_function("image", crate::photo::template_function(prepared.photos(), &config.root));
         let newest = newest_dated(site, FEED_ENTRIES.max(LATEST));
         let site_value = site_value(config, site, !newest.is_empty());
         tera.global_context().insert("site", &site_value);
@@ -292,6 +295,8 @@ impl<'a> Renderer<'a> {
 pub fn load_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera checks at load time that a function exists; `Renderer::new` gives the real one.
+    tera.register_function("image", crate::photo::template_function(&crate::photo::Store::empty(), "/"));
     let mut problems = Vec::new();
     for name in REQUIRED_TEMPLATES {
         if !theme.templates.contains_key(*name) {
@@ -498,6 +503,9 @@ struct PageValue<'a> {
     latest: Vec<ListedValue<'a>>,
     jsonld: Vec<String>,
     og_type: &'static str,
+    /// The social preview: the page's first photo (in its text, else its first
+    /// before/after photo), else `brand.image`; an absolute URL.
+    og_image: Option<String>,
 }
 
 fn page_value<'a>(
@@ -607,6 +615,35 @@ fn page_value<'a>(
         latest,
         jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
         og_type: if meta.date.is_some() { "article" } else { "website" },
+        og_image: og_image(config, body, &fm.before_after, src, sizes),
+    }
+}
+
+/// The page's social preview image as an absolute URL: the widest copy (at most 1600
+/// pixels, which every network accepts) of its first photo, else the site's default.
+fn og_image(
+    config: &Config,
+    body: &Body,
+    pairs: &[showcase::BeforeAfter],
+    src: impl Fn(&str) -> String,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> Option<String> {
+    let pair = pairs.first().and_then(|p| {
+        let url = src(&p.before.src);
+        let size = sizes.get(url.strip_prefix(config.root.as_str())?).copied()?;
+        crate::photo::format_of(&url).map(|_| (url, size))
+    });
+    match body.first_photo.clone().or(pair) {
+        Some((url, size)) => Some(absolute(config, &crate::photo::fallback_url(&url, size))),
+        None => config.brand.image.as_deref().map(|image| absolute(config, &config.link(image))),
+    }
+}
+
+/// A URL of this site (`/clinic/a.jpg`) or another (`https://…`) as an absolute URL.
+fn absolute(config: &Config, url: &str) -> String {
+    match url.strip_prefix(config.root.as_str()) {
+        Some(path) if url.starts_with('/') => config.permalink(path),
+        _ => url.to_string(),
     }
 }
 
@@ -624,6 +661,7 @@ fn not_found_value(config: &Config, site: &Site) -> Value {
         "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "before_after": [], "testimonials": [], "prev": null, "next": null, "parent": null,
         "breadcrumbs": [{"title": "Home", "url": config.url(&home.path)}, {"title": "Page not found", "url": config.url("404.html")}],
         "pages": [], "subsections": [], "jsonld": [], "og_type": "website",
+        "og_image": config.brand.image.as_deref().map(|image| absolute(config, &config.link(image))),
     })
 }
 

@@ -325,3 +325,45 @@ fn before_after_photos_list_their_copies_and_publish_them_stripped() {
     let original = std::fs::read(site.path("public/results/before.jpg")).unwrap();
     assert!(!contains(&original, b"Exif\0\0") && !contains(&original, b"xmpmeta"));
 }
+
+fn og_image(site: &TestSite, page: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(&site.page(page));
+    let sel = scraper::Selector::parse("meta[property='og:image']").unwrap();
+    doc.select(&sel).next().map(|m| m.value().attr("content").unwrap().to_string())
+}
+
+#[test]
+fn every_page_gets_og_image_from_its_first_photo_or_the_site_default() {
+    let site = site_with_photos();
+    run(&site, &["build", "--quiet"]).success();
+    assert_eq!(og_image(&site, "gallery/").as_deref(), Some("https://clinic.test/gallery/chair-400w.jpg"));
+    assert_eq!(og_image(&site, "faq/"), None, "no photo and no brand.image");
+    let config = site.read("site.yaml") + "brand:\n  image: /images/room.webp\n";
+    site.write("site.yaml", config);
+    run(&site, &["build", "--quiet"]).success();
+    assert_eq!(og_image(&site, "faq/").as_deref(), Some("https://clinic.test/images/room.webp"));
+    assert_eq!(og_image(&site, "404.html").as_deref(), Some("https://clinic.test/images/room.webp"));
+    assert_eq!(og_image(&site, "gallery/").as_deref(), Some("https://clinic.test/gallery/chair-400w.jpg"));
+}
+
+#[test]
+fn templates_ask_for_a_photo_at_a_width_with_the_image_function() {
+    let site = site_with_photos();
+    site.write(
+        "templates/partials/footer.html",
+        r#"{% set p = image(path="gallery/crown.png", width=700) %}<footer><img class="t" src="{{ p.url }}" width="{{ p.width }}" height="{{ p.height }}" srcset="{{ p.srcset }}"></footer>"#,
+    );
+    run(&site, &["build", "--quiet"]).success();
+    let doc = scraper::Html::parse_document(&site.page("faq/"));
+    let img =
+        doc.select(&scraper::Selector::parse("img.t").unwrap()).next().expect("the footer's image").value().clone();
+    assert_eq!(
+        (img.attr("src"), img.attr("width"), img.attr("height")),
+        (Some("/gallery/crown-800w.png"), Some("800"), Some("600"))
+    );
+    assert!(site.path("public/gallery/crown-800w.png").is_file());
+    assert_eq!(img.attr("srcset").unwrap().split(", ").count(), 3);
+    site.write("templates/partials/footer.html", r#"{% set p = image(path="nowhere.jpg") %}{{ p.url }}"#);
+    let err = run(&site, &["build"]).fails();
+    assert!(err.contains("nowhere.jpg") && err.contains("publishes no"), "{err}");
+}

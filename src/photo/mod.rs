@@ -178,8 +178,69 @@ pub fn picture_html(url: &str, alt: &str, title: &str, size: (u32, u32), loading
     html
 }
 
+/// The Tera function `image(path=..., width=...)`: for the photo published at `path`
+/// (its output path: `images/team.jpg` for `static/images/team.jpg`, `gallery/chair.jpg`
+/// beside `content/gallery/index.md`), the narrowest copy at least `width` pixels wide
+/// (the widest copy without `width`) as `url`, `width` and `height`, and everything a
+/// `<picture>` needs: `original`, `srcset`, `webp_srcset` (empty for a WebP photo) and
+/// `sizes`.
+pub fn template_function(
+    photos: &Store,
+    root: &str,
+) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<tera::Value> + Send + Sync + 'static {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Args {
+        path: String,
+        width: Option<u32>,
+    }
+    let sizes: std::collections::HashMap<String, (u32, u32)> =
+        photos.iter().filter_map(|(path, photo)| Some((path.to_string(), photo.size?))).collect();
+    let root = root.to_string();
+    move |kwargs, _| {
+        let args: Args = kwargs.deserialize()?;
+        let path = args.path.trim_start_matches('/');
+        let path = path.strip_prefix(root.trim_start_matches('/')).unwrap_or(path);
+        let Some(&size) = sizes.get(path) else {
+            return Err(tera::Error::message(format!(
+                "image(path=\"{}\"): the site publishes no JPEG, PNG or WebP photo there; write where it is published, e.g. `images/team.jpg` for static/images/team.jpg",
+                args.path
+            )));
+        };
+        Ok(tera::Value::from_serializable(&image_value(&format!("{root}{path}"), size, args.width)))
+    }
+}
+
+/// What [`template_function`] gives for the photo at `url` of `size`.
+fn image_value(url: &str, size: (u32, u32), wanted: Option<u32>) -> serde_json::Value {
+    let format = format_of(url).unwrap_or(Format::Jpeg);
+    let steps = widths(size.0);
+    let width = match wanted {
+        Some(w) => steps.iter().copied().find(|&s| s >= w).or(steps.last().copied()),
+        None => steps.last().copied(),
+    }
+    .unwrap_or(size.0);
+    let webp = if format == Format::WebP { String::new() } else { srcset(url, size, Format::WebP) };
+    serde_json::json!({
+        "url": variant_path(url, width, format), "width": width, "height": height_at(size, width),
+        "original": url, "srcset": srcset(url, size, format), "webp_srcset": webp, "sizes": SIZES,
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn template_value_picks_the_narrowest_copy_wide_enough() {
+        let v = image_value("/c/a.jpg", (4032, 3024), Some(700));
+        assert_eq!(
+            (v["url"].as_str(), v["width"].as_u64(), v["height"].as_u64()),
+            (Some("/c/a-800w.jpg"), Some(800), Some(600))
+        );
+        assert_eq!(image_value("/c/a.jpg", (4032, 3024), None)["url"], "/c/a-1600w.jpg");
+        assert_eq!(image_value("/c/a.jpg", (1000, 500), Some(5000))["width"], 1000);
+        assert_eq!(image_value("/c/a.webp", (600, 400), None)["webp_srcset"], "");
+    }
+
     use super::*;
 
     #[test]
