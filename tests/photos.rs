@@ -367,3 +367,36 @@ fn templates_ask_for_a_photo_at_a_width_with_the_image_function() {
     let err = run(&site, &["build"]).fails();
     assert!(err.contains("nowhere.jpg") && err.contains("publishes no"), "{err}");
 }
+
+#[test]
+fn serve_publishes_stripped_photos_and_a_text_edit_does_not_remake_them() {
+    use common::server::Server;
+    let site = site_with_photos();
+    let mut server = Server::start(site.root(), &[]);
+    let (status, page) = server.get("/gallery/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<picture>") && page.contains("chair-400w.webp"), "{page}");
+    let served = |rel: &str| std::fs::read(server.output.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    for rel in ["gallery/chair.jpg", "gallery/chair-400w.webp", "gallery/crown.png", "images/room.webp"] {
+        let bytes = served(rel);
+        assert!(exif::Reader::new().read_from_container(&mut Cursor::new(&bytes)).is_err(), "{rel} has EXIF");
+        assert!(!contains(&bytes, b"33.5"), "{rel}");
+    }
+    let cache: Vec<_> = std::fs::read_dir(site.path("photo-cache")).unwrap().map(|e| e.unwrap().path()).collect();
+    let made = |dir: &std::path::Path| std::fs::metadata(dir).unwrap().modified().unwrap();
+    let before: Vec<_> = cache.iter().map(|d| made(d)).collect();
+    let chair = served("gallery/chair.jpg");
+
+    site.write("content/gallery/index.md", site.read("content/gallery/index.md").replace("Gallery", "Healed results"));
+    server.wait_for("/gallery/", "the edit", |s, body| s == 200 && body.contains("Healed results"));
+    assert_eq!(cache.iter().map(|d| made(d)).collect::<Vec<_>>(), before, "photos were made again");
+    assert_eq!(std::fs::read_dir(site.path("photo-cache")).unwrap().count(), cache.len());
+    assert_eq!(served("gallery/chair.jpg"), chair);
+
+    // A new photo appears, stripped, with its copies.
+    site.write("content/gallery/index.md", site.read("content/gallery/index.md") + "\n![The lamp](lamp.jpg)\n");
+    site.write("content/gallery/lamp.jpg", phone_jpeg(500, 300, 1));
+    server.wait_for("/gallery/", "the new photo", |s, body| s == 200 && body.contains("lamp-480w.webp"));
+    let lamp = served("gallery/lamp.jpg");
+    assert!(!contains(&lamp, b"Exif\0\0") && !contains(&lamp, b"xmpmeta"));
+}
