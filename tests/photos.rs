@@ -372,7 +372,7 @@ fn templates_ask_for_a_photo_at_a_width_with_the_image_function() {
 fn serve_publishes_stripped_photos_and_a_text_edit_does_not_remake_them() {
     use common::server::Server;
     let site = site_with_photos();
-    let mut server = Server::start(site.root(), &[]);
+    let server = Server::start(site.root(), &[]);
     let (status, page) = server.get("/gallery/");
     assert_eq!(status, 200);
     assert!(page.contains("<picture>") && page.contains("chair-400w.webp"), "{page}");
