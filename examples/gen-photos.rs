@@ -1,6 +1,10 @@
 //! Writes N deterministic phone-sized photos (4032x3024 JPEG, quality 90) with the EXIF
 //! a phone writes (make, model, time, GPS position), for `scripts/bench-photos`.
 //! Usage: cargo run --release --example gen-photos -- DIR N
+//!
+//! With `--illustrations DIR` it writes the example site's two illustrations instead:
+//! the same pattern of pigment dots on skin seen up close and from a speaking distance
+//! (generated, so they show no one).
 
 use image::ImageEncoder;
 use img_parts::{Bytes, ImageEXIF};
@@ -10,6 +14,15 @@ const H: u32 = 3024;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, dir] = &args[..]
+        && flag == "--illustrations"
+    {
+        std::fs::create_dir_all(dir).expect("create DIR");
+        for (name, blur) in [("dots-up-close.jpg", 0.0), ("dots-at-a-distance.jpg", 5.0)] {
+            std::fs::write(std::path::Path::new(dir).join(name), illustration(blur)).expect("write");
+        }
+        return;
+    }
     let (dir, n) = match &args[..] {
         [_, dir, n] => (std::path::PathBuf::from(dir), n.parse::<u32>().expect("N is a number")),
         _ => {
@@ -22,6 +35,48 @@ fn main() {
         let path = dir.join(format!("photo-{i:03}.jpg"));
         std::fs::write(&path, photo(i)).expect("write a photo");
     }
+}
+
+/// Skin with a scatter of small pigment dots and the stubble-length gaps between them,
+/// under soft daylight; `blur` (pixels) softens it as distance does.
+fn illustration(blur: f32) -> Vec<u8> {
+    let (w, h) = (1600u32, 1000u32);
+    let mut seed = 0x2545_f491u32;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    let mut img = image::RgbImage::from_fn(w, h, |x, y| {
+        let light = 1.0 - 0.25 * ((x as f32 / w as f32) - 0.3).abs() - 0.15 * (y as f32 / h as f32);
+        let c = |base: f32| (base * light).clamp(0.0, 255.0) as u8;
+        image::Rgb([c(214.0), c(176.0), c(150.0)])
+    });
+    // Dots denser toward the top, as over a hairline.
+    for _ in 0..26_000 {
+        let (x, y) = (next() % w, next() % h);
+        if (next() % 1000) as f32 / 1000.0 > 1.15 - y as f32 / h as f32 {
+            continue;
+        }
+        let r = 2 + (next() % 3) as i32;
+        let shade = 60 + (next() % 30) as u8;
+        for dy in -r..=r {
+            for dx in -r..=r {
+                let (px, py) = (x as i32 + dx, y as i32 + dy);
+                if dx * dx + dy * dy <= r * r && px >= 0 && py >= 0 && (px as u32) < w && (py as u32) < h {
+                    let p = img.get_pixel_mut(px as u32, py as u32);
+                    *p = image::Rgb([shade, shade.saturating_sub(8), shade.saturating_sub(4)]);
+                }
+            }
+        }
+    }
+    let img = if blur > 0.0 { image::imageops::blur(&img, blur) } else { img };
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .write_image(&img, w, h, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    jpeg
 }
 
 /// Smooth light like a room or a scalp under a lamp, with sensor-like noise so the

@@ -42,7 +42,7 @@ impl Photo {
     /// A fingerprint of what this photo publishes (for `serve`, which skips files whose
     /// fingerprint did not change).
     pub fn fingerprint(&self) -> u64 {
-        crate::site::hash_of(&self.key)
+        foldhash::quality::FixedState::with_seed(0).hash_one(&self.key)
     }
 
     /// Whether the photo records where it was taken.
@@ -140,7 +140,9 @@ impl Store {
         }
     }
 
-    /// Makes (or finds in the cache) every file of `photo`.
+    /// Makes (or finds in the cache) every file of `photo`. Runs inside `OnceLock`
+    /// initialisation on a rayon worker, so it must not use rayon itself: a stolen job
+    /// for the same photo would wait on its own thread.
     fn process(&self, photo: &Photo) -> Result<(), String> {
         let (dir, write) = match &self.mode {
             Mode::Publish(dir) => (dir, true),
