@@ -171,12 +171,15 @@ fn ancestors_below<'a>(dir: &'a Path, changed: &'a Path) -> impl Iterator<Item =
 
 /// The site folder, resolved: what a link in it may point to (issue 12).
 struct Site {
+    /// As given, for messages (`content/x.md`, relative to the site like every other).
+    root: PathBuf,
     real_root: PathBuf,
 }
 
 impl Site {
     fn at(root: &Path) -> Result<Site> {
-        Ok(Site { real_root: root.canonicalize().map_err(|e| Error::io("open", root, e))? })
+        let real_root = root.canonicalize().map_err(|e| Error::io("open", root, e))?;
+        Ok(Site { root: root.to_path_buf(), real_root })
     }
 
     fn theme_dir(&self, theme: &str, problems: &mut Vec<Diagnostic>) -> Result<Option<ThemeDir>> {
@@ -200,7 +203,10 @@ impl Site {
         if !dir.is_dir() {
             return Ok(Vec::new());
         }
-        let shown = |path: &Path| path.strip_prefix(&self.real_root).unwrap_or(path).to_path_buf();
+        let shown = |path: &Path| {
+            let rel = path.strip_prefix(&self.root).or_else(|_| path.strip_prefix(&self.real_root));
+            rel.unwrap_or(path).to_path_buf()
+        };
         let found = std::cell::RefCell::new(Vec::new());
         let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
             if e.depth() > 0 && is_ignored(e.path()) {
@@ -286,9 +292,9 @@ fn link_out_of_site(link: &Path, target: &Path) -> Diagnostic {
         format!("this link points to {}, outside the site folder; smpsite never publishes files from outside the site", target.display()),
     )
     .with_help(format!(
-        "copy what should be published into the site instead of linking to it (for example `cp -r {} {}`), or remove the link",
-        target.display(),
-        link.display()
+        "replace the link with a copy of what should be published (`rm {link} && cp -r {target} {link}`), or remove the link",
+        link = link.display(),
+        target = target.display(),
     ))
 }
 
