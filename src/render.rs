@@ -19,11 +19,7 @@ use crate::front_matter::SectionKind;
 use crate::markdown::{self, FaqItem};
 use crate::showcase;
 use crate::site::{Kind, Page, PageId, Site, hash_of};
-use crate::theme::Theme;
-
-/// Templates every theme provides (a site's `templates/` may override each).
-pub const REQUIRED_TEMPLATES: &[&str] =
-    &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
+use crate::theme::{REQUIRED_TEMPLATES, Theme};
 
 pub use crate::addresses::{Job, Outputs};
 
