@@ -218,7 +218,10 @@ async fn run_server(
     let _ = shutdown.send(true);
     tokio::select! {
         () = async { while connections.join_next().await.is_some() {} } => Stopped::Cleanly,
-        () = stop.recv() => Stopped::AtOnce,
+        () = stop.recv() => {
+            anstream::eprintln!("Stopping at once.");
+            Stopped::AtOnce
+        }
     }
 }
 
