@@ -585,6 +585,8 @@ fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
 
 fn content_error(mut problems: Vec<Diagnostic>) -> Error {
     problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // A broken photo fails each of the files made from it, with the same message.
+    problems.dedup();
     Error::Content(problems)
 }
 

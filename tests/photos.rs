@@ -245,6 +245,7 @@ fn broken_photos_are_errors_that_name_the_file() {
         let err = run(&site, &["build"]).fails();
         assert!(err.contains(&format!("content/guide/photos/{name}")), "{name}: {err}");
         assert!(err.contains(why), "{name}: {err}");
+        assert_eq!(err.matches(&format!("content/guide/photos/{name}")).count(), 1, "reported once: {err}");
         assert!(!err.contains("panicked"), "{err}");
         assert!(!site.path("public").exists(), "{name}: a failed build wrote output");
         let err = run(&site, &["check"]).fails();
