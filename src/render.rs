@@ -370,6 +370,7 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
         "clinic": {
             "name": clinic.name,
             "address": clinic.address,
+            "phone": phones.first(),
             "phones": phones,
             "email": clinic.email,
             "booking_url": booking_url(config, site),
@@ -377,6 +378,7 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
             "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
             "credentials": clinic.credentials,
         },
+        "brand": {"logo": null},
         "nav": nav,
         "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
