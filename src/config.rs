@@ -1,12 +1,14 @@
 //! `site.yaml` -> a validated [`Config`]. Unknown keys are errors that name the key and
 //! its line (typos must not silently vanish); `extra` holds free-form data.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Diagnostic;
+use crate::i18n::{self, Locale};
 use crate::lint;
 use crate::yaml::{self, Origin};
 
@@ -30,6 +32,9 @@ struct RawConfig {
     /// The content rules: levels and the site's own claim rules.
     #[serde(default)]
     lint: lint::Settings,
+    /// The site's own wording of any theme string (`book_consultation: Book a free visit`).
+    #[serde(default)]
+    strings: BTreeMap<String, String>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -112,6 +117,8 @@ pub struct Config {
     pub menu: Option<Vec<MenuItem>>,
     /// The content rules in effect, compiled.
     pub lint: Arc<lint::Rules>,
+    /// The theme's words, dates and hours in `language`, with the site's `strings:`.
+    pub locale: Arc<Locale>,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -162,11 +169,34 @@ impl Config {
                 );
             }
         }
+        let known = i18n::keys();
+        for key in raw.strings.keys().filter(|k| !known.contains(k)) {
+            let hint = yaml::closest(key, &known).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+            at_key(
+                key,
+                format!("`strings:` has no theme string called `{key}`"),
+                &format!("{hint}the strings a site can change are: {}", known.join(", ")),
+            );
+        }
+        let country = raw.clinic.address.as_ref().and_then(|a| a.country.as_deref());
+        let locale = Locale::new(&raw.language, country, &raw.strings);
+        if locale.is_none() {
+            let codes: Vec<&str> = i18n::languages().collect();
+            at_key(
+                "language",
+                format!("the theme has no words for `language: {}`", raw.language),
+                &format!(
+                    "write the language as a code the theme speaks: {} (a region may follow, e.g. `es-MX`)",
+                    codes.join(", ")
+                ),
+            );
+        }
         let lint = match lint::Rules::new(&raw.lint, !raw.clinic.credentials.is_empty(), text) {
             Ok(lint) if problems.is_empty() => lint,
             Ok(_) => return Err(problems),
             Err(errs) => return Err(problems.into_iter().chain(errs).collect()),
         };
+        let Some(locale) = locale else { return Err(problems) };
         Ok(Config {
             title: raw.title,
             description: raw.description,
@@ -177,6 +207,7 @@ impl Config {
             clinic: raw.clinic,
             menu: raw.menu,
             lint: Arc::new(lint),
+            locale: Arc::new(locale),
             extra: raw.extra,
         })
     }
@@ -308,6 +339,18 @@ mod tests {
         let errs = Config::parse(&text, None).unwrap_err();
         assert_eq!((errs[0].line, errs[0].col), (7, 5));
         assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `claims/guarantee`?"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn errors_on_unknown_theme_string_and_language() {
+        let errs = Config::parse(&format!("{MINIMAL}strings:\n  book_consultaton: Book now\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (6, 3));
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `book_consultation`?"), "{:?}", errs[0]);
+        let errs = Config::parse(&format!("{MINIMAL}language: nl\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 1));
+        assert!(errs[0].message.contains("no words for `language: nl`"), "{}", errs[0].message);
+        let c = Config::parse(&format!("{MINIMAL}language: es-MX\nstrings:\n  call: Llámenos\n"), None).unwrap();
+        assert_eq!((c.locale.get("call"), c.locale.get("book")), ("Llámenos", "Reservar"));
     }
 
     #[test]

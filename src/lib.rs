@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod front_matter;
+pub mod i18n;
 pub mod lint;
 pub mod markdown;
 pub mod output;

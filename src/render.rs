@@ -101,6 +101,7 @@ impl<'a> Renderer<'a> {
         let newest = newest_dated(site, FEED_ENTRIES.max(LATEST));
         let site_value = site_value(config, site, !newest.is_empty());
         tera.global_context().insert("site", &site_value);
+        tera.global_context().insert("t", config.locale.strings());
         let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
         // Where every content file is published: pages link to them (`before_after` photos).
         let assets: Vec<(&std::path::Path, &str)> =
@@ -354,7 +355,7 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
             top.sort_by_key(|&id| {
                 (site.pages[id].doc.meta.fm.weight.unwrap_or(i64::MAX), site.pages[id].title().to_lowercase())
             });
-            let mut nav = vec![json!({"title": "Home", "url": config.root})];
+            let mut nav = vec![json!({"title": config.locale.get("home"), "url": config.root})];
             nav.extend(
                 top.iter().map(|&id| json!({"title": site.pages[id].title(), "url": config.url(&site.pages[id].path)})),
             );
@@ -375,7 +376,7 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
             "email": clinic.email,
             "booking_url": booking_url(config, site),
             "hours": clinic.hours,
-            "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
+            "hours_display": clinic.hours.iter().map(|h| config.locale.hours(h)).collect::<Vec<_>>(),
             "credentials": clinic.credentials,
         },
         "brand": {"logo": null},
@@ -506,7 +507,7 @@ fn page_value<'a>(
     let breadcrumbs = site
         .ancestry(id)
         .iter()
-        .map(|&a| CrumbValue { title: crumb_title(site, a), url: config.url(&site.pages[a].path) })
+        .map(|&a| CrumbValue { title: crumb_title(config, site, a), url: config.url(&site.pages[a].path) })
         .collect();
     let listed = |c: PageId| {
         let child = &site.pages[c];
@@ -519,7 +520,7 @@ fn page_value<'a>(
             duration: m.fm.duration.as_deref(),
             weight: m.fm.weight,
             date: m.date.map(|d| d.to_string()),
-            date_display: m.date.map(date_display),
+            date_display: m.date.map(|d| config.locale.date(d)),
         }
     };
     let pages = page.pages.iter().map(|&c| listed(c)).collect();
@@ -555,9 +556,9 @@ fn page_value<'a>(
         permalink: config.permalink(&page.path),
         content: &body.html,
         date: meta.date.map(|d| d.to_string()),
-        date_display: meta.date.map(date_display),
+        date_display: meta.date.map(|d| config.locale.date(d)),
         updated: meta.updated.map(|d| d.to_string()),
-        updated_display: meta.updated.map(date_display),
+        updated_display: meta.updated.map(|d| config.locale.date(d)),
         tags: &fm.tags,
         weight: fm.weight,
         extra: yaml_to_json(&fm.extra),
@@ -594,19 +595,20 @@ fn page_value<'a>(
     }
 }
 
-fn crumb_title(site: &Site, id: PageId) -> &str {
-    if id == site.home { "Home" } else { site.pages[id].title() }
+fn crumb_title<'a>(config: &'a Config, site: &'a Site, id: PageId) -> &'a str {
+    if id == site.home { config.locale.get("home") } else { site.pages[id].title() }
 }
 
 fn not_found_value(config: &Config, site: &Site) -> Value {
     let home = &site.pages[site.home];
+    let (t, title) = (&config.locale, config.locale.get("not_found_title"));
     json!({
-        "kind": "page", "section_kind": null, "title": "Page not found",
-        "description": "This page does not exist. Find what you need from the home page.",
+        "kind": "page", "section_kind": null, "title": title,
+        "description": t.get("not_found_description"),
         "url": config.url("404.html"), "permalink": config.permalink("404.html"), "content": "",
         "date": null, "date_display": null, "updated": null, "updated_display": null, "tags": [], "weight": null, "extra": {},
         "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "before_after": [], "testimonials": [], "prev": null, "next": null, "parent": null,
-        "breadcrumbs": [{"title": "Home", "url": config.url(&home.path)}, {"title": "Page not found", "url": config.url("404.html")}],
+        "breadcrumbs": [{"title": t.get("home"), "url": config.url(&home.path)}, {"title": title, "url": config.url("404.html")}],
         "pages": [], "subsections": [], "jsonld": [], "og_type": "website",
     })
 }
@@ -625,7 +627,7 @@ fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> Vec<Value> {
         .ancestry(id)
         .iter()
         .enumerate()
-        .map(|(i, &a)| json!({"@type": "ListItem", "position": i + 1, "name": crumb_title(site, a), "item": config.permalink(&site.pages[a].path)}))
+        .map(|(i, &a)| json!({"@type": "ListItem", "position": i + 1, "name": crumb_title(config, site, a), "item": config.permalink(&site.pages[a].path)}))
         .collect();
     docs.push(json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}));
     if page.is_faq() && !body.faq.is_empty() {
@@ -803,54 +805,6 @@ fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
-/// `2026-03-01` -> `1 March 2026`.
-fn date_display(date: jiff::civil::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {} {}", date.day(), MONTHS[date.month() as usize - 1], date.year())
-}
-
-/// schema.org hours in words: `Mo-Fr 09:00-18:00` -> `Monday–Friday 09:00–18:00`.
-/// Anything it does not understand is shown as written.
-pub fn hours_display(hours: &str) -> String {
-    const DAYS: [(&str, &str); 7] = [
-        ("Mo", "Monday"),
-        ("Tu", "Tuesday"),
-        ("We", "Wednesday"),
-        ("Th", "Thursday"),
-        ("Fr", "Friday"),
-        ("Sa", "Saturday"),
-        ("Su", "Sunday"),
-    ];
-    let day = |code: &str| DAYS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name);
-    let Some((days, times)) = hours.trim().split_once(' ') else {
-        return hours.to_string();
-    };
-    let days_text: Option<Vec<String>> = days
-        .split(',')
-        .map(|part| match part.split_once('-') {
-            Some((a, b)) => Some(format!("{}–{}", day(a)?, day(b)?)),
-            None => day(part).map(str::to_string),
-        })
-        .collect();
-    match days_text {
-        Some(parts) => format!("{} {}", parts.join(", "), times.trim().replace('-', "–")),
-        None => hours.to_string(),
-    }
-}
-
 fn yaml_to_json(mapping: &serde_yaml::Mapping) -> Value {
     serde_json::to_value(mapping).unwrap_or(Value::Null)
 }
@@ -866,17 +820,5 @@ mod tests {
         assert!(out.contains("\\u003c/script\\u003e"));
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["text"], "</script><script>alert(1)</script> & more");
-    }
-
-    #[test]
-    fn hours_read_as_words() {
-        assert_eq!(hours_display("Mo-Fr 09:00-18:00"), "Monday–Friday 09:00–18:00");
-        assert_eq!(hours_display("Sa,Su 10:00-14:00"), "Saturday, Sunday 10:00–14:00");
-        assert_eq!(hours_display("by appointment"), "by appointment");
-    }
-
-    #[test]
-    fn dates_read_as_words() {
-        assert_eq!(date_display(jiff::civil::date(2026, 3, 1)), "1 March 2026");
     }
 }

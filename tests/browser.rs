@@ -157,7 +157,8 @@ fn pages_load_cleanly_locally_and_faq_answers_open_from_the_keyboard() {
     }
 
     // The FAQ: every question is a <details>; Enter on its focused <summary> opens it.
-    let ids = tab.evaluate("JSON.stringify([...document.querySelectorAll('.faq details')].map(d => d.id))", false).unwrap();
+    let ids =
+        tab.evaluate("JSON.stringify([...document.querySelectorAll('.faq details')].map(d => d.id))", false).unwrap();
     let ids: Vec<String> = serde_json::from_str(ids.value.unwrap().as_str().unwrap()).unwrap();
     assert!(ids.len() >= 12, "{ids:?}");
     for id in &ids {

@@ -179,8 +179,8 @@ fn faq_pages_render_an_accordion_and_faq_json_ld() {
     let site = TestSite::fixture("minimal");
     site.build();
     let faq = Html::parse_document(&site.page("faq/"));
-    assert_eq!(text(&faq, "details summary"), ["Does it hurt?", "How long does it last?"]);
-    assert_eq!(attr(&faq, "details", "id"), "does-it-hurt");
+    assert_eq!(text(&faq, ".faq details summary"), ["Does it hurt?", "How long does it last?"]);
+    assert_eq!(attr(&faq, ".faq details", "id"), "does-it-hurt");
     let docs = json_ld(&faq);
     let page = docs.iter().find(|d| d["@type"] == "FAQPage").expect("FAQPage");
     assert_eq!(page["mainEntity"].as_array().unwrap().len(), 2);
@@ -239,7 +239,7 @@ fn site_yaml_menu_replaces_the_generated_nav() {
     site.write("site.yaml", format!("{config}menu:\n  - {{ title: Our process, url: /process/ }}\n  - {{ title: Shop, url: \"https://shop.clinic.test/\" }}\n"));
     site.run(&["build", "--base-url", "https://host.io/clinic"]).success();
     let faq = Html::parse_document(&site.page("faq/"));
-    let nav: Vec<(String, String)> = select(&faq, "header nav a")
+    let nav: Vec<(String, String)> = select(&faq, "header nav.site-nav a")
         .iter()
         .map(|a| (a.text().collect::<String>(), a.value().attr("href").unwrap().to_string()))
         .collect();
