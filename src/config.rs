@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::color::{self, Palette, Rgb};
 use crate::error::Diagnostic;
 use crate::i18n::{self, Locale};
 use crate::lint;
@@ -26,6 +27,8 @@ struct RawConfig {
     #[serde(default = "default_theme")]
     theme: String,
     clinic: Clinic,
+    #[serde(default)]
+    brand: Brand,
     /// The site menu, in order; generated from the top-level sections and pages when absent.
     #[serde(default)]
     menu: Option<Vec<MenuItem>>,
@@ -37,6 +40,18 @@ struct RawConfig {
     strings: BTreeMap<String, String>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+/// The clinic's own look: `brand:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// A file of the site's `static/` folder (`static/logo.svg`), shown in the header.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// `#0b5d5b`: buttons, links and accents, checked for contrast.
+    #[serde(default)]
+    pub color: Option<String>,
 }
 
 /// One entry of `menu:` in site.yaml.
@@ -114,6 +129,11 @@ pub struct Config {
     pub language: String,
     pub theme: String,
     pub clinic: Clinic,
+    pub brand: Brand,
+    /// Where `brand.logo` is written in site.yaml (line, column), for errors found later.
+    pub logo_at: (usize, usize),
+    /// The theme's accent colours from `brand.color`, checked; None for the theme's own.
+    pub palette: Option<Palette>,
     pub menu: Option<Vec<MenuItem>>,
     /// The content rules in effect, compiled.
     pub lint: Arc<lint::Rules>,
@@ -169,6 +189,37 @@ impl Config {
                 );
             }
         }
+        let palette = raw.brand.color.as_deref().and_then(|text| match Rgb::parse(text) {
+            None => {
+                at_key(
+                    "color",
+                    format!("`color: {text}` is not a colour the theme can use"),
+                    "write the colour as a hex code in quotes, as design tools show it, e.g. `color: \"#0b5d5b\"`",
+                );
+                None
+            }
+            Some(rgb) => match color::palette(rgb) {
+                Ok(palette) => Some(palette),
+                Err(f) => {
+                    at_key(
+                        "color",
+                        format!(
+                            "the brand colour {} is too light to read: {} have a contrast of {:.1}:1, and WCAG 2.2 AA asks for {}:1",
+                            rgb.hex(),
+                            f.what,
+                            f.ratio,
+                            color::AA_TEXT
+                        ),
+                        &format!(
+                            "use `color: \"{}\"`, the nearest darker shade of the same colour that passes ({:.1}:1); the theme makes the lighter shade for dark mode itself",
+                            f.suggestion.hex(),
+                            f.suggestion_ratio
+                        ),
+                    );
+                    None
+                }
+            },
+        });
         let known = i18n::keys();
         for key in raw.strings.keys().filter(|k| !known.contains(k)) {
             let hint = yaml::closest(key, &known).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
@@ -205,6 +256,9 @@ impl Config {
             language: raw.language,
             theme: raw.theme,
             clinic: raw.clinic,
+            brand: raw.brand,
+            logo_at: yaml::locate_key(text, "logo").unwrap_or((0, 0)),
+            palette,
             menu: raw.menu,
             lint: Arc::new(lint),
             locale: Arc::new(locale),
@@ -351,6 +405,19 @@ mod tests {
         assert!(errs[0].message.contains("no words for `language: nl`"), "{}", errs[0].message);
         let c = Config::parse(&format!("{MINIMAL}language: es-MX\nstrings:\n  call: Llámenos\n"), None).unwrap();
         assert_eq!((c.locale.get("call"), c.locale.get("book")), ("Llámenos", "Reservar"));
+    }
+
+    #[test]
+    fn a_brand_colour_that_fails_contrast_is_an_error_with_a_passing_shade() {
+        let errs = Config::parse(&format!("{MINIMAL}brand:\n  color: \"#7fd3d9\"\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (6, 3));
+        assert!(errs[0].message.contains("#7fd3d9 is too light"), "{}", errs[0].message);
+        let help = errs[0].help.as_deref().unwrap();
+        let suggested = help.split('"').nth(1).unwrap();
+        let c = Config::parse(&format!("{MINIMAL}brand:\n  color: \"{suggested}\"\n"), None).unwrap();
+        assert_eq!(c.palette.unwrap().accent.hex(), suggested);
+        let errs = Config::parse(&format!("{MINIMAL}brand:\n  color: teal\n"), None).unwrap_err();
+        assert!(errs[0].message.contains("not a colour"), "{}", errs[0].message);
     }
 
     #[test]

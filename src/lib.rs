@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod error;
 pub mod front_matter;

@@ -99,7 +99,9 @@ impl<'a> Renderer<'a> {
         let (site, theme, sizes) = (&*prepared.site, &prepared.theme, prepared.sizes());
         let mut tera = load_templates(theme)?;
         let newest = newest_dated(site, FEED_ENTRIES.max(LATEST));
-        let site_value = site_value(config, site, !newest.is_empty());
+        let brand = brand_value(config, theme, sizes).map_err(|d| vec![d])?;
+        let mut site_value = site_value(config, site, !newest.is_empty());
+        site_value["brand"] = brand;
         tera.global_context().insert("site", &site_value);
         tera.global_context().insert("t", config.locale.strings());
         let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
@@ -379,11 +381,36 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
             "hours_display": clinic.hours.iter().map(|h| config.locale.hours(h)).collect::<Vec<_>>(),
             "credentials": clinic.credentials,
         },
-        "brand": {"logo": null},
         "nav": nav,
         "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
     })
+}
+
+/// `site.brand`: the logo's URL and pixel size, and the CSS that sets the brand colour
+/// (checked by site.yaml's parser). A logo that is not among the site's static files is
+/// an error at its line.
+fn brand_value(config: &Config, theme: &Theme, sizes: &HashMap<String, (u32, u32)>) -> Result<Value, Diagnostic> {
+    let css = config.palette.as_ref().map(crate::color::Palette::css);
+    let Some(logo) = &config.brand.logo else {
+        return Ok(json!({"logo": null, "css": css}));
+    };
+    let file = logo.trim_start_matches('/');
+    let file = file.strip_prefix("static/").unwrap_or(file);
+    if !theme.statics.contains_key(file) {
+        let (line, col) = config.logo_at;
+        let message = format!("the logo `{logo}` is not in the site's static/ folder");
+        return Err(Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(
+            "put the logo file in static/ (an SVG is sharpest) and write its path, e.g. `logo: static/logo.svg`",
+        ));
+    }
+    let size = sizes.get(file);
+    Ok(json!({
+        "logo": config.url(file),
+        "logo_width": size.map(|s| s.0),
+        "logo_height": size.map(|s| s.1),
+        "css": css,
+    }))
 }
 
 /// Another page as a page shows it: a link (prev/next).
