@@ -93,6 +93,18 @@ pub struct Clinic {
     /// (`"Certified by the XYZ SMP Academy, 2021"`). Listing any allows credential words.
     #[serde(default)]
     pub credentials: Vec<String>,
+    /// The clinic's own review profiles (Google, Trustpilot...): linked, never copied.
+    #[serde(default)]
+    pub reviews: Vec<Review>,
+}
+
+/// One entry of `clinic.reviews`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// Where the reviews are: `Google`, `Trustpilot`.
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -186,6 +198,15 @@ impl Config {
                     "number",
                     format!("the phone number `{}` has no digits to dial", phone.number),
                     "write the number as people dial it, e.g. `number: \"480-555-0100\"`",
+                );
+            }
+        }
+        for review in &raw.clinic.reviews {
+            if !(review.url.starts_with("https://") || review.url.starts_with("http://")) {
+                at_key(
+                    "url",
+                    format!("the reviews link `{}` is not a web address", review.url),
+                    "copy the address of the clinic's review page from the browser, starting with https://",
                 );
             }
         }

@@ -380,11 +380,79 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
             "hours": clinic.hours,
             "hours_display": clinic.hours.iter().map(|h| config.locale.hours(h)).collect::<Vec<_>>(),
             "credentials": clinic.credentials,
+            "reviews": clinic.reviews,
+            "directions": clinic.address.as_ref().and_then(directions_url),
         },
         "nav": nav,
         "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
     })
+}
+
+/// A map search for the clinic's address (no embedded map, no third-party script):
+/// the visitor's own map app or site opens it.
+fn directions_url(address: &crate::config::Address) -> Option<String> {
+    let parts = [&address.street, &address.locality, &address.region, &address.postal_code, &address.country];
+    let query: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).filter(|p| !p.trim().is_empty()).collect();
+    if query.is_empty() {
+        return None;
+    }
+    let query = query.join(", ");
+    let encoded = percent_encoding::utf8_percent_encode(&query, percent_encoding::NON_ALPHANUMERIC);
+    Some(format!("https://www.google.com/maps/search/?api=1&query={encoded}"))
+}
+
+/// Phone-number-like runs of text: an optional `+`, then digits, spaces, dots, dashes
+/// and brackets, at least 7 digits' worth.
+static PHONE_LIKE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:^|[^\d+])(\+?\(?\d[\d\s().\-\u{a0}]{5,}\d)").expect("a valid pattern")
+});
+
+/// The page's HTML with every written form of one of the clinic's own numbers (`(480)
+/// 555-0100` for `480-555-0100`) turned into a `tel:` link, so a visitor on a phone can
+/// tap it. Text already inside a link, and tags, are left alone.
+fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
+    let country = config.country();
+    let tels: Vec<String> = config.clinic.phones.iter().filter_map(|p| tel_uri(&p.number, country)).collect();
+    if tels.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut changed = false;
+    let mut in_link = 0usize;
+    let mut rest = html;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            let name = tag[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
+            match name {
+                "a" | "pre" | "code" => in_link += 1,
+                "/a" | "/pre" | "/code" => in_link = in_link.saturating_sub(1),
+                _ => {}
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let text = &rest[..end];
+        rest = &rest[end..];
+        if in_link > 0 {
+            out.push_str(text);
+            continue;
+        }
+        let mut last = 0;
+        for m in PHONE_LIKE.captures_iter(text).filter_map(|c| c.get(1)) {
+            let Some(tel) = tel_uri(m.as_str(), country).filter(|t| tels.contains(t)) else { continue };
+            out.push_str(&text[last..m.start()]);
+            out.push_str(&format!("<a href=\"{tel}\">{}</a>", m.as_str()));
+            last = m.end();
+            changed = true;
+        }
+        out.push_str(&text[last..]);
+    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(html) }
 }
 
 /// `site.brand`: the logo's URL and pixel size, and the CSS that sets the brand colour
@@ -485,7 +553,7 @@ struct PageValue<'a> {
     description: &'a str,
     url: String,
     permalink: String,
-    content: &'a str,
+    content: Cow<'a, str>,
     date: Option<String>,
     date_display: Option<String>,
     updated: Option<String>,
@@ -581,7 +649,7 @@ fn page_value<'a>(
         description,
         url: config.url(&page.path),
         permalink: config.permalink(&page.path),
-        content: &body.html,
+        content: phone_links(&body.html, config),
         date: meta.date.map(|d| d.to_string()),
         date_display: meta.date.map(|d| config.locale.date(d)),
         updated: meta.updated.map(|d| d.to_string()),
@@ -839,6 +907,18 @@ fn yaml_to_json(mapping: &serde_yaml::Mapping) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_clinics_own_numbers_in_text_become_tel_links() {
+        let yaml = "title: T\nbase_url: https://x.test\nclinic:\n  name: C\n  address: { country: US }\n  phones:\n    - { label: Desk, number: \"480-555-0100\" }\n";
+        let config = Config::parse(yaml, None).unwrap();
+        let html = "<p>Call (480) 555-0100 or 480.555.0100, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>";
+        assert_eq!(
+            phone_links(html, &config),
+            "<p>Call <a href=\"tel:+14805550100\">(480) 555-0100</a> or <a href=\"tel:+14805550100\">480.555.0100</a>, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>"
+        );
+        assert!(matches!(phone_links("<p>No numbers, 2026.</p>", &config), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn json_for_scripts_cannot_close_the_tag() {
