@@ -90,6 +90,10 @@ pub struct Renderer<'a> {
     /// [`LATEST`] of them the home page's list.
     newest: Vec<PageId>,
     global_key: u64,
+    /// What the home page shows of other pages: the process section (its sessions as a
+    /// timeline) and the FAQ page (its first questions).
+    process: Option<PageId>,
+    faq: Option<PageId>,
     /// By page: a hash of all that other pages show of it (URL, kind, front matter).
     summaries: Vec<u64>,
 }
@@ -114,7 +118,10 @@ impl<'a> Renderer<'a> {
         let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets, image_sizes));
         let summaries =
             site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
-        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, summaries, newest })
+        let process =
+            site.pages.iter().position(|p| p.kind == Kind::Section && p.section_kind == SectionKind::Sessions);
+        let faq = site.pages.iter().position(Page::is_faq);
+        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, process, faq, summaries, newest })
     }
 
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -133,10 +140,13 @@ impl<'a> Renderer<'a> {
                 let page = &site.pages[id];
                 let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
                 let latest = if id == site.home { self.latest() } else { &[] };
-                let listed = page.pages.iter().chain(&page.subsections).chain(latest).map(|&p| s[p]);
+                let showcased = self.showcased(id);
+                let listed = page.pages.iter().chain(&page.subsections).chain(latest).chain(&showcased).map(|&p| s[p]);
+                let faq_body = if id == site.home { self.faq.map(|f| self.bodies.hash(f)) } else { None };
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
                 (1u8, s[id], id == site.home, template_for(page), self.bodies.hash(id), related).hash(&mut h);
+                faq_body.hash(&mut h);
                 listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
                 h.finish()
             }
@@ -153,6 +163,69 @@ impl<'a> Renderer<'a> {
             }
             Job::Copy(_) => return None,
         })
+    }
+
+    /// The pages the home page shows besides its own listings: the process section, its
+    /// sessions, and the FAQ page.
+    fn showcased(&self, id: PageId) -> Vec<PageId> {
+        if id != self.site.home {
+            return Vec::new();
+        }
+        let sessions = self.process.map(|p| self.site.pages[p].pages.clone()).unwrap_or_default();
+        self.process.into_iter().chain(sessions).chain(self.faq).collect()
+    }
+
+    /// `home`: the process as a timeline (the sessions section's pages) and a teaser of
+    /// the FAQ (its first questions, each linking to its answer).
+    fn home_value(&self) -> Result<Value, Vec<Diagnostic>> {
+        let (config, site) = (self.config, self.site);
+        let process = self.process.map(|p| {
+            let section = &site.pages[p];
+            let steps: Vec<Value> = section
+                .pages
+                .iter()
+                .map(|&c| {
+                    let m = &site.pages[c].doc.meta.fm;
+                    json!({"title": site.pages[c].title(), "url": config.url(&site.pages[c].path), "stage": m.stage,
+                           "duration": m.duration, "description": m.description})
+                })
+                .collect();
+            json!({"title": section.title(), "url": config.url(&section.path), "steps": steps})
+        });
+        let faq = match self.faq {
+            Some(f) => {
+                let page = &site.pages[f];
+                let url = config.url(&page.path);
+                let body = self.bodies.body(f)?;
+                let questions: Vec<Value> = body
+                    .faq
+                    .iter()
+                    .take(FAQ_TEASER)
+                    .map(|q| json!({"question": q.question, "url": format!("{url}#{}", q.id)}))
+                    .collect();
+                Some(json!({"title": page.title(), "url": url, "questions": questions}))
+            }
+            None => None,
+        };
+        // What to expect: the home page's other sections and pages.
+        let home = &site.pages[site.home];
+        let others: Vec<Value> = home
+            .subsections
+            .iter()
+            .chain(&home.pages)
+            .filter(|&&p| Some(p) != self.process && Some(p) != self.faq)
+            .map(|&p| {
+                let page = &site.pages[p];
+                json!({"title": page.title(), "url": config.url(&page.path), "description": page.doc.meta.fm.description})
+            })
+            .collect();
+        Ok(json!({"process": process, "faq": faq, "others": others}))
+    }
+
+    /// Whether rendering page `id` reads another page's Markdown (the home page shows
+    /// the FAQ's first questions), so an unchanged body of its own does not settle it.
+    pub fn shows_other_bodies(&self, id: PageId) -> bool {
+        id == self.site.home && self.faq.is_some()
     }
 
     /// The newest dated pages the home page lists.
@@ -246,6 +319,9 @@ impl<'a> Renderer<'a> {
                 let body = self.bodies.body(id)?;
                 let latest = if id == site.home { self.latest() } else { &[] };
                 ctx.insert("page", &page_value(config, site, self.sizes, latest, id, &body));
+                if id == site.home {
+                    ctx.insert("home", &self.home_value()?);
+                }
                 ctx.insert("current_url", &config.url(&page.path));
                 html(template_for(page), &ctx, Some(page))
             }
@@ -795,6 +871,9 @@ pub fn script_json(value: &Value) -> String {
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
 }
+
+/// How many FAQ questions the home page shows.
+const FAQ_TEASER: usize = 3;
 
 /// How many of the newest dated pages the home page lists.
 const LATEST: usize = 10;
