@@ -267,6 +267,14 @@ impl<'a> Renderer<'a> {
                         .with_source(page.doc.text()),
                 );
             }
+            if let Err(message) = team(&page.doc.meta.fm.extra) {
+                let (line, col) = page.doc.key_position("team");
+                problems.push(
+                    Diagnostic::error(page.doc.display_path(), line, col, message)
+                        .with_help("write each person as `- { name: Dr Sam Reyes, photo: sam.jpg, alt: \"Sam at the studio\", role: Practitioner, training: [\"...\"], credentials: [\"...\"] }`; only `name` is required")
+                        .with_source(page.doc.text()),
+                );
+            }
             generated.push((format!("{}index.html", page.path), Job::Page(id)));
         }
         for (alias, &target) in &site.aliases {
@@ -465,6 +473,48 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
     })
 }
 
+/// One practitioner of `extra.team` in a page's front matter.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Practitioner {
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    /// A photo beside the page (`sam.jpg`) or a site path (`/images/sam.jpg`).
+    #[serde(default)]
+    photo: Option<String>,
+    #[serde(default)]
+    alt: Option<String>,
+    /// Where and when they trained: `SMP Academy, 2019`.
+    #[serde(default)]
+    training: Vec<String>,
+    /// Licences and memberships clients can check.
+    #[serde(default)]
+    credentials: Vec<String>,
+}
+
+/// The practitioners a page introduces (`extra: { team: [...] }`), or what is wrong
+/// with the list, in words.
+fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
+    let Some(list) = extra.get("team") else { return Ok(Vec::new()) };
+    let team: Vec<Practitioner> = serde_yaml::from_value(list.clone()).map_err(|e| {
+        let words = e.to_string().replace("unknown field", "unknown key").replace("a sequence", "a list of people");
+        format!(
+            "the `team` list is not as expected: {}",
+            words.replace("struct Practitioner", "a person (`name:` and more)")
+        )
+    })?;
+    for (i, p) in team.iter().enumerate() {
+        if p.name.trim().is_empty() {
+            return Err(format!("person {} of the `team` list has an empty `name`", i + 1));
+        }
+        if p.photo.is_some() && p.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            return Err(format!("the photo of {} has no `alt` text: describe what it shows", p.name));
+        }
+    }
+    Ok(team)
+}
+
 /// A map search for the clinic's address (no embedded map, no third-party script):
 /// the visitor's own map app or site opens it.
 fn directions_url(address: &crate::config::Address) -> Option<String> {
@@ -652,6 +702,8 @@ struct PageValue<'a> {
     subsections: Vec<SectionValue<'a>>,
     /// On the home page: the newest dated pages (news), newest first.
     latest: Vec<ListedValue<'a>>,
+    /// The practitioners a page introduces (`extra.team` in its front matter).
+    team: Vec<Value>,
     jsonld: Vec<String>,
     og_type: &'static str,
 }
@@ -761,6 +813,18 @@ fn page_value<'a>(
         pages,
         subsections,
         latest,
+        team: team(&fm.extra)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                let photo = p.photo.as_deref().map(|dest| {
+                    let url = src(dest);
+                    let size = sizes.get(url.strip_prefix(config.root.as_str()).unwrap_or(&url)).copied();
+                    json!({"src": url, "alt": p.alt, "width": size.map(|s| s.0), "height": size.map(|s| s.1)})
+                });
+                json!({"name": p.name, "role": p.role, "photo": photo, "training": p.training, "credentials": p.credentials})
+            })
+            .collect(),
         jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
         og_type: if meta.date.is_some() { "article" } else { "website" },
     }
@@ -780,7 +844,7 @@ fn not_found_value(config: &Config, site: &Site) -> Value {
         "date": null, "date_display": null, "updated": null, "updated_display": null, "tags": [], "weight": null, "extra": {},
         "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "before_after": [], "testimonials": [], "prev": null, "next": null, "parent": null,
         "breadcrumbs": [{"title": t.get("home"), "url": config.url(&home.path)}, {"title": title, "url": config.url("404.html")}],
-        "pages": [], "subsections": [], "jsonld": [], "og_type": "website",
+        "pages": [], "subsections": [], "team": [], "jsonld": [], "og_type": "website",
     })
 }
 

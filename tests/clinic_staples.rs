@@ -76,3 +76,33 @@ fn a_reviews_link_that_is_not_a_web_address_is_an_error() {
     let err = site.run(&["build"]).fails();
     assert!(err.contains("the reviews link `g.page/test` is not a web address"), "{err}");
 }
+
+const TEAM_PAGE: &str = "---\ntitle: Our team\nextra:\n  team:\n    - name: Sam Reyes\n      role: Lead practitioner\n      photo: team.svg\n      alt: Sam at the studio's front desk\n      training: [\"Example SMP Academy, 2019\"]\n      credentials: [\"Licensed tattoo artist, Arizona\"]\n    - { name: Alex Kim }\n---\nWho you will meet.\n";
+
+#[test]
+fn a_team_page_introduces_each_practitioner_with_photo_training_and_credentials() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/team.md", TEAM_PAGE);
+    site.build();
+    let page = site.page("team/");
+    let people = select(&page, ".team .person");
+    assert_eq!(people.len(), 2, "{people:?}");
+    let sam = &people[0];
+    assert!(sam.contains("<h2>Sam Reyes</h2>") && sam.contains("Lead practitioner"), "{sam}");
+    assert!(sam.contains("src=\"/team.svg\"") && sam.contains("alt=\"Sam at the studio's front desk\""), "{sam}");
+    assert!(sam.contains("<h3>Training</h3>") && sam.contains("<li>Example SMP Academy, 2019</li>"), "{sam}");
+    assert!(sam.contains("<h3>Qualifications</h3>") && sam.contains("<li>Licensed tattoo artist, Arizona</li>"));
+    assert!(!people[1].contains("<img") && people[1].contains("<h2>Alex Kim</h2>"));
+}
+
+#[test]
+fn a_team_entry_with_a_typo_or_a_photo_without_alt_text_is_an_error_at_its_line() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/team.md", TEAM_PAGE.replace("      role:", "      rol:"));
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("content/team.md:4:3") && err.contains("unknown key `rol`"), "{err}");
+    site.write("content/team.md", TEAM_PAGE.replace("      alt: Sam at the studio's front desk\n", ""));
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("the photo of Sam Reyes has no `alt` text"), "{err}");
+    assert!(!site.path("public").exists());
+}
