@@ -267,6 +267,14 @@ impl<'a> Renderer<'a> {
                         .with_source(page.doc.text()),
                 );
             }
+            if let Err(message) = hero(&page.doc.meta.fm.extra) {
+                let (line, col) = page.doc.key_position("hero");
+                problems.push(
+                    Diagnostic::error(page.doc.display_path(), line, col, message)
+                        .with_help("write the home page's photo as `hero: { photo: studio.jpg, alt: \"The studio's treatment room\" }`")
+                        .with_source(page.doc.text()),
+                );
+            }
             if let Err(message) = team(&page.doc.meta.fm.extra) {
                 let (line, col) = page.doc.key_position("team");
                 problems.push(
@@ -471,6 +479,26 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
         "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
     })
+}
+
+/// The home page's photo: `extra: { hero: { photo, alt } }`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hero {
+    photo: String,
+    alt: String,
+}
+
+fn hero(extra: &serde_yaml::Mapping) -> Result<Option<Hero>, String> {
+    let Some(value) = extra.get("hero") else { return Ok(None) };
+    let hero: Hero = serde_yaml::from_value(value.clone()).map_err(|e| {
+        let words = e.to_string().replace("unknown field", "unknown key").replace("struct Hero", "`photo:` and `alt:`");
+        format!("the `hero` photo is not as expected: {words}")
+    })?;
+    if hero.alt.trim().is_empty() {
+        return Err("the `hero` photo has no `alt` text: describe what it shows".into());
+    }
+    Ok(Some(hero))
 }
 
 /// One practitioner of `extra.team` in a page's front matter.
@@ -704,6 +732,8 @@ struct PageValue<'a> {
     latest: Vec<ListedValue<'a>>,
     /// The practitioners a page introduces (`extra.team` in its front matter).
     team: Vec<Value>,
+    /// The photo beside the home page's promise (`extra.hero`): `src`, `alt`, size.
+    hero: Option<Value>,
     jsonld: Vec<String>,
     og_type: &'static str,
 }
@@ -813,6 +843,11 @@ fn page_value<'a>(
         pages,
         subsections,
         latest,
+        hero: hero(&fm.extra).ok().flatten().map(|h| {
+            let url = src(&h.photo);
+            let size = sizes.get(url.strip_prefix(config.root.as_str()).unwrap_or(&url)).copied();
+            json!({"src": url, "alt": h.alt, "width": size.map(|s| s.0), "height": size.map(|s| s.1)})
+        }),
         team: team(&fm.extra)
             .unwrap_or_default()
             .into_iter()
@@ -844,7 +879,7 @@ fn not_found_value(config: &Config, site: &Site) -> Value {
         "date": null, "date_display": null, "updated": null, "updated_display": null, "tags": [], "weight": null, "extra": {},
         "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "before_after": [], "testimonials": [], "prev": null, "next": null, "parent": null,
         "breadcrumbs": [{"title": t.get("home"), "url": config.url(&home.path)}, {"title": title, "url": config.url("404.html")}],
-        "pages": [], "subsections": [], "team": [], "jsonld": [], "og_type": "website",
+        "pages": [], "subsections": [], "team": [], "hero": null, "jsonld": [], "og_type": "website",
     })
 }
 

@@ -70,3 +70,25 @@ fn a_home_page_without_sessions_faq_or_credentials_leaves_those_parts_out() {
         assert!(!home.contains(part), "an empty `{part}` is shown");
     }
 }
+
+#[test]
+fn the_hero_shows_an_optional_photo_with_its_size_and_insists_on_alt_text() {
+    let site = TestSite::fixture("minimal");
+    let index = site.read("content/_index.md");
+    let with_photo =
+        index.replacen("---\n", "---\nextra:\n  hero: { photo: team.svg, alt: \"The studio's front desk\" }\n", 1);
+    site.write("content/_index.md", &with_photo);
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    let img = home.select(&Selector::parse(".hero img.hero-photo").unwrap()).next().expect("the hero photo");
+    assert_eq!(img.value().attr("src"), Some("/team.svg"));
+    assert_eq!(img.value().attr("alt"), Some("The studio's front desk"));
+    assert!(
+        img.value().attr("width").is_some() && img.value().attr("height").is_some(),
+        "no size: the page would shift"
+    );
+
+    site.write("content/_index.md", with_photo.replace(", alt: \"The studio's front desk\"", ""));
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("content/_index.md:3:3") && err.contains("missing field `alt`"), "{err}");
+}
