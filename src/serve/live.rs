@@ -218,9 +218,9 @@ fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path) -> Result
     let Ok(rel) = path.strip_prefix(root) else { return Ok(false) };
     let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
     match top.as_str() {
-        "content" => source::update_tree(&mut sources.content, &root.join("content"), path),
-        "static" => source::update_tree(&mut sources.statics, &root.join("static"), path),
-        "templates" => source::update_tree(&mut sources.templates, &root.join("templates"), path),
+        "content" => source::update_tree(&mut sources.content, root, &root.join("content"), path),
+        "static" => source::update_tree(&mut sources.statics, root, &root.join("static"), path),
+        "templates" => source::update_tree(&mut sources.templates, root, &root.join("templates"), path),
         "themes" if rel.starts_with(Path::new("themes").join(theme)) || rel == Path::new("themes") => {
             sources.theme_dir = source::load_theme_dir(root, theme)?;
             Ok(true)
