@@ -441,6 +441,8 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
             "reviews": clinic.reviews,
             "directions": clinic.address.as_ref().and_then(directions_url),
         },
+        // Too long to share the desktop row: the menu then stays a "Menu" button there too.
+        "nav_long": nav_too_long(&nav, &config.root),
         "nav": nav,
         "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
@@ -935,6 +937,15 @@ pub fn script_json(value: &Value) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// Whether the menu is too long to share the desktop header's one row at 1024 px with
+/// the name, phone and booking button (titles may take two lines): more than five items
+/// besides Home, or more than 100 characters of titles. The example site's menu has
+/// five items and 98 characters.
+fn nav_too_long(nav: &[Value], root: &str) -> bool {
+    let items: Vec<&str> = nav.iter().filter(|i| i["url"] != root).filter_map(|i| i["title"].as_str()).collect();
+    items.len() > 5 || items.iter().map(|t| t.chars().count()).sum::<usize>() > 100
 }
 
 /// How many FAQ questions the home page shows.

@@ -331,3 +331,34 @@ fn header_fits_phone_tablet_and_desktop_and_nothing_scrolls_sideways() {
         }
     }
 }
+
+/// A menu too long to share the desktop row stays behind its "Menu" button there too:
+/// one row still, and nothing scrolls sideways.
+#[test]
+fn a_long_menu_stays_a_menu_button_on_desktop() {
+    let site = TestSite::example();
+    let yaml = site.read("site.yaml");
+    let items: String = (1..=9).map(|i| format!("  - {{ title: \"Menu item number {i}\", url: /about/ }}\n")).collect();
+    site.write("site.yaml", format!("{yaml}menu:\n{items}"));
+    let server = StaticServer::start(site.path("public"));
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    for width in [1024, 1280] {
+        set_viewport(&tab, width, 800);
+        load(&tab, &format!("{}/", server.origin));
+        let sideways = json(&tab, "document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assert_eq!(sideways.as_f64(), Some(0.0), "at {width} px the page scrolls sideways by {sideways} px");
+        assert!(rect(&tab, ".site-nav").is_none(), "at {width} px the long menu is laid out in the row");
+        let header = rect(&tab, ".site-header").unwrap();
+        assert!(f(&header, "height") <= 100.0, "at {width} px the header is {} px tall", f(&header, "height"));
+        let parts: Vec<_> = [".brand", ".menu > summary", ".header-phone", ".header-actions .button"]
+            .iter()
+            .map(|s| rect(&tab, s).unwrap_or_else(|| panic!("at {width} px {s} is not shown")))
+            .collect();
+        let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
+        let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
+        assert!(lowest_top < highest_bottom, "at {width} px the header parts are not on one row: {parts:?}");
+    }
+}
