@@ -137,6 +137,33 @@ impl Locale {
         }
     }
 
+    /// The label beside an `after` photo: `After session 2, healed 4 weeks, unretouched`,
+    /// `Tras la sesión 2, cicatrizado, a 4 semanas, sin retocar`.
+    pub fn photo_label(&self, session: u32, healed: Option<bool>, days_after: Option<u32>, retouched: bool) -> String {
+        let span = |days: u32| match days {
+            1 => self.get("one_day").to_string(),
+            7 => self.get("one_week").to_string(),
+            d if d % 7 == 0 => self.get("weeks").replace("{n}", &(d / 7).to_string()),
+            d => self.get("days").replace("{n}", &d.to_string()),
+        };
+        let when = match (healed, days_after) {
+            (Some(true), Some(d)) => self.get("healed_for").replace("{span}", &span(d)),
+            (Some(true), None) => self.get("healed").to_string(),
+            (Some(false), Some(d)) => {
+                format!("{}, {}", self.get("later").replace("{span}", &span(d)), self.get("not_yet_healed"))
+            }
+            (Some(false), None) => self.get("not_yet_healed").to_string(),
+            (None, Some(d)) => self.get("later").replace("{span}", &span(d)),
+            (None, None) => String::new(),
+        };
+        let edited = self.get(if retouched { "retouched" } else { "unretouched" });
+        [self.get("after_session").replace("{n}", &session.to_string()), when, edited.to_string()]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// `18:30` -> `18:30`, or `6:30 PM` on a 12-hour clock.
     fn time(&self, time: &str) -> Option<String> {
         let (h, m) = time.trim().split_once(':')?;
@@ -172,7 +199,7 @@ mod tests {
             assert_eq!(mine, english, "the `{code}` table's keys differ from English");
             for (key, text) in &table.strings {
                 assert!(!text.trim().is_empty(), "{code}.{key} is empty");
-                for slot in ["{n}", "{duration}"] {
+                for slot in ["{n}", "{duration}", "{span}"] {
                     assert_eq!(text.contains(slot), table_en(key).contains(slot), "{code}.{key}: {slot}");
                 }
             }
@@ -214,6 +241,22 @@ mod tests {
         assert_eq!(locale("de", None).hours("Mo 9:00-12:00,14:00-18:00"), "Montag 09:00–12:00, 14:00–18:00");
         assert_eq!(locale("en", None).hours("by appointment"), "by appointment");
         assert_eq!(locale("en", None).hours("Mo-Fr 9-5"), "Mo-Fr 9-5");
+    }
+
+    #[test]
+    fn photo_labels_read_in_each_language() {
+        let en = locale("en", None);
+        assert_eq!(en.photo_label(2, Some(true), Some(28), false), "After session 2, healed 4 weeks, unretouched");
+        assert_eq!(
+            en.photo_label(2, Some(false), Some(3), false),
+            "After session 2, 3 days later, not yet healed, unretouched"
+        );
+        assert_eq!(en.photo_label(2, None, Some(7), false), "After session 2, 1 week later, unretouched");
+        assert_eq!(en.photo_label(1, None, None, false), "After session 1, unretouched");
+        assert_eq!(
+            locale("es", None).photo_label(2, Some(true), Some(28), false),
+            "Tras la sesión 2, cicatrizado, a 4 semanas, sin retocar"
+        );
     }
 
     #[test]

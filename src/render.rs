@@ -794,7 +794,15 @@ fn page_value<'a>(
         faq: &body.faq,
         before_after: showcase::gallery(&fm.before_after, src, |url| {
             sizes.get(url.strip_prefix(config.root.as_str())?).copied()
-        }),
+        })
+        .into_iter()
+        .zip(&fm.before_after)
+        .map(|(mut pair, e)| {
+            // The label in the site's language (the gallery's own is English).
+            pair["label"] = json!(config.locale.photo_label(e.session, e.healed, e.days_after, e.retouched));
+            pair
+        })
+        .collect(),
         testimonials: showcase::testimonials(&fm.testimonials),
         prev: page.prev.map(|p| link_value(config, &site.pages[p])),
         next: page.next.map(|p| link_value(config, &site.pages[p])),
