@@ -299,13 +299,8 @@ fn rebuild_loop(
     let config_file = root.join(config::FILE_NAME);
     // Folders outside the site that symlinks point into, watched so an edit there shows.
     let mut watched_targets = std::collections::HashSet::new();
+    watch_link_targets(&live, &mut watcher, &mut watched_targets);
     loop {
-        for (folder, whole) in live.link_targets() {
-            if watched_targets.insert(folder.clone()) {
-                let mode = if whole { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-                let _ = watcher.watch(&folder, mode);
-            }
-        }
         let first = match events.recv_timeout(POLL) {
             Ok(event) => event,
             Err(mpsc::RecvTimeoutError::Timeout) if !*shared.shutdown.borrow() => continue,
@@ -342,7 +337,9 @@ fn rebuild_loop(
                 let _ = watcher.watch(path, RecursiveMode::Recursive);
             }
         }
-        match live.rebuild(&paths) {
+        let result = live.rebuild(&paths);
+        watch_link_targets(&live, &mut watcher, &mut watched_targets);
+        match result {
             Ok(rebuilt) => {
                 let was_broken = shared.status.borrow().error.is_some();
                 report::rebuilt(&rebuilt, false, &mut shown);
@@ -364,6 +361,16 @@ fn rebuild_loop(
                 report::error(&err);
                 shared.status.send_modify(|status| status.error = Some(err.to_string()));
             }
+        }
+    }
+}
+
+/// Watches the folders symlinks point into that are not watched yet.
+fn watch_link_targets(live: &Live, watcher: &mut impl Watcher, watched: &mut std::collections::HashSet<PathBuf>) {
+    for (folder, whole) in live.link_targets() {
+        if watched.insert(folder.clone()) {
+            let mode = if whole { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
+            let _ = watcher.watch(&folder, mode);
         }
     }
 }
