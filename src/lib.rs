@@ -5,6 +5,7 @@
 //! `render` applies the theme's templates into an output plan, and `output` writes it
 //! atomically.
 
+pub mod addresses;
 pub mod build;
 pub mod cli;
 pub mod config;

@@ -5,7 +5,7 @@
 //! pass gathers an [`Outline`] for the content rules: the prose a reader sees (mapped
 //! back to the source), the links and images, and what `#anchors` can target.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
@@ -153,6 +153,7 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
             other => events.push(other),
         }
     }
+    out.outline.anchors.seal();
 
     if questions.is_empty() {
         html::push_html(&mut out.html, events.into_iter());
@@ -251,25 +252,34 @@ pub fn anchor(text: &str) -> String {
 }
 
 /// The heading ids of one page: an id chosen with `{#id}`, else GitHub's anchor of the
-/// heading's text, made unique with `-1`, `-2`…; the theme's own ids are taken.
-struct Ids(HashSet<String>);
+/// heading's text, made unique with `-1`, `-2`…; the theme's own ids are taken. Each
+/// wanted id remembers the next suffix to try, so a page of 20,000 identical headings
+/// costs linear time, not a scan from `-1` per heading.
+struct Ids {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
 
 impl Default for Ids {
     fn default() -> Self {
-        Ids(RESERVED_IDS.iter().map(|s| s.to_string()).collect())
+        Ids { taken: RESERVED_IDS.iter().map(|s| s.to_string()).collect(), next_suffix: HashMap::new() }
     }
 }
 
 impl Ids {
     fn assign(&mut self, chosen: Option<&str>, text: &str) -> String {
         let wanted = chosen.map_or_else(|| anchor(text), str::to_string);
-        let mut id = wanted.clone();
-        let mut n = 1;
-        while !self.0.insert(id.clone()) {
-            id = format!("{wanted}-{n}");
-            n += 1;
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
         }
-        id
+        let n = self.next_suffix.entry(wanted.clone()).or_insert(1);
+        loop {
+            let id = format!("{wanted}-{n}");
+            *n += 1;
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
@@ -290,8 +300,9 @@ pub struct Outline {
     in_image: Option<usize>,
 }
 
-/// What a link's `#anchor` can target on a page. Kept as lists: most pages are never
-/// linked with an anchor, so the set is only made when one is ([`Anchors::ids`]).
+/// What a link's `#anchor` can target on a page: sorted once the page is rendered
+/// ([`Anchors::seal`]), so each look-up is a binary search, not a scan of every id (a
+/// page of 20,000 headings linking to itself would be quadratic otherwise).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Anchors {
     /// The headings' ids, as rendered.
@@ -301,9 +312,15 @@ pub struct Anchors {
 }
 
 impl Anchors {
+    fn seal(&mut self) {
+        self.headings.sort_unstable();
+        self.html.sort_unstable();
+    }
+
     /// Whether `id` is a heading's id, one the theme reserves, or one of raw HTML.
     pub fn contains(&self, id: &str) -> bool {
-        self.headings.iter().chain(&self.html).any(|h| h == id) || RESERVED_IDS.contains(&id)
+        let has = |ids: &[String]| ids.binary_search_by(|h| h.as_str().cmp(id)).is_ok();
+        has(&self.headings) || has(&self.html) || RESERVED_IDS.contains(&id)
     }
 
     /// The headings' ids, the ids the theme reserves, and those of raw HTML.
@@ -469,6 +486,18 @@ mod tests {
         let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["will-it-look-natural", "will-it-look-natural-1", "main-1", "mine"]);
         assert!(out.html.contains("<h2 id=\"will-it-look-natural\">"));
+    }
+
+    #[test]
+    fn heading_ids_stay_unique_when_suffixes_collide_with_real_headings() {
+        let text = "## A\n\n## A-1\n\n## A\n\n## A\n\n## A-1\n";
+        let out = render(text, false, &keep);
+        let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-1-1"]);
+        let many = "## Same question?\n\n".repeat(3000);
+        let ids: HashSet<String> = render(&many, false, &keep).headings.into_iter().map(|h| h.id).collect();
+        assert_eq!(ids.len(), 3000);
+        assert!(ids.contains("same-question-2999"));
     }
 
     #[test]

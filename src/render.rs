@@ -3,7 +3,7 @@
 //! Writes nothing: the caller decides where each rendered file goes.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::addresses::{self, Origin, alias_output};
 use crate::build::Prepared;
 use crate::config::{Config, tel_uri};
 use crate::error::Diagnostic;
@@ -18,27 +19,9 @@ use crate::front_matter::SectionKind;
 use crate::markdown::{self, FaqItem};
 use crate::showcase;
 use crate::site::{Kind, Page, PageId, Site, hash_of};
-use crate::theme::Theme;
+use crate::theme::{REQUIRED_TEMPLATES, Theme};
 
-/// Templates every theme provides (a site's `templates/` may override each).
-pub const REQUIRED_TEMPLATES: &[&str] =
-    &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
-
-/// One file of the output, and what makes it.
-#[derive(Debug, Clone, Copy)]
-pub enum Job<'a> {
-    Page(PageId),
-    Alias(PageId),
-    NotFound,
-    Sitemap,
-    Feed,
-    Robots,
-    /// A static file or a content asset, copied as it is.
-    Copy(&'a [u8]),
-}
-
-/// Every file of the output by path (with `/`), in a stable order.
-pub type Outputs<'a> = BTreeMap<String, Job<'a>>;
+pub use crate::addresses::{Job, Outputs};
 
 /// A page's Markdown, rendered.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -194,8 +177,7 @@ impl<'a> Renderer<'a> {
             generated.push((format!("{}index.html", page.path), Job::Page(id)));
         }
         for (alias, &target) in &site.aliases {
-            let out = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
-            generated.push((out, Job::Alias(target)));
+            generated.push((alias_output(alias), Job::Alias(target)));
         }
         generated.push(("404.html".into(), Job::NotFound));
         generated.push(("sitemap.xml".into(), Job::Sitemap));
@@ -203,28 +185,12 @@ impl<'a> Renderer<'a> {
             generated.push((FEED.into(), Job::Feed));
         }
         generated.push(("robots.txt".into(), Job::Robots));
-        // Site::build gave every page and alias its own path; sorted, the map is built in one pass.
-        generated.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut outputs: Outputs = generated.into_iter().collect();
-        // Static files and assets must not silently replace a generated page (or each other).
-        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]));
-        for (path, bytes) in statics.chain(assets) {
-            match outputs.entry(path) {
-                std::collections::btree_map::Entry::Occupied(taken) => problems.push(
-                    Diagnostic::error(
-                        format!("static/{}", taken.key()),
-                        0,
-                        0,
-                        format!("`{}` is also a page this site generates", taken.key()),
-                    )
-                    .with_help("rename or remove the static file"),
-                ),
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(Job::Copy(bytes));
-                }
-            }
+        if !problems.is_empty() {
+            return Err(problems);
         }
-        if problems.is_empty() { Ok(outputs) } else { Err(problems) }
+        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), Job::Copy(&b[..]), Origin::Static));
+        let assets = assets.into_iter().map(|(p, b)| (p, Job::Copy(b), Origin::Content));
+        addresses::plan(site, generated.into_iter().map(|(p, j)| (p, j, Origin::Site)).chain(statics).chain(assets))
     }
 
     /// The bytes of one output file.

@@ -309,7 +309,7 @@ impl Live {
             let stale: Vec<String> =
                 self.out.paths().filter(|p| !outputs.contains_key(*p)).map(str::to_string).collect();
             for path in stale {
-                self.out.remove(&path)?;
+                self.out.remove(&path);
                 self.keys.remove(&path);
                 changed.push(path);
             }
@@ -334,16 +334,11 @@ impl Live {
     }
 }
 
-/// Updates `sources` for a `change` at `path`; returns whether they changed.
+/// Updates `sources` for a `change` at `path`; returns whether they changed. The
+/// loader reads a symlink as `build` does (a dangling one is `build`'s error).
 fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path, change: Change) -> Result<bool> {
     match change {
-        Change::Tree(tree) => {
-            let dir = root.join(tree.dir());
-            // A symlink is read as `build` reads it, through the loader: its whole tree
-            // is read again, so a dangling link is the error `build` gives.
-            let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-            source::update_tree(tree.files(sources), &dir, if is_link { &dir } else { path })
-        }
+        Change::Tree(tree) => source::update_tree(tree.files(sources), root, &root.join(tree.dir()), path),
         Change::Theme => {
             sources.theme_dir = source::load_theme_dir(root, theme)?;
             Ok(true)
