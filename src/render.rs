@@ -259,7 +259,12 @@ impl<'a> Renderer<'a> {
                 );
             }
             if let Err(message) = team(&page.doc.meta.fm.extra) {
-                let (line, col) = page.doc.key_position("team");
+                // At the misspelled key when there is one, else at `team:`.
+                let typo = message.split("unknown key `").nth(1).and_then(|rest| rest.split('`').next());
+                let (line, col) = match typo {
+                    Some(key) => page.doc.value_position("team", &format!("{key}:")),
+                    None => page.doc.key_position("team"),
+                };
                 problems.push(
                     Diagnostic::error(page.doc.display_path(), line, col, message)
                         .with_help("write each person as `- { name: Dr Sam Reyes, photo: sam.jpg, alt: \"Sam at the studio\", role: Practitioner, training: [\"...\"], credentials: [\"...\"] }`; only `name` is required")
