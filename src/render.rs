@@ -465,7 +465,7 @@ struct Hero {
 fn hero(extra: &serde_yaml::Mapping) -> Result<Option<Hero>, String> {
     let Some(value) = extra.get("hero") else { return Ok(None) };
     let hero: Hero = serde_yaml::from_value(value.clone()).map_err(|e| {
-        let words = e.to_string().replace("unknown field", "unknown key").replace("struct Hero", "`photo:` and `alt:`");
+        let words = e.to_string().replace(" field", " key").replace("struct Hero", "`photo:` and `alt:`");
         format!("the `hero` photo is not as expected: {words}")
     })?;
     if hero.alt.trim().is_empty() {
@@ -499,7 +499,7 @@ struct Practitioner {
 fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
     let Some(list) = extra.get("team") else { return Ok(Vec::new()) };
     let team: Vec<Practitioner> = serde_yaml::from_value(list.clone()).map_err(|e| {
-        let words = e.to_string().replace("unknown field", "unknown key").replace("a sequence", "a list of people");
+        let words = e.to_string().replace(" field", " key").replace("a sequence", "a list of people");
         format!(
             "the `team` list is not as expected: {}",
             words.replace("struct Practitioner", "a person (`name:` and more)")
