@@ -145,3 +145,39 @@ fn the_snapshot_sees_a_changed_added_or_touched_file() {
     write(&tmp.path().join("a/new.txt"), "");
     assert_ne!(third, snapshot(tmp.path(), &skip), "a new empty file");
 }
+
+/// A message points at a line of `text` and a column within that line (or just past
+/// its end), the way the snippet under it counts lines: by `\n`.
+fn assert_points_into(d: &smpsite::error::Diagnostic, text: &str) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert!(d.line >= 1 && d.line <= lines.len(), "line {} of a {}-line file: {d:?}", d.line, lines.len());
+    let width = lines[d.line - 1].trim_end_matches('\r').chars().count();
+    assert!(d.col >= 1 && d.col <= width + 1, "column {} on a line of {width} characters: {d:?}", d.col);
+}
+
+/// Found by the `config` target: libyaml also breaks lines at a lone `\r`, and messages
+/// took its line numbers, pointing past the end of the file.
+#[test]
+fn a_site_yaml_message_after_lone_carriage_returns_points_into_the_file() {
+    let text = "title: Clinic\r\r\r\r\r\r\r\r\r\r\r\r\nbase_url https://example.com\nclinic: {name: N}\n";
+    let problems = smpsite::config::Config::parse(text, None).unwrap_err();
+    for d in &problems {
+        assert_points_into(d, text);
+    }
+    assert_eq!((problems[0].line, problems[0].col), (3, 1), "where the parser gave up: {problems:?}");
+}
+
+/// Found by the `front_matter` target: the same in front matter, where the column also
+/// ran past the end of its line.
+#[test]
+fn a_front_matter_message_after_lone_carriage_returns_points_into_the_file() {
+    let text = "---\ntitle: About the studio\r\r\r\r\r\r\r\rwe: work\n---\nText.\n";
+    let path = Path::new("content/about.md");
+    let split = smpsite::front_matter::split(text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, text, path).unwrap_err();
+    for d in &problems {
+        assert_points_into(d, text);
+    }
+    // `we` is the 32nd character of line 2 (the `\r`s are characters of that line).
+    assert_eq!((problems[0].line, problems[0].col), (2, 32), "the unknown key `we`: {problems:?}");
+}
