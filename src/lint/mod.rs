@@ -94,6 +94,17 @@ impl Rules {
                 );
                 continue;
             }
+            if let Some(Err(e)) = spec.except.as_deref().map(claims::compile) {
+                error(
+                    at("except"),
+                    format!("the `except` pattern of `{}` is not a valid regular expression", spec.id),
+                    format!(
+                        "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
+                        e.to_string().lines().last().unwrap_or("").trim()
+                    ),
+                );
+                continue;
+            }
             match claims::compile(&spec.pattern) {
                 Ok(regex) if regex.is_match("") => error(
                     at("pattern"),
