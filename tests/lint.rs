@@ -323,3 +323,55 @@ fn serve_shows_the_findings_and_follows_edits() {
     site.write("content/about.md", text);
     server.wait_for_log("content/about.md:7:19: warning[claims/permanent]: “Lifetime” promises SMP never changes");
 }
+
+/// (rule, path, line, column) of every claims finding.
+fn claims(doc: &Value) -> Vec<(String, String, u64, u64)> {
+    findings(doc)
+        .into_iter()
+        .filter(|f| f.1.starts_with("claims/"))
+        .map(|(_, rule, path, line, col, _)| (rule, path, line, col))
+        .collect()
+}
+
+#[test]
+fn site_yaml_words_every_visitor_reads_are_checked_at_their_position() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml");
+    let yaml = yaml
+        .replace("title: Test Clinic", "title: Painless Permanent SMP, Guaranteed")
+        .replace("name: Test SMP Clinic", "name: The Best SMP Clinic In Town")
+        .replace(
+            "hours: [\"Mo-Fr 09:00-17:00\"]",
+            "hours: [\"Mo-Fr 09:00-17:00\"]\n  credentials: [\"Hypoallergenic pigments only\"]",
+        )
+        + "menu:\n  - { title: Black Friday deals, url: /contact/ }\n";
+    site.write("site.yaml", &yaml);
+    let (_, doc) = json(&site, &[]);
+    let at = |rule: &str, line, col| (rule.to_string(), "site.yaml".to_string(), line, col);
+    assert_eq!(
+        claims(&doc),
+        [
+            at("claims/painless", 1, 8),
+            at("claims/permanent", 1, 17),
+            at("claims/guarantee", 1, 32),
+            at("claims/superlative", 5, 9),
+            at("claims/pigment", 12, 18),
+            at("claims/discount", 14, 14),
+        ],
+        "{doc}"
+    );
+}
+
+#[test]
+fn theme_strings_are_checked_and_the_default_theme_has_none() {
+    let site = TestSite::fixture("minimal");
+    let (_, doc) = json(&site, &[]);
+    assert_eq!(claims(&doc), [], "the default theme and the minimal site claim nothing: {doc}");
+    site.write(
+        "templates/partials/footer.html",
+        "<footer>\n  <p class=\"{{ page.title }}\">Results may vary.</p>\n  <img alt=\"painless\">{# guaranteed #}\n</footer>\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let expected = [("claims/not-typical".to_string(), "templates/partials/footer.html".to_string(), 2, 31)];
+    assert_eq!(claims(&doc), expected, "only the words between tags count: {doc}");
+}

@@ -7,15 +7,18 @@
 //! check looks at a bounded window around the match, so a page is still read in linear time.
 
 use std::ops::Range;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::{Input, MatchKind, PatternSet, meta, util::syntax};
 use serde::Deserialize;
 
+use crate::config::{Config, FILE_NAME};
 use crate::error::Diagnostic;
 use crate::markdown::Outline;
 use crate::site::Doc;
+use crate::theme::Theme;
 
 /// The built-in rules, documented in the file itself and in the README.
 pub const BUILTIN: &str = include_str!("claims.yaml");
@@ -208,14 +211,82 @@ impl Matcher {
         out
     }
 
-    fn finding(&self, doc: &Doc, rule: usize, matched: &str, (line, col, len): (usize, usize, usize)) -> Diagnostic {
+    fn finding(&self, doc: &Doc, rule: usize, matched: &str, at: (usize, usize, usize)) -> Diagnostic {
+        self.finding_in(&doc.display_path(), doc.text(), rule, matched, at)
+    }
+
+    /// A finding of `rule` for `matched`, at (line, col, len) of the file `path` holding `text`.
+    fn finding_in(
+        &self,
+        path: &Path,
+        text: &str,
+        rule: usize,
+        matched: &str,
+        (line, col, len): (usize, usize, usize),
+    ) -> Diagnostic {
         let spec = self.spec(rule);
         let matched = matched.split_whitespace().collect::<Vec<_>>().join(" ");
-        Diagnostic::warning(doc.display_path(), line, col, format!("“{matched}” {}", spec.message))
+        Diagnostic::warning(path, line, col, format!("“{matched}” {}", spec.message))
             .with_len(len)
             .with_help(spec.fix.clone())
-            .with_source(doc.text())
+            .with_source(text)
             .with_rule(&spec.id, Some(spec.why.clone()), spec.source.clone())
+    }
+
+    /// The findings in what site.yaml shows every visitor: the site's title and
+    /// description, the clinic's name, hours and credentials, and the menu titles.
+    pub fn config(&self, config: &Config, text: &str) -> Vec<Diagnostic> {
+        let clinic = &config.clinic;
+        let mut values = vec![config.title.as_str(), config.description.as_str(), clinic.name.as_str()];
+        values.extend(clinic.credentials.iter().map(String::as_str));
+        values.extend(clinic.hours.iter().map(String::as_str));
+        values.extend(config.menu.iter().flatten().map(|item| item.title.as_str()));
+        let mut out = Vec::new();
+        for value in values {
+            for (rule, range) in self.find(value) {
+                let needle = &value[range];
+                // The value's own line, else the first line holding the phrase.
+                let at = [value, needle].iter().find_map(|v| {
+                    text.lines().enumerate().find_map(|(i, l)| Some((i + 1, l[..l.find(v)?].chars().count())))
+                });
+                let (line, col) = at.map_or((0, 0), |(line, col)| {
+                    let l = text.lines().nth(line - 1).unwrap_or("");
+                    let from = l.char_indices().nth(col).map_or(0, |(b, _)| b);
+                    (line, l[from..].find(needle).map_or(col, |b| l[..from + b].chars().count()) + 1)
+                });
+                out.push(self.finding_in(
+                    Path::new(FILE_NAME),
+                    text,
+                    rule,
+                    needle,
+                    (line, col, needle.chars().count()),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The findings in the words a theme's templates print on every page that uses them
+    /// (the text between tags; template code and attributes are skipped).
+    pub fn theme(&self, theme: &Theme) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for template in theme.templates.values() {
+            let shown = visible_text(&template.text);
+            for (rule, range) in self.find(&shown) {
+                let line_start = shown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let line = shown[..range.start].matches('\n').count() + 1;
+                let col = template.text[line_start..range.start].chars().count() + 1;
+                let needle = &template.text[range.clone()];
+                out.push(self.finding_in(
+                    &template.origin,
+                    &template.text,
+                    rule,
+                    needle,
+                    (line, col, needle.chars().count()),
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -228,7 +299,57 @@ fn front_matter_text(doc: &Doc) -> Vec<(&'static str, &str)> {
     values.extend(fm.healing.iter().flat_map(|h| [("healing", h.when.as_str()), ("healing", h.expect.as_str())]));
     values.extend(fm.testimonials.iter().map(|t| ("testimonials", t.quote.as_str())));
     values.extend(fm.before_after.iter().filter_map(|b| Some(("before_after", b.caption.as_deref()?))));
+    values.extend(
+        fm.before_after
+            .iter()
+            .flat_map(|b| [("before_after", b.before.alt.as_str()), ("before_after", b.after.alt.as_str())]),
+    );
+    values.extend(fm.testimonials.iter().filter_map(|t| Some(("testimonials", t.typical_result.as_deref()?))));
     values
+}
+
+/// `html` with its tags and template code (`{{ }}`, `{% %}`, `{# #}`) blanked out, byte
+/// for byte, so positions in the result are positions in `html`; line breaks are kept.
+fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut close: Option<&str> = None;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let (skip, blank) = match close {
+            Some(end) if rest.starts_with(end) => {
+                close = None;
+                (end.len(), true)
+            }
+            Some(_) => (c.len_utf8(), true),
+            None => match ["{{", "{%", "{#", "<"].into_iter().find(|open| rest.starts_with(open)) {
+                Some(open) => {
+                    close = Some(match open {
+                        "{{" => "}}",
+                        "{%" => "%}",
+                        "{#" => "#}",
+                        _ => ">",
+                    });
+                    (open.len(), true)
+                }
+                None => (c.len_utf8(), false),
+            },
+        };
+        let piece = &rest[..skip];
+        if blank {
+            // As many spaces as bytes, so positions stay the same.
+            for c in piece.chars() {
+                if c == '\n' {
+                    out.push('\n');
+                } else {
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
+        } else {
+            out.push_str(piece);
+        }
+        rest = &rest[skip..];
+    }
+    out
 }
 
 /// The byte index at most `WINDOW` bytes before `at`, on a character boundary.

@@ -318,6 +318,8 @@ pub fn check<'a>(
     });
     let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
+    let site_wide = rules.matcher.config(config, config_text).into_iter().chain(rules.matcher.theme(theme));
+    findings.extend(site_wide.filter_map(|d| rules.leveled(d)));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
