@@ -168,7 +168,7 @@ fn a_rule_set_to_error_fails_the_build_and_one_switched_off_is_silent() {
     let before = site.output();
     let config = site
         .read("site.yaml")
-        .replace("lint:\n", "lint:\n  levels:\n    claims/painless: error\n    claims/no-risk: off\n");
+        .replace("  levels:\n", "  levels:\n    claims/painless: error\n    claims/no-risk: off\n");
     site.write("site.yaml", config);
     let err = site.run(&["build"]).fails();
     assert!(
@@ -190,7 +190,7 @@ fn a_rule_set_to_error_fails_the_build_and_one_switched_off_is_silent() {
 fn a_whole_group_can_be_made_errors() {
     let site = TestSite::fixture("claims");
     let config =
-        site.read("site.yaml").replace("lint:\n", "lint:\n  levels: { claims: error, claims/prize: warning }\n");
+        site.read("site.yaml").replace("  levels:\n", "  levels:\n    claims: error\n    claims/prize: warning\n");
     site.write("site.yaml", config);
     let (code, doc) = json(&site, &[]);
     assert_eq!(code, 1);
@@ -203,7 +203,7 @@ fn a_whole_group_can_be_made_errors() {
 #[test]
 fn unknown_level_keys_are_site_yaml_errors_with_a_suggestion() {
     let site = TestSite::fixture("claims");
-    let config = site.read("site.yaml").replace("lint:\n", "lint:\n  levels:\n    claims/painles: off\n");
+    let config = site.read("site.yaml").replace("  levels:\n", "  levels:\n    claims/painles: off\n");
     site.write("site.yaml", config);
     let err = site.run(&["check"]).fails();
     assert!(err.contains("site.yaml:12:5: error: `lint.levels` names no rule `claims/painles`"), "{err}");
@@ -268,7 +268,7 @@ fn broken_anchors_suggest_the_closest_heading_of_the_target_page() {
 }
 
 #[test]
-fn missing_images_and_files_are_errors_and_unknown_site_paths_warnings() {
+fn missing_images_files_and_site_paths_are_errors() {
     let site = TestSite::fixture("minimal");
     site.write(
         "content/contact.md",
@@ -277,15 +277,21 @@ fn missing_images_and_files_are_errors_and_unknown_site_paths_warnings() {
     let err = site.run(&["check"]).fails();
     assert!(
         err.contains(
-            "content/contact.md:5:1: error: the image `teem.svg` does not exist: content/teem.svg is not there"
+            "content/contact.md:5:1: error[content/link]: the image `teem.svg` does not exist: content/teem.svg is not there"
         ),
         "{err}"
     );
-    assert!(err.contains("content/contact.md:5:27: error: the file `brochure.pdf` does not exist"), "{err}");
-    assert!(err.contains("content/contact.md:7:1: error: the image `images/logo.svg` does not exist"), "{err}");
+    assert!(
+        err.contains("content/contact.md:5:27: error[content/link]: the file `brochure.pdf` does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/contact.md:7:1: error[content/link]: the image `images/logo.svg` does not exist"),
+        "{err}"
+    );
     assert!(err.contains("files in static/ are linked from the site root: `/images/logo.svg`"), "{err}");
-    assert!(err.contains("content/contact.md:7:26: warning[content/link]: the image `/images/map.png` leads to no page or file of this site"), "{err}");
-    assert!(err.contains("3 errors found"), "{err}");
+    assert!(err.contains("content/contact.md:7:26: error[content/link]: the image `/images/map.png` leads to no page or file of this site"), "{err}");
+    assert!(err.contains("4 errors found"), "{err}");
 }
 
 #[test]
