@@ -366,6 +366,9 @@ pub struct Outline {
     segments: Vec<(usize, usize, bool)>,
     /// Every link and image, in order.
     pub links: Vec<LinkRef>,
+    /// Raw HTML that runs code or embeds another site (`<script>`, `<iframe>`,
+    /// `onclick=`, `javascript:`): (byte range in the Markdown, what it is).
+    pub risky_html: Vec<(Range<usize>, String)>,
     pub anchors: Anchors,
     /// While reading: inside a code block; inside an image (its index in `links`).
     in_code_block: bool,
@@ -430,7 +433,15 @@ impl Outline {
             }
             Event::Code(_) => self.end_block(),
             Event::SoftBreak | Event::HardBreak => self.push(" ", range.start, false),
-            Event::Html(html) | Event::InlineHtml(html) => self.anchors.html.extend(html_ids(html)),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.anchors.html.extend(html_ids(html));
+                let source = text.get(range.clone()).unwrap_or("");
+                for found in risky_html(html) {
+                    // Where the finding sits in the source (the event's text is verbatim there).
+                    let at = source.find(found).map_or(range.start, |i| range.start + i);
+                    self.risky_html.push((at..at + found.len(), found.trim().to_string()));
+                }
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 self.in_code_block = true;
                 self.end_block();
@@ -487,6 +498,16 @@ fn is_inline_end(tag: TagEnd) -> bool {
             | TagEnd::Subscript
             | TagEnd::Link
     )
+}
+
+/// The pieces of raw HTML that run code or embed another site: `<script`, `<iframe`,
+/// `<object`, `<embed`, an `on…=` event handler, a `javascript:` or `vbscript:` address.
+pub fn risky_html(html: &str) -> Vec<&str> {
+    static RISKY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|(?:java|vb)script\s*:")
+            .expect("a valid pattern")
+    });
+    RISKY.find_iter(html).map(|m| m.as_str()).collect()
 }
 
 /// The values of `id="…"` attributes in a piece of HTML (or of a template).
@@ -681,6 +702,19 @@ mod tests {
             1,
             "only images may be data:image"
         );
+    }
+
+    #[test]
+    fn outline_lists_raw_html_that_runs_code_where_it_is_written() {
+        let text = "Hi <b onclick=\"x()\">there</b>.\n\n<IFRAME src=\"https://maps.example.org\"></iframe>\n\n<a href=\"javascript:x\">a</a> <em>fine</em>\n";
+        let found: Vec<(&str, String)> = render(text, false, &keep)
+            .outline
+            .risky_html
+            .into_iter()
+            .map(|(range, what)| (&text[range], what))
+            .collect();
+        let expected = [(" onclick=", "onclick="), ("<IFRAME", "<IFRAME"), ("javascript:", "javascript:")];
+        assert_eq!(found, expected.map(|(a, b)| (a, b.to_string())));
     }
 
     #[test]

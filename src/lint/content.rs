@@ -30,6 +30,7 @@ pub const SESSION_AFTERCARE: &str = "content/session-aftercare";
 pub const SESSION_EXPECTATIONS: &str = "content/session-expectations";
 pub const STAGE: &str = "content/stage";
 pub const UNUSED_ALLOW: &str = "content/unused-allow";
+pub const RAW_HTML: &str = "content/raw-html";
 
 /// The content rules, documented in the README.
 pub const RULES: &[Rule] = &[
@@ -69,6 +70,11 @@ pub const RULES: &[Rule] = &[
         source: Some("CAP Code 3.3 (material information); FTC Act §5"),
     },
     Rule { id: STAGE, why: "`stage` orders session pages; anywhere else it does nothing", source: None },
+    Rule {
+        id: RAW_HTML,
+        why: "raw HTML is published as written: a script, an embedded page or an event handler runs in every reader's browser, and a pasted snippet can carry one unnoticed",
+        source: None,
+    },
     Rule {
         id: UNUSED_ALLOW,
         why: "an `allow:` that silences nothing would silently hide the rule if the page is later changed",
@@ -124,6 +130,15 @@ pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnost
             ));
         }
         Some(_) => {}
+    }
+    for (range, what) in &outline.risky_html {
+        out.push(finding(
+            RAW_HTML,
+            doc,
+            doc.span(doc.body_offset(range.start), doc.body_offset(range.end)),
+            format!("raw HTML with `{what}` runs code or shows another site inside this page"),
+            "keep it only if you trust where it came from (a booking widget, a map); otherwise write the text in Markdown and link with `[text](https://…)`",
+        ));
     }
     for link in &outline.links {
         if link.image && link.alt.trim().is_empty() {
