@@ -263,6 +263,26 @@ impl Config {
                 ),
             );
         }
+        // Links written here appear on every page: one that runs code would run on all of them.
+        let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url));
+        let menu = raw.menu.iter().flatten().map(|item| ("url", &item.url));
+        for (key, url) in links.chain(menu) {
+            if let Some(scheme) = crate::markdown::unsafe_scheme(url, false) {
+                let (line, col) = locate_value(text, key, url).unwrap_or((1, 1));
+                problems.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("`{key}: {url}` runs code (`{scheme}:`) in the browser of everyone who clicks it"),
+                    )
+                    .with_help(format!(
+                        "point it at a page of the site (`{key}: /contact/`) or a web address starting with https://"
+                    ))
+                    .with_source(text),
+                );
+            }
+        }
         let lint = match lint::Rules::new(&raw.lint, !raw.clinic.credentials.is_empty(), text) {
             Ok(lint) if problems.is_empty() => lint,
             Ok(_) => return Err(problems),
@@ -306,6 +326,17 @@ impl Config {
     pub fn country(&self) -> Option<&str> {
         self.clinic.address.as_ref()?.country.as_deref()
     }
+}
+
+/// The line and column of the value of `key:` that reads `value` (quoted or not).
+pub fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let at = line.find(&format!("{key}:"))?;
+        let rest = &line[at + key.len() + 1..];
+        let value_at = at + key.len() + 1 + (rest.len() - rest.trim_start().len());
+        let rest = rest.trim_start().trim_start_matches(['"', '\'']).trim_start();
+        rest.starts_with(value.trim()).then(|| (i + 1, line[..value_at].chars().count() + 1))
+    })
 }
 
 /// `https://host/clinic` -> (`https://host/clinic/`, `/clinic/`).
@@ -439,6 +470,20 @@ mod tests {
         assert_eq!(c.palette.unwrap().accent.hex(), suggested);
         let errs = Config::parse(&format!("{MINIMAL}brand:\n  color: teal\n"), None).unwrap_err();
         assert!(errs[0].message.contains("not a colour"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn urls_that_run_code_are_errors_at_their_line() {
+        let text = format!(
+            "{MINIMAL}  booking_url: \"JavaScript:alert(1)\"\nmenu:\n  - {{ title: Home, url: / }}\n  - {{ title: X, url: \"data:text/html,<b>hi</b>\" }}\n"
+        );
+        let errs = Config::parse(&text, None).unwrap_err();
+        let at: Vec<(usize, usize)> = errs.iter().map(|e| (e.line, e.col)).collect();
+        assert_eq!(at, [(5, 16), (8, 22)], "{errs:?}");
+        assert!(errs[0].message.contains("runs code (`javascript:`)"), "{}", errs[0].message);
+        assert!(errs[1].help.as_deref().unwrap().contains("`url: /contact/`"));
+        let fine = format!("{MINIMAL}  booking_url: https://book.example.com/javascript:x\n");
+        Config::parse(&fine, None).unwrap();
     }
 
     #[test]

@@ -79,6 +79,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "content/alt-text", "content/offers.md", 9, 42, 55),
         ("warning", "content/anchor", "content/offers.md", 9, 57, 72),
         ("warning", "content/link", "content/offers.md", 9, 76, 94),
+        ("warning", "content/raw-html", "content/offers.md", 11, 1, 8),
         ("warning", "content/session-aftercare", "content/process/first.md", 2, 1, 6),
         ("warning", "content/session-expectations", "content/process/first.md", 2, 1, 6),
         ("warning", "claims/booking-pressure", "content/process/first.md", 6, 1, 13),
@@ -93,7 +94,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
     assert_eq!(findings(&doc), expected);
     assert_eq!(
         (doc["errors"].as_u64(), doc["warnings"].as_u64(), doc["allowed"].as_u64()),
-        (Some(0), Some(43), Some(1))
+        (Some(0), Some(44), Some(1))
     );
 
     let fired: BTreeSet<String> = expected.iter().map(|f| f.1.clone()).collect();
@@ -149,7 +150,7 @@ fn deny_warnings_fails_on_warnings_but_not_on_allowed_findings() {
     let run = site.run(&["check", "--deny-warnings"]);
     assert_eq!(run.code(), 1, "{}", run.stdout());
     assert!(
-        run.stdout().contains("Check failed: no errors, but 43 warnings (1 allowed by their pages)"),
+        run.stdout().contains("Check failed: no errors, but 44 warnings (1 allowed by their pages)"),
         "{}",
         run.stdout()
     );
@@ -181,7 +182,7 @@ fn a_rule_set_to_error_fails_the_build_and_one_switched_off_is_silent() {
     let before = site.output();
     let config = site
         .read("site.yaml")
-        .replace("lint:\n", "lint:\n  levels:\n    claims/painless: error\n    claims/no-risk: off\n");
+        .replace("  levels:\n", "  levels:\n    claims/painless: error\n    claims/no-risk: off\n");
     site.write("site.yaml", config);
     let err = site.run(&["build"]).fails();
     assert!(
@@ -203,7 +204,7 @@ fn a_rule_set_to_error_fails_the_build_and_one_switched_off_is_silent() {
 fn a_whole_group_can_be_made_errors() {
     let site = TestSite::fixture("claims");
     let config =
-        site.read("site.yaml").replace("lint:\n", "lint:\n  levels: { claims: error, claims/prize: warning }\n");
+        site.read("site.yaml").replace("  levels:\n", "  levels:\n    claims: error\n    claims/prize: warning\n");
     site.write("site.yaml", config);
     let (code, doc) = json(&site, &[]);
     assert_eq!(code, 1);
@@ -216,7 +217,7 @@ fn a_whole_group_can_be_made_errors() {
 #[test]
 fn unknown_level_keys_are_site_yaml_errors_with_a_suggestion() {
     let site = TestSite::fixture("claims");
-    let config = site.read("site.yaml").replace("lint:\n", "lint:\n  levels:\n    claims/painles: off\n");
+    let config = site.read("site.yaml").replace("  levels:\n", "  levels:\n    claims/painles: off\n");
     site.write("site.yaml", config);
     let err = site.run(&["check"]).fails();
     assert!(err.contains("site.yaml:12:5: error: `lint.levels` names no rule `claims/painles`"), "{err}");
@@ -281,7 +282,7 @@ fn broken_anchors_suggest_the_closest_heading_of_the_target_page() {
 }
 
 #[test]
-fn missing_images_and_files_are_errors_and_unknown_site_paths_warnings() {
+fn missing_images_files_and_site_paths_are_errors() {
     let site = TestSite::fixture("minimal");
     site.write(
         "content/contact.md",
@@ -290,15 +291,21 @@ fn missing_images_and_files_are_errors_and_unknown_site_paths_warnings() {
     let err = site.run(&["check"]).fails();
     assert!(
         err.contains(
-            "content/contact.md:5:1: error: the image `teem.svg` does not exist: content/teem.svg is not there"
+            "content/contact.md:5:1: error[content/link]: the image `teem.svg` does not exist: content/teem.svg is not there"
         ),
         "{err}"
     );
-    assert!(err.contains("content/contact.md:5:27: error: the file `brochure.pdf` does not exist"), "{err}");
-    assert!(err.contains("content/contact.md:7:1: error: the image `images/logo.svg` does not exist"), "{err}");
+    assert!(
+        err.contains("content/contact.md:5:27: error[content/link]: the file `brochure.pdf` does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/contact.md:7:1: error[content/link]: the image `images/logo.svg` does not exist"),
+        "{err}"
+    );
     assert!(err.contains("files in static/ are linked from the site root: `/images/logo.svg`"), "{err}");
-    assert!(err.contains("content/contact.md:7:26: warning[content/link]: the image `/images/map.png` leads to no page or file of this site"), "{err}");
-    assert!(err.contains("3 errors found"), "{err}");
+    assert!(err.contains("content/contact.md:7:26: error[content/link]: the image `/images/map.png` leads to no page or file of this site"), "{err}");
+    assert!(err.contains("4 errors found"), "{err}");
 }
 
 #[test]
@@ -314,7 +321,7 @@ fn build_shows_the_same_findings_as_check() {
     let run = site.build();
     assert_eq!(positions(&run.stderr()), checked);
     assert!(!run.stderr().contains("note["), "allowed findings are for check only: {}", run.stderr());
-    assert!(run.stdout().contains("(43 warnings)"), "{}", run.stdout());
+    assert!(run.stdout().contains("(44 warnings)"), "{}", run.stdout());
 }
 
 #[test]

@@ -74,7 +74,10 @@ impl Rules {
         // one here, to point at the one that is wrong.
         let mut specs: Vec<RuleSpec> = claims::builtin();
         let mut levels: BTreeMap<String, Level> = specs.iter().map(|s| (s.id.clone(), Level::Warning)).collect();
-        levels.extend(content::RULES.iter().map(|r| (r.id.to_string(), Level::Warning)));
+        levels.extend(content::RULES.iter().map(|r| {
+            let level = if content::ERRORS_BY_DEFAULT.contains(&r.id) { Level::Error } else { Level::Warning };
+            (r.id.to_string(), level)
+        }));
         for (i, spec) in settings.rules.iter().enumerate() {
             let at = |key: &str| yaml::locate_entry(site_yaml, "rules", i, &[key]);
             if !valid_id(&spec.id) {
