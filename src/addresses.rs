@@ -21,6 +21,8 @@ pub enum Job<'a> {
     Robots,
     /// A static file or a content asset, copied as it is.
     Copy(&'a [u8]),
+    /// One file of the photo at this output path: without metadata, or a smaller copy.
+    Photo(&'a str, crate::photo::Variant),
 }
 
 /// Every file of the output by path (with `/`), in a stable order.
@@ -123,6 +125,12 @@ fn describe(site: &Site, claim: &Claim) -> String {
         Job::Robots => "the robots.txt the site generates".into(),
         Job::Copy(_) if claim.2 == Origin::Static => format!("the file static/{}", claim.0),
         Job::Copy(_) => format!("the file content/{}", claim.0),
+        Job::Photo(photo, crate::photo::Variant::Resized { .. }) => {
+            let folder = if claim.2 == Origin::Static { "static" } else { "content" };
+            format!("a smaller copy of the photo {folder}/{photo}")
+        }
+        Job::Photo(..) if claim.2 == Origin::Static => format!("the photo static/{}", claim.0),
+        Job::Photo(..) => format!("the photo content/{}", claim.0),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::lint;
 use crate::markdown::{self, Resolver};
 use crate::output::Staging;
+use crate::photo;
 use crate::render::{Bodies, Body, Job, Outputs, Renderer};
 use crate::site::{Doc, Page, PageId, Site};
 use crate::source::{self, Sources};
@@ -56,6 +57,8 @@ pub struct Prepared {
     world: u64,
     /// Which graph this is: [`Cache`] counts the graphs it builds.
     generation: u64,
+    /// The photos this build publishes, stripped and resized once each.
+    photos: Arc<photo::Store>,
 }
 
 impl Prepared {
@@ -97,6 +100,11 @@ impl Prepared {
         &self.sizes
     }
 
+    /// The photos this build publishes, by output path.
+    pub fn photos(&self) -> &photo::Store {
+        &self.photos
+    }
+
     /// What rendering page `id`'s body depends on besides its own text: the links'
     /// world, and whether the page is an FAQ (which its section's `kind` can change).
     fn body_key(&self, id: PageId) -> u64 {
@@ -131,6 +139,17 @@ pub struct Cache {
     /// How many graphs this cache has built: a graph's identity for later stages.
     generations: u64,
     lint: lint::Memo,
+    /// The photos of the last `prepare`: those whose bytes did not change are kept.
+    photos: Option<Arc<photo::Store>>,
+    /// Only check that photos open, writing nothing (`check`).
+    check_photos: bool,
+}
+
+impl Cache {
+    /// A cache for `check`: photos are opened to find broken ones, but nothing is made.
+    pub fn for_check() -> Cache {
+        Cache { check_photos: true, ..Cache::default() }
+    }
 }
 
 /// A value taken from a memo (false) or made now (true), or why it could not be made.
@@ -204,7 +223,8 @@ fn render_site(
     drafts: bool,
     output: Option<&Path>,
 ) -> Result<(usize, Vec<Diagnostic>)> {
-    let prepared = prepare(sources, config, drafts, &mut Cache::default())?;
+    let mut cache = if output.is_some() { Cache::default() } else { Cache::for_check() };
+    let prepared = prepare(sources, config, drafts, &mut cache)?;
     let bodies = Fresh { prepared: &prepared, config };
     let renderer = Renderer::new(config, &prepared, &bodies).map_err(content_error)?;
     let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
@@ -213,6 +233,8 @@ fn render_site(
     let mut warnings = prepared.findings(config, &sources.config_text, None)?;
     if let Some(staging) = staging {
         staging.commit()?;
+    } else {
+        warnings.extend(gps_warnings(&prepared.photos));
     }
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
     Ok((prepared.site.pages.len(), warnings))
@@ -305,10 +327,47 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
     let mut sizes = graph.asset_sizes.clone();
     sizes.extend(image_sizes(theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]))));
+    let photos = Arc::new(photo_store(sources, &graph.site, &theme, cache.check_photos, cache.photos.as_deref())?);
+    // A photo shows upright: its size is the turned one (the header's may be swapped).
+    sizes.extend(photos.iter().filter_map(|(path, p)| Some((path.to_string(), p.size?))));
+    cache.photos = Some(photos.clone());
     let mut sorted: Vec<_> = sizes.iter().collect();
     sorted.sort_unstable();
     let world = crate::site::hash_of((graph.world, sorted));
-    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation })
+    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation, photos })
+}
+
+/// The photos among the theme's and site's static files and the content's files.
+fn photo_store(
+    sources: &Sources,
+    site: &Site,
+    theme: &Theme,
+    check: bool,
+    previous: Option<&photo::Store>,
+) -> Result<photo::Store> {
+    let dir = sources.root.join(photo::CACHE_DIR);
+    let mode = if check { photo::Mode::Check(dir) } else { photo::Mode::Publish(dir) };
+    let by_source: HashMap<&Path, &Arc<[u8]>> =
+        sources.content.iter().filter(|f| !f.is_markdown()).map(|f| (f.rel.as_path(), &f.bytes)).collect();
+    let statics = theme.statics.iter().map(|(p, b)| (p.clone(), Path::new("static").join(p), b.clone()));
+    let assets = site
+        .assets
+        .iter()
+        .map(|a| (a.output.clone(), Path::new("content").join(&a.source), by_source[a.source.as_path()].clone()));
+    photo::Store::new(mode, previous, statics.chain(assets)).map_err(content_error)
+}
+
+/// `check` tells staff about every source photo that records where it was taken: the
+/// published copy has no position, but the original on their computer does.
+fn gps_warnings(photos: &photo::Store) -> Vec<Diagnostic> {
+    photos
+        .iter()
+        .filter(|(_, p)| p.has_gps())
+        .map(|(_, p)| {
+            Diagnostic::warning(&p.source, 0, 0, "this photo records the GPS position where it was taken")
+                .with_help("the published copy has no position (smpsite removes it), but the file itself still does: do not share it as it is; to stop phones recording it, turn off location for the camera")
+        })
+        .collect()
 }
 
 /// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a
@@ -425,7 +484,7 @@ fn render_body(
     }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
     let checks = Arc::new(config.lint.page(&page.doc, rendered.outline, config.country()));
-    Ok(Body { html: rendered.html, faq: rendered.faq, hash, checks })
+    Ok(Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo })
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:

@@ -52,6 +52,10 @@ pub struct Brand {
     /// `#0b5d5b`: buttons, links and accents, checked for contrast.
     #[serde(default)]
     pub color: Option<String>,
+    /// The social preview (`og:image`) of pages that have no photo of their own: a site
+    /// address (`/images/studio.jpg` for `static/images/studio.jpg`) or a full URL.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// One entry of `menu:` in site.yaml.

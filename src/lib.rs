@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod photo;
 pub mod render;
 mod report;
 pub mod scaffold;

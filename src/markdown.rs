@@ -70,6 +70,8 @@ pub struct Rendered {
     pub faq: Vec<FaqItem>,
     pub problems: Vec<LinkProblem>,
     pub outline: Outline,
+    /// The URL of the first site photo, and its size: the page's social preview.
+    pub first_photo: Option<(String, (u32, u32))>,
 }
 
 fn options() -> Options {
@@ -98,6 +100,8 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut questions: Vec<(usize, usize)> = Vec::new();
     // While inside an image: its resolved URL, title, and where its alt text starts.
     let mut image: Option<(String, String, usize)> = None;
+    // The first photo loads at once; the rest as the reader scrolls to them.
+    let mut loading = crate::photo::Loading::Eager;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         out.outline.read(&event, &range, text);
@@ -116,7 +120,17 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
                 let (url, title, alt_start) = image.take().expect("image end follows its start");
                 let alt = plain_text(&events[alt_start..]);
                 events.truncate(alt_start);
-                events.push(Event::InlineHtml(img_tag(&url, &alt, &title, resolver.image_size(&url)).into()));
+                let size = resolver.image_size(&url);
+                let html = match size {
+                    Some(size) if crate::photo::format_of(&url).is_some() => {
+                        let html = picture_tag(&url, &alt, &title, size, loading);
+                        loading = crate::photo::Loading::Lazy;
+                        out.first_photo.get_or_insert_with(|| (url.clone(), size));
+                        html
+                    }
+                    _ => img_tag(&url, &alt, &title, size),
+                };
+                events.push(Event::InlineHtml(html.into()));
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
@@ -197,6 +211,15 @@ pub fn render_inline(text: &str) -> String {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
+}
+
+/// A site photo: `<picture>` with its smaller copies (see `photo::picture_html`).
+fn picture_tag(url: &str, alt: &str, title: &str, size: (u32, u32), loading: crate::photo::Loading) -> String {
+    let (mut u, mut a, mut t) = (String::new(), String::new(), String::new());
+    pulldown_cmark_escape::escape_href(&mut u, url).expect("writing to a String");
+    pulldown_cmark_escape::escape_html(&mut a, alt).expect("writing to a String");
+    pulldown_cmark_escape::escape_html(&mut t, title).expect("writing to a String");
+    crate::photo::picture_html(&u, &a, &t, size, loading)
 }
 
 /// `<img>` with its size when known, so the page keeps its layout while images load.
@@ -631,15 +654,39 @@ mod tests {
                 LinkTarget::Replace(format!("/c/{dest}"))
             }
             fn image_size(&self, url: &str) -> Option<(u32, u32)> {
-                (url == "/c/a.png").then_some((640, 480))
+                (url == "/c/a.svg").then_some((640, 480))
             }
         }
-        let out = render("![A \"quoted\" *photo*](a.png \"Healed\") ![b](b.png)", false, &Sized).html;
+        let out = render("![A \"quoted\" *photo*](a.svg \"Healed\") ![b](b.png)", false, &Sized).html;
         assert!(
-            out.contains(r#"<img src="/c/a.png" alt="A “quoted” photo" title="Healed" width="640" height="480">"#),
+            out.contains(r#"<img src="/c/a.svg" alt="A “quoted” photo" title="Healed" width="640" height="480">"#),
             "{out}"
         );
         assert!(out.contains(r#"<img src="/c/b.png" alt="b">"#), "{out}");
+    }
+
+    #[test]
+    fn photos_become_pictures_and_only_the_first_loads_eagerly() {
+        struct Photos;
+        impl Resolver for Photos {
+            fn link(&self, dest: &str) -> LinkTarget {
+                if dest.contains("://") { LinkTarget::Keep } else { LinkTarget::Replace(format!("/g/{dest}")) }
+            }
+            fn image_size(&self, url: &str) -> Option<(u32, u32)> {
+                url.starts_with("/g/").then_some((1000, 750))
+            }
+        }
+        let out =
+            render("![One & two](one.jpg)\n\n![Two](two.png)\n\n![Far](https://x.org/a.jpg)", false, &Photos).html;
+        assert!(out.contains(r#"<source type="image/webp" srcset="/g/one-480w.webp 480w, /g/one-800w.webp 800w, /g/one-1000w.webp 1000w""#), "{out}");
+        assert!(out.contains(r#"alt="One &amp; two" width="1000" height="750" fetchpriority="high">"#), "{out}");
+        assert!(out.contains(r#"<img src="/g/two-1000w.png" srcset="/g/two-480w.png 480w"#), "{out}");
+        assert!(out.contains(r#"alt="Two" width="1000" height="750" loading="lazy" decoding="async">"#), "{out}");
+        assert_eq!(out.matches("fetchpriority").count(), 1, "{out}");
+        assert!(
+            out.contains(r#"<img src="https://x.org/a.jpg" alt="Far">"#),
+            "a photo from elsewhere stays as it is: {out}"
+        );
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct Body {
     pub hash: u64,
     /// What the content rules found in the page by itself (`lint::Rules::page`).
     pub checks: Arc<crate::lint::PageFacts>,
+    /// The URL and size of the body's first site photo (the page's `og:image`).
+    pub first_photo: Option<(String, (u32, u32))>,
 }
 
 /// Where the renderer gets each page's Markdown as HTML: rendered beforehand and kept
@@ -68,6 +70,7 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// Pixel sizes of the images the site publishes, by output path.
     sizes: &'a HashMap<String, (u32, u32)>,
+    photos: &'a crate::photo::Store,
     tera: Tera,
     /// The newest dated pages, newest first: the feed's entries, and the first
     /// [`LATEST`] of them the home page's list.
@@ -85,6 +88,7 @@ impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, prepared: &'a Prepared, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
         let (site, theme, sizes) = (&*prepared.site, &prepared.theme, prepared.sizes());
         let mut tera = load_templates(theme)?;
+        tera.register_function("image", crate::photo::template_function(prepared.photos(), &config.root));
         let newest = newest_dated(site, FEED_ENTRIES.max(LATEST));
         let brand = brand_value(config, theme, sizes).map_err(|d| vec![d])?;
         let mut site_value = site_value(config, site, !newest.is_empty());
@@ -104,7 +108,8 @@ impl<'a> Renderer<'a> {
         let process =
             site.pages.iter().position(|p| p.kind == Kind::Section && p.section_kind == SectionKind::Sessions);
         let faq = site.pages.iter().position(Page::is_faq);
-        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, process, faq, summaries, newest })
+        let photos = prepared.photos();
+        Ok(Renderer { config, site, bodies, theme, sizes, photos, tera, global_key, process, faq, summaries, newest })
     }
 
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -145,6 +150,7 @@ impl<'a> Renderer<'a> {
                 hash_of((self.global_key, 6u8, entries))
             }
             Job::Copy(_) => return None,
+            Job::Photo(path, variant) => hash_of((7u8, self.photos.get(path).map(|p| p.fingerprint()), variant)),
         })
     }
 
@@ -285,9 +291,17 @@ impl<'a> Renderer<'a> {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), Job::Copy(&b[..]), Origin::Static));
-        let assets = assets.into_iter().map(|(p, b)| (p, Job::Copy(b), Origin::Content));
-        addresses::plan(site, generated.into_iter().map(|(p, j)| (p, j, Origin::Site)).chain(statics).chain(assets))
+        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..], Origin::Static));
+        let assets = assets.into_iter().map(|(p, b)| (p, b, Origin::Content));
+        // A photo publishes itself without metadata, and its smaller copies beside it.
+        let files = statics.chain(assets).flat_map(|(path, bytes, origin)| match self.photos.entry(&path) {
+            Some((key, photo)) => crate::photo::outputs(key, photo.format, photo.size.unwrap_or((0, 0)))
+                .into_iter()
+                .map(|(out, variant)| (out, Job::Photo(key, variant), origin))
+                .collect(),
+            None => vec![(path, Job::Copy(bytes), origin)],
+        });
+        addresses::plan(site, generated.into_iter().map(|(p, j)| (p, j, Origin::Site)).chain(files))
     }
 
     /// The bytes of one output file.
@@ -332,6 +346,7 @@ impl<'a> Renderer<'a> {
                 format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
             )),
             Job::Copy(bytes) => Ok(Cow::Borrowed(bytes)),
+            Job::Photo(path, variant) => self.photos.file(path, variant).map_err(|d| vec![d]),
         }
     }
 }
@@ -340,6 +355,8 @@ impl<'a> Renderer<'a> {
 pub fn load_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera checks at load time that a function exists; `Renderer::new` gives the real one.
+    tera.register_function("image", crate::photo::template_function(&crate::photo::Store::empty(), "/"));
     let mut problems = Vec::new();
     for name in REQUIRED_TEMPLATES {
         if !theme.templates.contains_key(*name) {
@@ -709,6 +726,9 @@ struct PageValue<'a> {
     hero: Option<Value>,
     jsonld: Vec<String>,
     og_type: &'static str,
+    /// The social preview: the page's first photo (in its text, else its first
+    /// before/after photo), else `brand.image`; an absolute URL.
+    og_image: Option<String>,
 }
 
 fn page_value<'a>(
@@ -843,6 +863,35 @@ fn page_value<'a>(
             .collect(),
         jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
         og_type: if meta.date.is_some() { "article" } else { "website" },
+        og_image: og_image(config, body, &fm.before_after, src, sizes),
+    }
+}
+
+/// The page's social preview image as an absolute URL: the widest copy (at most 1600
+/// pixels, which every network accepts) of its first photo, else the site's default.
+fn og_image(
+    config: &Config,
+    body: &Body,
+    pairs: &[showcase::BeforeAfter],
+    src: impl Fn(&str) -> String,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> Option<String> {
+    let pair = pairs.first().and_then(|p| {
+        let url = src(&p.before.src);
+        let size = sizes.get(url.strip_prefix(config.root.as_str())?).copied()?;
+        crate::photo::format_of(&url).map(|_| (url, size))
+    });
+    match body.first_photo.clone().or(pair) {
+        Some((url, size)) => Some(absolute(config, &crate::photo::fallback_url(&url, size))),
+        None => config.brand.image.as_deref().map(|image| absolute(config, &config.link(image))),
+    }
+}
+
+/// A URL of this site (`/clinic/a.jpg`) or another (`https://…`) as an absolute URL.
+fn absolute(config: &Config, url: &str) -> String {
+    match url.strip_prefix(config.root.as_str()) {
+        Some(path) if url.starts_with('/') => config.permalink(path),
+        _ => url.to_string(),
     }
 }
 
@@ -861,6 +910,7 @@ fn not_found_value(config: &Config, site: &Site) -> Value {
         "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "before_after": [], "testimonials": [], "prev": null, "next": null, "parent": null,
         "breadcrumbs": [{"title": t.get("home"), "url": config.url(&home.path)}, {"title": title, "url": config.url("404.html")}],
         "pages": [], "subsections": [], "team": [], "hero": null, "jsonld": [], "og_type": "website",
+        "og_image": config.brand.image.as_deref().map(|image| absolute(config, &config.link(image))),
     })
 }
 
