@@ -273,7 +273,9 @@ impl Live {
         let rendered: Vec<Rendered> = outputs
             .par_iter()
             .filter_map(|(path, job)| {
-                if matches!(job, Job::Page(id) if same_body(*id)) {
+                // A page that shows another page's body (the home page's FAQ teaser) is
+                // not settled by its own body alone: its key decides.
+                if matches!(job, Job::Page(id) if same_body(*id) && !renderer.shows_other_bodies(*id)) {
                     return None;
                 }
                 let key = renderer.key(*job);
