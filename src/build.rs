@@ -600,7 +600,11 @@ fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
 }
 
 fn content_error(mut problems: Vec<Diagnostic>) -> Error {
+    // The same problem can be met twice (a page's body is also rendered where another
+    // page shows it, e.g. the home page's FAQ teaser): it is reported once.
     problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|d| seen.insert(d.to_string()));
     Error::Content(problems)
 }
 

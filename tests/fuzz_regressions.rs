@@ -60,6 +60,15 @@ fn broken_sites() -> Vec<Broken> {
     let text = |p: &str, t: &str| (PathBuf::from(p), t.as_bytes().to_vec());
     let home = || text("content/_index.md", &page(""));
     vec![
+        // Sites that build: the safety net must also walk the path that writes.
+        ("a plain site", vec![home()], vec![]),
+        ("a page with an alias", vec![home(), text("content/a.md", &page("aliases: [/old-a/]"))], vec![]),
+        (
+            "a bundle with a file",
+            vec![home(), text("content/b/index.md", &page("")), text("content/b/x.txt", "x")],
+            vec![],
+        ),
+        ("a link that stays inside", vec![home(), text("static/img/a.txt", "a")], vec![("static/pictures", "img")]),
         ("front matter never closed", vec![home(), text("content/a.md", "---\ntitle: A\nSome text.\n")], vec![]),
         ("front matter not YAML", vec![home(), text("content/a.md", "---\ntitle: [A\n---\nx\n")], vec![]),
         ("site.yaml not YAML", vec![text("site.yaml", "title: [x\n"), home()], vec![]),
