@@ -72,6 +72,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "claims/unattributed", "content/ads.md", 16, 20, 35),
         ("warning", "content/body-before-after", "content/ads.md", 18, 1, 36),
         ("warning", "content/body-testimonial", "content/ads.md", 18, 37, 65),
+        ("warning", "content/aftercare-days", "content/ads.md", 20, 18, 24),
         ("warning", "content/description", "content/offers.md", 0, 0, 0),
         ("warning", "content/unused-allow", "content/offers.md", 5, 7, 11),
         ("note", "claims/permanent", "content/offers.md", 7, 24, 33),
@@ -93,7 +94,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
     assert_eq!(findings(&doc), expected);
     assert_eq!(
         (doc["errors"].as_u64(), doc["warnings"].as_u64(), doc["allowed"].as_u64()),
-        (Some(0), Some(43), Some(1))
+        (Some(0), Some(44), Some(1))
     );
 
     let fired: BTreeSet<String> = expected.iter().map(|f| f.1.clone()).collect();
@@ -149,7 +150,7 @@ fn deny_warnings_fails_on_warnings_but_not_on_allowed_findings() {
     let run = site.run(&["check", "--deny-warnings"]);
     assert_eq!(run.code(), 1, "{}", run.stdout());
     assert!(
-        run.stdout().contains("Check failed: no errors, but 43 warnings (1 allowed by their pages)"),
+        run.stdout().contains("Check failed: no errors, but 44 warnings (1 allowed by their pages)"),
         "{}",
         run.stdout()
     );
@@ -314,7 +315,7 @@ fn build_shows_the_same_findings_as_check() {
     let run = site.build();
     assert_eq!(positions(&run.stderr()), checked);
     assert!(!run.stderr().contains("note["), "allowed findings are for check only: {}", run.stderr());
-    assert!(run.stdout().contains("(43 warnings)"), "{}", run.stdout());
+    assert!(run.stdout().contains("(44 warnings)"), "{}", run.stdout());
 }
 
 #[test]
@@ -435,4 +436,31 @@ fn an_after_photo_taken_before_the_skin_heals_is_a_warning_unless_marked_healed(
     }
     let site = results_page(&entry("", 27), "Results.\n");
     assert_eq!(results_findings(&site), [("content/fresh-after-photo".to_string(), 7, 5)], "27 days is not healed");
+}
+
+#[test]
+fn a_page_that_gives_another_number_of_days_for_a_listed_activity_is_a_warning() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml")
+        + "extra:\n  aftercare:\n    - { activity: Swimming, days: 28, advice: No pools., why: Chlorine fades pigment., words: [swim, swimming, pools] }\n    - { activity: Washing, days: 4, advice: Keep it dry., why: Water lifts pigment., words: [wash] }\n";
+    site.write("site.yaml", &yaml);
+    site.write(
+        "content/care.md",
+        "---\ntitle: Care\ndescription: Care after a session.\naftercare:\n  - \"No pools for 5 days.\"\n---\nYou can swim again after four weeks. Wash after 4 days.\n\nSwimming is fine after 10 days.\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let found: Vec<_> = findings(&doc).into_iter().filter(|f| f.1 == "content/aftercare-days").collect();
+    let at = |line, col, end| {
+        ("warning".to_string(), "content/aftercare-days".to_string(), "content/care.md".to_string(), line, col, end)
+    };
+    assert_eq!(found, [at(5, 19, 25), at(9, 24, 31)], "four weeks is 28 days; washing agrees: {doc}");
+    let message = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["line"] == 9).unwrap()["message"].clone();
+    assert_eq!(message, "this gives 10 days for swimming, but site.yaml's aftercare says 28 days");
+
+    // A malformed list is a warning at its line, in the staff's words.
+    site.write("site.yaml", site.read("site.yaml").replace("days: 28", "days: four weeks"));
+    let (_, doc) = json(&site, &[]);
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["path"] == "site.yaml").cloned().unwrap();
+    assert_eq!((d["line"].as_u64(), d["rule"].as_str()), (Some(13), Some("content/aftercare-days")), "{d}");
+    assert!(d["message"].as_str().unwrap().starts_with("`extra.aftercare` is not a list of activities"), "{d}");
 }

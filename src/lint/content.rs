@@ -33,6 +33,7 @@ pub const UNUSED_ALLOW: &str = "content/unused-allow";
 pub const BODY_BEFORE_AFTER: &str = "content/body-before-after";
 pub const BODY_TESTIMONIAL: &str = "content/body-testimonial";
 pub const FRESH_AFTER_PHOTO: &str = "content/fresh-after-photo";
+pub const AFTERCARE_DAYS: &str = "content/aftercare-days";
 
 /// An `after` photo taken fewer days than this after its session shows skin that has
 /// not healed: the dots are darker and sharper, the skin red, and the result flatters
@@ -98,6 +99,11 @@ pub const RULES: &[Rule] = &[
         source: Some(
             "CAP Code 3.1 and 3.11; ASA advertising guidance on cosmetic interventions (before-and-after images)",
         ),
+    },
+    Rule {
+        id: AFTERCARE_DAYS,
+        why: "a client who reads only one page follows the number on it: two pages that disagree on when to swim or shave mean some clients do it too soon",
+        source: None,
     },
     Rule {
         id: UNUSED_ALLOW,

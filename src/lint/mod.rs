@@ -7,6 +7,7 @@
 //! page's Markdown is rendered, on the outline that pass gathers, and is kept with the
 //! body; [`check`] then adds what needs the whole site (anchors, links, sessions).
 
+mod aftercare;
 mod claims;
 mod content;
 
@@ -293,6 +294,7 @@ pub fn check<'a>(
 ) -> Vec<Diagnostic> {
     let rules = &config.lint;
     let world = content::World::new(site, theme);
+    let (activities, aftercare_problem) = aftercare::activities(config, config_text);
     let mut fresh = Memo::default();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
@@ -313,11 +315,18 @@ pub fn check<'a>(
             &facts(other).anchors
         }));
         found.extend(world.structure(id, &own.links));
+        let doc = &site.pages[id].doc;
+        found.extend(
+            aftercare::page_days(doc, &activities).into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)),
+        );
         let targets = consulted.into_inner().into_iter().map(|t| (t, facts(t).clone())).collect();
         *slot = Some(PageMemo { facts: own.clone(), targets, found: rules.settle(&site.pages[id].doc, found) });
     });
     let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
+    findings.extend(
+        aftercare_problem.map(|d| content::with_rule(d, content::AFTERCARE_DAYS)).and_then(|d| rules.leveled(d)),
+    );
     let site_wide = rules.matcher.config(config, config_text).into_iter().chain(rules.matcher.theme(theme));
     findings.extend(site_wide.filter_map(|d| rules.leveled(d)));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
