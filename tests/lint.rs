@@ -464,3 +464,33 @@ fn a_page_that_gives_another_number_of_days_for_a_listed_activity_is_a_warning()
     assert_eq!((d["line"].as_u64(), d["rule"].as_str()), (Some(13), Some("content/aftercare-days")), "{d}");
     assert!(d["message"].as_str().unwrap().starts_with("`extra.aftercare` is not a list of activities"), "{d}");
 }
+
+#[test]
+fn an_allow_with_a_phrase_allows_only_that_phrase() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/quotes.md",
+        "---\ntitle: Quotes\ndescription: What clients asked.\nallow:\n  - rule: claims/permanent\n    phrase: Lifetime\n    reason: a client asked about a lifetime guarantee of the shade\n  - rule: claims/painless\n    phrase: pain-free\n    reason: nothing on the page says it\n---\nOne client wanted a lifetime of touch-ups. Ours is permanent.\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let found: Vec<_> = findings(&doc)
+        .into_iter()
+        .filter(|f| f.2 == "content/quotes.md")
+        .map(|(severity, rule, _, line, col, _)| (severity, rule, line, col))
+        .collect();
+    let at = |s: &str, r: &str, line, col| (s.to_string(), r.to_string(), line, col);
+    assert_eq!(
+        found,
+        [
+            at("warning", "content/unused-allow", 8, 5),
+            at("note", "claims/permanent", 12, 21),
+            at("warning", "claims/permanent", 12, 52),
+        ],
+        "{doc}"
+    );
+    let unused = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "content/unused-allow").unwrap();
+    assert_eq!(
+        unused["message"],
+        "nothing on this page trips `claims/painless` with “pain-free”, so allowing it has no effect"
+    );
+}

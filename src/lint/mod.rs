@@ -201,7 +201,11 @@ impl Rules {
         let mut used = vec![false; allows.len()];
         let mut out = Vec::with_capacity(findings.len());
         for mut finding in findings.into_iter().filter_map(|f| self.leveled(f)) {
-            let allowed = finding.rule_id().and_then(|rule| allows.iter().position(|a| a.rule == rule));
+            let quoted = claims::quoted(&finding.message).map(normalise);
+            let covers = |a: &crate::front_matter::Allow| {
+                a.phrase.as_deref().is_none_or(|p| quoted.as_deref() == Some(normalise(p).as_str()))
+            };
+            let allowed = finding.rule_id().and_then(|rule| allows.iter().position(|a| a.rule == rule && covers(a)));
             if let (Some(i), Some(rule)) = (allowed, finding.rule.as_mut()) {
                 used[i] = true;
                 rule.allowed = Some(allows[i].reason.trim().to_string());
@@ -226,11 +230,15 @@ impl Rules {
                     "{hint}Use the id `smpsite check` shows in brackets, e.g. warning[claims/permanent]."
                 ))));
             } else if !used[i] {
+                let what = match &allow.phrase {
+                    Some(phrase) => format!("`{}` with “{phrase}”", allow.rule),
+                    None => format!("`{}`", allow.rule),
+                };
                 let d = Diagnostic::warning(
                     doc.display_path(),
                     line,
                     col,
-                    format!("nothing on this page trips `{}`, so allowing it has no effect", allow.rule),
+                    format!("nothing on this page trips {what}, so allowing it has no effect"),
                 )
                 .with_help("remove this `allow` entry, so the rule applies again if the page changes");
                 out.extend(self.leveled(content::with_rule(at(d), content::UNUSED_ALLOW)));
@@ -246,6 +254,11 @@ impl Rules {
         local.extend(content::page(doc, &outline, country));
         PageFacts { links: outline.links, anchors: outline.anchors, local }
     }
+}
+
+/// Lowercase, with runs of whitespace as one space: how an `allow` phrase is compared.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// `group/name`, each part lowercase words joined by `-`.
