@@ -72,7 +72,6 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "claims/unattributed", "content/ads.md", 16, 20, 35),
         ("warning", "content/body-before-after", "content/ads.md", 18, 1, 36),
         ("warning", "content/body-testimonial", "content/ads.md", 18, 37, 65),
-        ("warning", "content/aftercare-days", "content/ads.md", 20, 18, 24),
         ("warning", "content/description", "content/offers.md", 0, 0, 0),
         ("warning", "content/unused-allow", "content/offers.md", 5, 7, 11),
         ("note", "claims/permanent", "content/offers.md", 7, 24, 33),
@@ -88,6 +87,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "claims/prize", "content/process/first.md", 8, 31, 41),
         ("warning", "claims/shaming", "content/process/first.md", 10, 18, 30),
         ("warning", "content/tel", "site.yaml", 8, 33, 46),
+        ("warning", "content/aftercare-days", "site.yaml", 20, 5, 5),
     ];
     let expected: Vec<_> =
         expected.iter().map(|&(s, r, p, l, c, e)| (s.to_string(), r.to_string(), p.to_string(), l, c, e)).collect();
@@ -461,8 +461,12 @@ fn a_page_that_gives_another_number_of_days_for_a_listed_activity_is_a_warning()
     site.write("site.yaml", site.read("site.yaml").replace("days: 28", "days: four weeks"));
     let (_, doc) = json(&site, &[]);
     let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["path"] == "site.yaml").cloned().unwrap();
-    assert_eq!((d["line"].as_u64(), d["rule"].as_str()), (Some(13), Some("content/aftercare-days")), "{d}");
-    assert!(d["message"].as_str().unwrap().starts_with("`extra.aftercare` is not a list of activities"), "{d}");
+    assert_eq!((d["line"].as_u64(), d["rule"].as_str()), (Some(14), Some("content/aftercare-days")), "{d}");
+    assert_eq!(
+        d["message"],
+        "activity 1 of `extra.aftercare` is not complete: found the text \"four weeks\", expected a whole number of days, such as 28",
+        "no Rust type names: {d}"
+    );
 }
 
 #[test]
@@ -493,4 +497,26 @@ fn an_allow_with_a_phrase_allows_only_that_phrase() {
         unused["message"],
         "nothing on this page trips `claims/painless` with “pain-free”, so allowing it has no effect"
     );
+}
+
+#[test]
+fn site_wide_aftercare_counts_as_a_session_pages_aftercare_and_a_broken_row_is_left_out() {
+    let site = TestSite::fixture("minimal");
+    let page = site.read("content/process/second.md").replace("aftercare: [\"Keep it dry for 4 days\"]\n", "");
+    site.write("content/process/second.md", page);
+    let rules = |site: &TestSite| -> Vec<String> { findings(&json(site, &[]).1).into_iter().map(|f| f.1).collect() };
+    assert!(rules(&site).contains(&"content/session-aftercare".to_string()));
+    let yaml = site.read("site.yaml")
+        + "extra:\n  aftercare:\n    - { activity: Swimming, days: 28, advice: No pools., why: Chlorine fades pigment. }\n    - { activity: Sauna, days: 28 }\n";
+    site.write("site.yaml", yaml);
+    let found = rules(&site);
+    assert!(!found.contains(&"content/session-aftercare".to_string()), "{found:?}");
+    assert_eq!(
+        found.iter().filter(|r| *r == "content/aftercare-days").count(),
+        1,
+        "the sauna row lacks advice: {found:?}"
+    );
+    site.build();
+    let html = site.page("process/second/");
+    assert!(html.contains("No pools.") && !html.contains(">Sauna<"), "the complete row shows, the broken one not");
 }

@@ -27,30 +27,44 @@ pub struct Activity {
     pub words: Vec<String>,
 }
 
-/// `extra.aftercare` of site.yaml: the activities, or a warning at its line saying what
-/// is wrong (the site still builds; the theme then shows what it can).
-pub fn activities(config: &Config, config_text: &str) -> (Vec<Activity>, Option<Diagnostic>) {
-    let Some(value) = config.extra.get("aftercare") else { return (Vec::new(), None) };
-    match serde_yaml::from_value::<Vec<Activity>>(value.clone()) {
-        Ok(list) => (list, None),
-        Err(e) => {
-            let (line, col) = yaml::locate_key(config_text, "aftercare").unwrap_or((0, 0));
-            let d = Diagnostic::warning(
-                FILE_NAME,
-                line,
-                col,
-                format!("`extra.aftercare` is not a list of activities: {}", plain(&e.to_string())),
-            )
+/// `extra.aftercare` of site.yaml: the activities written correctly, and a warning at
+/// the line of each one that is not (the theme leaves those rows out; the site still builds).
+pub fn activities(config: &Config, config_text: &str) -> (Vec<Activity>, Vec<Diagnostic>) {
+    let Some(value) = config.extra.get("aftercare") else { return (Vec::new(), Vec::new()) };
+    let warning = |at: Option<(usize, usize)>, problem: String| {
+        let (line, col) = at.or_else(|| yaml::locate_key(config_text, "aftercare")).unwrap_or((0, 0));
+        Diagnostic::warning(FILE_NAME, line, col, problem)
             .with_help("write each activity as `- { activity: Swimming, days: 28, advice: \"…\", why: \"…\", words: [swim, pool] }`")
-            .with_source(config_text);
-            (Vec::new(), Some(d))
+            .with_source(config_text)
+    };
+    let Some(items) = value.as_sequence() else {
+        let problem = "`extra.aftercare` is not a list of activities (lines starting with `- `)".to_string();
+        return (Vec::new(), vec![warning(None, problem)]);
+    };
+    let (mut list, mut problems) = (Vec::new(), Vec::new());
+    for (index, item) in items.iter().enumerate() {
+        match serde_yaml::from_value::<Activity>(item.clone()) {
+            Ok(activity) => list.push(activity),
+            Err(e) => problems.push(warning(
+                yaml::locate_entry(config_text, "aftercare", index, &[]),
+                format!("activity {} of `extra.aftercare` is not complete: {}", index + 1, plain(&e.to_string())),
+            )),
         }
     }
+    (list, problems)
 }
 
-/// A serde message without the position serde adds (the diagnostic has its own).
+/// A serde message in the staff's words, without the position serde adds (the
+/// diagnostic has its own).
 fn plain(message: &str) -> String {
-    message.split(" at line ").next().unwrap_or(message).to_string()
+    let message = message.split(" at line ").next().unwrap_or(message);
+    message
+        .replace("invalid type: string", "found the text")
+        .replace("invalid type: integer", "found the number")
+        .replace("expected u32", "expected a whole number of days, such as 28")
+        .replace("invalid value: integer", "found the number")
+        .replace("expected a sequence", "expected a list of activities (lines starting with `- `)")
+        .replace("expected struct Activity", "expected an activity with `activity`, `days`, `advice` and `why`")
 }
 
 /// Number words a page may use for days or weeks.

@@ -249,13 +249,15 @@ pub struct World<'a> {
     statics: HashSet<&'a str>,
     /// Ids the theme's templates give (`#aftercare-heading`): anchors on any page.
     theme_ids: HashSet<String>,
+    /// site.yaml lists the aftercare after every session, which session pages show.
+    shared_aftercare: bool,
 }
 
 /// Files every build writes besides pages and static files.
 const GENERATED: &[&str] = &["sitemap.xml", "robots.txt", "404.html", "atom.xml"];
 
 impl<'a> World<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme) -> World<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, shared_aftercare: bool) -> World<'a> {
         let mut pages_by_url: HashMap<&str, PageId> =
             site.pages.iter().enumerate().map(|(id, p)| (p.path.as_str(), id)).collect();
         pages_by_url.extend(site.aliases.iter().map(|(path, &id)| (path.as_str(), id)));
@@ -268,7 +270,7 @@ impl<'a> World<'a> {
             .flat_map(|t| markdown::html_ids(&t.text))
             .filter(|id| !id.contains(['{', '}']))
             .collect();
-        World { site, pages_by_url, files, statics, theme_ids }
+        World { site, pages_by_url, files, statics, theme_ids, shared_aftercare }
     }
 
     /// Links, images and before/after photos of page `id` that lead nowhere, and
@@ -426,7 +428,7 @@ impl<'a> World<'a> {
             let stem = Path::new(&other.doc.source).file_stem().map(|s| s.to_string_lossy().to_lowercase());
             stem.is_some_and(|s| s.contains("aftercare")) || other.title().to_lowercase().contains("aftercare")
         };
-        if fm.aftercare.is_empty() && !linked.iter().any(|&p| about_aftercare(p)) {
+        if fm.aftercare.is_empty() && !self.shared_aftercare && !linked.iter().any(|&p| about_aftercare(p)) {
             out.push(finding(
                 SESSION_AFTERCARE,
                 doc,

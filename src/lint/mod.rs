@@ -306,8 +306,8 @@ pub fn check<'a>(
     memo: Option<(&mut Memo, u64)>,
 ) -> Vec<Diagnostic> {
     let rules = &config.lint;
-    let world = content::World::new(site, theme);
-    let (activities, aftercare_problem) = aftercare::activities(config, config_text);
+    let (activities, aftercare_problems) = aftercare::activities(config, config_text);
+    let world = content::World::new(site, theme, !activities.is_empty());
     let mut fresh = Memo::default();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
@@ -337,9 +337,8 @@ pub fn check<'a>(
     });
     let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
-    findings.extend(
-        aftercare_problem.map(|d| content::with_rule(d, content::AFTERCARE_DAYS)).and_then(|d| rules.leveled(d)),
-    );
+    let aftercare_problems = aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS));
+    findings.extend(aftercare_problems.filter_map(|d| rules.leveled(d)));
     let site_wide = rules.matcher.config(config, config_text).into_iter().chain(rules.matcher.theme(theme));
     findings.extend(site_wide.filter_map(|d| rules.leveled(d)));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
