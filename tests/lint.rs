@@ -88,13 +88,14 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "claims/prize", "content/process/first.md", 8, 31, 41),
         ("warning", "claims/shaming", "content/process/first.md", 10, 18, 30),
         ("warning", "content/tel", "site.yaml", 8, 33, 46),
+        ("warning", "content/aftercare-days", "site.yaml", 22, 5, 5),
     ];
     let expected: Vec<_> =
         expected.iter().map(|&(s, r, p, l, c, e)| (s.to_string(), r.to_string(), p.to_string(), l, c, e)).collect();
     assert_eq!(findings(&doc), expected);
     assert_eq!(
         (doc["errors"].as_u64(), doc["warnings"].as_u64(), doc["allowed"].as_u64()),
-        (Some(0), Some(44), Some(1))
+        (Some(0), Some(45), Some(1))
     );
 
     let fired: BTreeSet<String> = expected.iter().map(|f| f.1.clone()).collect();
@@ -150,7 +151,7 @@ fn deny_warnings_fails_on_warnings_but_not_on_allowed_findings() {
     let run = site.run(&["check", "--deny-warnings"]);
     assert_eq!(run.code(), 1, "{}", run.stdout());
     assert!(
-        run.stdout().contains("Check failed: no errors, but 44 warnings (1 allowed by their pages)"),
+        run.stdout().contains("Check failed: no errors, but 45 warnings (1 allowed by their pages)"),
         "{}",
         run.stdout()
     );
@@ -321,7 +322,7 @@ fn build_shows_the_same_findings_as_check() {
     let run = site.build();
     assert_eq!(positions(&run.stderr()), checked);
     assert!(!run.stderr().contains("note["), "allowed findings are for check only: {}", run.stderr());
-    assert!(run.stdout().contains("(44 warnings)"), "{}", run.stdout());
+    assert!(run.stdout().contains("(45 warnings)"), "{}", run.stdout());
 }
 
 #[test]
@@ -442,4 +443,87 @@ fn an_after_photo_taken_before_the_skin_heals_is_a_warning_unless_marked_healed(
     }
     let site = results_page(&entry("", 27), "Results.\n");
     assert_eq!(results_findings(&site), [("content/fresh-after-photo".to_string(), 7, 5)], "27 days is not healed");
+}
+
+#[test]
+fn a_page_that_gives_another_number_of_days_for_a_listed_activity_is_a_warning() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml")
+        + "extra:\n  aftercare:\n    - { activity: Swimming, days: 28, advice: No pools., why: Chlorine fades pigment., words: [swim, swimming, pools] }\n    - { activity: Washing, days: 4, advice: Keep it dry., why: Water lifts pigment., words: [wash] }\n";
+    site.write("site.yaml", &yaml);
+    site.write(
+        "content/care.md",
+        "---\ntitle: Care\ndescription: Care after a session.\naftercare:\n  - \"No pools for 5 days.\"\n---\nYou can swim again after four weeks. Wash after 4 days.\n\nSwimming is fine after 10 days.\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let found: Vec<_> = findings(&doc).into_iter().filter(|f| f.1 == "content/aftercare-days").collect();
+    let at = |line, col, end| {
+        ("warning".to_string(), "content/aftercare-days".to_string(), "content/care.md".to_string(), line, col, end)
+    };
+    assert_eq!(found, [at(5, 19, 25), at(9, 24, 31)], "four weeks is 28 days; washing agrees: {doc}");
+    let message = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["line"] == 9).unwrap()["message"].clone();
+    assert_eq!(message, "this gives 10 days for swimming, but site.yaml's aftercare says 28 days");
+
+    // A malformed list is a warning at its line, in the staff's words.
+    site.write("site.yaml", site.read("site.yaml").replace("days: 28", "days: four weeks"));
+    let (_, doc) = json(&site, &[]);
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["path"] == "site.yaml").cloned().unwrap();
+    assert_eq!((d["line"].as_u64(), d["rule"].as_str()), (Some(14), Some("content/aftercare-days")), "{d}");
+    assert_eq!(
+        d["message"],
+        "activity 1 of `extra.aftercare` is not complete: found the text \"four weeks\", expected a whole number of days, such as 28",
+        "no Rust type names: {d}"
+    );
+}
+
+#[test]
+fn an_allow_with_a_phrase_allows_only_that_phrase() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/quotes.md",
+        "---\ntitle: Quotes\ndescription: What clients asked.\nallow:\n  - rule: claims/permanent\n    phrase: Lifetime\n    reason: a client asked about a lifetime guarantee of the shade\n  - rule: claims/painless\n    phrase: pain-free\n    reason: nothing on the page says it\n---\nOne client wanted a lifetime of touch-ups. Ours is permanent.\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let found: Vec<_> = findings(&doc)
+        .into_iter()
+        .filter(|f| f.2 == "content/quotes.md")
+        .map(|(severity, rule, _, line, col, _)| (severity, rule, line, col))
+        .collect();
+    let at = |s: &str, r: &str, line, col| (s.to_string(), r.to_string(), line, col);
+    assert_eq!(
+        found,
+        [
+            at("warning", "content/unused-allow", 8, 5),
+            at("note", "claims/permanent", 12, 21),
+            at("warning", "claims/permanent", 12, 52),
+        ],
+        "{doc}"
+    );
+    let unused = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "content/unused-allow").unwrap();
+    assert_eq!(
+        unused["message"],
+        "nothing on this page trips `claims/painless` with “pain-free”, so allowing it has no effect"
+    );
+}
+
+#[test]
+fn site_wide_aftercare_counts_as_a_session_pages_aftercare_and_a_broken_row_is_left_out() {
+    let site = TestSite::fixture("minimal");
+    let page = site.read("content/process/second.md").replace("aftercare: [\"Keep it dry for 4 days\"]\n", "");
+    site.write("content/process/second.md", page);
+    let rules = |site: &TestSite| -> Vec<String> { findings(&json(site, &[]).1).into_iter().map(|f| f.1).collect() };
+    assert!(rules(&site).contains(&"content/session-aftercare".to_string()));
+    let yaml = site.read("site.yaml")
+        + "extra:\n  aftercare:\n    - { activity: Swimming, days: 28, advice: No pools., why: Chlorine fades pigment. }\n    - { activity: Sauna, days: 28 }\n";
+    site.write("site.yaml", yaml);
+    let found = rules(&site);
+    assert!(!found.contains(&"content/session-aftercare".to_string()), "{found:?}");
+    assert_eq!(
+        found.iter().filter(|r| *r == "content/aftercare-days").count(),
+        1,
+        "the sauna row lacks advice: {found:?}"
+    );
+    site.build();
+    let html = site.page("process/second/");
+    assert!(html.contains("No pools.") && !html.contains(">Sauna<"), "the complete row shows, the broken one not");
 }

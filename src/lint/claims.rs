@@ -290,6 +290,11 @@ impl Matcher {
     }
 }
 
+/// The phrase a claims finding quotes: its message starts with it, in curly quotes.
+pub fn quoted(message: &str) -> Option<&str> {
+    Some(message.strip_prefix('“')?.split_once('”')?.0)
+}
+
 /// The front matter values a reader sees, by the key they sit under.
 fn front_matter_text(doc: &Doc) -> Vec<(&'static str, &str)> {
     let fm = &doc.meta.fm;

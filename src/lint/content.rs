@@ -33,6 +33,7 @@ pub const UNUSED_ALLOW: &str = "content/unused-allow";
 pub const BODY_BEFORE_AFTER: &str = "content/body-before-after";
 pub const BODY_TESTIMONIAL: &str = "content/body-testimonial";
 pub const FRESH_AFTER_PHOTO: &str = "content/fresh-after-photo";
+pub const AFTERCARE_DAYS: &str = "content/aftercare-days";
 
 /// An `after` photo taken fewer days than this after its session shows skin that has
 /// not healed: the dots are darker and sharper, the skin red, and the result flatters
@@ -103,6 +104,11 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: RAW_HTML,
         why: "raw HTML is published as written: a script, an embedded page or an event handler runs in every reader's browser, and a pasted snippet can carry one unnoticed",
+        source: None,
+    },
+    Rule {
+        id: AFTERCARE_DAYS,
+        why: "a client who reads only one page follows the number on it: two pages that disagree on when to swim or shave mean some clients do it too soon",
         source: None,
     },
     Rule {
@@ -264,13 +270,15 @@ pub struct World<'a> {
     theme_ids: HashSet<String>,
     /// Every address in lower case -> as published, for "did you mean" on a case slip.
     lowercase: HashMap<String, &'a str>,
+    /// site.yaml lists the aftercare after every session, which session pages show.
+    shared_aftercare: bool,
 }
 
 /// Files every build writes besides pages and static files.
 const GENERATED: &[&str] = &["sitemap.xml", "robots.txt", "404.html", "atom.xml"];
 
 impl<'a> World<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme) -> World<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, shared_aftercare: bool) -> World<'a> {
         let mut pages_by_url: HashMap<&str, PageId> =
             site.pages.iter().enumerate().map(|(id, p)| (p.path.as_str(), id)).collect();
         pages_by_url.extend(site.aliases.iter().map(|(path, &id)| (path.as_str(), id)));
@@ -285,7 +293,7 @@ impl<'a> World<'a> {
             .collect();
         let lowercase =
             pages_by_url.keys().chain(files.iter()).map(|&address| (address.to_lowercase(), address)).collect();
-        World { site, pages_by_url, files, statics, theme_ids, lowercase }
+        World { site, pages_by_url, files, statics, theme_ids, lowercase, shared_aftercare }
     }
 
     /// Links, images and before/after photos of page `id` that lead nowhere, and
@@ -495,7 +503,7 @@ impl<'a> World<'a> {
             let stem = Path::new(&other.doc.source).file_stem().map(|s| s.to_string_lossy().to_lowercase());
             stem.is_some_and(|s| s.contains("aftercare")) || other.title().to_lowercase().contains("aftercare")
         };
-        if fm.aftercare.is_empty() && !linked.iter().any(|&p| about_aftercare(p)) {
+        if fm.aftercare.is_empty() && !self.shared_aftercare && !linked.iter().any(|&p| about_aftercare(p)) {
             out.push(finding(
                 SESSION_AFTERCARE,
                 doc,
