@@ -72,7 +72,10 @@ fn position(yaml: &str, index: usize) -> (usize, usize) {
     }
     let before = &yaml[..end];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+    // At most just past the line's last character: a `\r` ending it is not shown.
+    let line = yaml[line_start..].split('\n').next().unwrap_or_default();
+    let col = before[line_start..].chars().count().min(line.trim_end_matches('\r').chars().count());
+    (before.matches('\n').count() + 1, col + 1)
 }
 
 /// The YAML text an error came from: the file from the document's first line on.

@@ -207,3 +207,14 @@ fn an_unclosed_quote_after_a_non_ascii_key_is_pointed_at_by_character() {
     // The quote is the 20th character of line 4 (its 24th byte).
     assert_eq!((problems[0].line, problems[0].col), (4, 20), "{problems:?}");
 }
+
+/// Found by the `config` target: a file that ends in the middle of a line, after a
+/// `\r`, had its "unexpected end" message one column past the end of that line.
+#[test]
+fn a_message_at_the_end_of_a_file_ending_in_a_carriage_return_stays_on_its_line() {
+    let text = "title: Clinic\nclinic:\n  address: { street: \"1 Main\r";
+    let problems = smpsite::config::Config::parse(text, None).unwrap_err();
+    for d in &problems {
+        assert_points_into(d, text);
+    }
+}
