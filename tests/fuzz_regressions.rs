@@ -190,3 +190,40 @@ fn a_front_matter_message_after_lone_carriage_returns_points_into_the_file() {
     // `we` is the 32nd character of line 2 (the `\r`s are characters of that line).
     assert_eq!((problems[0].line, problems[0].col), (2, 32), "the unknown key `we`: {problems:?}");
 }
+
+/// Found by the `config` target: a site.yaml that starts with a byte order mark (some
+/// Windows editors write one) had its first-line messages one column off.
+#[test]
+fn a_byte_order_mark_takes_no_column_in_site_yaml_messages() {
+    let text = "\u{feff}";
+    let problems = smpsite::config::Config::parse(text, None).unwrap_err();
+    assert!(problems[0].message.contains("no `title`"), "{problems:?}");
+    assert_eq!((problems[0].line, problems[0].col), (1, 1), "{problems:?}");
+    let text = "\u{feff}title: [Clinic\n";
+    let problems = smpsite::config::Config::parse(text, None).unwrap_err();
+    assert_points_into(&problems[0], text);
+}
+
+/// Found by the `front_matter` target: an unclosed quote was pointed at by its byte
+/// offset, past the end of a line with accents or dashes in its key.
+#[test]
+fn an_unclosed_quote_after_a_non_ascii_key_is_pointed_at_by_character() {
+    let text = "---\ntitle: First session\nextra:\n  séance—première: \"Welcome\n---\nText.\n";
+    let path = Path::new("content/first.md");
+    let split = smpsite::front_matter::split(text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, text, path).unwrap_err();
+    assert!(problems[0].help.as_deref().unwrap_or_default().contains("never closed"), "{problems:?}");
+    // The quote is the 20th character of line 4 (its 24th byte).
+    assert_eq!((problems[0].line, problems[0].col), (4, 20), "{problems:?}");
+}
+
+/// Found by the `config` target: a file that ends in the middle of a line, after a
+/// `\r`, had its "unexpected end" message one column past the end of that line.
+#[test]
+fn a_message_at_the_end_of_a_file_ending_in_a_carriage_return_stays_on_its_line() {
+    let text = "title: Clinic\nclinic:\n  address: { street: \"1 Main\r";
+    let problems = smpsite::config::Config::parse(text, None).unwrap_err();
+    for d in &problems {
+        assert_points_into(d, text);
+    }
+}

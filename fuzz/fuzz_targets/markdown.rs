@@ -30,7 +30,7 @@ impl Resolver for Mixed {
 
     fn image_size(&self, url: &str) -> Option<(u32, u32)> {
         let h = self.pick(url);
-        (h % 2 == 0).then_some(((h >> 8) as u32 % 4000, (h >> 40) as u32 % 4000))
+        h.is_multiple_of(2).then_some(((h >> 8) as u32 % 4000, (h >> 40) as u32 % 4000))
     }
 }
 
