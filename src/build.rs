@@ -454,17 +454,33 @@ fn render_body(
 ) -> Result<Body, Vec<Diagnostic>> {
     let links = PageLinks { site, page, root: &config.root, sizes };
     let rendered = markdown::render(page.doc.body(), page.is_faq(), &links);
-    if !rendered.problems.is_empty() {
-        return Err(rendered
-            .problems
-            .into_iter()
-            .map(|problem| {
-                let (line, col) = page.doc.body_position(problem.offset);
-                Diagnostic::error(page.doc.display_path(), line, col, problem.message)
+    let doc = &page.doc;
+    let mut problems: Vec<Diagnostic> = rendered
+        .problems
+        .into_iter()
+        .map(|problem| {
+            let (line, col) = doc.body_position(problem.offset);
+            Diagnostic::error(doc.display_path(), line, col, problem.message)
+                .with_help(problem.help)
+                .with_source(doc.text())
+        })
+        .collect();
+    // The theme renders these front-matter items as Markdown too.
+    let fm = &doc.meta.fm;
+    let aftercare = fm.aftercare.iter().enumerate().map(|(i, text)| (text, doc.entry_position("aftercare", i, &[])));
+    let healing =
+        fm.healing.iter().enumerate().map(|(i, h)| (&h.expect, doc.entry_position("healing", i, &["expect"])));
+    for (text, (line, col)) in aftercare.chain(healing) {
+        for problem in markdown::inline_problems(text) {
+            problems.push(
+                Diagnostic::error(doc.display_path(), line, col, problem.message)
                     .with_help(problem.help)
-                    .with_source(page.doc.text())
-            })
-            .collect());
+                    .with_source(doc.text()),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
     }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
     let checks = Arc::new(config.lint.page(&page.doc, rendered.outline, config.country()));
@@ -584,9 +600,11 @@ fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
 }
 
 fn content_error(mut problems: Vec<Diagnostic>) -> Error {
+    // The same problem can be met twice (a page's body is also rendered where another
+    // page shows it, e.g. the home page's FAQ teaser): it is reported once.
     problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    // A broken photo fails each of the files made from it, with the same message.
-    problems.dedup();
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|d| seen.insert(d.to_string()));
     Error::Content(problems)
 }
 

@@ -1,12 +1,15 @@
 //! `site.yaml` -> a validated [`Config`]. Unknown keys are errors that name the key and
 //! its line (typos must not silently vanish); `extra` holds free-form data.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::color::{self, Palette, Rgb};
 use crate::error::Diagnostic;
+use crate::i18n::{self, Locale};
 use crate::lint;
 use crate::yaml::{self, Origin};
 
@@ -24,24 +27,34 @@ struct RawConfig {
     #[serde(default = "default_theme")]
     theme: String,
     clinic: Clinic,
+    #[serde(default)]
+    brand: Brand,
     /// The site menu, in order; generated from the top-level sections and pages when absent.
     #[serde(default)]
     menu: Option<Vec<MenuItem>>,
     /// The content rules: levels and the site's own claim rules.
     #[serde(default)]
     lint: lint::Settings,
+    /// The site's own wording of any theme string (`book_consultation: Book a free visit`).
     #[serde(default)]
-    brand: Brand,
+    strings: BTreeMap<String, String>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
 
-/// `brand:` in site.yaml: how the clinic looks wherever the site is shared.
+/// The clinic's own look: `brand:` in site.yaml.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Brand {
+    /// A file of the site's `static/` folder (`static/logo.svg`), shown in the header.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// `#0b5d5b`: buttons, links and accents, checked for contrast.
+    #[serde(default)]
+    pub color: Option<String>,
     /// The social preview (`og:image`) of pages that have no photo of their own: a site
     /// address (`/images/studio.jpg` for `static/images/studio.jpg`) or a full URL.
+    #[serde(default)]
     pub image: Option<String>,
 }
 
@@ -84,6 +97,18 @@ pub struct Clinic {
     /// (`"Certified by the XYZ SMP Academy, 2021"`). Listing any allows credential words.
     #[serde(default)]
     pub credentials: Vec<String>,
+    /// The clinic's own review profiles (Google, Trustpilot...): linked, never copied.
+    #[serde(default)]
+    pub reviews: Vec<Review>,
+}
+
+/// One entry of `clinic.reviews`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// Where the reviews are: `Google`, `Trustpilot`.
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -120,10 +145,16 @@ pub struct Config {
     pub language: String,
     pub theme: String,
     pub clinic: Clinic,
-    pub menu: Option<Vec<MenuItem>>,
     pub brand: Brand,
+    /// Where `brand.logo` is written in site.yaml (line, column), for errors found later.
+    pub logo_at: (usize, usize),
+    /// The theme's accent colours from `brand.color`, checked; None for the theme's own.
+    pub palette: Option<Palette>,
+    pub menu: Option<Vec<MenuItem>>,
     /// The content rules in effect, compiled.
     pub lint: Arc<lint::Rules>,
+    /// The theme's words, dates and hours in `language`, with the site's `strings:`.
+    pub locale: Arc<Locale>,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -174,11 +205,94 @@ impl Config {
                 );
             }
         }
+        for review in &raw.clinic.reviews {
+            if !(review.url.starts_with("https://") || review.url.starts_with("http://")) {
+                at_key(
+                    "url",
+                    format!("the reviews link `{}` is not a web address", review.url),
+                    "copy the address of the clinic's review page from the browser, starting with https://",
+                );
+            }
+        }
+        let palette = raw.brand.color.as_deref().and_then(|text| match Rgb::parse(text) {
+            None => {
+                at_key(
+                    "color",
+                    format!("`color: {text}` is not a colour the theme can use"),
+                    "write the colour as a hex code in quotes, as design tools show it, e.g. `color: \"#0b5d5b\"`",
+                );
+                None
+            }
+            Some(rgb) => match color::palette(rgb) {
+                Ok(palette) => Some(palette),
+                Err(f) => {
+                    at_key(
+                        "color",
+                        format!(
+                            "the brand colour {} is too light to read: {} have a contrast of {:.1}:1, and WCAG 2.2 AA asks for {}:1",
+                            rgb.hex(),
+                            f.what,
+                            f.ratio,
+                            color::AA_TEXT
+                        ),
+                        &format!(
+                            "use `color: \"{}\"`, the nearest darker shade of the same colour that passes ({:.1}:1); the theme makes the lighter shade for dark mode itself",
+                            f.suggestion.hex(),
+                            f.suggestion_ratio
+                        ),
+                    );
+                    None
+                }
+            },
+        });
+        let known = i18n::keys();
+        for key in raw.strings.keys().filter(|k| !known.contains(k)) {
+            let hint = yaml::closest(key, &known).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+            at_key(
+                key,
+                format!("`strings:` has no theme string called `{key}`"),
+                &format!("{hint}the strings a site can change are: {}", known.join(", ")),
+            );
+        }
+        let country = raw.clinic.address.as_ref().and_then(|a| a.country.as_deref());
+        let locale = Locale::new(&raw.language, country, &raw.strings);
+        if locale.is_none() {
+            let codes: Vec<&str> = i18n::languages().collect();
+            at_key(
+                "language",
+                format!("the theme has no words for `language: {}`", raw.language),
+                &format!(
+                    "write the language as a code the theme speaks: {} (a region may follow, e.g. `es-MX`)",
+                    codes.join(", ")
+                ),
+            );
+        }
+        // Links written here appear on every page: one that runs code would run on all of them.
+        let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url));
+        let menu = raw.menu.iter().flatten().map(|item| ("url", &item.url));
+        for (key, url) in links.chain(menu) {
+            if let Some(scheme) = crate::markdown::unsafe_scheme(url, false) {
+                let (line, col) = locate_value(text, key, url).unwrap_or((1, 1));
+                problems.push(
+                    Diagnostic::error(
+                        path,
+                        line,
+                        col,
+                        format!("`{key}: {url}` runs code (`{scheme}:`) in the browser of everyone who clicks it"),
+                    )
+                    .with_help(format!(
+                        "point it at a page of the site (`{key}: /contact/`) or a web address starting with https://"
+                    ))
+                    .with_source(text),
+                );
+            }
+        }
         let lint = match lint::Rules::new(&raw.lint, !raw.clinic.credentials.is_empty(), text) {
             Ok(lint) if problems.is_empty() => lint,
             Ok(_) => return Err(problems),
             Err(errs) => return Err(problems.into_iter().chain(errs).collect()),
         };
+        let Some(locale) = locale else { return Err(problems) };
         Ok(Config {
             title: raw.title,
             description: raw.description,
@@ -187,9 +301,12 @@ impl Config {
             language: raw.language,
             theme: raw.theme,
             clinic: raw.clinic,
-            menu: raw.menu,
             brand: raw.brand,
+            logo_at: yaml::locate_key(text, "logo").unwrap_or((0, 0)),
+            palette,
+            menu: raw.menu,
             lint: Arc::new(lint),
+            locale: Arc::new(locale),
             extra: raw.extra,
         })
     }
@@ -213,6 +330,17 @@ impl Config {
     pub fn country(&self) -> Option<&str> {
         self.clinic.address.as_ref()?.country.as_deref()
     }
+}
+
+/// The line and column of the value of `key:` that reads `value` (quoted or not).
+pub fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let at = line.find(&format!("{key}:"))?;
+        let rest = &line[at + key.len() + 1..];
+        let value_at = at + key.len() + 1 + (rest.len() - rest.trim_start().len());
+        let rest = rest.trim_start().trim_start_matches(['"', '\'']).trim_start();
+        rest.starts_with(value.trim()).then(|| (i + 1, line[..value_at].chars().count() + 1))
+    })
 }
 
 /// `https://host/clinic` -> (`https://host/clinic/`, `/clinic/`).
@@ -321,6 +449,45 @@ mod tests {
         let errs = Config::parse(&text, None).unwrap_err();
         assert_eq!((errs[0].line, errs[0].col), (7, 5));
         assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `claims/guarantee`?"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn errors_on_unknown_theme_string_and_language() {
+        let errs = Config::parse(&format!("{MINIMAL}strings:\n  book_consultaton: Book now\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (6, 3));
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `book_consultation`?"), "{:?}", errs[0]);
+        let errs = Config::parse(&format!("{MINIMAL}language: nl\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 1));
+        assert!(errs[0].message.contains("no words for `language: nl`"), "{}", errs[0].message);
+        let c = Config::parse(&format!("{MINIMAL}language: es-MX\nstrings:\n  call: Llámenos\n"), None).unwrap();
+        assert_eq!((c.locale.get("call"), c.locale.get("book")), ("Llámenos", "Reservar"));
+    }
+
+    #[test]
+    fn a_brand_colour_that_fails_contrast_is_an_error_with_a_passing_shade() {
+        let errs = Config::parse(&format!("{MINIMAL}brand:\n  color: \"#7fd3d9\"\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (6, 3));
+        assert!(errs[0].message.contains("#7fd3d9 is too light"), "{}", errs[0].message);
+        let help = errs[0].help.as_deref().unwrap();
+        let suggested = help.split('"').nth(1).unwrap();
+        let c = Config::parse(&format!("{MINIMAL}brand:\n  color: \"{suggested}\"\n"), None).unwrap();
+        assert_eq!(c.palette.unwrap().accent.hex(), suggested);
+        let errs = Config::parse(&format!("{MINIMAL}brand:\n  color: teal\n"), None).unwrap_err();
+        assert!(errs[0].message.contains("not a colour"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn urls_that_run_code_are_errors_at_their_line() {
+        let text = format!(
+            "{MINIMAL}  booking_url: \"JavaScript:alert(1)\"\nmenu:\n  - {{ title: Home, url: / }}\n  - {{ title: X, url: \"data:text/html,<b>hi</b>\" }}\n"
+        );
+        let errs = Config::parse(&text, None).unwrap_err();
+        let at: Vec<(usize, usize)> = errs.iter().map(|e| (e.line, e.col)).collect();
+        assert_eq!(at, [(5, 16), (8, 22)], "{errs:?}");
+        assert!(errs[0].message.contains("runs code (`javascript:`)"), "{}", errs[0].message);
+        assert!(errs[1].help.as_deref().unwrap().contains("`url: /contact/`"));
+        let fine = format!("{MINIMAL}  booking_url: https://book.example.com/javascript:x\n");
+        Config::parse(&fine, None).unwrap();
     }
 
     #[test]

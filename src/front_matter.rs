@@ -97,6 +97,10 @@ pub struct HealingStep {
 pub struct Allow {
     pub rule: String,
     pub reason: String,
+    /// Only the findings that quote these words (ignoring case): `phrase: permanent makeup`.
+    /// Without it, every finding of the rule on the page.
+    #[serde(default)]
+    pub phrase: Option<String>,
 }
 
 /// The front matter keys of DESIGN.md; anything else is an error naming the key.

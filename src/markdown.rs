@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// What the caller's resolver decides for a link or image destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,12 +106,14 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         out.outline.read(&event, &range, text);
         match event {
+            // `<someone@example.org>`: the HTML writer adds `mailto:`; it is no file of the site.
+            Event::Start(Tag::Link { link_type: LinkType::Email, .. }) => events.push(event),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = resolved(dest_url, range.start, resolver, &mut out.problems);
+                let dest_url = resolved(dest_url, false, range.start, resolver, &mut out.problems);
                 events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { dest_url, title, .. }) => {
-                let dest_url = resolved(dest_url, range.start, resolver, &mut out.problems);
+                let dest_url = resolved(dest_url, true, range.start, resolver, &mut out.problems);
                 image = Some((dest_url.into_string(), title.into_string(), events.len()));
             }
             Event::End(TagEnd::Image) => {
@@ -191,9 +193,19 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
 }
 
 /// Renders a one-line snippet (an aftercare item, a healing note) without the `<p>`.
+/// A URL that runs code is left out (see [`inline_problems`], which reports it).
 pub fn render_inline(text: &str) -> String {
     let mut html = String::new();
-    html::push_html(&mut html, Parser::new_ext(text, options()));
+    let events = Parser::new_ext(text, options()).map(|event| match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if unsafe_scheme(&dest_url, false).is_some() => {
+            Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if unsafe_scheme(&dest_url, true).is_some() => {
+            Event::Start(Tag::Image { link_type, dest_url: "#".into(), title, id })
+        }
+        other => other,
+    });
+    html::push_html(&mut html, events);
     let trimmed = html.trim_end();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
@@ -229,12 +241,82 @@ fn img_tag(url: &str, alt: &str, title: &str, size: Option<(u32, u32)>) -> Strin
     tag
 }
 
+/// The links and images of a one-line snippet whose URL runs code, at their byte offsets.
+pub fn inline_problems(text: &str) -> Vec<LinkProblem> {
+    let mut problems = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let (dest, image) = match &event {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) if *link_type != LinkType::Email => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        if let Some(problem) = unsafe_problem(dest, image, range.start) {
+            problems.push(problem);
+        }
+    }
+    problems
+}
+
+/// The scheme (`javascript`, `vbscript`, `data`) when `dest` is a URL that runs code or
+/// shows a page of its own in the reader's browser; `data:image/…` is fine in an image.
+/// Read the way a browser reads it: entities are already decoded by the Markdown
+/// parser, leading spaces and control characters and any tab or line break inside are
+/// ignored, and case does not matter (`&#106;ava\tScript:` is `javascript:`).
+pub fn unsafe_scheme(dest: &str, image: bool) -> Option<&'static str> {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(40)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let (scheme, rest) = cleaned.split_once(':')?;
+    match scheme {
+        "javascript" => Some("javascript"),
+        "vbscript" => Some("vbscript"),
+        "data" if !(image && rest.trim_start().starts_with("image/")) => Some("data"),
+        _ => None,
+    }
+}
+
+/// The error for a link or image whose URL runs code, if it is one.
+fn unsafe_problem(dest: &str, image: bool, offset: usize) -> Option<LinkProblem> {
+    let scheme = unsafe_scheme(dest, image)?;
+    let what = if image { "image" } else { "link" };
+    let message = match scheme {
+        "data" => format!(
+            "the {what} `{}` carries a whole document in its address (`data:`), which a browser runs like a page",
+            shorten(dest)
+        ),
+        _ => format!("the {what} `{}` runs a script (`{scheme}:`) in the reader's browser", shorten(dest)),
+    };
+    let help = if image {
+        "point the image at a photo file (`photo.jpg` beside the page, or `/images/photo.jpg` from static/)"
+    } else {
+        "link to a page of the site (`contact.md`, `/contact/`) or a web address starting with https://"
+    };
+    Some(LinkProblem { offset, message, help: help.into() })
+}
+
+/// At most 60 characters of `text`, so a long address does not fill the screen.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 fn resolved<'a>(
     dest: CowStr<'a>,
+    image: bool,
     offset: usize,
     resolver: &dyn Resolver,
     problems: &mut Vec<LinkProblem>,
 ) -> CowStr<'a> {
+    if let Some(problem) = unsafe_problem(&dest, image, offset) {
+        problems.push(problem);
+        return "#".into();
+    }
     match resolver.link(&dest) {
         LinkTarget::Keep => dest,
         LinkTarget::Replace(url) => url.into(),
@@ -317,6 +399,9 @@ pub struct Outline {
     segments: Vec<(usize, usize, bool)>,
     /// Every link and image, in order.
     pub links: Vec<LinkRef>,
+    /// Raw HTML that runs code or embeds another site (`<script>`, `<iframe>`,
+    /// `onclick=`, `javascript:`): (byte range in the Markdown, what it is).
+    pub risky_html: Vec<(Range<usize>, String)>,
     pub anchors: Anchors,
     /// While reading: inside a code block; inside an image (its index in `links`).
     in_code_block: bool,
@@ -388,15 +473,26 @@ impl Outline {
             }
             Event::Code(_) => self.end_block(),
             Event::SoftBreak | Event::HardBreak => self.push(" ", range.start, false),
-            Event::Html(html) | Event::InlineHtml(html) => self.anchors.html.extend(html_ids(html)),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.anchors.html.extend(html_ids(html));
+                let source = text.get(range.clone()).unwrap_or("");
+                for found in risky_html(html) {
+                    // Where the finding sits in the source (the event's text is verbatim there).
+                    let at = source.find(found).map_or(range.start, |i| range.start + i);
+                    self.risky_html.push((at..at + found.len(), found.trim().to_string()));
+                }
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 self.in_code_block = true;
                 self.end_block();
             }
             Event::End(TagEnd::CodeBlock) => self.in_code_block = false,
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let link =
-                    LinkRef { dest: dest_url.to_string(), range: range.clone(), image: false, alt: String::new() };
+            Event::Start(Tag::Link { dest_url, link_type, .. }) => {
+                let dest = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                let link = LinkRef { dest, range: range.clone(), image: false, alt: String::new() };
                 self.links.push(link);
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
@@ -442,6 +538,16 @@ fn is_inline_end(tag: TagEnd) -> bool {
             | TagEnd::Subscript
             | TagEnd::Link
     )
+}
+
+/// The pieces of raw HTML that run code or embed another site: `<script`, `<iframe`,
+/// `<object`, `<embed`, an `on…=` event handler, a `javascript:` or `vbscript:` address.
+pub fn risky_html(html: &str) -> Vec<&str> {
+    static RISKY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)<\s*(?:script|iframe|object|embed)\b|\son[a-z]+\s*=|(?:java|vb)script\s*:")
+            .expect("a valid pattern")
+    });
+    RISKY.find_iter(html).map(|m| m.as_str()).collect()
 }
 
 /// The values of `id="…"` attributes in a piece of HTML (or of a template).
@@ -628,6 +734,63 @@ mod tests {
             out.links.iter().map(|l| (l.dest.as_str(), l.image, l.alt.as_str())).collect();
         assert_eq!(links, [("a.md#x", false, ""), ("p.jpg", true, "A photo"), ("q.jpg", true, "")]);
         assert_eq!(&text[out.links[1].range.clone()], "![A photo](p.jpg)");
+    }
+
+    #[test]
+    fn email_autolinks_become_mailto_links_the_resolver_never_sees() {
+        let out = render("Write to <someone@example.org>.", false, &|dest: &str| LinkTarget::Broken {
+            message: format!("{dest} is no file"),
+            help: String::new(),
+        });
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert!(out.html.contains(r#"<a href="mailto:someone@example.org">someone@example.org</a>"#), "{}", out.html);
+        assert_eq!(out.outline.links[0].dest, "mailto:someone@example.org");
+    }
+
+    #[test]
+    fn urls_that_run_code_are_errors_in_every_disguise() {
+        for dest in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "&#106;avascript:alert(1)",
+            "&#x6A;avascript&#58;alert(1)",
+            "<java\tscript:alert(1)>",
+            "<\u{1}javascript:alert(1)>",
+            "vbscript:msgbox(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "DATA:text/html;base64,PHNjcmlwdD4=",
+        ] {
+            for text in [format!("[x]({dest})"), format!("![x]({dest})"), format!("[x]\n\n[x]: {dest}")] {
+                let out = render(&text, false, &keep);
+                assert_eq!(out.problems.len(), 1, "{text} passed");
+                assert_eq!(out.problems[0].offset, 0);
+                assert!(!out.html.to_lowercase().contains("script:") && !out.html.contains("data:"), "{}", out.html);
+                assert_eq!(inline_problems(&text).len(), 1, "{text} passed inline");
+                assert!(!render_inline(&text).to_lowercase().contains("script:"), "{text}");
+            }
+        }
+        let fine =
+            "![x](data:image/png;base64,iVBOR) [js](https://example.org/javascript:) [d](data.html) [t](tel:+1480)";
+        assert!(render(fine, false, &keep).problems.is_empty());
+        assert!(inline_problems(fine).is_empty());
+        assert_eq!(
+            render("[x](data:image/png;base64,iVBOR)", false, &keep).problems.len(),
+            1,
+            "only images may be data:image"
+        );
+    }
+
+    #[test]
+    fn outline_lists_raw_html_that_runs_code_where_it_is_written() {
+        let text = "Hi <b onclick=\"x()\">there</b>.\n\n<IFRAME src=\"https://maps.example.org\"></iframe>\n\n<a href=\"javascript:x\">a</a> <em>fine</em>\n";
+        let found: Vec<(&str, String)> = render(text, false, &keep)
+            .outline
+            .risky_html
+            .into_iter()
+            .map(|(range, what)| (&text[range], what))
+            .collect();
+        let expected = [(" onclick=", "onclick="), ("<IFRAME", "<IFRAME"), ("javascript:", "javascript:")];
+        assert_eq!(found, expected.map(|(a, b)| (a, b.to_string())));
     }
 
     #[test]

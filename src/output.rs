@@ -373,65 +373,39 @@ impl LiveDir {
     /// Writes `bytes` at `path` (temp file + rename in the same folder); returns false
     /// when they were there already and nothing was written.
     pub fn write(&mut self, path: &str, bytes: &[u8]) -> Result<bool> {
+        if !is_plain_path(path) {
+            return Err(Error::Usage(format!(
+                "cannot write `{path}` in the preview folder: not a plain relative path"
+            )));
+        }
         let hash = hash(bytes);
         if self.files.get(path) == Some(&hash) {
             return Ok(false);
         }
-        let folder = self.folder_of(path, true)?.expect("created");
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            for folder in ancestors(folder) {
+                make_own_folder(&self.dir, &self.dir, folder)?;
+            }
+        }
         let dest = self.dir.join(path);
+        let folder = dest.parent().unwrap_or(&self.dir);
         let mut temp = tempfile::Builder::new()
             .prefix(".smpsite-")
-            .tempfile_in(&folder)
-            .map_err(|e| Error::io("create a temporary file in", &folder, e))?;
+            .tempfile_in(folder)
+            .map_err(|e| Error::io("create a temporary file in", folder, e))?;
         std::io::Write::write_all(&mut temp, bytes).map_err(|e| Error::io("write", temp.path(), e))?;
         temp.persist(&dest).map_err(|e| Error::io("write", &dest, e.error))?;
         self.files.insert(path.to_string(), hash);
         Ok(true)
     }
 
-    /// Removes `path` if this sink wrote it, then the folders that leaves empty.
-    pub fn remove(&mut self, path: &str) -> Result<()> {
-        if self.files.remove(path).is_none() {
-            return Ok(());
+    /// Removes `path` if this sink wrote it, then the folders that leaves empty; never
+    /// through a symlink, never a link's target.
+    pub fn remove(&mut self, path: &str) {
+        if self.files.remove(path).is_some() {
+            remove_own_file(&self.dir, path);
+            remove_empty_folders(&self.dir, std::iter::once(path));
         }
-        let Some(folder) = self.folder_of(path, false)? else { return Ok(()) };
-        let file = self.dir.join(path);
-        match std::fs::symlink_metadata(&file) {
-            // `remove_file` on a symlink removes the link, never its target.
-            Ok(meta) if !meta.is_dir() => std::fs::remove_file(&file).map_err(|e| Error::io("delete", &file, e))?,
-            _ => return Ok(()), // gone, or a folder this sink did not make
-        }
-        let mut dir = Some(folder.as_path());
-        while let Some(d) = dir.filter(|d| *d != self.dir) {
-            // `remove_dir` fails on a folder that is not empty, and on a symlink.
-            if std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-        Ok(())
-    }
-
-    /// The real folder that holds `path` (created when `create`), refusing a path that
-    /// leaves the folder or passes through a symlink or a file. None: it does not exist.
-    fn folder_of(&self, path: &str, create: bool) -> Result<Option<PathBuf>> {
-        let refuse = |why: &str| Error::Usage(format!("cannot write `{path}` in the preview folder: {why}"));
-        let parents = path.rsplit_once('/').map_or("", |(parents, _)| parents);
-        if !is_plain_path(path) {
-            return Err(refuse("it is not a plain relative path"));
-        }
-        let mut folder = self.dir.clone();
-        for part in parents.split('/').filter(|p| !p.is_empty()) {
-            folder.push(part);
-            match std::fs::symlink_metadata(&folder) {
-                Ok(meta) if meta.is_dir() => {}
-                Ok(_) => return Err(refuse(&format!("{} is not a folder", folder.display()))),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => fs::create_dir(&folder)?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-                Err(e) => return Err(Error::io("read", &folder, e)),
-            }
-        }
-        Ok(Some(folder))
     }
 }
 
@@ -522,24 +496,6 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("old/.DS_Store")).unwrap(), "finder");
     }
 
-    #[test]
-    fn live_dir_writes_skips_unchanged_and_removes_only_its_own_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let mut live = LiveDir::new(tmp.path());
-        assert!(live.write("a/b/index.html", b"one").unwrap());
-        assert!(!live.write("a/b/index.html", b"one").unwrap(), "unchanged bytes are not written again");
-        assert!(live.holds("a/b/index.html", b"one") && !live.holds("a/b/index.html", b"two"));
-        assert!(live.write("a/b/index.html", b"two").unwrap());
-        assert_eq!(std::fs::read(tmp.path().join("a/b/index.html")).unwrap(), b"two");
-        std::fs::write(tmp.path().join("a/mine.txt"), "not written by the sink").unwrap();
-        live.remove("a/mine.txt").unwrap();
-        live.remove("a/b/index.html").unwrap();
-        assert!(!tmp.path().join("a/b").exists(), "the emptied folder goes");
-        assert_eq!(std::fs::read_to_string(tmp.path().join("a/mine.txt")).unwrap(), "not written by the sink");
-        let names: Vec<_> = std::fs::read_dir(tmp.path().join("a")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["mine.txt"], "no temporary file is left behind");
-    }
-
     #[cfg(unix)]
     #[test]
     fn writes_through_an_output_link_without_emptying_its_target() {
@@ -615,6 +571,24 @@ mod tests {
         assert!(is_plain_path("process/first-session/index.html"));
     }
 
+    #[test]
+    fn live_dir_writes_skips_unchanged_and_removes_only_its_own_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut live = LiveDir::new(tmp.path());
+        assert!(live.write("a/b/index.html", b"one").unwrap());
+        assert!(!live.write("a/b/index.html", b"one").unwrap(), "unchanged bytes are not written again");
+        assert!(live.holds("a/b/index.html", b"one") && !live.holds("a/b/index.html", b"two"));
+        assert!(live.write("a/b/index.html", b"two").unwrap());
+        assert_eq!(std::fs::read(tmp.path().join("a/b/index.html")).unwrap(), b"two");
+        std::fs::write(tmp.path().join("a/mine.txt"), "not written by the sink").unwrap();
+        live.remove("a/mine.txt");
+        live.remove("a/b/index.html");
+        assert!(!tmp.path().join("a/b").exists(), "the emptied folder goes");
+        assert_eq!(std::fs::read_to_string(tmp.path().join("a/mine.txt")).unwrap(), "not written by the sink");
+        let names: Vec<_> = std::fs::read_dir(tmp.path().join("a")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["mine.txt"], "no temporary file is left behind");
+    }
+
     #[cfg(unix)]
     #[test]
     fn live_dir_never_follows_a_symlink() {
@@ -628,16 +602,16 @@ mod tests {
         // The folder is swapped for a link to someone's files: removing must not reach them.
         std::fs::remove_dir_all(served.join("a")).unwrap();
         std::os::unix::fs::symlink(&elsewhere, served.join("a")).unwrap();
-        assert!(live.remove("a/index.html").is_err());
+        live.remove("a/index.html");
         assert!(live.write("a/other.html", b"x").is_err());
         assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "keep");
         assert!(!elsewhere.join("other.html").exists());
-        // A file that became a symlink is unlinked, its target kept.
+        // A file that became a symlink is not the sink's any more: link and target stay.
         live.write("b.html", b"site").unwrap();
         std::fs::remove_file(served.join("b.html")).unwrap();
         std::os::unix::fs::symlink(elsewhere.join("index.html"), served.join("b.html")).unwrap();
-        live.remove("b.html").unwrap();
-        assert!(!served.join("b.html").exists());
+        live.remove("b.html");
+        assert!(std::fs::symlink_metadata(served.join("b.html")).unwrap().file_type().is_symlink());
         assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "keep");
     }
 
@@ -645,7 +619,7 @@ mod tests {
     fn live_dir_refuses_paths_that_leave_it() {
         let tmp = tempfile::tempdir().unwrap();
         let mut live = LiveDir::new(&tmp.path().join("x"));
-        for bad in ["../escape.html", "a/../../escape.html", "/abs.html", "a//b.html", ""] {
+        for bad in ["../escape.html", "a/../../escape.html", "/abs.html", "a//b.html", "", ".smpsite-x"] {
             assert!(live.write(bad, b"x").is_err(), "{bad}");
         }
         assert!(!tmp.path().join("escape.html").exists());

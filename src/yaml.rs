@@ -25,12 +25,15 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Res
     // An empty document is an empty mapping, so "missing `title`" is reported instead of
     // serde_yaml's "EOF while parsing a value".
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, origin, what))
+    serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, yaml, origin, what))
 }
 
-fn diagnostic(err: &serde_yaml::Error, origin: Origin, what: &str) -> Diagnostic {
+fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -> Diagnostic {
     let (line, col) = match err.location() {
-        Some(loc) => (origin.first_line + loc.line() - 1, loc.column()),
+        Some(loc) => {
+            let (line, col) = position(yaml, loc.index());
+            (origin.first_line + line - 1, col)
+        }
         // Errors without a position concern the whole document: point at its start.
         None => (origin.first_line.saturating_sub(1).max(1), 1),
     };
@@ -54,6 +57,27 @@ fn diagnostic(err: &serde_yaml::Error, origin: Origin, what: &str) -> Diagnostic
     d
 }
 
+/// (line, column) of the byte `index` in `yaml`, counting lines as the snippet under a
+/// message does: libyaml's own line and column also break at a lone `\r` (and U+0085,
+/// U+2028, U+2029), and then point past the end of the file. A leading byte order mark
+/// takes no column, as in editors.
+fn position(yaml: &str, index: usize) -> (usize, usize) {
+    let (yaml, index) = match yaml.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, index.saturating_sub('\u{feff}'.len_utf8())),
+        None => (yaml, index),
+    };
+    let mut end = index.min(yaml.len());
+    while !yaml.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &yaml[..end];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    // At most just past the line's last character: a `\r` ending it is not shown.
+    let line = yaml[line_start..].split('\n').next().unwrap_or_default();
+    let col = before[line_start..].chars().count().min(line.trim_end_matches('\r').chars().count());
+    (before.matches('\n').count() + 1, col + 1)
+}
+
 /// The YAML text an error came from: the file from the document's first line on.
 fn yaml_of<'a>(origin: Origin<'a>, _err: &serde_yaml::Error) -> &'a str {
     let skip: usize = origin.file_text.split_inclusive('\n').take(origin.first_line - 1).map(str::len).sum();
@@ -70,7 +94,8 @@ fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
         let Some((_, value)) = line.split_once(": ") else { continue };
         let value = value.trim();
         if value.starts_with('"') && (value.len() == 1 || !value.ends_with('"') || value.ends_with("\\\"")) {
-            return Some((i + 1, line.find(": ").unwrap_or(0) + 3));
+            let key = line.find(": ").unwrap_or(0);
+            return Some((i + 1, line[..key].chars().count() + 3));
         }
     }
     None

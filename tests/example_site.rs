@@ -47,7 +47,7 @@ fn process_shows_the_sessions_in_stage_order() {
 fn faq_answers_at_least_twelve_questions() {
     let site = TestSite::example();
     site.build();
-    let questions = texts(&site.page("faq/"), "details summary");
+    let questions = texts(&site.page("faq/"), ".faq details summary");
     assert!(questions.len() >= 12, "{questions:?}");
     assert!(questions.iter().all(|q| q.ends_with('?')), "{questions:?}");
 }
@@ -88,4 +88,40 @@ fn makes_no_medical_promises() {
             assert!(!text.contains(banned), "content/{path} says “{banned}”");
         }
     }
+}
+
+/// The aftercare rows a built page shows, each its cells joined: "Swimming28 days…".
+fn aftercare_rows(html: &str) -> Vec<String> {
+    texts(html, "table.aftercare-times tbody tr").into_iter().filter(|r| r.contains("days")).collect()
+}
+
+#[test]
+fn aftercare_is_written_once_and_every_page_that_shows_it_follows_a_change() {
+    let site = TestSite::example();
+    site.build();
+    let pages = [
+        "process/first-session/",
+        "process/second-session/",
+        "process/third-session/",
+        "process/extra-sessions/",
+        "expectations/aftercare/",
+        "faq/",
+    ];
+    for page in pages {
+        let rows = aftercare_rows(&site.page(page));
+        assert!(rows.iter().any(|r| r.starts_with("Swimming28 days")), "{page}: {rows:?}");
+        assert!(rows.iter().any(|r| r.starts_with("Shaving7 days")), "{page}: {rows:?}");
+    }
+    let yaml = site.read("site.yaml");
+    let changed = yaml.replacen("activity: Swimming\n      days: 28", "activity: Swimming\n      days: 35", 1);
+    assert_ne!(changed, yaml, "site.yaml lists swimming with 28 days");
+    site.write("site.yaml", changed);
+    site.build();
+    for page in pages {
+        let rows = aftercare_rows(&site.page(page));
+        assert!(rows.iter().any(|r| r.starts_with("Swimming35 days")), "{page}: {rows:?}");
+        assert!(!rows.iter().any(|r| r.starts_with("Swimming28 days")), "{page}: {rows:?}");
+    }
+    // A page without `extra: { aftercare: true }` does not show it.
+    assert!(aftercare_rows(&site.page("about/")).is_empty());
 }

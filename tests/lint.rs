@@ -59,6 +59,19 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "claims/medical-grade", "content/about.md", 6, 24, 37),
         ("warning", "claims/star-rating", "content/about.md", 6, 59, 66),
         ("warning", "claims/not-typical", "content/about.md", 7, 1, 17),
+        ("warning", "content/fresh-after-photo", "content/ads.md", 8, 5, 15),
+        ("warning", "claims/superlative", "content/ads.md", 12, 1, 13),
+        ("warning", "claims/satisfaction", "content/ads.md", 12, 25, 42),
+        ("warning", "claims/popularity", "content/ads.md", 13, 1, 21),
+        ("warning", "claims/pigment", "content/ads.md", 13, 30, 44),
+        ("warning", "claims/celebrity", "content/ads.md", 14, 15, 22),
+        ("warning", "claims/discount", "content/ads.md", 14, 29, 41),
+        ("warning", "claims/discount", "content/ads.md", 14, 43, 50),
+        ("warning", "claims/fresh-photo", "content/ads.md", 15, 1, 17),
+        ("warning", "claims/full-hair", "content/ads.md", 15, 21, 38),
+        ("warning", "claims/unattributed", "content/ads.md", 16, 20, 35),
+        ("warning", "content/body-before-after", "content/ads.md", 18, 1, 36),
+        ("warning", "content/body-testimonial", "content/ads.md", 18, 37, 65),
         ("warning", "content/description", "content/offers.md", 0, 0, 0),
         ("warning", "content/unused-allow", "content/offers.md", 5, 7, 11),
         ("note", "claims/permanent", "content/offers.md", 7, 24, 33),
@@ -66,6 +79,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "content/alt-text", "content/offers.md", 9, 42, 55),
         ("warning", "content/anchor", "content/offers.md", 9, 57, 72),
         ("warning", "content/link", "content/offers.md", 9, 76, 94),
+        ("warning", "content/raw-html", "content/offers.md", 11, 1, 8),
         ("warning", "content/session-aftercare", "content/process/first.md", 2, 1, 6),
         ("warning", "content/session-expectations", "content/process/first.md", 2, 1, 6),
         ("warning", "claims/booking-pressure", "content/process/first.md", 6, 1, 13),
@@ -74,13 +88,14 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "claims/prize", "content/process/first.md", 8, 31, 41),
         ("warning", "claims/shaming", "content/process/first.md", 10, 18, 30),
         ("warning", "content/tel", "site.yaml", 8, 33, 46),
+        ("warning", "content/aftercare-days", "site.yaml", 22, 5, 5),
     ];
     let expected: Vec<_> =
         expected.iter().map(|&(s, r, p, l, c, e)| (s.to_string(), r.to_string(), p.to_string(), l, c, e)).collect();
     assert_eq!(findings(&doc), expected);
     assert_eq!(
         (doc["errors"].as_u64(), doc["warnings"].as_u64(), doc["allowed"].as_u64()),
-        (Some(0), Some(30), Some(1))
+        (Some(0), Some(45), Some(1))
     );
 
     let fired: BTreeSet<String> = expected.iter().map(|f| f.1.clone()).collect();
@@ -136,7 +151,7 @@ fn deny_warnings_fails_on_warnings_but_not_on_allowed_findings() {
     let run = site.run(&["check", "--deny-warnings"]);
     assert_eq!(run.code(), 1, "{}", run.stdout());
     assert!(
-        run.stdout().contains("Check failed: no errors, but 30 warnings (1 allowed by their pages)"),
+        run.stdout().contains("Check failed: no errors, but 45 warnings (1 allowed by their pages)"),
         "{}",
         run.stdout()
     );
@@ -168,7 +183,7 @@ fn a_rule_set_to_error_fails_the_build_and_one_switched_off_is_silent() {
     let before = site.output();
     let config = site
         .read("site.yaml")
-        .replace("lint:\n", "lint:\n  levels:\n    claims/painless: error\n    claims/no-risk: off\n");
+        .replace("  levels:\n", "  levels:\n    claims/painless: error\n    claims/no-risk: off\n");
     site.write("site.yaml", config);
     let err = site.run(&["build"]).fails();
     assert!(
@@ -190,7 +205,7 @@ fn a_rule_set_to_error_fails_the_build_and_one_switched_off_is_silent() {
 fn a_whole_group_can_be_made_errors() {
     let site = TestSite::fixture("claims");
     let config =
-        site.read("site.yaml").replace("lint:\n", "lint:\n  levels: { claims: error, claims/prize: warning }\n");
+        site.read("site.yaml").replace("  levels:\n", "  levels:\n    claims: error\n    claims/prize: warning\n");
     site.write("site.yaml", config);
     let (code, doc) = json(&site, &[]);
     assert_eq!(code, 1);
@@ -203,7 +218,7 @@ fn a_whole_group_can_be_made_errors() {
 #[test]
 fn unknown_level_keys_are_site_yaml_errors_with_a_suggestion() {
     let site = TestSite::fixture("claims");
-    let config = site.read("site.yaml").replace("lint:\n", "lint:\n  levels:\n    claims/painles: off\n");
+    let config = site.read("site.yaml").replace("  levels:\n", "  levels:\n    claims/painles: off\n");
     site.write("site.yaml", config);
     let err = site.run(&["check"]).fails();
     assert!(err.contains("site.yaml:12:5: error: `lint.levels` names no rule `claims/painles`"), "{err}");
@@ -268,7 +283,7 @@ fn broken_anchors_suggest_the_closest_heading_of_the_target_page() {
 }
 
 #[test]
-fn missing_images_and_files_are_errors_and_unknown_site_paths_warnings() {
+fn missing_images_files_and_site_paths_are_errors() {
     let site = TestSite::fixture("minimal");
     site.write(
         "content/contact.md",
@@ -277,15 +292,21 @@ fn missing_images_and_files_are_errors_and_unknown_site_paths_warnings() {
     let err = site.run(&["check"]).fails();
     assert!(
         err.contains(
-            "content/contact.md:5:1: error: the image `teem.svg` does not exist: content/teem.svg is not there"
+            "content/contact.md:5:1: error[content/link]: the image `teem.svg` does not exist: content/teem.svg is not there"
         ),
         "{err}"
     );
-    assert!(err.contains("content/contact.md:5:27: error: the file `brochure.pdf` does not exist"), "{err}");
-    assert!(err.contains("content/contact.md:7:1: error: the image `images/logo.svg` does not exist"), "{err}");
+    assert!(
+        err.contains("content/contact.md:5:27: error[content/link]: the file `brochure.pdf` does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/contact.md:7:1: error[content/link]: the image `images/logo.svg` does not exist"),
+        "{err}"
+    );
     assert!(err.contains("files in static/ are linked from the site root: `/images/logo.svg`"), "{err}");
-    assert!(err.contains("content/contact.md:7:26: warning[content/link]: the image `/images/map.png` leads to no page or file of this site"), "{err}");
-    assert!(err.contains("3 errors found"), "{err}");
+    assert!(err.contains("content/contact.md:7:26: error[content/link]: the image `/images/map.png` leads to no page or file of this site"), "{err}");
+    assert!(err.contains("4 errors found"), "{err}");
 }
 
 #[test]
@@ -301,7 +322,7 @@ fn build_shows_the_same_findings_as_check() {
     let run = site.build();
     assert_eq!(positions(&run.stderr()), checked);
     assert!(!run.stderr().contains("note["), "allowed findings are for check only: {}", run.stderr());
-    assert!(run.stdout().contains("(30 warnings)"), "{}", run.stdout());
+    assert!(run.stdout().contains("(45 warnings)"), "{}", run.stdout());
 }
 
 #[test]
@@ -312,4 +333,197 @@ fn serve_shows_the_findings_and_follows_edits() {
     let text = site.read("content/about.md").replace("Results may vary.", "Results may vary. Lifetime results.");
     site.write("content/about.md", text);
     server.wait_for_log("content/about.md:7:19: warning[claims/permanent]: “Lifetime” promises SMP never changes");
+}
+
+/// (rule, path, line, column) of every claims finding.
+fn claims(doc: &Value) -> Vec<(String, String, u64, u64)> {
+    findings(doc)
+        .into_iter()
+        .filter(|f| f.1.starts_with("claims/"))
+        .map(|(_, rule, path, line, col, _)| (rule, path, line, col))
+        .collect()
+}
+
+#[test]
+fn site_yaml_words_every_visitor_reads_are_checked_at_their_position() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml");
+    let yaml = yaml
+        .replace("title: Test Clinic", "title: Painless Permanent SMP, Guaranteed")
+        .replace("name: Test SMP Clinic", "name: The Best SMP Clinic In Town")
+        .replace(
+            "hours: [\"Mo-Fr 09:00-17:00\"]",
+            "hours: [\"Mo-Fr 09:00-17:00\"]\n  credentials: [\"Hypoallergenic pigments only\"]",
+        )
+        + "menu:\n  - { title: Black Friday deals, url: /contact/ }\n";
+    site.write("site.yaml", &yaml);
+    let (_, doc) = json(&site, &[]);
+    let at = |rule: &str, line, col| (rule.to_string(), "site.yaml".to_string(), line, col);
+    assert_eq!(
+        claims(&doc),
+        [
+            at("claims/painless", 1, 8),
+            at("claims/permanent", 1, 17),
+            at("claims/guarantee", 1, 32),
+            at("claims/superlative", 5, 9),
+            at("claims/pigment", 12, 18),
+            at("claims/discount", 14, 14),
+        ],
+        "{doc}"
+    );
+}
+
+#[test]
+fn theme_strings_are_checked_and_the_default_theme_has_none() {
+    let site = TestSite::fixture("minimal");
+    let (_, doc) = json(&site, &[]);
+    assert_eq!(claims(&doc), [], "the default theme and the minimal site claim nothing: {doc}");
+    site.write(
+        "templates/partials/footer.html",
+        "<footer>\n  <p class=\"{{ page.title }}\">Results may vary.</p>\n  <img alt=\"painless\">{# guaranteed #}\n</footer>\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let expected = [("claims/not-typical".to_string(), "templates/partials/footer.html".to_string(), 2, 31)];
+    assert_eq!(claims(&doc), expected, "only the words between tags count: {doc}");
+}
+
+/// (rule, line, column) of every `content/` finding in `content/results/index.md`.
+fn results_findings(site: &TestSite) -> Vec<(String, u64, u64)> {
+    let (_, doc) = json(site, &[]);
+    findings(&doc)
+        .into_iter()
+        .filter(|f| f.2 == "content/results/index.md" && f.1 != "content/description")
+        .map(|(_, rule, _, line, col, _)| (rule, line, col))
+        .collect()
+}
+
+fn results_page(front: &str, body: &str) -> TestSite {
+    let site = TestSite::fixture("minimal");
+    let photo = site.read("static/images/logo.svg");
+    for name in ["crown-before.svg", "crown-after.svg", "crown.svg"] {
+        site.write(&format!("content/results/{name}"), &photo);
+    }
+    site.write("content/results/index.md", format!("---\ntitle: Results\n{front}---\n{body}"));
+    site
+}
+
+#[test]
+fn photos_and_quotes_in_the_text_point_to_the_front_matter_that_discloses_them() {
+    let body = "![Crown before SMP](crown.svg) and ![Healed crown](crown-after.svg).\n\n\
+                “It healed better than I hoped,” says Mark.\n\n\
+                \"Worth every visit, honestly.\" — Dan, 41\n\n\
+                ![Our studio in daylight](crown.svg). Clients often ask “does it hurt?”, and we answer.\n";
+    let site = results_page("", body);
+    let expected = [
+        ("content/body-before-after".to_string(), 4, 1),
+        ("content/body-before-after".to_string(), 4, 36),
+        ("content/body-testimonial".to_string(), 6, 1),
+        ("content/body-testimonial".to_string(), 8, 1),
+    ];
+    assert_eq!(results_findings(&site), expected, "an honest image and a quoted question pass");
+}
+
+#[test]
+fn an_after_photo_taken_before_the_skin_heals_is_a_warning_unless_marked_healed() {
+    let entry = |healed: &str, days: u32| {
+        format!(
+            "before_after:\n  - before: {{ src: crown-before.svg, alt: \"Crown before treatment\" }}\n    \
+             after: {{ src: crown-after.svg, alt: \"Crown after session 1\" }}\n    session: 1\n{healed}    \
+             days_after: {days}\n    consent: true\n    retouched: false\n"
+        )
+    };
+    let site = results_page(&entry("", 0), "Results.\n");
+    assert_eq!(results_findings(&site), [("content/fresh-after-photo".to_string(), 7, 5)]);
+    let (_, doc) = json(&site, &[]);
+    let message = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "content/fresh-after-photo");
+    assert!(message.unwrap()["message"].as_str().unwrap().contains("0 days after session 1"), "{doc}");
+    for (healed, days) in [("", 28), ("    healed: true\n", 5)] {
+        let site = results_page(&entry(healed, days), "Results.\n");
+        assert_eq!(results_findings(&site), [], "{healed} days_after: {days}");
+    }
+    let site = results_page(&entry("", 27), "Results.\n");
+    assert_eq!(results_findings(&site), [("content/fresh-after-photo".to_string(), 7, 5)], "27 days is not healed");
+}
+
+#[test]
+fn a_page_that_gives_another_number_of_days_for_a_listed_activity_is_a_warning() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml")
+        + "extra:\n  aftercare:\n    - { activity: Swimming, days: 28, advice: No pools., why: Chlorine fades pigment., words: [swim, swimming, pools] }\n    - { activity: Washing, days: 4, advice: Keep it dry., why: Water lifts pigment., words: [wash] }\n";
+    site.write("site.yaml", &yaml);
+    site.write(
+        "content/care.md",
+        "---\ntitle: Care\ndescription: Care after a session.\naftercare:\n  - \"No pools for 5 days.\"\n---\nYou can swim again after four weeks. Wash after 4 days.\n\nSwimming is fine after 10 days.\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let found: Vec<_> = findings(&doc).into_iter().filter(|f| f.1 == "content/aftercare-days").collect();
+    let at = |line, col, end| {
+        ("warning".to_string(), "content/aftercare-days".to_string(), "content/care.md".to_string(), line, col, end)
+    };
+    assert_eq!(found, [at(5, 19, 25), at(9, 24, 31)], "four weeks is 28 days; washing agrees: {doc}");
+    let message = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["line"] == 9).unwrap()["message"].clone();
+    assert_eq!(message, "this gives 10 days for swimming, but site.yaml's aftercare says 28 days");
+
+    // A malformed list is a warning at its line, in the staff's words.
+    site.write("site.yaml", site.read("site.yaml").replace("days: 28", "days: four weeks"));
+    let (_, doc) = json(&site, &[]);
+    let d = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["path"] == "site.yaml").cloned().unwrap();
+    assert_eq!((d["line"].as_u64(), d["rule"].as_str()), (Some(14), Some("content/aftercare-days")), "{d}");
+    assert_eq!(
+        d["message"],
+        "activity 1 of `extra.aftercare` is not complete: found the text \"four weeks\", expected a whole number of days, such as 28",
+        "no Rust type names: {d}"
+    );
+}
+
+#[test]
+fn an_allow_with_a_phrase_allows_only_that_phrase() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/quotes.md",
+        "---\ntitle: Quotes\ndescription: What clients asked.\nallow:\n  - rule: claims/permanent\n    phrase: Lifetime\n    reason: a client asked about a lifetime guarantee of the shade\n  - rule: claims/painless\n    phrase: pain-free\n    reason: nothing on the page says it\n---\nOne client wanted a lifetime of touch-ups. Ours is permanent.\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let found: Vec<_> = findings(&doc)
+        .into_iter()
+        .filter(|f| f.2 == "content/quotes.md")
+        .map(|(severity, rule, _, line, col, _)| (severity, rule, line, col))
+        .collect();
+    let at = |s: &str, r: &str, line, col| (s.to_string(), r.to_string(), line, col);
+    assert_eq!(
+        found,
+        [
+            at("warning", "content/unused-allow", 8, 5),
+            at("note", "claims/permanent", 12, 21),
+            at("warning", "claims/permanent", 12, 52),
+        ],
+        "{doc}"
+    );
+    let unused = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "content/unused-allow").unwrap();
+    assert_eq!(
+        unused["message"],
+        "nothing on this page trips `claims/painless` with “pain-free”, so allowing it has no effect"
+    );
+}
+
+#[test]
+fn site_wide_aftercare_counts_as_a_session_pages_aftercare_and_a_broken_row_is_left_out() {
+    let site = TestSite::fixture("minimal");
+    let page = site.read("content/process/second.md").replace("aftercare: [\"Keep it dry for 4 days\"]\n", "");
+    site.write("content/process/second.md", page);
+    let rules = |site: &TestSite| -> Vec<String> { findings(&json(site, &[]).1).into_iter().map(|f| f.1).collect() };
+    assert!(rules(&site).contains(&"content/session-aftercare".to_string()));
+    let yaml = site.read("site.yaml")
+        + "extra:\n  aftercare:\n    - { activity: Swimming, days: 28, advice: No pools., why: Chlorine fades pigment. }\n    - { activity: Sauna, days: 28 }\n";
+    site.write("site.yaml", yaml);
+    let found = rules(&site);
+    assert!(!found.contains(&"content/session-aftercare".to_string()), "{found:?}");
+    assert_eq!(
+        found.iter().filter(|r| *r == "content/aftercare-days").count(),
+        1,
+        "the sauna row lacks advice: {found:?}"
+    );
+    site.build();
+    let html = site.page("process/second/");
+    assert!(html.contains("No pools.") && !html.contains(">Sauna<"), "the complete row shows, the broken one not");
 }

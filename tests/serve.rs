@@ -36,7 +36,7 @@ fn follows_edits_and_deletions_and_shows_errors_without_dropping_the_site() {
     assert!(error.starts_with("content/faq.md:2:"), "the error names file and line: {error}");
     let (code, faq) = server.get("/faq/");
     assert_eq!(code, 200, "the last good page stays served");
-    assert!(faq.contains("<details"), "{faq}");
+    assert!(faq.contains("<details id="), "{faq}");
 
     site.write("content/faq.md", good);
     server.wait_for_status("clear of errors", |s| s["error"].is_null());
@@ -407,4 +407,53 @@ fn an_edited_symlink_target_is_picked_up() {
     assert!(server.get("/linked/").1.contains("The original text."));
     site.write("shared/linked.md", "---\ntitle: Linked\n---\nThe edited text.\n");
     server.wait_for("/linked/", "showing the edit", |s, body| s == 200 && body.contains("The edited text."));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stop_signal_during_the_first_build_stops_it_and_removes_the_folder() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    // Big enough that the first build takes a while; the signal comes as it starts.
+    let site = TestSite::empty();
+    common::corpus::write(site.root(), 3000);
+    let tmp = tempfile::tempdir().unwrap();
+    let (temp, home) = (tmp.path().join("tmp"), tmp.path().join("home"));
+    std::fs::create_dir_all(&temp).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smpsite"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", &temp)
+        .env("HOME", &home)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let serve_folders = || std::fs::read_dir(&temp).unwrap().count();
+    let started = Instant::now();
+    while serve_folders() == 0 && started.elapsed() < common::server::DEADLINE {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(serve_folders(), 1, "serve made no folder");
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > common::server::DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut log = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(status.is_some_and(|s| s.success()), "serve did not stop cleanly: {status:?}\n{log}");
+    assert!(!log.contains("Serving"), "the build ended before the signal, so this proves nothing:\n{log}");
+    assert_eq!(serve_folders(), 0, "the folder is left behind:\n{log}");
 }

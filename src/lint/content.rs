@@ -10,7 +10,7 @@ use crate::config::{self, Config};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
 use crate::markdown::{self, Anchors, LinkRef, Outline};
-use crate::site::{Doc, PageId, Site};
+use crate::site::{Doc, Page, PageId, Site};
 use crate::theme::Theme;
 use crate::yaml;
 
@@ -30,6 +30,17 @@ pub const SESSION_AFTERCARE: &str = "content/session-aftercare";
 pub const SESSION_EXPECTATIONS: &str = "content/session-expectations";
 pub const STAGE: &str = "content/stage";
 pub const UNUSED_ALLOW: &str = "content/unused-allow";
+pub const BODY_BEFORE_AFTER: &str = "content/body-before-after";
+pub const BODY_TESTIMONIAL: &str = "content/body-testimonial";
+pub const FRESH_AFTER_PHOTO: &str = "content/fresh-after-photo";
+pub const AFTERCARE_DAYS: &str = "content/aftercare-days";
+
+/// An `after` photo taken fewer days than this after its session shows skin that has
+/// not healed: the dots are darker and sharper, the skin red, and the result flatters
+/// the work. Four weeks is when the healing pages of the example site, and most
+/// aftercare advice, judge a session's result.
+pub const HEALED_AFTER_DAYS: u32 = 28;
+pub const RAW_HTML: &str = "content/raw-html";
 
 /// The content rules, documented in the README.
 pub const RULES: &[Rule] = &[
@@ -55,7 +66,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: LINK,
-        why: "a link to a site address that this build does not publish leads to the not-found page",
+        why: "a link or image that leads to no page or file of this build shows the reader the not-found page or a broken image",
         source: None,
     },
     Rule {
@@ -70,11 +81,46 @@ pub const RULES: &[Rule] = &[
     },
     Rule { id: STAGE, why: "`stage` orders session pages; anywhere else it does nothing", source: None },
     Rule {
+        id: BODY_BEFORE_AFTER,
+        why: "a before/after photo in the text skips what `before_after:` requires: the client's consent, whether the photos were retouched, and which session and how long after it the photo was taken",
+        source: Some(
+            "CAP Code 3.1, 3.11 and 3.45; ASA advertising guidance on cosmetic interventions (before-and-after images); FTC Act §5",
+        ),
+    },
+    Rule {
+        id: BODY_TESTIMONIAL,
+        why: "a client's quote in the text skips what `testimonials:` requires: its source, the client's consent, any connection to the clinic and whether the result is typical",
+        source: Some(
+            "FTC Endorsement Guides (16 CFR 255); FTC Trade Regulation Rule on Consumer Reviews and Testimonials (16 CFR 465); CAP Code 3.45-3.47",
+        ),
+    },
+    Rule {
+        id: FRESH_AFTER_PHOTO,
+        why: "a photo taken before the skin heals (about four weeks) shows darker, sharper dots than the client will live with, so it flatters the work",
+        source: Some(
+            "CAP Code 3.1 and 3.11; ASA advertising guidance on cosmetic interventions (before-and-after images)",
+        ),
+    },
+    Rule {
+        id: RAW_HTML,
+        why: "raw HTML is published as written: a script, an embedded page or an event handler runs in every reader's browser, and a pasted snippet can carry one unnoticed",
+        source: None,
+    },
+    Rule {
+        id: AFTERCARE_DAYS,
+        why: "a client who reads only one page follows the number on it: two pages that disagree on when to swim or shave mean some clients do it too soon",
+        source: None,
+    },
+    Rule {
         id: UNUSED_ALLOW,
         why: "an `allow:` that silences nothing would silently hide the rule if the page is later changed",
         source: None,
     },
 ];
+
+/// The rules whose findings are errors unless site.yaml says otherwise: a link that
+/// leads nowhere is a broken page, not a matter of style.
+pub const ERRORS_BY_DEFAULT: &[&str] = &[LINK];
 
 /// Where descriptions get cut in search results.
 const DESCRIPTION_LIMIT: usize = 160;
@@ -121,6 +167,15 @@ pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnost
         }
         Some(_) => {}
     }
+    for (range, what) in &outline.risky_html {
+        out.push(finding(
+            RAW_HTML,
+            doc,
+            doc.span(doc.body_offset(range.start), doc.body_offset(range.end)),
+            format!("raw HTML with `{what}` runs code or shows another site inside this page"),
+            "keep it only if you trust where it came from (a booking widget, a map); otherwise write the text in Markdown and link with `[text](https://…)`",
+        ));
+    }
     for link in &outline.links {
         if link.image && link.alt.trim().is_empty() {
             out.push(finding(
@@ -129,6 +184,15 @@ pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnost
                 link_span(doc, link),
                 format!("the image `{}` has no alt text", link.dest),
                 "describe what it shows inside the brackets: `![Healed crown in daylight](photo.jpg)`",
+            ));
+        }
+        if link.image && says_before_after(&link.alt, &link.dest) {
+            out.push(finding(
+                BODY_BEFORE_AFTER,
+                doc,
+                link_span(doc, link),
+                format!("the image `{}` looks like a before/after photo placed in the text", link.dest),
+                "move it to `before_after:` in the front matter, with `consent`, `retouched`, `session` and `days_after` or `healed` (the theme shows the disclosures)",
             ));
         }
         let number = link.dest.get(..4).filter(|s| s.eq_ignore_ascii_case("tel:")).map(|_| &link.dest[4..]);
@@ -142,7 +206,57 @@ pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnost
             ));
         }
     }
+    for range in quoted_clients(&outline.prose) {
+        let start = doc.body_offset(outline.source_offset(range.start));
+        let end = doc.body_offset(outline.source_offset(range.end.saturating_sub(1)) + 1);
+        out.push(finding(
+            BODY_TESTIMONIAL,
+            doc,
+            doc.span(start, end),
+            "this quotes a client, with who said it, in the text".into(),
+            "move the quote to `testimonials:` in the front matter, with its `source`, `consent`, `connection` and `typical` (the theme shows the disclosures)",
+        ));
+    }
+    for (index, entry) in doc.meta.fm.before_after.iter().enumerate() {
+        let fresh = entry.days_after.filter(|&days| days < HEALED_AFTER_DAYS && entry.healed != Some(true));
+        if let Some(days) = fresh {
+            let (line, col) = doc.entry_position("before_after", index, &["days_after"]);
+            out.push(finding(
+                FRESH_AFTER_PHOTO,
+                doc,
+                (line, col, "days_after".len()),
+                format!(
+                    "the `after` photo was taken {days} days after session {}, before the skin heals (about {HEALED_AFTER_DAYS} days): it shows darker, sharper dots than the healed result",
+                    entry.session
+                ),
+                "use a photo taken at least four weeks after the session; if the skin had healed, add `healed: true`",
+            ));
+        }
+    }
     out
+}
+
+/// Whether an image's alt text or file name says it is a before or after photo: it has
+/// the word "before" or "after" (`crown-after.jpg`, "Hairline before SMP").
+fn says_before_after(alt: &str, dest: &str) -> bool {
+    let name = dest.rsplit('/').next().unwrap_or(dest);
+    [alt, name].iter().any(|text| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("before") || w.eq_ignore_ascii_case("after"))
+    })
+}
+
+/// Where the page's text quotes someone and says who: `“It healed well,” says Mark.`,
+/// `"Worth it." — Dan, 41`. Each range runs from the opening quote mark to the name.
+fn quoted_clients(prose: &str) -> Vec<std::ops::Range<usize>> {
+    static QUOTE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let quote = QUOTE.get_or_init(|| {
+        regex::Regex::new(
+            r#"[“"][^”"\x00]{8,}[”"]\s*[,.]?\s*(?:[-–—]{1,2}\s*|(?:says|said|writes|wrote|told\s+us)\s+)\p{Lu}[\p{L}.]*"#,
+        )
+        .expect("a valid pattern")
+    });
+    quote.find_iter(prose).map(|m| m.range()).collect()
 }
 
 /// What the site-wide checks know: where every page, alias and file is published, and
@@ -154,13 +268,17 @@ pub struct World<'a> {
     statics: HashSet<&'a str>,
     /// Ids the theme's templates give (`#aftercare-heading`): anchors on any page.
     theme_ids: HashSet<String>,
+    /// Every address in lower case -> as published, for "did you mean" on a case slip.
+    lowercase: HashMap<String, &'a str>,
+    /// site.yaml lists the aftercare after every session, which session pages show.
+    shared_aftercare: bool,
 }
 
 /// Files every build writes besides pages and static files.
 const GENERATED: &[&str] = &["sitemap.xml", "robots.txt", "404.html", "atom.xml"];
 
 impl<'a> World<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme) -> World<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme, shared_aftercare: bool) -> World<'a> {
         let mut pages_by_url: HashMap<&str, PageId> =
             site.pages.iter().enumerate().map(|(id, p)| (p.path.as_str(), id)).collect();
         pages_by_url.extend(site.aliases.iter().map(|(path, &id)| (path.as_str(), id)));
@@ -173,7 +291,9 @@ impl<'a> World<'a> {
             .flat_map(|t| markdown::html_ids(&t.text))
             .filter(|id| !id.contains(['{', '}']))
             .collect();
-        World { site, pages_by_url, files, statics, theme_ids }
+        let lowercase =
+            pages_by_url.keys().chain(files.iter()).map(|&address| (address.to_lowercase(), address)).collect();
+        World { site, pages_by_url, files, statics, theme_ids, lowercase, shared_aftercare }
     }
 
     /// Links, images and before/after photos of page `id` that lead nowhere, and
@@ -194,33 +314,17 @@ impl<'a> World<'a> {
             } else if path.ends_with(".md") {
                 // A missing page is already an error of the Markdown stage.
                 Site::source_path(page, path).and_then(|key| site.page_at(&key))
-            } else if let Some(rooted) = path.strip_prefix('/') {
-                let page_there = self
-                    .pages_by_url
-                    .get(rooted.trim_end_matches('/'))
-                    .or_else(|| self.pages_by_url.get(format!("{}/", rooted.trim_end_matches('/')).as_str()));
-                if page_there.is_none() && !self.files.contains(rooted) && !rooted.is_empty() {
-                    let what = if link.image { "image" } else { "link" };
-                    out.push(finding(
-                        LINK,
-                        doc,
-                        link_span(doc, link),
-                        format!("the {what} `{dest}` leads to no page or file of this site"),
-                        "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)",
-                    ));
-                }
-                page_there.copied()
-            } else {
-                if let Some(problem) = self.missing_file(id, path, link.image) {
-                    let (line, col, len) = link_span(doc, link);
-                    out.push(
-                        Diagnostic::error(doc.display_path(), line, col, problem.0)
-                            .with_len(len)
-                            .with_help(problem.1)
-                            .with_source(doc.text()),
-                    );
-                }
+            } else if Site::source_path(page, path).is_some_and(|key| site.asset_at(&key).is_some()) {
+                // A file beside the Markdown: the link was pointed where it is published.
                 None
+            } else {
+                match self.address(page, path, link.image) {
+                    Ok(target) => target,
+                    Err((message, help)) => {
+                        out.push(finding(LINK, doc, link_span(doc, link), message, &help));
+                        None
+                    }
+                }
             };
             if let Some(target) = target.filter(|_| !fragment.is_empty()) {
                 let targets = anchors(target);
@@ -258,7 +362,20 @@ impl<'a> World<'a> {
                     )),
                     Some(_) => None,
                     None if src.contains(':') => None,
-                    None => self.missing_file(id, src, true),
+                    None if Site::source_path(page, src).is_some_and(|key| site.asset_at(&key).is_some()) => None,
+                    None => {
+                        let shown =
+                            Site::source_path(page, src).map_or_else(|| src.to_string(), |k| format!("content/{k}"));
+                        let help = if self.statics.contains(src.trim_start_matches("./")) {
+                            format!(
+                                "files in static/ are linked from the site root: `/{}`",
+                                src.trim_start_matches("./")
+                            )
+                        } else {
+                            "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`".into()
+                        };
+                        Some((format!("the image `{src}` does not exist: {shown} is not there"), help))
+                    }
                 };
                 if let Some((message, help)) = problem {
                     let (line, col) = doc.entry_position("before_after", index, &[side, "src"]);
@@ -273,27 +390,82 @@ impl<'a> World<'a> {
         out
     }
 
-    /// (message, help) when the relative path `path` written in page `id` names a file
-    /// that is not there. Paths without an extension (`../contact/`) are not files.
-    fn missing_file(&self, id: PageId, path: &str, image: bool) -> Option<(String, String)> {
-        let page = &self.site.pages[id];
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if !name.contains('.') {
-            return None;
+    /// Where a link or image path written in `page` (not a `.md` link, not a file
+    /// beside it) leads: the page there (None for a file), or (message, help) when the
+    /// site publishes nothing at that address. A relative path is taken from the
+    /// page's own address, as the reader's browser does.
+    fn address(&self, page: &Page, path: &str, image: bool) -> Result<Option<PageId>, (String, String)> {
+        if let Some(bad) = bad_percent(path) {
+            return Err((
+                format!("the address `{path}` has a `%` that is not followed by two hexadecimal digits ({bad}…)"),
+                "write a percent sign in an address as `%25`, or a space as `%20`".into(),
+            ));
         }
-        let source = Site::source_path(page, path);
-        if source.as_deref().and_then(|s| self.site.asset_at(s)).is_some() {
-            return None;
-        }
-        let shown = source.as_deref().map_or_else(|| path.to_string(), |key| format!("content/{key}"));
-        let what = if image { "image" } else { "file" };
-        let in_static = self.statics.contains(path.trim_start_matches("./"));
-        let help = if in_static {
-            format!("files in static/ are linked from the site root: `/{path}`")
-        } else {
-            "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`".into()
+        let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let url = match decoded.strip_prefix('/') {
+            Some(rooted) => rooted.to_string(),
+            None => join_url(&page.path, &decoded),
         };
-        Some((format!("the {what} `{path}` does not exist: {shown} is not there"), help))
+        if let Some(found) = self.lookup(&url) {
+            return Ok(found);
+        }
+        let file = path.rsplit('/').next().is_some_and(|name| name.contains('.'));
+        let what = match (image, file) {
+            (true, _) => "image",
+            (false, true) => "file",
+            (false, false) => "link",
+        };
+        let message = match Site::source_path(page, path) {
+            Some(key) if file && !path.starts_with('/') => {
+                format!("the {what} `{path}` does not exist: content/{key} is not there")
+            }
+            _ if path.starts_with('/') => format!("the {what} `{path}` leads to no page or file of this site"),
+            _ => {
+                format!("the {what} `{path}` leads to no page or file of this site (from this page it opens `/{url}`)")
+            }
+        };
+        let lower = url.to_lowercase();
+        let help = if let Some(same) = self
+            .lowercase
+            .get(lower.as_str())
+            .or_else(|| self.lowercase.get(format!("{}/", lower.trim_end_matches('/')).as_str()))
+        {
+            format!("did you mean `/{same}`? Addresses differ in upper and lower case")
+        } else if let Some(md) = self.markdown_beside(page, path) {
+            format!("to link to that page, link to its file: `{md}` (links to `.md` files always find their page)")
+        } else if !path.starts_with('/') && self.statics.contains(path.trim_start_matches("./")) {
+            format!("files in static/ are linked from the site root: `/{}`", path.trim_start_matches("./"))
+        } else if path.starts_with('/') {
+            "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)".into()
+        } else {
+            "link to the page's Markdown file (`../process/first-session.md`) or its address from the site root (`/process/first-session/`); a file beside the page is linked by its name, e.g. `photo.jpg`".into()
+        };
+        Err((message, help))
+    }
+
+    /// The page (Some) or file (None) the site publishes at `url` (decoded, no leading `/`).
+    fn lookup(&self, url: &str) -> Option<Option<PageId>> {
+        let dir = url.strip_suffix("index.html").unwrap_or(url);
+        let folder = format!("{}/", dir.trim_end_matches('/'));
+        let page = [url, dir, folder.as_str()].into_iter().find_map(|u| self.pages_by_url.get(u));
+        match page {
+            Some(&id) => Some(Some(id)),
+            None if url.is_empty() => Some(Some(self.site.home)),
+            None if self.files.contains(url) => Some(None),
+            None => None,
+        }
+    }
+
+    /// For a link written without `.md` (`second`, `../faq/`), the Markdown file it
+    /// probably meant, as it should be written, when there is one.
+    fn markdown_beside(&self, page: &Page, path: &str) -> Option<String> {
+        let bare = path.trim_end_matches('/');
+        if bare.is_empty() || bare.ends_with('.') {
+            return None;
+        }
+        [format!("{bare}.md"), format!("{bare}/_index.md"), format!("{bare}/index.md")]
+            .into_iter()
+            .find(|candidate| Site::source_path(page, candidate).is_some_and(|key| self.site.page_at(&key).is_some()))
     }
 
     /// What a session page must show (the theme shows `aftercare:` and `healing:`, or
@@ -331,7 +503,7 @@ impl<'a> World<'a> {
             let stem = Path::new(&other.doc.source).file_stem().map(|s| s.to_string_lossy().to_lowercase());
             stem.is_some_and(|s| s.contains("aftercare")) || other.title().to_lowercase().contains("aftercare")
         };
-        if fm.aftercare.is_empty() && !linked.iter().any(|&p| about_aftercare(p)) {
+        if fm.aftercare.is_empty() && !self.shared_aftercare && !linked.iter().any(|&p| about_aftercare(p)) {
             out.push(finding(
                 SESSION_AFTERCARE,
                 doc,
@@ -352,6 +524,39 @@ impl<'a> World<'a> {
         }
         out
     }
+}
+
+/// `rel` taken from the page address `base` (`process/first/`) as a browser does:
+/// `second/` -> `process/first/second/`, `../faq/` -> `process/faq/`; `..` stops at the root.
+fn join_url(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = rel.split('/').collect();
+    for segment in &segments {
+        match *segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let folder = matches!(segments.last(), Some(&("" | "." | "..")));
+    let mut url = parts.join("/");
+    if folder && !url.is_empty() {
+        url.push('/');
+    }
+    url
+}
+
+/// The first `%` of `path` not followed by two hexadecimal digits, with what follows it.
+fn bad_percent(path: &str) -> Option<&str> {
+    path.match_indices('%')
+        .map(|(at, _)| &path[at..])
+        .find(|rest| {
+            let hex = rest.as_bytes().get(1..3);
+            !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+        })
+        .map(|rest| &rest[..rest.char_indices().nth(3).map_or(rest.len(), |(i, _)| i)])
 }
 
 /// site.yaml's phone numbers that are not E.164 once normalised.

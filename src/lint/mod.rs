@@ -7,6 +7,7 @@
 //! page's Markdown is rendered, on the outline that pass gathers, and is kept with the
 //! body; [`check`] then adds what needs the whole site (anchors, links, sessions).
 
+mod aftercare;
 mod claims;
 mod content;
 
@@ -74,7 +75,10 @@ impl Rules {
         // one here, to point at the one that is wrong.
         let mut specs: Vec<RuleSpec> = claims::builtin();
         let mut levels: BTreeMap<String, Level> = specs.iter().map(|s| (s.id.clone(), Level::Warning)).collect();
-        levels.extend(content::RULES.iter().map(|r| (r.id.to_string(), Level::Warning)));
+        levels.extend(content::RULES.iter().map(|r| {
+            let level = if content::ERRORS_BY_DEFAULT.contains(&r.id) { Level::Error } else { Level::Warning };
+            (r.id.to_string(), level)
+        }));
         for (i, spec) in settings.rules.iter().enumerate() {
             let at = |key: &str| yaml::locate_entry(site_yaml, "rules", i, &[key]);
             if !valid_id(&spec.id) {
@@ -91,6 +95,17 @@ impl Rules {
                     at("id"),
                     format!("there already is a rule `{}`", spec.id),
                     "give your rule its own id; to replace a built-in rule, switch it off under `lint.levels` and add yours".into(),
+                );
+                continue;
+            }
+            if let Some(Err(e)) = spec.except.as_deref().map(claims::compile) {
+                error(
+                    at("except"),
+                    format!("the `except` pattern of `{}` is not a valid regular expression", spec.id),
+                    format!(
+                        "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
+                        e.to_string().lines().last().unwrap_or("").trim()
+                    ),
                 );
                 continue;
             }
@@ -189,7 +204,11 @@ impl Rules {
         let mut used = vec![false; allows.len()];
         let mut out = Vec::with_capacity(findings.len());
         for mut finding in findings.into_iter().filter_map(|f| self.leveled(f)) {
-            let allowed = finding.rule_id().and_then(|rule| allows.iter().position(|a| a.rule == rule));
+            let quoted = claims::quoted(&finding.message).map(normalise);
+            let covers = |a: &crate::front_matter::Allow| {
+                a.phrase.as_deref().is_none_or(|p| quoted.as_deref() == Some(normalise(p).as_str()))
+            };
+            let allowed = finding.rule_id().and_then(|rule| allows.iter().position(|a| a.rule == rule && covers(a)));
             if let (Some(i), Some(rule)) = (allowed, finding.rule.as_mut()) {
                 used[i] = true;
                 rule.allowed = Some(allows[i].reason.trim().to_string());
@@ -214,11 +233,15 @@ impl Rules {
                     "{hint}Use the id `smpsite check` shows in brackets, e.g. warning[claims/permanent]."
                 ))));
             } else if !used[i] {
+                let what = match &allow.phrase {
+                    Some(phrase) => format!("`{}` with “{phrase}”", allow.rule),
+                    None => format!("`{}`", allow.rule),
+                };
                 let d = Diagnostic::warning(
                     doc.display_path(),
                     line,
                     col,
-                    format!("nothing on this page trips `{}`, so allowing it has no effect", allow.rule),
+                    format!("nothing on this page trips {what}, so allowing it has no effect"),
                 )
                 .with_help("remove this `allow` entry, so the rule applies again if the page changes");
                 out.extend(self.leveled(content::with_rule(at(d), content::UNUSED_ALLOW)));
@@ -234,6 +257,11 @@ impl Rules {
         local.extend(content::page(doc, &outline, country));
         PageFacts { links: outline.links, anchors: outline.anchors, local }
     }
+}
+
+/// Lowercase, with runs of whitespace as one space: how an `allow` phrase is compared.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// `group/name`, each part lowercase words joined by `-`.
@@ -281,7 +309,8 @@ pub fn check<'a>(
     memo: Option<(&mut Memo, u64)>,
 ) -> Vec<Diagnostic> {
     let rules = &config.lint;
-    let world = content::World::new(site, theme);
+    let (activities, aftercare_problems) = aftercare::activities(config, config_text);
+    let world = content::World::new(site, theme, !activities.is_empty());
     let mut fresh = Memo::default();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
@@ -302,11 +331,19 @@ pub fn check<'a>(
             &facts(other).anchors
         }));
         found.extend(world.structure(id, &own.links));
+        let doc = &site.pages[id].doc;
+        found.extend(
+            aftercare::page_days(doc, &activities).into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)),
+        );
         let targets = consulted.into_inner().into_iter().map(|t| (t, facts(t).clone())).collect();
         *slot = Some(PageMemo { facts: own.clone(), targets, found: rules.settle(&site.pages[id].doc, found) });
     });
     let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
+    let aftercare_problems = aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS));
+    findings.extend(aftercare_problems.filter_map(|d| rules.leveled(d)));
+    let site_wide = rules.matcher.config(config, config_text).into_iter().chain(rules.matcher.theme(theme));
+    findings.extend(site_wide.filter_map(|d| rules.leveled(d)));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }

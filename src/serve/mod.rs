@@ -53,8 +53,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         ip => ip,
     };
     let origin = format!("http://{}", SocketAddr::new(host, addr.port()));
-    let out = output::private_temp_dir()?;
-    let out_path = out.path().canonicalize().map_err(|e| Error::io("read", out.path(), e))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -65,13 +63,21 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         let _runtime = runtime.enter();
         StopSignals::new()?
     };
+    let out = output::private_temp_dir()?;
+    let out_path = out.path().canonicalize().map_err(|e| Error::io("read", out.path(), e))?;
 
     // Served pages link within the preview, under base_url's path (e.g. /clinic/).
-    let mut live = Live::new(&root, &out_path, None, options.drafts).with_origin(origin.clone());
+    let live = Live::new(&root, &out_path, None, options.drafts).with_origin(origin.clone());
+    let Some((live, first)) = first_build(live, &runtime, &mut stop) else {
+        // The build goes on until the process ends; its folder goes now.
+        drop(out);
+        report::stopped();
+        return Ok(());
+    };
     let mut status = Status::default();
     // The warnings printed so far, so a rebuild prints only new ones.
     let mut shown = std::collections::HashSet::new();
-    match live.rebuild(&[]) {
+    match first {
         Ok(rebuilt) => report::rebuilt(&rebuilt, true, &mut shown),
         Err(err) => {
             report::error(&err);
@@ -120,6 +126,28 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     drop(out);
     report::stopped();
     Ok(())
+}
+
+/// The first build, on a thread of its own so that a stop signal during it (a big site
+/// takes seconds) is not kept waiting. None: stopped before it ended.
+fn first_build(
+    mut live: Live,
+    runtime: &tokio::runtime::Runtime,
+    stop: &mut StopSignals,
+) -> Option<(Live, Result<live::Rebuilt>)> {
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let builder = std::thread::spawn(move || {
+        let result = live.rebuild(&[]);
+        let _ = done_tx.send(());
+        (live, result)
+    });
+    let finished = runtime.block_on(async {
+        tokio::select! {
+            _ = done_rx => true,
+            () = stop.recv() => false,
+        }
+    });
+    finished.then(|| builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
 }
 
 /// How long a client may take to send a request's headers; a slower (or half-open)
@@ -299,13 +327,8 @@ fn rebuild_loop(
     let config_file = root.join(config::FILE_NAME);
     // Folders outside the site that symlinks point into, watched so an edit there shows.
     let mut watched_targets = std::collections::HashSet::new();
+    watch_link_targets(&live, &mut watcher, &mut watched_targets);
     loop {
-        for (folder, whole) in live.link_targets() {
-            if watched_targets.insert(folder.clone()) {
-                let mode = if whole { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-                let _ = watcher.watch(&folder, mode);
-            }
-        }
         let first = match events.recv_timeout(POLL) {
             Ok(event) => event,
             Err(mpsc::RecvTimeoutError::Timeout) if !*shared.shutdown.borrow() => continue,
@@ -342,7 +365,9 @@ fn rebuild_loop(
                 let _ = watcher.watch(path, RecursiveMode::Recursive);
             }
         }
-        match live.rebuild(&paths) {
+        let result = live.rebuild(&paths);
+        watch_link_targets(&live, &mut watcher, &mut watched_targets);
+        match result {
             Ok(rebuilt) => {
                 let was_broken = shared.status.borrow().error.is_some();
                 report::rebuilt(&rebuilt, false, &mut shown);
@@ -364,6 +389,16 @@ fn rebuild_loop(
                 report::error(&err);
                 shared.status.send_modify(|status| status.error = Some(err.to_string()));
             }
+        }
+    }
+}
+
+/// Watches the folders symlinks point into that are not watched yet.
+fn watch_link_targets(live: &Live, watcher: &mut impl Watcher, watched: &mut std::collections::HashSet<PathBuf>) {
+    for (folder, whole) in live.link_targets() {
+        if watched.insert(folder.clone()) {
+            let mode = if whole { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
+            let _ = watcher.watch(&folder, mode);
         }
     }
 }

@@ -1,0 +1,211 @@
+//! Issue 14, item 3: every internal link is checked against the addresses the site
+//! will have (pages, sections, aliases, static and bundle files): `.md` links, site
+//! paths, relative links with or without an extension, folders, percent-encoding. A
+//! link that leads nowhere is an error (rule `content/link`); a case slip gets "did you
+//! mean". The coverage test crawls a built site of over 1,000 pages, as a reader would,
+//! and proves `check` reports the links there that lead nowhere.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use common::TestSite;
+
+#[test]
+fn links_that_lead_nowhere_are_errors_with_a_fix() {
+    let site = TestSite::fixture("minimal");
+    let broken = [
+        "[a](g)",
+        "[b](missing/)",
+        "[c](../nowhere/)",
+        "[d](/Process/First/)",
+        "[e](100%-sure)",
+        "[f](faq)",
+        "![g](photos/missing.png)",
+    ];
+    let fine = [
+        "[1](../faq/)",
+        "[2](/process/first/)",
+        "[3](../first/)",
+        "[4](/images/logo.svg)",
+        "[5](../process/)",
+        "[6](/news/index.html)",
+        "[7](../process/first/#what-happens)",
+        "[8](team.svg)",
+        "[9](/images/logo%2Esvg)",
+        "[10](../)",
+        "[11](/atom.xml)",
+        "[12](faq.md)",
+        "[13](mailto:desk@clinic.test)",
+    ];
+    let old = site.read("content/contact.md");
+    let first = old.lines().count() + 2;
+    site.write("content/contact.md", format!("{old}\n{}\n\n{}\n", broken.join("\n\n"), fine.join(" ")));
+    let err = site.run(&["check"]).fails();
+    let line = |i: usize| first + 2 * i;
+    for (i, expected) in [
+        "error[content/link]: the link `g` leads to no page or file of this site (from this page it opens `/contact/g`)",
+        "error[content/link]: the link `missing/` leads to no page or file of this site (from this page it opens `/contact/missing/`)",
+        "error[content/link]: the link `../nowhere/` leads to no page or file of this site (from this page it opens `/nowhere/`)",
+        "error[content/link]: the link `/Process/First/` leads to no page or file of this site",
+        "error[content/link]: the address `100%-sure` has a `%` that is not followed by two hexadecimal digits (%-s…)",
+        "error[content/link]: the link `faq` leads to no page or file of this site (from this page it opens `/contact/faq`)",
+        "error[content/link]: the image `photos/missing.png` does not exist: content/photos/missing.png is not there",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(err.contains(&format!("content/contact.md:{}:1: {expected}", line(i))), "{expected}\n{err}");
+    }
+    assert!(err.contains("did you mean `/process/first/`? Addresses differ in upper and lower case"), "{err}");
+    assert!(err.contains("write a percent sign in an address as `%25`"), "{err}");
+    assert!(err.contains("link to its file: `faq.md`"), "{err}");
+    assert!(err.contains(&format!("{} errors found", broken.len())), "{err}");
+    // `build` fails the same way, and writes nothing.
+    assert!(site.run(&["build"]).fails().contains(&format!("{} errors found", broken.len())));
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn links_to_an_address_only_another_case_has_suggest_it() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/contact.md", "---\ntitle: C\ndescription: D.\n---\nSee [logo](/Images/Logo.svg).\n");
+    let err = site.run(&["check"]).fails();
+    assert!(err.contains("did you mean `/images/logo.svg`?"), "{err}");
+}
+
+/// A generated clinic of 1,000 journal posts (1,025 pages) where every seventh post
+/// carries links that lead nowhere, one of each kind. With `content/link` lowered to a
+/// warning the site builds; a crawler then walks every written HTML file, resolves
+/// each `href` and `src` the way a browser does and collects those that lead to no
+/// written file. `check` must report at least 95 % of them (it reports them all).
+#[test]
+fn check_reports_the_links_a_crawler_finds_broken_in_a_1000_page_site() {
+    const POSTS: usize = 1000;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::corpus::write(&root, POSTS);
+    let config = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), format!("{config}lint:\n  levels:\n    content/link: warning\n")).unwrap();
+    let mut injected = 0;
+    for entry in walkdir::WalkDir::new(root.join("content/journal")) {
+        let entry = entry.unwrap();
+        let name = entry.path().to_string_lossy().into_owned();
+        let Some(i) = name.rsplit("post-").next().and_then(|n| n[..4].parse::<usize>().ok()) else { continue };
+        if !name.ends_with(".md") || i % 7 != 0 {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        if text.contains("draft: true") {
+            continue;
+        }
+        let links = [
+            format!("[a](nowhere-{i})"),
+            format!("[b](gone-{i}/)"),
+            format!("[c](../../lost-{i}/)"),
+            format!("[d](/Journal/Post-{i:04}/)"),
+            format!("[e](/images/missing-{i}.png)"),
+            format!("![f](picture-{i}.jpg)"),
+            format!("[g](50%-off-{i})"),
+            format!("[h](/old/place-{i}/index.html)"),
+        ];
+        injected += links.len();
+        std::fs::write(entry.path(), format!("{text}\n{}\n", links.join(" "))).unwrap();
+    }
+
+    let out = dir.path().join("out");
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_smpsite"))
+            .arg("--root")
+            .arg(&root)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env("HOME", &home)
+            .output()
+            .unwrap()
+    };
+    let checked = run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    let reported: BTreeSet<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "content/link")
+        .map(|d| d["message"].as_str().unwrap().split('`').nth(1).unwrap().to_string())
+        .collect();
+    let built = run(&["build", "--quiet", "-o", out.to_str().unwrap()]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+
+    let (pages, crawled) = crawl(&out, "/smp/");
+    assert!(pages >= 1000, "only {pages} pages");
+    assert!(crawled.len() >= injected, "the crawler found {} of {injected} injected links", crawled.len());
+    let found = crawled.iter().filter(|href| reported.contains(*href)).count();
+    let share = found as f64 / crawled.len() as f64;
+    eprintln!(
+        "{pages} pages; the crawler found {} distinct internal links that lead nowhere ({injected} injected); check reported {found} of them ({:.1} %)",
+        crawled.len(),
+        share * 100.0
+    );
+    let missed: Vec<&String> = crawled.iter().filter(|href| !reported.contains(*href)).take(10).collect();
+    assert!(share >= 0.95, "check missed {missed:?}");
+}
+
+/// Every HTML file under `out`, and the distinct `href`/`src` values in them that point
+/// into the site (`root` is the base path) but lead to no written file, as written in
+/// the Markdown (the base path taken off again).
+fn crawl(out: &Path, root: &str) -> (usize, BTreeSet<String>) {
+    let attr = regex::Regex::new(r#"(?:href|src)="([^"]*)""#).unwrap();
+    let mut pages = 0;
+    let mut broken = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(out).unwrap().to_string_lossy().replace('\\', "/");
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let dir = rel.rsplit_once('/').map_or("", |(d, _)| d);
+        for cap in attr.captures_iter(&html) {
+            let href = cap[1].replace("&amp;", "&");
+            if href.is_empty() || href.starts_with('#') || href.starts_with("//") || href.contains(':') {
+                continue;
+            }
+            let path = href.split(['#', '?']).next().unwrap();
+            let target = match path.strip_prefix('/') {
+                Some(_) => match path.strip_prefix(root) {
+                    Some(inside) => inside.to_string(),
+                    None => {
+                        broken.insert(href.clone());
+                        continue;
+                    }
+                },
+                None => join(dir, path),
+            };
+            let target = percent_encoding::percent_decode_str(&target).decode_utf8_lossy().into_owned();
+            let file = out.join(&target);
+            if !(file.is_file() || file.join("index.html").is_file()) {
+                broken.insert(href.strip_prefix(root).map_or(href.clone(), |rest| format!("/{rest}")));
+            }
+        }
+    }
+    (pages, broken)
+}
+
+fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}

@@ -1,0 +1,87 @@
+//! Issue 12, item 7: no URL that runs code. `javascript:`, `vbscript:` and `data:` URLs
+//! (other than `data:image/…` in images) are errors at their line wherever the site
+//! shows them, in every disguise a browser still runs; e-mail autolinks stay links.
+
+mod common;
+
+use common::TestSite;
+
+/// The minimal fixture with `edit` applied, and the failed build's stderr; nothing was written.
+fn fails(edit: impl FnOnce(&TestSite)) -> String {
+    let site = TestSite::fixture("minimal");
+    edit(&site);
+    let err = site.run(&["build"]).fails();
+    assert!(!site.path("public").exists(), "a failed build wrote output");
+    err
+}
+
+fn append(site: &TestSite, rel: &str, text: &str) {
+    let old = site.read(rel);
+    site.write(rel, format!("{old}{text}"));
+}
+
+#[test]
+fn email_autolinks_build_as_mailto_links() {
+    let site = TestSite::fixture("minimal");
+    append(&site, "content/contact.md", "\nWrite to <someone@example.org> or [call](tel:+14805550111).\n");
+    site.build();
+    let page = site.page("contact/");
+    assert!(page.contains(r#"<a href="mailto:someone@example.org">someone@example.org</a>"#), "{page}");
+}
+
+#[test]
+fn script_links_in_bodies_faq_answers_and_images_are_errors_at_their_line() {
+    let err = fails(|s| {
+        append(s, "content/contact.md", "\n[Book](&#106;avascript:alert(1))\n");
+        append(s, "content/faq.md", "\n## Safe?\n\nSee [this](<VBScript:msgbox(1)>).\n");
+        append(s, "content/process/first.md", "\n![x](data:text/html;base64,PHNjcmlwdD4=)\n");
+    });
+    assert!(
+        err.contains("content/contact.md:10:1: error: the link `javascript:alert(1)` runs a script (`javascript:`)"),
+        "{err}"
+    );
+    assert!(err.contains("content/faq.md:19:5: error: the link `VBScript:msgbox(1)` runs a script"), "{err}");
+    assert!(err.contains("content/process/first.md:17:1: error: the image `data:text/html"), "{err}");
+    assert!(err.contains("3 errors found"), "{err}");
+}
+
+#[test]
+fn script_links_in_aftercare_and_healing_items_are_errors_at_the_item() {
+    let err = fails(|s| {
+        let text = s
+            .read("content/process/first.md")
+            .replace("\"No sun\"", "\"[No sun](<java\tscript:alert(1)>)\"")
+            .replace("mild* tenderness.", "mild* [tenderness](javascript:x).");
+        s.write("content/process/first.md", text);
+    });
+    assert!(err.contains("content/process/first.md:8:25: error: the link `javascript:x` runs a script"), "{err}");
+    assert!(
+        err.contains("content/process/first.md:11:3: error: the link `java\tscript:alert(1)` runs a script"),
+        "{err}"
+    );
+}
+
+#[test]
+fn script_urls_in_site_yaml_are_errors_at_their_line() {
+    let err = fails(|s| {
+        let text = s.read("site.yaml").replace("booking_url: /contact/", "booking_url: \" javascript:alert(1)\"");
+        s.write("site.yaml", format!("{text}menu:\n  - {{ title: X, url: \"data:text/html,hi\" }}\n"));
+    });
+    assert!(
+        err.contains("site.yaml:10:16: error: `booking_url:  javascript:alert(1)` runs code (`javascript:`)"),
+        "{err}"
+    );
+    assert!(err.contains("site.yaml:13:22: error: `url: data:text/html,hi` runs code (`data:`)"), "{err}");
+}
+
+#[test]
+fn data_images_and_ordinary_links_pass() {
+    let site = TestSite::fixture("minimal");
+    append(
+        &site,
+        "content/contact.md",
+        "\n![Dot](data:image/gif;base64,R0lGODlhAQABAAAAACw=) [Map](https://maps.example.org/?q=javascript:)\n",
+    );
+    site.build();
+    assert!(site.page("contact/").contains("src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\""));
+}
