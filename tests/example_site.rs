@@ -71,6 +71,9 @@ fn expectations_cover_healing_photos_longevity_and_aftercare() {
 fn makes_no_medical_promises() {
     let site = TestSite::example();
     for (path, bytes) in common::tree(&site.path("content")) {
+        if [".jpg", ".png", ".webp"].iter().any(|ext| path.ends_with(ext)) {
+            continue; // photos hold no words
+        }
         let text = String::from_utf8(bytes).unwrap().to_lowercase();
         for banned in [
             "guarantee",

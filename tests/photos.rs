@@ -245,6 +245,7 @@ fn broken_photos_are_errors_that_name_the_file() {
         let err = run(&site, &["build"]).fails();
         assert!(err.contains(&format!("content/guide/photos/{name}")), "{name}: {err}");
         assert!(err.contains(why), "{name}: {err}");
+        assert_eq!(err.matches(&format!("content/guide/photos/{name}")).count(), 1, "reported once: {err}");
         assert!(!err.contains("panicked"), "{err}");
         assert!(!site.path("public").exists(), "{name}: a failed build wrote output");
         let err = run(&site, &["check"]).fails();
@@ -397,6 +398,11 @@ fn serve_publishes_stripped_photos_and_a_text_edit_does_not_remake_them() {
     site.write("content/gallery/index.md", site.read("content/gallery/index.md") + "\n![The lamp](lamp.jpg)\n");
     site.write("content/gallery/lamp.jpg", phone_jpeg(500, 300, 1));
     server.wait_for("/gallery/", "the new photo", |s, body| s == 200 && body.contains("lamp-480w.webp"));
+    // The page may be written a moment before the photo: wait for it, with a deadline.
+    let deadline = std::time::Instant::now() + common::server::DEADLINE;
+    while !server.output.join("gallery/lamp.jpg").is_file() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let lamp = served("gallery/lamp.jpg");
     assert!(!contains(&lamp, b"Exif\0\0") && !contains(&lamp, b"xmpmeta"));
 }

@@ -25,7 +25,7 @@ const WEBP_QUALITY: f32 = 80.0;
 const ORIGINAL_QUALITY: u8 = 90;
 
 /// Everything that changes what `process` makes: part of the cache key.
-pub const SETTINGS: &str = "v1 480/800/1200/1600 jpeg82 webp80 orig90 lanczos3";
+pub const SETTINGS: &str = "v2 480/800/1200/1600 jpeg82 webp80 orig90 lanczos3";
 
 fn limits() -> Limits {
     let mut limits = Limits::default();
@@ -58,8 +58,9 @@ pub fn size(format: Format, bytes: &[u8]) -> Option<(u32, u32)> {
     Some(if turned { (h, w) } else { (w, h) })
 }
 
-/// Everything published for one photo: the original without metadata (re-encoded only
-/// when it had to be turned upright), then each copy of [`super::outputs`].
+/// What publishing one photo takes work for: the original re-encoded when it had to be
+/// turned upright, then each copy of [`super::outputs`]. The file is checked whole
+/// (its structure by `strip`, its pixels by decoding) either way.
 pub fn all(format: Format, bytes: &[u8]) -> Result<Vec<(Variant, Vec<u8>)>, String> {
     // Stripping walks the file's structure: a file cut short is named as such here.
     let stripped = strip(format, bytes)?;
@@ -69,12 +70,12 @@ pub fn all(format: Format, bytes: &[u8]) -> Result<Vec<(Variant, Vec<u8>)>, Stri
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| reason(&e))?;
     image.apply_orientation(orientation);
     let mut files = Vec::new();
-    let original = if orientation == Orientation::NoTransforms {
-        stripped
-    } else {
-        encode(&image, format, icc.as_deref(), ORIGINAL_QUALITY)?
-    };
-    files.push((Variant::Original, original));
+    // An upright original is published as `strip` makes it, at once: the cache keeps
+    // only what took work, so that it stays small enough to commit.
+    drop(stripped);
+    if orientation != Orientation::NoTransforms {
+        files.push((Variant::Original, encode(&image, format, icc.as_deref(), ORIGINAL_QUALITY)?));
+    }
     let size = (image.width(), image.height());
     for width in widths(size.0) {
         let resized = resize(&image, width, height_at(size, width))?;

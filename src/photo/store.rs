@@ -131,6 +131,13 @@ impl Store {
             Mode::Check(_) => Ok(Cow::Borrowed(&[])),
             Mode::Publish(dir) => {
                 let file = dir.join(&photo.key).join(file_name(variant, photo.format));
+                if variant == Variant::Original && !file.exists() {
+                    // Upright: the original is only stripped, which is quick (see `process::all`).
+                    let stripped = super::strip(photo.format, &photo.bytes);
+                    return stripped.map(Cow::Owned).map_err(|reason| {
+                        Diagnostic::error(&photo.source, 0, 0, format!("this photo cannot be published: {reason}"))
+                    });
+                }
                 std::fs::read(&file).map(Cow::Owned).map_err(|e| {
                     Diagnostic::error(&file, 0, 0, format!("the processed photo cannot be read: {e}")).with_help(
                         format!("delete the folder `{}` (smpsite makes it again) and build again", dir.display()),
