@@ -8,9 +8,11 @@
 pub mod addresses;
 pub mod build;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod error;
 pub mod front_matter;
+pub mod i18n;
 pub mod lint;
 pub mod markdown;
 pub mod output;

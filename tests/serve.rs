@@ -36,7 +36,7 @@ fn follows_edits_and_deletions_and_shows_errors_without_dropping_the_site() {
     assert!(error.starts_with("content/faq.md:2:"), "the error names file and line: {error}");
     let (code, faq) = server.get("/faq/");
     assert_eq!(code, 200, "the last good page stays served");
-    assert!(faq.contains("<details"), "{faq}");
+    assert!(faq.contains("<details id="), "{faq}");
 
     site.write("content/faq.md", good);
     server.wait_for_status("clear of errors", |s| s["error"].is_null());
