@@ -259,7 +259,12 @@ impl<'a> Renderer<'a> {
                 );
             }
             if let Err(message) = team(&page.doc.meta.fm.extra) {
-                let (line, col) = page.doc.key_position("team");
+                // At the misspelled key when there is one, else at `team:`.
+                let typo = message.split("unknown key `").nth(1).and_then(|rest| rest.split('`').next());
+                let (line, col) = match typo {
+                    Some(key) => page.doc.value_position("team", &format!("{key}:")),
+                    None => page.doc.key_position("team"),
+                };
                 problems.push(
                     Diagnostic::error(page.doc.display_path(), line, col, message)
                         .with_help("write each person as `- { name: Dr Sam Reyes, photo: sam.jpg, alt: \"Sam at the studio\", role: Practitioner, training: [\"...\"], credentials: [\"...\"] }`; only `name` is required")
@@ -460,7 +465,7 @@ struct Hero {
 fn hero(extra: &serde_yaml::Mapping) -> Result<Option<Hero>, String> {
     let Some(value) = extra.get("hero") else { return Ok(None) };
     let hero: Hero = serde_yaml::from_value(value.clone()).map_err(|e| {
-        let words = e.to_string().replace("unknown field", "unknown key").replace("struct Hero", "`photo:` and `alt:`");
+        let words = e.to_string().replace(" field", " key").replace("struct Hero", "`photo:` and `alt:`");
         format!("the `hero` photo is not as expected: {words}")
     })?;
     if hero.alt.trim().is_empty() {
@@ -494,7 +499,7 @@ struct Practitioner {
 fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
     let Some(list) = extra.get("team") else { return Ok(Vec::new()) };
     let team: Vec<Practitioner> = serde_yaml::from_value(list.clone()).map_err(|e| {
-        let words = e.to_string().replace("unknown field", "unknown key").replace("a sequence", "a list of people");
+        let words = e.to_string().replace(" field", " key").replace("a sequence", "a list of people");
         format!(
             "the `team` list is not as expected: {}",
             words.replace("struct Practitioner", "a person (`name:` and more)")

@@ -100,7 +100,7 @@ fn a_team_entry_with_a_typo_or_a_photo_without_alt_text_is_an_error_at_its_line(
     let site = TestSite::fixture("minimal");
     site.write("content/team.md", TEAM_PAGE.replace("      role:", "      rol:"));
     let err = site.run(&["build"]).fails();
-    assert!(err.contains("content/team.md:4:3") && err.contains("unknown key `rol`"), "{err}");
+    assert!(err.contains("content/team.md:6:7") && err.contains("unknown key `rol`"), "{err}");
     site.write("content/team.md", TEAM_PAGE.replace("      alt: Sam at the studio's front desk\n", ""));
     let err = site.run(&["build"]).fails();
     assert!(err.contains("the photo of Sam Reyes has no `alt` text"), "{err}");

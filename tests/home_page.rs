@@ -90,5 +90,5 @@ fn the_hero_shows_an_optional_photo_with_its_size_and_insists_on_alt_text() {
 
     site.write("content/_index.md", with_photo.replace(", alt: \"The studio's front desk\"", ""));
     let err = site.run(&["build"]).fails();
-    assert!(err.contains("content/_index.md:3:3") && err.contains("missing field `alt`"), "{err}");
+    assert!(err.contains("content/_index.md:3:3") && err.contains("missing key `alt`"), "{err}");
 }

@@ -273,9 +273,7 @@ impl Live {
         let rendered: Vec<Rendered> = outputs
             .par_iter()
             .filter_map(|(path, job)| {
-                // A page that shows another page's body (the home page's FAQ teaser) is
-                // not settled by its own body alone: its key decides.
-                if matches!(job, Job::Page(id) if same_body(*id) && !renderer.shows_other_bodies(*id)) {
+                if matches!(job, Job::Page(id) if same_body(*id)) {
                     return None;
                 }
                 let key = renderer.key(*job);
@@ -336,15 +334,11 @@ impl Live {
     }
 }
 
-/// Updates `sources` for a `change` at `path`; returns whether they changed.
+/// Updates `sources` for a `change` at `path`; returns whether they changed. The
+/// loader reads a symlink as `build` does (a dangling one is `build`'s error).
 fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path, change: Change) -> Result<bool> {
     match change {
-        Change::Tree(tree) => {
-            let dir = root.join(tree.dir());
-            // A symlink is read as `build` reads it (`update_tree` reads its tree again),
-            // so a link out of the site or a dangling one is the error `build` gives.
-            source::update_tree(tree.files(sources), root, &dir, path)
-        }
+        Change::Tree(tree) => source::update_tree(tree.files(sources), root, &root.join(tree.dir()), path),
         Change::Theme => {
             sources.theme_dir = source::load_theme_dir(root, theme)?;
             Ok(true)
