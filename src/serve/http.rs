@@ -76,12 +76,13 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 }
 
 /// `a/b%20c/` -> `a/b c`, refusing anything that could leave the folder: `..` and `.`
-/// segments (also percent-encoded), backslashes and NUL.
+/// segments (also percent-encoded), backslashes and NUL; and names starting with a dot,
+/// which a site never publishes (they would be the sink's files being written).
 fn safe_relative(rest: &str) -> Option<PathBuf> {
     let decoded = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
     let mut rel = PathBuf::new();
     for segment in decoded.split('/').filter(|s| !s.is_empty()) {
-        if segment == "." || segment == ".." || segment.contains(['\\', '\0']) {
+        if segment.starts_with('.') || segment.contains(['\\', '\0']) {
             return None;
         }
         rel.push(segment);
@@ -208,6 +209,8 @@ mod tests {
             "..%5csite.yaml",
             "a%00b",
             "%ff",
+            "process/.smpsite-a1b2c3",
+            "%2esmpsite-a1b2c3",
         ] {
             assert_eq!(safe_relative(bad), None, "{bad}");
         }
