@@ -120,7 +120,7 @@ impl Config {
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
         let path = Path::new(FILE_NAME);
         let origin = Origin { path, file_text: text, first_line: 1 };
-        let raw: RawConfig = yaml::parse(text, origin, FILE_NAME).map_err(|d| vec![d])?;
+        let raw: RawConfig = yaml::parse_all(text, origin, FILE_NAME)?;
         let mut problems = Vec::new();
         let mut at_key = |key: &str, message: String, help: &str| {
             let (line, col) = yaml::locate_key(text, key).unwrap_or((1, 1));

@@ -28,6 +28,83 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Res
     serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, origin, what))
 }
 
+/// Like [`parse`], but finds every problem it can in one go: after an error in a
+/// top-level key, that key is blanked out (its lines kept empty, so positions hold) and
+/// the document parsed again; a missing required key is filled in with a stand-in. A
+/// syntax error ends the search, as the rest cannot be read reliably.
+pub fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Vec<Diagnostic>> {
+    let mut text = yaml.to_string();
+    let mut found: Vec<Diagnostic> = Vec::new();
+    // Keys given a stand-in, and keys blanked out for an error in their value.
+    let mut seen: Vec<String> = Vec::new();
+    let mut blanked: Vec<String> = Vec::new();
+    loop {
+        let doc = if text.trim().is_empty() { "{}" } else { text.as_str() };
+        let err = match serde_yaml::from_str::<T>(doc) {
+            Ok(value) if found.is_empty() => return Ok(value),
+            Ok(_) => return Err(found),
+            Err(err) => err,
+        };
+        let raw = strip_location(&err.to_string());
+        let diagnostic = diagnostic(&err, origin, what);
+        let culprit = match raw.split_once(": ") {
+            Some((path, _)) if !path.contains(' ') => {
+                Some((false, path.split(['.', '[']).next().unwrap_or(path).to_string()))
+            }
+            _ => raw
+                .strip_prefix("unknown field `")
+                .map(|rest| (false, rest.split('`').next().unwrap_or(rest).to_string()))
+                .or_else(|| {
+                    raw.strip_prefix("missing field `")
+                        .map(|rest| (true, rest.split('`').next().unwrap_or(rest).to_string()))
+                }),
+        };
+        let Some((missing, key)) = culprit else {
+            found.push(diagnostic);
+            return Err(found);
+        };
+        if missing && blanked.contains(&key) && !seen.contains(&key) {
+            // Missing only because its wrong value was blanked out: already reported.
+        } else {
+            found.push(diagnostic);
+        }
+        if seen.contains(&key) || found.len() > 200 {
+            return Err(found);
+        }
+        seen.push(key.clone());
+        if missing {
+            let stand_in = if key == "clinic" { "{ name: x }" } else { "x" };
+            text.push_str(&format!("\n{key}: {stand_in}\n"));
+        } else if blank_key(&mut text, &key) {
+            blanked.push(key.clone());
+            seen.pop();
+        } else {
+            return Err(found);
+        }
+    }
+}
+
+/// Empties the lines of the top-level `key:` and of its nested lines in `text`,
+/// keeping the line breaks; false when there is no such key.
+fn blank_key(text: &mut String, key: &str) -> bool {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    let mut hit = false;
+    for line in text.split_inclusive('\n') {
+        let starts_key = line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'));
+        let continues = line.starts_with([' ', '\t', '-', '#']) || line.trim().is_empty();
+        inside = starts_key || (inside && continues);
+        hit |= starts_key;
+        if inside {
+            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+        } else {
+            out.push_str(line);
+        }
+    }
+    *text = out;
+    hit
+}
+
 fn diagnostic(err: &serde_yaml::Error, origin: Origin, what: &str) -> Diagnostic {
     let (line, col) = match err.location() {
         Some(loc) => (origin.first_line + loc.line() - 1, loc.column()),
@@ -100,7 +177,7 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             Some(best) => format!("did you mean `{best}`? "),
             None => String::new(),
         };
-        help.push_str(&format!("Allowed keys here: {}.", allowed.join(", ")));
+        help.push_str(&format!("Allowed keys here: {}.", quoted(&allowed)));
         if allowed.iter().any(|k| k == "extra") {
             help.push_str(" Free-form data goes under `extra:`.");
         }
@@ -108,11 +185,7 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = detail.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        let example = example_for(name);
-        return (
-            format!("the {what} has no `{name}`{within}, which is required"),
-            Some(format!("add a line such as `{name}: {example}`")),
-        );
+        return (format!("the {what} has no `{name}`{within}, which is required"), Some(required_help(name)));
     }
     if let Some(rest) = detail.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
@@ -128,18 +201,21 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         if plain(expected) == "text" && (found.contains("sequence") || found.contains("map")) {
             help.push_str("; text that starts with `[` or `{` goes in quotes: `\"[...]\"`");
         }
-        return (
-            format!("`{}` should be {}, but it is {}", key_path.unwrap_or("value"), plain(expected), plain(found)),
-            Some(help),
-        );
+        let Some(key_path) = key_path else {
+            return (
+                format!("the {what} should be `key: value` lines, but it is {}", plain(found)),
+                Some("write one `key: value` per line, e.g. `title: First session`".into()),
+            );
+        };
+        return (format!("`{key_path}` should be {}, but it is {}", plain(expected), plain(found)), Some(help));
     }
     if let Some(rest) = detail.strip_prefix("unknown variant `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed = backticked(expected);
         let hint = closest(name, &allowed).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
         return (
-            format!("`{name}` is not a valid value{within}"),
-            Some(format!("{hint}Use one of: {}.", allowed.join(", "))),
+            format!("`{name}` is not one of the choices{within}"),
+            Some(format!("{hint}Use one of: {}.", quoted(&allowed))),
         );
     }
     // Syntax errors: serde_yaml's scanner messages are already specific.
@@ -151,6 +227,11 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
                 .to_string(),
         ),
     )
+}
+
+/// `a`, `b`, `c`: names as the user would type them.
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Names inside backticks: "expected one of `a`, `b`" -> [a, b].
@@ -168,9 +249,61 @@ pub fn closest<'a, S: AsRef<str>>(name: &str, allowed: &'a [S]) -> Option<&'a st
         .map(|(_, k)| k)
 }
 
+/// The help for a required key that is missing: a real line and what it means.
+pub fn required_help(key: &str) -> String {
+    let example = example_for(key);
+    match meaning_of(key) {
+        Some(meaning) => format!("add a line such as `{key}: {example}` ({meaning})"),
+        None => format!("add a line such as `{key}: {example}`"),
+    }
+}
+
+/// What a required key means, for the help that asks for it.
+fn meaning_of(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "title" => "the title, shown as the heading and in search results",
+        "consent" => "`true` when the client agreed in writing to these photos being published",
+        "retouched" => "`false`: the photos are as taken, without filters or smoothing",
+        "session" => "the session after which the `after` photo was taken",
+        "before" | "after" => "the photo file and a description of what it shows",
+        "src" => "the photo file, beside the page or from static/ as `/images/…`",
+        "alt" => "what the photo shows, read aloud to people who cannot see it",
+        "quote" => "the client's words, as they wrote or said them",
+        "source" => "where the words come from, so readers can trust them",
+        "typical" => "`true` when this client's result is what most clients can expect",
+        "material_connection" => {
+            "what links the client to the clinic (a discount, a free session, being staff), or `none`"
+        }
+        "base_url" => "the address the site will live at",
+        "clinic" => "the clinic's name and details, shown on every page",
+        "name" => "the clinic's name",
+        _ => return None,
+    })
+}
+
 /// serde's type names in words a clinic's staff know.
 fn plain(serde_words: &str) -> String {
     let words = serde_words.trim();
+    // "integer `99999999999999999999` as u128": a number too large for any field.
+    if let Some(rest) = words.strip_prefix("integer `").or_else(|| words.strip_prefix("floating point `")) {
+        let number = rest.split('`').next().unwrap_or(rest);
+        return match rest.contains(" as ") {
+            true => format!("the number {number}, which is far too large"),
+            false => format!("the number {number}"),
+        };
+    }
+    if let Some(text) = words.strip_prefix("string ") {
+        return format!("the text {text}");
+    }
+    if let Some(rest) = words.strip_prefix("boolean `") {
+        return format!("`{}`", rest.split('`').next().unwrap_or(rest));
+    }
+    if words == "unit value" || words == "null" {
+        return "empty (`~` or nothing after the colon)".into();
+    }
+    if words.starts_with("struct ") || words.starts_with("a struct") {
+        return "a group of `key: value` lines".into();
+    }
     let mapped = match words {
         "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "integer" => "a whole number",
         "a boolean" | "bool" => "true or false",
@@ -194,12 +327,26 @@ fn example_for(key: &str) -> &'static str {
         "aliases" | "tags" | "aftercare" | "hours" => "[\"...\"]",
         "healing" => "[{ when: \"Days 1-3\", expect: \"Redness settles.\" }]",
         "kind" => "sessions",
+        "phones" => "[{ label: Service, number: \"480-555-0100\" }]",
+        "menu" => "[{ title: Process, url: /process/ }]",
+        "language" => "en",
         "base_url" => "https://www.example-clinic.com",
         "name" => "Example SMP Studio",
         "number" => "\"480-555-0100\"",
         "label" => "Service",
         "when" => "\"Days 1-3\"",
         "expect" => "\"Redness settles.\"",
+        "consent" | "typical" => "true",
+        "retouched" => "false",
+        "session" => "2",
+        "before" => "{ src: crown-before.jpg, alt: \"Crown before session 1, in daylight\" }",
+        "after" => "{ src: crown-after.jpg, alt: \"Crown four weeks after session 3, in daylight\" }",
+        "src" => "crown-before.jpg",
+        "alt" => "\"Crown before session 1, in daylight\"",
+        "quote" => "\"I stopped wearing a cap to the gym.\"",
+        "source" => "\"Google review, March 2026\"",
+        "material_connection" => "none",
+        "clinic" => "{ name: Example SMP Studio }",
         _ => "...",
     }
 }
@@ -291,7 +438,7 @@ mod tests {
     fn shifts_positions_by_origin() {
         let d = parse_at("title: A\nstage: two\n", 2);
         assert_eq!((d.line, d.col), (3, 8));
-        assert_eq!(d.message, "`stage` should be a whole number, but it is string \"two\"");
+        assert_eq!(d.message, "`stage` should be a whole number, but it is the text \"two\"");
         assert_eq!(d.snippet.as_deref(), Some("stage: two"));
     }
 
@@ -318,7 +465,10 @@ mod tests {
     fn missing_required_key_names_it() {
         let d = parse_at("stage: 1\n", 2);
         assert_eq!(d.message, "the front matter has no `title`, which is required");
-        assert_eq!(d.help.as_deref(), Some("add a line such as `title: First session`"));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("add a line such as `title: First session` (the title, shown as the heading and in search results)")
+        );
     }
 
     #[test]
