@@ -235,6 +235,20 @@ impl Site {
         asset_paths: Vec<PathBuf>,
         include_drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
+        match Site::build_all(docs, asset_paths, include_drafts) {
+            (Some(site), problems) if problems.is_empty() => Ok(site),
+            (_, problems) => Err(problems),
+        }
+    }
+
+    /// Like [`Site::build`], but the graph comes back beside its problems whenever it
+    /// can be built at all (a URL clash leaves the second page reachable only by its
+    /// file), so later stages can check it in the same run. None without a home page.
+    pub fn build_all(
+        docs: Vec<impl Into<Arc<Doc>>>,
+        asset_paths: Vec<PathBuf>,
+        include_drafts: bool,
+    ) -> (Option<Site>, Vec<Diagnostic>) {
         let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
         let mut problems = Vec::new();
 
@@ -309,7 +323,7 @@ impl Site {
             problems.push(Diagnostic::error("content/_index.md", 0, 0, "the home page is missing").with_help(
                 "create content/_index.md with front matter (`---`, `title: ...`, `---`) and the home page's text",
             ));
-            return Err(problems);
+            return (None, problems);
         };
 
         // Parents: the nearest section above the page's folder (a bundle's folder is its own).
@@ -393,12 +407,8 @@ impl Site {
             .map(|(source, output)| Asset { source, output })
             .collect();
 
-        if problems.is_empty() {
-            let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
-            Ok(Site { pages, home, assets, aliases, by_source, asset_index, drafts })
-        } else {
-            Err(problems)
-        }
+        let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
+        (Some(Site { pages, home, assets, aliases, by_source, asset_index, drafts }), problems)
     }
 
     /// Decides a link or image destination written in `from`'s Markdown, for `root`

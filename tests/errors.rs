@@ -241,3 +241,32 @@ fn a_title_of_tilde_is_an_error_not_a_page_called_tilde() {
     let err = broken(|s| s.write("content/faq.md", "---\ntitle: ~\n---\nHi\n"));
     assert!(err.contains("content/faq.md:2:1: error: the `title` is empty (`~` means nothing in YAML)"), "{err}");
 }
+
+/// Issue 14: front-matter errors used to hide alias clashes, which hid `.md`-link
+/// errors, which hid missing images and every warning. A file whose front matter fails
+/// is left out; every other file goes through every stage, and all come out together.
+#[test]
+fn one_run_reports_the_problems_of_every_stage_with_the_warnings() {
+    let err = broken(|s| {
+        s.write("content/faq.md", "---\ntitle: Q\nweight: heavy\n---\nSee [the process](process/_index.md).\n");
+        s.write("content/news/opening.md", "---\ntitle: Opening\naliases: [\"/first/\"]\ndescription: x\n---\nHi\n");
+        let text =
+            s.read("content/process/second.md").replace("[first session](first.md)", "[first session](frist.md)");
+        s.write(
+            "content/process/second.md",
+            format!("{text}\n![Scalp](crown.jpg)\n\nLinks to [the FAQ](../faq.md) and it's painless.\n"),
+        );
+    });
+    for expected in [
+        "content/faq.md:3:9: error: `weight` should be a whole number",
+        "content/process/first.md:6:1: error: the alias `/first/` would be published at /first/, which content/news/opening.md already uses",
+        "content/process/second.md:9:13: error: the link to `frist.md` leads to no page",
+        "content/process/second.md:11:1: error[content/link]: the image `crown.jpg` does not exist",
+        "content/process/second.md:13:40: warning[claims/painless]",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    // A link to the file left out is not reported as a missing file: its own error says why.
+    assert!(!err.contains("faq.md does not exist"), "{err}");
+    assert!(err.contains("4 errors found"), "{err}");
+}

@@ -338,6 +338,8 @@ impl<'a> World<'a> {
             format!("to link to that page, link to its file: `{md}` (links to `.md` files always find their page)")
         } else if !path.starts_with('/') && self.statics.contains(path.trim_start_matches("./")) {
             format!("files in static/ are linked from the site root: `/{}`", path.trim_start_matches("./"))
+        } else if file && !path.starts_with('/') {
+            "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`".into()
         } else if path.starts_with('/') {
             "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)".into()
         } else {
