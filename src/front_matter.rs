@@ -26,6 +26,11 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = line_spans(text);
     let opening = lines.next();
+    if opening.map(|(s, e)| text[s..e].trim_end()) == Some("+++") {
+        return Err(Diagnostic::error(path, 1, 1, "this front matter is TOML (`+++`, as Hugo and Zola write it); smpsite reads YAML between `---` lines")
+            .with_help("replace both `+++` lines with `---`, and write each `key = value` as `key: value`: `title = \"First session\"` becomes `title: First session`, `date = 2026-03-01` becomes `date: 2026-03-01`, and a `[extra]` table becomes `extra:` with its lines indented by two spaces")
+            .with_source(text));
+    }
     if opening.map(|(s, e)| text[s..e].trim_end()) != Some("---") {
         return Err(Diagnostic::error(path, 1, 1, "expected front matter: the file must start with a line `---`")
             .with_help("start the file with `---`, a line `title: Your title`, and another `---`; the text follows")
@@ -209,11 +214,11 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
         at_key("title", "the `title` is empty".into(), "write the page's title after `title:`");
     }
     if let Some(slug) = &fm.slug {
-        if slug.is_empty() || slug.contains('/') || slug.starts_with('.') {
+        if !valid_slug(slug) {
             at_key(
                 "slug",
-                format!("`slug: {slug}` is not a usable URL segment"),
-                "use lowercase words joined by `-`, e.g. `slug: first-session`",
+                format!("`slug: {slug}` is not a usable part of an address"),
+                "a slug is one part of the page's address: letters, digits, `-`, `_` and `.` (not first), e.g. `slug: first-session`",
             );
         }
     }
@@ -290,6 +295,15 @@ fn missing_entry_fields(split: &Split, text: &str, path: &Path) -> Vec<Diagnosti
     out
 }
 
+/// The one slug rule (README, "Front matter"): one part of an address, made of ASCII
+/// letters, digits, `-`, `_` and `.`, not starting with `.`. Hugo's `v12.18.4` and
+/// `hugo_convert_toJSON` pass; `a/b`, `..`, `first session` and `index.html?x` do not.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && !slug.starts_with('.')
+        && slug.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// Accepts `2026-03-01` and RFC 3339 date-times (`2026-03-01T10:00:00Z`), keeping the date.
 fn parse_date(value: &str) -> Option<jiff::civil::Date> {
     let date_part = value.get(..10)?;
@@ -320,6 +334,23 @@ mod tests {
         assert_eq!(s.body, "");
         let s = split("---\ntitle: A\n---", Path::new(P)).unwrap();
         assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn toml_front_matter_is_explained_with_the_conversion() {
+        let d = split("+++\ntitle = \"A\"\n+++\n", Path::new(P)).unwrap_err();
+        assert!(d.message.contains("TOML"), "{}", d.message);
+        assert!(d.help.unwrap().contains("`title = \"First session\"` becomes `title: First session`"));
+    }
+
+    #[test]
+    fn one_slug_rule() {
+        for fine in ["first-session", "v12.18.4", "hugo_convert_toJSON", "A1"] {
+            assert!(valid_slug(fine), "{fine}");
+        }
+        for bad in ["", "a/b", "..", ".hidden", "first session", "index.html?x", "caf\u{e9}"] {
+            assert!(!valid_slug(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -282,7 +282,8 @@ impl Site {
         for doc in &kept {
             let (name, dir) = (key_name(&doc.key), key_dir(&doc.key));
             let (kind, path) = match name {
-                "_index.md" if dir.is_empty() => (Kind::Home, String::new()),
+                // `content/index.md` is how Hugo and Zola users often write the home page.
+                "_index.md" | "index.md" if dir.is_empty() => (Kind::Home, String::new()),
                 "_index.md" => (Kind::Section, dir_url(dir)),
                 "index.md" => (Kind::Page, dir_url(dir)),
                 _ => {

@@ -1,0 +1,39 @@
+//! Issue 14, item 7: a tree coming from Hugo or Zola builds, or says exactly what to
+//! change: definition lists render, `content/index.md` is the home page, TOML front
+//! matter is explained with the conversion, and `title: ~` is an error.
+
+mod common;
+
+use common::TestSite;
+
+#[test]
+fn content_index_md_is_the_home_page() {
+    let site = TestSite::fixture("minimal");
+    let home = site.read("content/_index.md");
+    std::fs::remove_file(site.path("content/_index.md")).unwrap();
+    site.write("content/index.md", home);
+    site.build();
+    assert!(site.page("").contains("Welcome to the test clinic"));
+}
+
+#[test]
+fn definition_lists_render_as_such() {
+    let site = TestSite::fixture("minimal");
+    let page = site.read("content/contact.md");
+    site.write("content/contact.md", format!("{page}\nTouch-up\n: A short session that refreshes faded pigment.\n"));
+    site.build();
+    let html = site.page("contact/");
+    assert!(html.contains("<dt>Touch-up</dt>\n<dd>A short session that refreshes faded pigment.</dd>"), "{html}");
+}
+
+#[test]
+fn toml_front_matter_says_how_to_convert_it() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/contact.md", "+++\ntitle = \"Contact\"\n+++\nHi\n");
+    let err = site.run(&["build"]).fails();
+    assert!(
+        err.contains("content/contact.md:1:1: error: this front matter is TOML (`+++`, as Hugo and Zola write it)"),
+        "{err}"
+    );
+    assert!(err.contains("replace both `+++` lines with `---`"), "{err}");
+}
