@@ -351,6 +351,54 @@ fn example_for(key: &str) -> &'static str {
     }
 }
 
+/// An unquoted value that a `#` cut short: YAML starts a comment at a space and `#`,
+/// so `description: The #1 studio` reads "The".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// 1-based line in the YAML, and column of the `#`.
+    pub line: usize,
+    pub col: usize,
+    pub key: String,
+    /// What YAML keeps, and what it drops as a comment.
+    pub kept: String,
+    pub dropped: String,
+}
+
+/// Every plain (unquoted) value in `yaml` that a `#` cut short. A deliberate comment
+/// reads `value  # note`, with a space after the `#`; text such as `#1` or `#hairline`
+/// is taken for part of the value.
+pub fn cut_by_comment(yaml: &str) -> Vec<Cut> {
+    let mut cuts = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let entry = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let Some((key, value)) = entry.split_once(": ") else { continue };
+        if key.is_empty() || key.contains([' ', '"', '\'', '#']) {
+            continue;
+        }
+        let value = value.trim_start();
+        if value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
+            continue;
+        }
+        let Some(at) = value
+            .match_indices(" #")
+            .map(|(at, _)| at + 1)
+            .find(|&at| value[at + 1..].chars().next().is_some_and(|c| !c.is_whitespace() && c != '#'))
+        else {
+            continue;
+        };
+        let hash_byte = line.len() - value.len() + at;
+        cuts.push(Cut {
+            line: i + 1,
+            col: line[..hash_byte].chars().count() + 1,
+            key: key.to_string(),
+            kept: value[..at].trim().to_string(),
+            dropped: value[at..].trim_end().to_string(),
+        });
+    }
+    cuts
+}
+
 /// The 1-based line and column of the first `key:` at the start of a line (any indent)
 /// in `yaml`, for errors found after parsing (serde keeps no positions).
 pub fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
@@ -497,6 +545,18 @@ mod tests {
         let compact = "allow:\n- { rule: claims/x, reason: \"\" }\n- rule: claims/y\n  reason: R\n";
         assert_eq!(locate_entry(compact, "allow", 1, &["reason"]), Some((4, 3)));
         assert_eq!(locate_entry(compact, "allow", 0, &["reason"]), Some((2, 21)));
+    }
+
+    #[test]
+    fn finds_values_a_hash_cut_short_but_not_deliberate_comments() {
+        let yaml = "description: The #1 studio\nbooking_url: /contact/  # where the button goes\ntitle: \"Studio #2\"\n  - label: Line #2 # main\nnote: # nothing\n";
+        let cuts = cut_by_comment(yaml);
+        assert_eq!(cuts.len(), 2, "{cuts:?}");
+        assert_eq!(
+            (cuts[0].line, cuts[0].col, cuts[0].kept.as_str(), cuts[0].dropped.as_str()),
+            (1, 18, "The", "#1 studio")
+        );
+        assert_eq!((cuts[1].line, cuts[1].key.as_str(), cuts[1].kept.as_str()), (4, "label", "Line"));
     }
 
     #[test]

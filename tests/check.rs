@@ -82,3 +82,19 @@ fn deny_warnings_turns_warnings_into_a_failed_check() {
     assert_eq!((doc["ok"].as_bool(), doc["warnings"].as_u64()), (Some(false), Some(1)));
     site.run(&["check"]).success();
 }
+
+#[test]
+fn warns_when_a_hash_cuts_an_unquoted_value_short() {
+    let site = TestSite::fixture("minimal");
+    let config =
+        site.read("site.yaml").replace("description: A small site for tests.", "description: The #1 studio in Tempe");
+    site.write("site.yaml", config);
+    site.write("content/about.md", "---\ntitle: About\ndescription: Our #hairline work\n---\nHi\n");
+    let err = site.run(&["check"]).success().stderr();
+    assert!(
+        err.contains("site.yaml:2:18: warning: `description` ends at the `#`: YAML reads it as “The” and drops “#1 studio in Tempe” as a comment"),
+        "{err}"
+    );
+    assert!(err.contains("put the whole value in quotes: `description: \"The #1 studio in Tempe\"`"), "{err}");
+    assert!(err.contains("content/about.md:3:18: warning: `description` ends at the `#`"), "{err}");
+}

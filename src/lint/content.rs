@@ -108,6 +108,9 @@ fn link_span(doc: &Doc, link: &LinkRef) -> (usize, usize, usize) {
 /// The checks that need only the page itself: description, alt text, `tel:` numbers.
 pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if let Ok(split) = crate::front_matter::split(doc.text(), &doc.display_path()) {
+        out.extend(cut_by_comment(&doc.display_path(), doc.text(), split.yaml, split.yaml_line));
+    }
     match doc.meta.fm.description.as_deref().map(str::trim) {
         None | Some("") => out.push(finding(
             DESCRIPTION,
@@ -462,6 +465,24 @@ fn bad_percent(path: &str) -> Option<&str> {
             !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
         })
         .map(|rest| &rest[..rest.char_indices().nth(3).map_or(rest.len(), |(i, _)| i)])
+}
+
+/// Warnings for unquoted values in `yaml` (of the file `path`, whose whole text is
+/// `text`, the YAML starting on line `first_line`) that a `#` cut short.
+pub fn cut_by_comment(path: &Path, text: &str, yaml: &str, first_line: usize) -> Vec<Diagnostic> {
+    yaml::cut_by_comment(yaml)
+        .into_iter()
+        .map(|cut| {
+            let message = format!(
+                "`{}` ends at the `#`: YAML reads it as “{}” and drops “{}” as a comment",
+                cut.key, cut.kept, cut.dropped
+            );
+            Diagnostic::warning(path, cut.line + first_line - 1, cut.col, message)
+                .with_len(cut.dropped.chars().count())
+                .with_help(format!("put the whole value in quotes: `{}: \"{} {}\"`", cut.key, cut.kept, cut.dropped))
+                .with_source(text)
+        })
+        .collect()
 }
 
 /// site.yaml's phone numbers that are not E.164 once normalised.

@@ -310,6 +310,8 @@ pub fn check<'a>(
     });
     let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
+    let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
+    findings.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
