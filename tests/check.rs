@@ -98,3 +98,20 @@ fn warns_when_a_hash_cuts_an_unquoted_value_short() {
     assert!(err.contains("put the whole value in quotes: `description: \"The #1 studio in Tempe\"`"), "{err}");
     assert!(err.contains("content/about.md:3:18: warning: `description` ends at the `#`"), "{err}");
 }
+
+#[test]
+fn identical_help_is_printed_once_with_a_count_and_json_keeps_every_finding() {
+    let site = TestSite::fixture("minimal");
+    for i in 0..30 {
+        site.write(&format!("content/imported/page-{i}.md"), format!("---\ntitle: P{i}\nlastmod: 2020-01-01\n---\n"));
+    }
+    let err = site.run(&["check"]).fails();
+    assert_eq!(err.matches("unknown key `lastmod` of the front matter").count(), 30, "{err}");
+    assert_eq!(err.matches("Allowed keys here").count(), 1, "{err}");
+    assert!(err.contains("(this also applies to 29 more findings below)"), "{err}");
+    let run = site.run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let all = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(all.len(), 30);
+    assert!(all.iter().all(|d| d["help"].as_str().unwrap().contains("Allowed keys here")));
+}
