@@ -250,8 +250,13 @@ fn site_yaml_menu_replaces_the_generated_nav() {
             ("Shop".to_string(), "https://shop.clinic.test/".to_string())
         ]
     );
-    let process = Html::parse_document(&site.page("process/first/"));
+    // Inside a section, its menu entry says so (`true`); only the exact page is `page`.
+    let first = Html::parse_document(&site.page("process/first/"));
+    assert_eq!(attr(&first, "header nav a[aria-current=true]", "href"), "/clinic/process/");
+    assert!(select(&first, "header nav a[aria-current=page]").is_empty());
+    let process = Html::parse_document(&site.page("process/"));
     assert_eq!(attr(&process, "header nav a[aria-current=page]", "href"), "/clinic/process/");
+    assert_eq!(select(&process, "header nav a[aria-current]").len(), 1);
 }
 
 #[test]

@@ -115,3 +115,19 @@ fn identical_help_is_printed_once_with_a_count_and_json_keeps_every_finding() {
     assert_eq!(all.len(), 30);
     assert!(all.iter().all(|d| d["help"].as_str().unwrap().contains("Allowed keys here")));
 }
+
+#[test]
+fn a_generated_menu_of_more_than_eight_entries_points_to_menu() {
+    let site = TestSite::fixture("minimal");
+    let run = site.run(&["check"]).success();
+    assert!(!run.stderr().contains("generated menu"), "{}", run.stderr());
+    for i in 0..8 {
+        site.write(&format!("content/extra-{i}.md"), format!("---\ntitle: Extra {i}\ndescription: D.\n---\nHi\n"));
+    }
+    let err = site.run(&["check"]).success().stderr();
+    assert!(err.contains("site.yaml: warning: the generated menu has "), "{err}");
+    assert!(err.contains("list the main pages in site.yaml: `menu: ["), "{err}");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}menu:\n  - {{ title: Contact, url: /contact/ }}\n"));
+    assert!(!site.run(&["check"]).success().stderr().contains("generated menu"));
+}

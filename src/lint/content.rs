@@ -485,6 +485,28 @@ pub fn cut_by_comment(path: &Path, text: &str, yaml: &str, first_line: usize) ->
         .collect()
 }
 
+/// About how many entries a menu holds before it stops being one on a phone.
+const MENU_LIMIT: usize = 8;
+
+/// A warning when the generated menu (no `menu:` in site.yaml) would list more than
+/// about eight entries: every top-level section and page joins it.
+pub fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
+    let home = &site.pages[site.home];
+    let entries = 1 + home.subsections.len() + home.pages.len();
+    if config.menu.is_some() || entries <= MENU_LIMIT {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            config::FILE_NAME,
+            0,
+            0,
+            format!("the generated menu has {entries} entries (Home and every top-level section and page), too many to use on a phone"),
+        )
+        .with_help("list the main pages in site.yaml: `menu: [{ title: The process, url: /process/ }, { title: Book, url: /contact/ }]`, or move pages into section folders"),
+    )
+}
+
 /// site.yaml's phone numbers that are not E.164 once normalised.
 pub fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
     config

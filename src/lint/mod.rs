@@ -312,6 +312,7 @@ pub fn check<'a>(
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
     let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
     findings.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
+    findings.extend(content::menu_size(site, config));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
