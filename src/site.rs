@@ -3,7 +3,7 @@
 //! SMP kinds; and how a Markdown link resolves to a page. Pure: parsed documents in,
 //! graph or diagnostics out.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,6 +35,9 @@ pub struct Doc {
     /// Byte offset and 1-based line where the body starts in `text`.
     body_offset: usize,
     body_line: usize,
+    /// The list page of a folder that has no `_index.md`, made by the build (see
+    /// [`Doc::implicit_section`]): no file to check or point into.
+    pub implicit: bool,
 }
 
 impl Doc {
@@ -61,7 +64,22 @@ impl Doc {
         let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
         let meta_hash = hash_of(split.yaml);
         let key = slash_path(&source);
-        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, bytes })
+        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, bytes, implicit: false })
+    }
+
+    /// The section of a content folder without an `_index.md` (`journal/2019`): a
+    /// listing page titled after the folder ("2019"), as if `_index.md` held only that.
+    pub fn implicit_section(dir: &str) -> Doc {
+        let name = key_name(dir).replace(['-', '_'], " ");
+        let mut chars = name.trim().chars();
+        let title: String = chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
+        let title = if title.is_empty() { key_name(dir).to_string() } else { title };
+        let quoted = serde_json::to_string(&title).unwrap_or_else(|_| "\"Section\"".into());
+        let bytes: Arc<[u8]> = format!("---\ntitle: {quoted}\n---\n").into_bytes().into();
+        let source = PathBuf::from(format!("{dir}/_index.md"));
+        let mut doc = Doc::parse(source, bytes).expect("a quoted title is valid front matter");
+        doc.implicit = true;
+        doc
     }
 
     /// The whole file.
@@ -265,6 +283,8 @@ impl Site {
         let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) =
             docs.into_iter().partition(|d| include_drafts || (!d.meta.fm.draft && !in_draft_dir(&d.key)));
         let drafts: HashSet<String> = dropped.into_iter().map(|d| d.key.clone()).collect();
+        let mut kept = kept;
+        kept.extend(implicit_sections(&kept));
 
         // A folder's URL segment: its `_index.md`'s or `index.md`'s `slug`, else its name.
         let mut slug_of_dir: HashMap<&str, &str> = HashMap::new();
@@ -587,6 +607,30 @@ fn alias_path(alias: &str) -> Option<String> {
 pub fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() { "page".into() } else { slug }
+}
+
+/// Sections for the folders that hold pages but no `_index.md` (issue 14: a folder is
+/// what it looks like). Not for a page bundle's folder (it has `index.md`), nor for a
+/// folder whose address a page already has (`journal.md` beside `journal/`).
+fn implicit_sections(docs: &[Arc<Doc>]) -> Vec<Arc<Doc>> {
+    let keys: HashSet<&str> = docs.iter().map(|d| d.key.as_str()).collect();
+    let mut dirs: BTreeSet<&str> = BTreeSet::new();
+    for doc in docs {
+        let mut dir = key_dir(&doc.key);
+        if key_name(&doc.key) == "index.md" {
+            dir = key_dir(dir);
+        }
+        while !dir.is_empty() && dirs.insert(dir) {
+            dir = key_dir(dir);
+        }
+    }
+    dirs.into_iter()
+        .filter(|dir| {
+            let has = |name: String| keys.contains(name.as_str());
+            !has(format!("{dir}/_index.md")) && !has(format!("{dir}/index.md")) && !has(format!("{dir}.md"))
+        })
+        .map(|dir| Arc::new(Doc::implicit_section(dir)))
+        .collect()
 }
 
 /// The last part of a content key: `process/first.md` -> `first.md`.

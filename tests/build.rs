@@ -51,6 +51,7 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
         "process/second/index.html",
         "faq/index.html",
         "contact/index.html",
+        "guide/index.html",
         "guide/photos/index.html",
         "guide/photos/diagram.svg",
         "images/logo.svg",
@@ -64,7 +65,7 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
     }
     assert!(!files.iter().any(|f| f.starts_with("draft")), "a draft was published");
     let out = run.stdout();
-    assert!(out.starts_with("Built 10 pages in ") && out.contains(" ms -> "), "{out}");
+    assert!(out.starts_with("Built 11 pages in ") && out.contains(" ms -> "), "{out}");
 }
 
 #[test]

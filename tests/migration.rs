@@ -37,3 +37,24 @@ fn toml_front_matter_says_how_to_convert_it() {
     );
     assert!(err.contains("replace both `+++` lines with `---`"), "{err}");
 }
+
+/// Issue 14, item 4: a folder of pages without `_index.md` is a section, titled after
+/// the folder, with its own listing page and a place in the breadcrumbs; its pages stay
+/// out of the generated menu.
+#[test]
+fn folders_without_an_index_are_sections_with_breadcrumbs_and_a_listing() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/journal/spring-2019/first-visit.md", "---\ntitle: First visit\ndescription: D.\n---\nHi\n");
+    site.write("content/journal/spring-2019/second-visit.md", "---\ntitle: Second visit\ndescription: D.\n---\nHi\n");
+    site.build();
+    let post = site.page("journal/spring-2019/first-visit/");
+    let crumbs = post.split("breadcrumb").nth(1).unwrap_or("");
+    let (journal, year) = (crumbs.find(">Journal<").unwrap(), crumbs.find(">Spring 2019<").unwrap());
+    assert!(journal < year && year < crumbs.find("First visit").unwrap(), "{crumbs}");
+    let listing = site.page("journal/spring-2019/");
+    assert!(listing.contains("First visit") && listing.contains("Second visit"), "{listing}");
+    assert!(site.page("journal/").contains("Spring 2019"));
+    let home = site.page("");
+    let nav = &home[home.find("site-nav").unwrap()..home.find("</nav>").unwrap()];
+    assert!(nav.contains(">Journal<") && !nav.contains("First visit"), "{nav}");
+}

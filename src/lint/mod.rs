@@ -233,6 +233,10 @@ impl Rules {
     /// What the checks find in one page by itself, from the outline its rendering
     /// gathered; `country` completes national phone numbers.
     pub fn page(&self, doc: &Doc, outline: Outline, country: Option<&str>) -> PageFacts {
+        if doc.implicit {
+            // A folder's list page the build made: nothing the user wrote to check.
+            return PageFacts::default();
+        }
         let mut local = self.matcher.page(doc, &outline);
         local.extend(content::page(doc, &outline, country));
         PageFacts { links: outline.links, anchors: outline.anchors, local }
