@@ -124,11 +124,46 @@ fn diagnostic(err: &serde_yaml::Error, origin: Origin, what: &str) -> Diagnostic
         }
         _ => (line, col),
     };
+    // serde_yaml reports a key written twice at the start of its block: point at the
+    // second one, which is the line to remove or rename.
+    let (line, col, message) = match duplicate(&raw, yaml_of(origin, err)) {
+        Some(Duplicate { name, first, second: (l, c) }) => {
+            help = Some(format!(
+                "remove one of the two `{name}:` lines, or rename this one (the first is on line {})",
+                origin.first_line + first - 1
+            ));
+            (origin.first_line + l - 1, c, format!("`{name}` is written twice; YAML would keep only one of them"))
+        }
+        None => (line, col, message),
+    };
     let mut d = Diagnostic::error(origin.path, line, col, message).with_source(origin.file_text);
     if let Some(help) = help {
         d = d.with_help(help);
     }
     d
+}
+
+/// A key written twice: its name, the line of its first occurrence, and the (line,
+/// column) of its second.
+struct Duplicate<'a> {
+    name: &'a str,
+    first: usize,
+    second: (usize, usize),
+}
+
+/// For a "duplicate field" error, where the key is, within the YAML block (up to a
+/// `---` line).
+fn duplicate<'a>(raw: &'a str, yaml: &str) -> Option<Duplicate<'a>> {
+    let rest = raw.split("duplicate field `").nth(1).or_else(|| raw.split("duplicate entry with key \"").nth(1))?;
+    let name = &rest[..rest.find(['`', '"'])?];
+    let mut seen = yaml.lines().take_while(|l| l.trim_end() != "---").enumerate().filter_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let entry = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let after = entry.strip_prefix(name)?.trim_start();
+        after.starts_with(':').then(|| (i + 1, line.len() - entry.len() + 1))
+    });
+    let (first, _) = seen.next()?;
+    Some(Duplicate { name, first, second: seen.next()? })
 }
 
 /// The YAML text an error came from: the file from the document's first line on.
@@ -524,6 +559,14 @@ mod tests {
         let d = parse_at("title: A\nstage: 1\nstage 2\n", 2);
         assert!(d.message.starts_with("the front matter is not valid YAML"), "{}", d.message);
         assert!(d.line >= 3);
+    }
+
+    #[test]
+    fn points_at_the_second_of_two_identical_keys() {
+        let d = parse_at("title: A\nstage: 1\ntitle: B\n", 2);
+        assert_eq!((d.line, d.col), (4, 1), "{d}");
+        assert_eq!(d.message, "`title` is written twice; YAML would keep only one of them");
+        assert!(d.help.unwrap().contains("the first is on line 2"));
     }
 
     #[test]
