@@ -347,27 +347,47 @@ impl Site {
             return (None, problems);
         };
 
-        // Parents: the nearest section above the page's folder (a bundle's folder is its own).
-        for id in 0..pages.len() {
+        // Parents: the nearest section above the page's folder (a bundle's folder is its
+        // own); a page inside a bundle's folder (`a/index.md` + `a/b/index.md`) is that
+        // bundle's child, and takes the kind of the section above both.
+        let bundle_of_dir: HashMap<&str, PageId> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == Kind::Page && key_name(&p.doc.key) == "index.md")
+            .map(|(id, p)| (key_dir(&p.doc.key), id))
+            .collect();
+        let mut parents = Vec::with_capacity(pages.len());
+        for (id, page) in pages.iter().enumerate() {
             if id == home {
+                parents.push((home, home));
                 continue;
             }
-            let key = &pages[id].doc.key;
+            let key = &page.doc.key;
             let mut dir = key_dir(key);
-            if pages[id].kind == Kind::Section || key_name(key) == "index.md" {
+            if page.kind == Kind::Section || key_name(key) == "index.md" {
                 dir = key_dir(dir);
             }
-            let parent = loop {
+            let mut bundle = None;
+            let section = loop {
                 if let Some(&s) = section_of_dir.get(dir) {
                     break s;
                 }
+                if page.kind == Kind::Page && bundle.is_none() {
+                    bundle = bundle_of_dir.get(dir).copied();
+                }
                 dir = key_dir(dir);
             };
+            parents.push((bundle.unwrap_or(section), section));
+        }
+        for (id, (parent, section)) in parents.into_iter().enumerate() {
+            if id == home {
+                continue;
+            }
             pages[id].parent = Some(parent);
             if pages[id].kind == Kind::Section {
                 pages[parent].subsections.push(id);
             } else {
-                pages[id].section_kind = pages[parent].section_kind;
+                pages[id].section_kind = pages[section].section_kind;
                 pages[parent].pages.push(id);
             }
         }

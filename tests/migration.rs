@@ -58,3 +58,20 @@ fn folders_without_an_index_are_sections_with_breadcrumbs_and_a_listing() {
     let nav = &home[home.find("site-nav").unwrap()..home.find("</nav>").unwrap()];
     assert!(nav.contains(">Journal<") && !nav.contains("First visit"), "{nav}");
 }
+
+/// A page bundle inside another (`a/index.md` + `a/b/index.md`) is its child: the
+/// breadcrumbs go through it, and the inner one is not a top-level menu entry.
+#[test]
+fn a_bundle_inside_a_bundle_is_its_child() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/results/index.md", "---\ntitle: Results\ndescription: D.\n---\nHi\n");
+    site.write("content/results/crown/index.md", "---\ntitle: Crown work\ndescription: D.\n---\nHi\n");
+    site.build();
+    let inner = site.page("results/crown/");
+    let crumbs = &inner[inner.find("breadcrumbs").unwrap()..];
+    let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
+    assert!(crumbs.contains(">Results</a>") && crumbs.contains(">Crown work</span>"), "{crumbs}");
+    let home = site.page("");
+    let nav = &home[home.find("site-nav").unwrap()..home.find("</nav>").unwrap()];
+    assert!(nav.contains(">Results<") && !nav.contains("Crown work"), "{nav}");
+}
