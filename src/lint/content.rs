@@ -532,3 +532,26 @@ pub fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{bad_percent, join_url};
+
+    #[test]
+    fn relative_links_are_read_from_the_page_address_as_a_browser_does() {
+        assert_eq!(join_url("process/first/", "second/"), "process/first/second/");
+        assert_eq!(join_url("process/first/", "../faq/"), "process/faq/");
+        assert_eq!(join_url("process/first/", "g"), "process/first/g");
+        assert_eq!(join_url("a/", "../../../x/"), "x/", "`..` stops at the root");
+        assert_eq!(join_url("", "./"), "");
+        assert_eq!(join_url("a/b/", ".."), "a/");
+    }
+
+    #[test]
+    fn a_percent_sign_must_start_an_escape() {
+        assert_eq!(bad_percent("100%-sure"), Some("%-s"));
+        assert_eq!(bad_percent("a%2"), Some("%2"));
+        assert_eq!(bad_percent("first%20session"), None);
+        assert_eq!(bad_percent("caf%C3%A9%"), Some("%"));
+    }
+}
