@@ -3,6 +3,7 @@
 //!     cargo bench --bench stages                 # full criterion run
 //!     cargo bench --bench stages -- --quick      # a quick look, under a minute
 //!     cargo bench --bench stages -- markdown     # one stage
+//!     cargo bench --bench stages -- adversarial  # inputs that were once quadratic
 //!
 //! The site is `tests/common/corpus.rs` with 300 journal posts (about 320 pages of
 //! every kind), so the numbers do not depend on anything outside the repository.
@@ -160,5 +161,22 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages);
+/// Inputs that once cost quadratic time (issue 12): an FAQ of 20,000 identical
+/// questions, whose heading ids must each be made unique. Target: under 0.3 s.
+fn adversarial(c: &mut Criterion) {
+    let parent = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+    let dir = tempfile::Builder::new().prefix("smpsite-adversarial-").tempdir_in(parent).unwrap();
+    let site = dir.path().join("site");
+    corpus::write(&site, 0);
+    let faq =
+        "---\ntitle: The same question\nfaq: true\n---\n".to_string() + &"## Same question?\n\nYes.\n\n".repeat(20_000);
+    std::fs::write(site.join("content/same-question.md"), faq).unwrap();
+    let out = dir.path().join("out");
+    let mut group = c.benchmark_group("adversarial");
+    group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
+    group.bench_function("faq_20000_same_headings", |b| b.iter(|| full_build(&site, &out)));
+    group.finish();
+}
+
+criterion_group!(benches, stages, adversarial);
 criterion_main!(benches);

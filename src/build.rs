@@ -16,6 +16,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::lint;
 use crate::markdown::{self, Resolver};
 use crate::output::Staging;
+use crate::photo;
 use crate::render::{Bodies, Body, Job, Outputs, Renderer};
 use crate::site::{Doc, Page, PageId, Site};
 use crate::source::{self, Sources};
@@ -56,6 +57,8 @@ pub struct Prepared {
     world: u64,
     /// Which graph this is: [`Cache`] counts the graphs it builds.
     generation: u64,
+    /// The photos this build publishes, stripped and resized once each.
+    photos: Arc<photo::Store>,
 }
 
 impl Prepared {
@@ -102,6 +105,11 @@ impl Prepared {
         &self.sizes
     }
 
+    /// The photos this build publishes, by output path.
+    pub fn photos(&self) -> &photo::Store {
+        &self.photos
+    }
+
     /// What rendering page `id`'s body depends on besides its own text: the links'
     /// world, and whether the page is an FAQ (which its section's `kind` can change).
     fn body_key(&self, id: PageId) -> u64 {
@@ -136,6 +144,17 @@ pub struct Cache {
     /// How many graphs this cache has built: a graph's identity for later stages.
     generations: u64,
     lint: lint::Memo,
+    /// The photos of the last `prepare`: those whose bytes did not change are kept.
+    photos: Option<Arc<photo::Store>>,
+    /// Only check that photos open, writing nothing (`check`).
+    check_photos: bool,
+}
+
+impl Cache {
+    /// A cache for `check`: photos are opened to find broken ones, but nothing is made.
+    pub fn for_check() -> Cache {
+        Cache { check_photos: true, ..Cache::default() }
+    }
 }
 
 /// A value taken from a memo (false) or made now (true), or why it could not be made.
@@ -211,7 +230,8 @@ fn render_site(
 ) -> Result<(usize, Vec<Diagnostic>)> {
     // Every stage runs, on the files that got through the ones before, and all their
     // findings come out together: one run shows every problem.
-    let (prepared, problems) = prepare_all(sources, config, drafts, &mut Cache::default())?;
+    let mut cache = if output.is_some() { Cache::default() } else { Cache::for_check() };
+    let (prepared, problems) = prepare_all(sources, config, drafts, &mut cache)?;
     let failed = failed_keys(&problems);
     let bodies = Fresh { prepared: &prepared, config };
     let stop = |later: Vec<Diagnostic>| content_error(merged(problems.clone(), later, &failed));
@@ -237,6 +257,8 @@ fn render_site(
     let mut warnings = all;
     if let Some(staging) = staging {
         staging.commit()?;
+    } else {
+        warnings.extend(gps_warnings(&prepared.photos));
     }
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
     Ok((prepared.site.pages.len(), warnings))
@@ -350,10 +372,14 @@ fn prepare_all(
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
     let mut sizes = graph.asset_sizes.clone();
     sizes.extend(image_sizes(theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]))));
+    let photos = Arc::new(photo_store(sources, &graph.site, &theme, cache.check_photos, cache.photos.as_deref())?);
+    // A photo shows upright: its size is the turned one (the header's may be swapped).
+    sizes.extend(photos.iter().filter_map(|(path, p)| Some((path.to_string(), p.size?))));
+    cache.photos = Some(photos.clone());
     let mut sorted: Vec<_> = sizes.iter().collect();
     sorted.sort_unstable();
     let world = crate::site::hash_of((graph.world, sorted));
-    Ok((Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation }, problems))
+    Ok((Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation, photos }, problems))
 }
 
 /// The content keys (`process/first.md`) of the files whose front matter failed.
@@ -378,6 +404,39 @@ fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &HashSet<Str
             !home_missing && !to_failed
         }))
         .filter(|d| seen.insert(d.to_string()))
+        .collect()
+}
+
+/// The photos among the theme's and site's static files and the content's files.
+fn photo_store(
+    sources: &Sources,
+    site: &Site,
+    theme: &Theme,
+    check: bool,
+    previous: Option<&photo::Store>,
+) -> Result<photo::Store> {
+    let dir = sources.root.join(photo::CACHE_DIR);
+    let mode = if check { photo::Mode::Check(dir) } else { photo::Mode::Publish(dir) };
+    let by_source: HashMap<&Path, &Arc<[u8]>> =
+        sources.content.iter().filter(|f| !f.is_markdown()).map(|f| (f.rel.as_path(), &f.bytes)).collect();
+    let statics = theme.statics.iter().map(|(p, b)| (p.clone(), Path::new("static").join(p), b.clone()));
+    let assets = site
+        .assets
+        .iter()
+        .map(|a| (a.output.clone(), Path::new("content").join(&a.source), by_source[a.source.as_path()].clone()));
+    photo::Store::new(mode, previous, statics.chain(assets)).map_err(content_error)
+}
+
+/// `check` tells staff about every source photo that records where it was taken: the
+/// published copy has no position, but the original on their computer does.
+fn gps_warnings(photos: &photo::Store) -> Vec<Diagnostic> {
+    photos
+        .iter()
+        .filter(|(_, p)| p.has_gps())
+        .map(|(_, p)| {
+            Diagnostic::warning(&p.source, 0, 0, "this photo records the GPS position where it was taken")
+                .with_help("the published copy has no position (smpsite removes it), but the file itself still does: do not share it as it is; to stop phones recording it, turn off location for the camera")
+        })
         .collect()
 }
 
@@ -504,7 +563,7 @@ fn render_body_anyway(
     }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
     let checks = Arc::new(config.lint.page(&page.doc, rendered.outline, config.country()));
-    (Body { html: rendered.html, faq: rendered.faq, hash, checks }, problems)
+    (Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo }, problems)
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:
@@ -620,33 +679,87 @@ fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
 }
 
 fn content_error(mut problems: Vec<Diagnostic>) -> Error {
+    // The same problem can be met twice (a page's body is also rendered where another
+    // page shows it, e.g. the home page's FAQ teaser): it is reported once.
     problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|d| seen.insert(d.to_string()));
     Error::Content(problems)
 }
 
-/// Refuses outputs that would replace the site's own sources: the swap deletes the
-/// previous output folder, and content must never be lost.
+/// Refuses outputs that would mix the site into its own sources (the output at any
+/// depth inside `content/`, `static/`, `templates/` or `themes/`, the site folder or a
+/// folder above it), and the home folder or the disk's root. The output folder's own
+/// rules (only smpsite's files are ever replaced) are `output.rs`'s.
 fn check_output_is_safe(root: &Path, output: &Path) -> Result<()> {
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let root = canonical(root);
-    let out = canonical(output);
+    let root = resolved(root);
+    let out = resolved(output);
     let protected = ["content", "static", "templates", "themes"].map(|d| root.join(d));
-    if out == root
-        || root.starts_with(&out)
-        || protected.iter().any(|p| out.starts_with(p))
-        || out.join(crate::config::FILE_NAME).exists()
-    {
+    if out == root || root.starts_with(&out) || protected.iter().any(|p| out.starts_with(p)) {
         return Err(Error::Usage(format!(
-            "refusing to write the site into {}: it holds the site's own files, which the build would replace",
+            "refusing to write the site into {}: it holds the site's own files (content/, static/, templates/, themes/ or site.yaml)\n\
+             Choose an output folder outside them, for example `-o public`.",
+            output.display()
+        )));
+    }
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h| resolved(Path::new(&h)));
+    if out.parent().is_none() || home.as_deref() == Some(out.as_path()) {
+        return Err(Error::Usage(format!(
+            "refusing to build into {}: that is your home folder or the disk's root\n\
+             Choose a folder of its own for the site, for example `-o public`.",
             output.display()
         )));
     }
     Ok(())
 }
 
+/// `path` made absolute with every symlink resolved, also when its last parts do not
+/// exist yet (`content/new/x`: the existing `content` is resolved, the rest appended).
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    let base = loop {
+        if let Ok(real) = existing.canonicalize() {
+            break real;
+        }
+        match (existing.parent(), existing.components().next_back()) {
+            (Some(parent), Some(last)) => {
+                rest.push(last.as_os_str().to_os_string());
+                existing = parent;
+            }
+            _ => break existing.to_path_buf(),
+        }
+    };
+    let mut out = base;
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::image_size;
+
+    #[test]
+    fn resolves_paths_whose_end_does_not_exist_yet() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir(real.join("content")).unwrap();
+        assert_eq!(super::resolved(&real.join("content/x/y")), real.join("content/x/y"));
+        assert_eq!(super::resolved(&real.join("content/x/../../public")), real.join("public"));
+        assert_eq!(super::resolved(&real.join("nope/../content/./z")), real.join("content/z"));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(real.join("content"), real.join("link")).unwrap();
+            assert_eq!(super::resolved(&real.join("link/new")), real.join("content/new"));
+        }
+    }
 
     #[test]
     fn reads_image_sizes_from_svg_and_raster_headers() {

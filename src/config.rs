@@ -1,12 +1,15 @@
 //! `site.yaml` -> a validated [`Config`]. Unknown keys are errors that name the key and
 //! its line (typos must not silently vanish); `extra` holds free-form data.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::color::{self, Palette, Rgb};
 use crate::error::Diagnostic;
+use crate::i18n::{self, Locale};
 use crate::lint;
 use crate::yaml::{self, Origin};
 
@@ -24,14 +27,35 @@ struct RawConfig {
     #[serde(default = "default_theme")]
     theme: String,
     clinic: Clinic,
+    #[serde(default)]
+    brand: Brand,
     /// The site menu, in order; generated from the top-level sections and pages when absent.
     #[serde(default)]
     menu: Option<Vec<MenuItem>>,
     /// The content rules: levels and the site's own claim rules.
     #[serde(default)]
     lint: lint::Settings,
+    /// The site's own wording of any theme string (`book_consultation: Book a free visit`).
+    #[serde(default)]
+    strings: BTreeMap<String, String>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+/// The clinic's own look: `brand:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brand {
+    /// A file of the site's `static/` folder (`static/logo.svg`), shown in the header.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// `#0b5d5b`: buttons, links and accents, checked for contrast.
+    #[serde(default)]
+    pub color: Option<String>,
+    /// The social preview (`og:image`) of pages that have no photo of their own: a site
+    /// address (`/images/studio.jpg` for `static/images/studio.jpg`) or a full URL.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 /// One entry of `menu:` in site.yaml.
@@ -73,6 +97,18 @@ pub struct Clinic {
     /// (`"Certified by the XYZ SMP Academy, 2021"`). Listing any allows credential words.
     #[serde(default)]
     pub credentials: Vec<String>,
+    /// The clinic's own review profiles (Google, Trustpilot...): linked, never copied.
+    #[serde(default)]
+    pub reviews: Vec<Review>,
+}
+
+/// One entry of `clinic.reviews`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// Where the reviews are: `Google`, `Trustpilot`.
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -109,9 +145,16 @@ pub struct Config {
     pub language: String,
     pub theme: String,
     pub clinic: Clinic,
+    pub brand: Brand,
+    /// Where `brand.logo` is written in site.yaml (line, column), for errors found later.
+    pub logo_at: (usize, usize),
+    /// The theme's accent colours from `brand.color`, checked; None for the theme's own.
+    pub palette: Option<Palette>,
     pub menu: Option<Vec<MenuItem>>,
     /// The content rules in effect, compiled.
     pub lint: Arc<lint::Rules>,
+    /// The theme's words, dates and hours in `language`, with the site's `strings:`.
+    pub locale: Arc<Locale>,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -155,19 +198,19 @@ impl Config {
                 "use `default` or the name of a folder under `themes/`",
             );
         }
-        let mut phones = Vec::new();
+        // Problems found at a value's own line (pushed once `at_key` is done).
+        let mut located = Vec::new();
         for phone in &raw.clinic.phones {
             if tel_uri(&phone.number, None).is_none() {
                 let (line, col) = locate_value(text, "number", &phone.number).unwrap_or((1, 1));
                 let message = format!("the phone number `{}` has no digits to dial", phone.number);
-                phones.push(
+                located.push(
                     Diagnostic::error(path, line, col, message)
                         .with_help("write the number as people dial it, e.g. `number: \"480-555-0100\"`")
                         .with_source(text),
                 );
             }
         }
-        problems.extend(phones);
         for hours in &raw.clinic.hours {
             if let Err(why) = opening_hours(hours) {
                 let (line, col) = text
@@ -175,7 +218,7 @@ impl Config {
                     .enumerate()
                     .find_map(|(i, l)| Some((i + 1, l[..l.find(hours.as_str())?].chars().count() + 1)))
                     .unwrap_or((1, 1));
-                problems.push(
+                located.push(
                     Diagnostic::error(path, line, col, format!("the opening hours `{hours}` cannot be read: {why}"))
                         .with_len(hours.chars().count())
                         .with_help(
@@ -186,6 +229,69 @@ impl Config {
                 );
             }
         }
+        for review in &raw.clinic.reviews {
+            if !(review.url.starts_with("https://") || review.url.starts_with("http://")) {
+                at_key(
+                    "url",
+                    format!("the reviews link `{}` is not a web address", review.url),
+                    "copy the address of the clinic's review page from the browser, starting with https://",
+                );
+            }
+        }
+        let palette = raw.brand.color.as_deref().and_then(|text| match Rgb::parse(text) {
+            None => {
+                at_key(
+                    "color",
+                    format!("`color: {text}` is not a colour the theme can use"),
+                    "write the colour as a hex code in quotes, as design tools show it, e.g. `color: \"#0b5d5b\"`",
+                );
+                None
+            }
+            Some(rgb) => match color::palette(rgb) {
+                Ok(palette) => Some(palette),
+                Err(f) => {
+                    at_key(
+                        "color",
+                        format!(
+                            "the brand colour {} is too light to read: {} have a contrast of {:.1}:1, and WCAG 2.2 AA asks for {}:1",
+                            rgb.hex(),
+                            f.what,
+                            f.ratio,
+                            color::AA_TEXT
+                        ),
+                        &format!(
+                            "use `color: \"{}\"`, the nearest darker shade of the same colour that passes ({:.1}:1); the theme makes the lighter shade for dark mode itself",
+                            f.suggestion.hex(),
+                            f.suggestion_ratio
+                        ),
+                    );
+                    None
+                }
+            },
+        });
+        let known = i18n::keys();
+        for key in raw.strings.keys().filter(|k| !known.contains(k)) {
+            let hint = yaml::closest(key, &known).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+            at_key(
+                key,
+                format!("`strings:` has no theme string called `{key}`"),
+                &format!("{hint}the strings a site can change are: {}", known.join(", ")),
+            );
+        }
+        let country = raw.clinic.address.as_ref().and_then(|a| a.country.as_deref());
+        let locale = Locale::new(&raw.language, country, &raw.strings);
+        if locale.is_none() {
+            let codes: Vec<&str> = i18n::languages().collect();
+            at_key(
+                "language",
+                format!("the theme has no words for `language: {}`", raw.language),
+                &format!(
+                    "write the language as a code the theme speaks: {} (a region may follow, e.g. `es-MX`)",
+                    codes.join(", ")
+                ),
+            );
+        }
+        problems.extend(located);
         // Links written here appear on every page: one that runs code would run on all of them.
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url));
         let menu = raw.menu.iter().flatten().map(|item| ("url", &item.url));
@@ -211,6 +317,7 @@ impl Config {
             Ok(_) => return Err(problems),
             Err(errs) => return Err(problems.into_iter().chain(errs).collect()),
         };
+        let Some(locale) = locale else { return Err(problems) };
         Ok(Config {
             title: raw.title,
             description: raw.description,
@@ -219,8 +326,12 @@ impl Config {
             language: raw.language,
             theme: raw.theme,
             clinic: raw.clinic,
+            brand: raw.brand,
+            logo_at: yaml::locate_key(text, "logo").unwrap_or((0, 0)),
+            palette,
             menu: raw.menu,
             lint: Arc::new(lint),
+            locale: Arc::new(locale),
             extra: raw.extra,
         })
     }
@@ -397,6 +508,31 @@ mod tests {
         let errs = Config::parse(&text, None).unwrap_err();
         assert_eq!((errs[0].line, errs[0].col), (7, 5));
         assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `claims/guarantee`?"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn errors_on_unknown_theme_string_and_language() {
+        let errs = Config::parse(&format!("{MINIMAL}strings:\n  book_consultaton: Book now\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (6, 3));
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `book_consultation`?"), "{:?}", errs[0]);
+        let errs = Config::parse(&format!("{MINIMAL}language: nl\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 1));
+        assert!(errs[0].message.contains("no words for `language: nl`"), "{}", errs[0].message);
+        let c = Config::parse(&format!("{MINIMAL}language: es-MX\nstrings:\n  call: Llámenos\n"), None).unwrap();
+        assert_eq!((c.locale.get("call"), c.locale.get("book")), ("Llámenos", "Reservar"));
+    }
+
+    #[test]
+    fn a_brand_colour_that_fails_contrast_is_an_error_with_a_passing_shade() {
+        let errs = Config::parse(&format!("{MINIMAL}brand:\n  color: \"#7fd3d9\"\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (6, 3));
+        assert!(errs[0].message.contains("#7fd3d9 is too light"), "{}", errs[0].message);
+        let help = errs[0].help.as_deref().unwrap();
+        let suggested = help.split('"').nth(1).unwrap();
+        let c = Config::parse(&format!("{MINIMAL}brand:\n  color: \"{suggested}\"\n"), None).unwrap();
+        assert_eq!(c.palette.unwrap().accent.hex(), suggested);
+        let errs = Config::parse(&format!("{MINIMAL}brand:\n  color: teal\n"), None).unwrap_err();
+        assert!(errs[0].message.contains("not a colour"), "{}", errs[0].message);
     }
 
     #[test]

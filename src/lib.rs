@@ -5,14 +5,18 @@
 //! `render` applies the theme's templates into an output plan, and `output` writes it
 //! atomically.
 
+pub mod addresses;
 pub mod build;
 pub mod cli;
+pub mod color;
 pub mod config;
 pub mod error;
 pub mod front_matter;
+pub mod i18n;
 pub mod lint;
 pub mod markdown;
 pub mod output;
+pub mod photo;
 pub mod render;
 mod report;
 pub mod scaffold;

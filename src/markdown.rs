@@ -6,7 +6,7 @@
 //! pass gathers an [`Outline`] for the content rules: the prose a reader sees (mapped
 //! back to the source), the links and images, and what `#anchors` can target.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
@@ -71,6 +71,8 @@ pub struct Rendered {
     pub faq: Vec<FaqItem>,
     pub problems: Vec<LinkProblem>,
     pub outline: Outline,
+    /// The URL of the first site photo, and its size: the page's social preview.
+    pub first_photo: Option<(String, (u32, u32))>,
 }
 
 fn options() -> Options {
@@ -100,6 +102,8 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut questions: Vec<(usize, usize)> = Vec::new();
     // While inside an image: its resolved URL, title, and where its alt text starts.
     let mut image: Option<(String, String, usize)> = None;
+    // The first photo loads at once; the rest as the reader scrolls to them.
+    let mut loading = crate::photo::Loading::Eager;
 
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         out.outline.read(&event, &range, text);
@@ -118,7 +122,17 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
                 let (url, title, alt_start) = image.take().expect("image end follows its start");
                 let alt = plain_text(&events[alt_start..]);
                 events.truncate(alt_start);
-                events.push(Event::InlineHtml(img_tag(&url, &alt, &title, resolver.image_size(&url)).into()));
+                let size = resolver.image_size(&url);
+                let html = match size {
+                    Some(size) if crate::photo::format_of(&url).is_some() => {
+                        let html = picture_tag(&url, &alt, &title, size, loading);
+                        loading = crate::photo::Loading::Lazy;
+                        out.first_photo.get_or_insert_with(|| (url.clone(), size));
+                        html
+                    }
+                    _ => img_tag(&url, &alt, &title, size),
+                };
+                events.push(Event::InlineHtml(html.into()));
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());
@@ -157,6 +171,7 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
             other => events.push(other),
         }
     }
+    out.outline.anchors.seal();
 
     if questions.is_empty() {
         html::push_html(&mut out.html, events.into_iter());
@@ -198,6 +213,15 @@ pub fn render_inline(text: &str) -> String {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     }
+}
+
+/// A site photo: `<picture>` with its smaller copies (see `photo::picture_html`).
+fn picture_tag(url: &str, alt: &str, title: &str, size: (u32, u32), loading: crate::photo::Loading) -> String {
+    let (mut u, mut a, mut t) = (String::new(), String::new(), String::new());
+    pulldown_cmark_escape::escape_href(&mut u, url).expect("writing to a String");
+    pulldown_cmark_escape::escape_html(&mut a, alt).expect("writing to a String");
+    pulldown_cmark_escape::escape_html(&mut t, title).expect("writing to a String");
+    crate::photo::picture_html(&u, &a, &t, size, loading)
 }
 
 /// `<img>` with its size when known, so the page keeps its layout while images load.
@@ -335,25 +359,34 @@ pub fn anchor(text: &str) -> String {
 }
 
 /// The heading ids of one page: an id chosen with `{#id}`, else GitHub's anchor of the
-/// heading's text, made unique with `-1`, `-2`…; the theme's own ids are taken.
-struct Ids(HashSet<String>);
+/// heading's text, made unique with `-1`, `-2`…; the theme's own ids are taken. Each
+/// wanted id remembers the next suffix to try, so a page of 20,000 identical headings
+/// costs linear time, not a scan from `-1` per heading.
+struct Ids {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
 
 impl Default for Ids {
     fn default() -> Self {
-        Ids(RESERVED_IDS.iter().map(|s| s.to_string()).collect())
+        Ids { taken: RESERVED_IDS.iter().map(|s| s.to_string()).collect(), next_suffix: HashMap::new() }
     }
 }
 
 impl Ids {
     fn assign(&mut self, chosen: Option<&str>, text: &str) -> String {
         let wanted = chosen.map_or_else(|| anchor(text), str::to_string);
-        let mut id = wanted.clone();
-        let mut n = 1;
-        while !self.0.insert(id.clone()) {
-            id = format!("{wanted}-{n}");
-            n += 1;
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
         }
-        id
+        let n = self.next_suffix.entry(wanted.clone()).or_insert(1);
+        loop {
+            let id = format!("{wanted}-{n}");
+            *n += 1;
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 
@@ -377,8 +410,9 @@ pub struct Outline {
     in_image: Option<usize>,
 }
 
-/// What a link's `#anchor` can target on a page. Kept as lists: most pages are never
-/// linked with an anchor, so the set is only made when one is ([`Anchors::ids`]).
+/// What a link's `#anchor` can target on a page: sorted once the page is rendered
+/// ([`Anchors::seal`]), so each look-up is a binary search, not a scan of every id (a
+/// page of 20,000 headings linking to itself would be quadratic otherwise).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Anchors {
     /// The headings' ids, as rendered.
@@ -388,9 +422,15 @@ pub struct Anchors {
 }
 
 impl Anchors {
+    fn seal(&mut self) {
+        self.headings.sort_unstable();
+        self.html.sort_unstable();
+    }
+
     /// Whether `id` is a heading's id, one the theme reserves, or one of raw HTML.
     pub fn contains(&self, id: &str) -> bool {
-        self.headings.iter().chain(&self.html).any(|h| h == id) || RESERVED_IDS.contains(&id)
+        let has = |ids: &[String]| ids.binary_search_by(|h| h.as_str().cmp(id)).is_ok();
+        has(&self.headings) || has(&self.html) || RESERVED_IDS.contains(&id)
     }
 
     /// The headings' ids, the ids the theme reserves, and those of raw HTML.
@@ -580,6 +620,18 @@ mod tests {
     }
 
     #[test]
+    fn heading_ids_stay_unique_when_suffixes_collide_with_real_headings() {
+        let text = "## A\n\n## A-1\n\n## A\n\n## A\n\n## A-1\n";
+        let out = render(text, false, &keep);
+        let ids: Vec<_> = out.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "a-2", "a-3", "a-1-1"]);
+        let many = "## Same question?\n\n".repeat(3000);
+        let ids: HashSet<String> = render(&many, false, &keep).headings.into_iter().map(|h| h.id).collect();
+        assert_eq!(ids.len(), 3000);
+        assert!(ids.contains("same-question-2999"));
+    }
+
+    #[test]
     fn rewrites_and_reports_links_at_their_offset() {
         let text = "See [one](a.md) and [two](b.md#x) and ![i](/img.png).";
         let out = render(text, false, &|dest: &str| match dest {
@@ -604,15 +656,39 @@ mod tests {
                 LinkTarget::Replace(format!("/c/{dest}"))
             }
             fn image_size(&self, url: &str) -> Option<(u32, u32)> {
-                (url == "/c/a.png").then_some((640, 480))
+                (url == "/c/a.svg").then_some((640, 480))
             }
         }
-        let out = render("![A \"quoted\" *photo*](a.png \"Healed\") ![b](b.png)", false, &Sized).html;
+        let out = render("![A \"quoted\" *photo*](a.svg \"Healed\") ![b](b.png)", false, &Sized).html;
         assert!(
-            out.contains(r#"<img src="/c/a.png" alt="A “quoted” photo" title="Healed" width="640" height="480">"#),
+            out.contains(r#"<img src="/c/a.svg" alt="A “quoted” photo" title="Healed" width="640" height="480">"#),
             "{out}"
         );
         assert!(out.contains(r#"<img src="/c/b.png" alt="b">"#), "{out}");
+    }
+
+    #[test]
+    fn photos_become_pictures_and_only_the_first_loads_eagerly() {
+        struct Photos;
+        impl Resolver for Photos {
+            fn link(&self, dest: &str) -> LinkTarget {
+                if dest.contains("://") { LinkTarget::Keep } else { LinkTarget::Replace(format!("/g/{dest}")) }
+            }
+            fn image_size(&self, url: &str) -> Option<(u32, u32)> {
+                url.starts_with("/g/").then_some((1000, 750))
+            }
+        }
+        let out =
+            render("![One & two](one.jpg)\n\n![Two](two.png)\n\n![Far](https://x.org/a.jpg)", false, &Photos).html;
+        assert!(out.contains(r#"<source type="image/webp" srcset="/g/one-480w.webp 480w, /g/one-800w.webp 800w, /g/one-1000w.webp 1000w""#), "{out}");
+        assert!(out.contains(r#"alt="One &amp; two" width="1000" height="750" fetchpriority="high">"#), "{out}");
+        assert!(out.contains(r#"<img src="/g/two-1000w.png" srcset="/g/two-480w.png 480w"#), "{out}");
+        assert!(out.contains(r#"alt="Two" width="1000" height="750" loading="lazy" decoding="async">"#), "{out}");
+        assert_eq!(out.matches("fetchpriority").count(), 1, "{out}");
+        assert!(
+            out.contains(r#"<img src="https://x.org/a.jpg" alt="Far">"#),
+            "a photo from elsewhere stays as it is: {out}"
+        );
     }
 
     #[test]

@@ -1,6 +1,22 @@
-//! The only writer of the output folder. A build is written into a temporary folder
-//! beside the output and swapped in with renames only when every file is written, so a
-//! failed or interrupted build leaves the previous output exactly as it was.
+//! The only writer of the output folder, and what keeps it from ever touching a file
+//! smpsite did not write (issue 12).
+//!
+//! A build writes every file into a staging folder inside the output
+//! (`.smpsite-staging-*`), and only when every file rendered does it move them into
+//! place, one rename per file: a failed build leaves the output exactly as it was, and a
+//! reader never sees a partly written file. What a build wrote is recorded in
+//! [`MANIFEST`]; the next build replaces or removes only the files listed there.
+//!
+//! The rules for the folder given with `-o` (the README's "The output folder"):
+//! - it may not exist yet (it is created), or be empty;
+//! - it may hold the files an earlier build listed in its manifest;
+//! - it may hold entries whose names start with a dot (`.git`, `.nojekyll`,
+//!   `.DS_Store`): smpsite never writes, changes or deletes those;
+//! - anything else is someone's work: the build is refused before anything is written.
+//!
+//! An output that is a symlink is written through: the files land in the folder it
+//! points to, under the same rules. Nothing here ever follows a symlink while
+//! removing, and nothing is ever removed recursively but the staging folder it made.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,66 +25,102 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result, fs};
 
-/// A new output folder being written beside the current one. Files may be written
-/// from many threads at once; nothing is visible at `output` until [`Staging::commit`].
-/// Dropping it uncommitted deletes what was written and leaves `output` untouched.
+/// The record of what the last build wrote, kept in the output folder.
+pub const MANIFEST: &str = ".smpsite-manifest";
+const STAGING_PREFIX: &str = ".smpsite-staging-";
+/// The manifest's first line: what the file is, for whoever opens it.
+const MANIFEST_HEADER: &str =
+    "# smpsite: the files its last build wrote here, one per line. It replaces or deletes only these.";
+
+/// A new version of the output folder being written. Files may be written from many
+/// threads at once; nothing changes in the output until [`Staging::commit`]. Dropped
+/// uncommitted, it removes what it wrote and leaves the output as it was.
 pub struct Staging {
-    dir: tempfile::TempDir,
+    /// Inside `output`, so every move into place is a rename on one file system.
+    dir: Option<tempfile::TempDir>,
+    /// The output folder (a symlink's target, when the output is a link).
     output: PathBuf,
-    parent: PathBuf,
+    /// The output as the user named it, for messages.
+    shown: PathBuf,
+    /// Every file this build writes, output paths with `/`.
+    files: BTreeSet<String>,
+    /// What the previous build wrote (from its manifest).
+    previous: BTreeSet<String>,
+    /// Whether this build created the output folder (removed again if it fails).
+    created: bool,
 }
 
 impl Staging {
-    /// Prepares to replace `output`, creating the folders that `paths` (output paths
-    /// with `/`) need, so the writes themselves are one system call each.
+    /// Prepares to write `paths` (output paths with `/`) into `output`, after checking
+    /// that the folder holds nothing smpsite did not write; creates the folders the
+    /// paths need in the staging folder, so each write is one system call.
     pub fn new<'p>(output: &Path, paths: impl IntoIterator<Item = &'p str>) -> Result<Staging> {
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent)?;
-        if output.exists() && !output.is_dir() {
+        let shown = output.to_path_buf();
+        let (output, created) = open_output(output)?;
+        remove_leftover_staging(&output);
+        let previous = read_manifest(&output)?;
+        refuse_foreign(&output, &shown, &previous)?;
+        let files: BTreeSet<String> = paths.into_iter().map(str::to_string).collect();
+        if let Some(bad) = files.iter().find(|p| !is_plain_path(p)) {
             return Err(Error::Usage(format!(
-                "the output {} is a file, not a folder; choose another with -o",
-                output.display()
+                "refusing to write `{bad}`: an output path must be a plain path inside the site"
             )));
         }
         let dir = tempfile::Builder::new()
-            .prefix(".smpsite-new-")
-            .tempdir_in(&parent)
-            .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-        let folders: BTreeSet<&str> =
-            paths.into_iter().filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).collect();
-        // Level by level, each level in parallel (a big site has a folder per page);
-        // a folder's parents are made by the levels before it.
-        let mut levels: Vec<Vec<&str>> = Vec::new();
-        for folder in folders.iter().flat_map(|f| ancestors(f)) {
-            let depth = folder.matches('/').count();
-            levels.resize_with(levels.len().max(depth + 1), Vec::new);
-            levels[depth].push(folder);
-        }
-        for level in &mut levels {
-            level.sort_unstable();
-            level.dedup();
+            .prefix(STAGING_PREFIX)
+            .tempdir_in(&output)
+            .map_err(|e| Error::io("create a temporary folder in", &shown, e))?;
+        for level in folder_levels(files.iter().map(String::as_str)) {
             level.par_iter().try_for_each(|folder| fs::create_dir(&dir.path().join(folder)))?;
         }
-        Ok(Staging { dir, output: output.to_path_buf(), parent })
+        Ok(Staging { dir: Some(dir), output, shown, files, previous, created })
     }
 
-    /// Writes one file; its folder was announced to [`Staging::new`].
+    /// Writes one file; its path was announced to [`Staging::new`]. An error names the
+    /// file in the output, never the staging folder.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        fs::write(&self.dir.path().join(path), bytes)
+        let staged = self.staging().join(path);
+        std::fs::write(&staged, bytes).map_err(|e| Error::io("write", self.shown.join(path), e))
     }
 
-    /// Makes the written folder the output, replacing what was there.
-    pub fn commit(self) -> Result<()> {
-        swap_in(self.dir, &self.output, &self.parent)
+    /// Moves every written file into place, removes the files of the previous build
+    /// that this one no longer writes, and records what is there now.
+    pub fn commit(mut self) -> Result<()> {
+        // First record both builds' files: if the moves below are interrupted, the next
+        // build still knows every file that may be smpsite's.
+        let union: BTreeSet<String> = self.previous.union(&self.files).cloned().collect();
+        write_manifest(&self.output, &union)?;
+        for stale in self.previous.difference(&self.files) {
+            remove_own_file(&self.output, stale);
+        }
+        remove_empty_folders(&self.output, self.previous.difference(&self.files).map(String::as_str));
+        for level in folder_levels(self.files.iter().map(String::as_str)) {
+            level.par_iter().try_for_each(|folder| make_own_folder(&self.output, &self.shown, folder))?;
+        }
+        let staging = self.staging().to_path_buf();
+        let files: Vec<&String> = self.files.iter().collect();
+        files.par_iter().try_for_each(|path| {
+            std::fs::rename(staging.join(path), self.output.join(path))
+                .map_err(|e| Error::io("move the new file into", self.shown.join(path), e))
+        })?;
+        write_manifest(&self.output, &self.files)?;
+        self.created = false;
+        Ok(())
+    }
+
+    fn staging(&self) -> &Path {
+        self.dir.as_ref().expect("present until dropped").path()
     }
 }
 
-/// `a/b/c` -> `a`, `a/b`, `a/b/c`.
-fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
-    folder.match_indices('/').map(|(i, _)| &folder[..i]).chain(std::iter::once(folder))
+impl Drop for Staging {
+    fn drop(&mut self) {
+        drop(self.dir.take());
+        if self.created {
+            // Only when still empty: a failed first build leaves no trace.
+            let _ = std::fs::remove_dir(&self.output);
+        }
+    }
 }
 
 /// Writes `files` (output path -> bytes) as the new content of `output`.
@@ -80,47 +132,286 @@ pub fn write_atomically<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>
     staging.commit()
 }
 
-/// Moves `staging` to `output`; the old output goes into a temporary folder that is
-/// deleted afterwards (and moved back if the second rename fails).
-fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path) -> Result<()> {
-    if !output.exists() {
-        let staged = staging.keep();
-        return std::fs::rename(&staged, output).map_err(|e| {
-            let _ = std::fs::remove_dir_all(&staged);
-            Error::io("move the new site into", output, e)
-        });
+/// The folder to write into, and whether it was created now. A symlink is followed
+/// to its folder (never replaced); a file, or a link to nothing, is refused.
+fn open_output(output: &Path) -> Result<(PathBuf, bool)> {
+    match std::fs::symlink_metadata(output) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir_all(output)?;
+            let dir = output.canonicalize().map_err(|e| Error::io("open", output, e))?;
+            Ok((dir, true))
+        }
+        Err(e) => Err(Error::io("open", output, e)),
+        Ok(meta) => {
+            let target = output.canonicalize().map_err(|_| {
+                Error::Usage(format!(
+                    "the output {} is a link to a folder that does not exist; create that folder, or choose another with -o",
+                    output.display()
+                ))
+            })?;
+            if !target.is_dir() {
+                let what = if meta.file_type().is_symlink() { "a link to a file" } else { "a file" };
+                return Err(Error::Usage(format!(
+                    "the output {} is {what}, not a folder; choose another with -o",
+                    output.display()
+                )));
+            }
+            Ok((target, false))
+        }
     }
-    let trash = tempfile::Builder::new()
-        .prefix(".smpsite-old-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io("create a temporary folder in", parent, e))?;
-    let old = trash.path().join("site");
-    std::fs::rename(output, &old).map_err(|e| Error::io("move the previous site aside from", output, e))?;
-    if let Err(e) = std::fs::rename(staging.path(), output) {
-        // Put the previous site back: the output must never be left half-done or missing.
-        let _ = std::fs::rename(&old, output);
-        return Err(Error::io("move the new site into", output, e));
+}
+
+/// Staging folders of builds that were killed before they finished (they are only
+/// ever made by [`Staging::new`], and hold only files it wrote).
+fn remove_leftover_staging(output: &Path) {
+    let Ok(entries) = std::fs::read_dir(output) else { return };
+    for entry in entries.flatten() {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && entry.file_name().to_string_lossy().starts_with(STAGING_PREFIX) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
-    // `staging` now names a moved folder; its drop finds nothing to delete.
-    drop(staging);
-    remove_in_parallel(&old);
-    drop(trash);
+}
+
+fn read_manifest(output: &Path) -> Result<BTreeSet<String>> {
+    let path = output.join(MANIFEST);
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.is_file() => {}
+        Ok(_) => return Err(Error::Usage(format!("{} is not a file smpsite wrote; remove it", path.display()))),
+        Err(_) => return Ok(BTreeSet::new()),
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    // Lines that are not plain output paths are ignored: nothing outside the folder
+    // can be named, whatever the file says.
+    Ok(text.lines().filter(|l| !l.starts_with('#') && is_plain_path(l)).map(str::to_string).collect())
+}
+
+/// Replaces the manifest with one listing `files` (temporary file + rename).
+fn write_manifest(output: &Path, files: &BTreeSet<String>) -> Result<()> {
+    let mut text = String::with_capacity(files.iter().map(|f| f.len() + 1).sum::<usize>() + 100);
+    text.push_str(MANIFEST_HEADER);
+    text.push('\n');
+    for file in files {
+        text.push_str(file);
+        text.push('\n');
+    }
+    let path = output.join(MANIFEST);
+    let mut temp = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempfile_in(output)
+        .map_err(|e| Error::io("write", &path, e))?;
+    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(|e| Error::io("write", &path, e))?;
+    temp.persist(&path).map_err(|e| Error::io("write", &path, e.error))?;
     Ok(())
 }
 
-/// Deletes the previous site, one top-level entry per task: on a large site this is
-/// as much work as writing it. What fails here is left for the temp folder's drop.
-fn remove_in_parallel(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
-    entries.par_iter().for_each(|entry| {
-        let path = entry.path();
-        let _ = if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            std::fs::remove_dir_all(&path)
-        } else {
-            std::fs::remove_file(&path)
-        };
-    });
+/// Refuses an output folder that holds anything smpsite did not write: a file or
+/// link not in the manifest, outside the dot-named entries it never touches.
+fn refuse_foreign(output: &Path, shown: &Path, ours: &BTreeSet<String>) -> Result<()> {
+    let walker = walkdir::WalkDir::new(output)
+        .follow_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    let mut foreign = Vec::new();
+    let mut count = 0;
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::io("read", e.path().unwrap_or(output).to_path_buf(), e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(output).expect("below the output");
+        let key = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_symlink() || !ours.contains(&key) {
+            count += 1;
+            if foreign.len() < 5 {
+                foreign.push(key);
+            }
+        }
+    }
+    if count == 0 {
+        return Ok(());
+    }
+    let more = if count > foreign.len() { format!(" and {} more", count - foreign.len()) } else { String::new() };
+    Err(Error::Usage(format!(
+        "refusing to build into {}: it holds files smpsite did not write ({}{more}), and a build never replaces or deletes those.\n\
+         Choose a new or empty folder with -o (for example `-o public`), or move those files elsewhere; files the site should publish belong in static/.",
+        shown.display(),
+        foreign.join(", "),
+    )))
+}
+
+/// Removes `rel` from the output if it is a plain file (never a link's target, never a
+/// folder): the previous build wrote it and this one does not.
+fn remove_own_file(output: &Path, rel: &str) {
+    let path = output.join(rel);
+    if no_link_between(output, rel) && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file()) {
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
+/// Removes the folders that removing `stale` files left empty, deepest first. A folder
+/// that still holds anything (someone's dotfile, a file of this build) stays.
+fn remove_empty_folders<'a>(output: &Path, stale: impl Iterator<Item = &'a str>) {
+    let mut folders: Vec<&str> =
+        stale.filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).flat_map(ancestors).collect();
+    folders.sort_unstable_by(|a, b| b.matches('/').count().cmp(&a.matches('/').count()).then(b.cmp(a)));
+    folders.dedup();
+    for folder in folders {
+        if no_link_between(output, folder) {
+            let _ = std::fs::remove_dir(output.join(folder));
+        }
+    }
+}
+
+/// Creates output folder `rel` unless it is there; a link or a file in its place is
+/// someone else's and is refused.
+fn make_own_folder(output: &Path, shown: &Path, rel: &str) -> Result<()> {
+    let path = output.join(rel);
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Error::Usage(format!(
+            "refusing to replace {}: the build needs a folder there, and that is not a folder smpsite made",
+            shown.join(rel).display()
+        ))),
+        Err(_) => fs::create_dir(&path),
+    }
+}
+
+/// Whether no folder on the way from `output` to `rel` is a symlink.
+fn no_link_between(output: &Path, rel: &str) -> bool {
+    ancestors(rel)
+        .take_while(|a| *a != rel)
+        .all(|dir| std::fs::symlink_metadata(output.join(dir)).is_ok_and(|m| m.is_dir()))
+}
+
+/// An output path smpsite may write: relative, `/`-separated, no empty, `.` or `..`
+/// segment, and no segment starting with a dot (those entries are never smpsite's).
+fn is_plain_path(path: &str) -> bool {
+    !path.is_empty() && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && !s.starts_with('.'))
+}
+
+/// The folders `paths` need, parents before children: one list per depth.
+fn folder_levels<'p>(paths: impl Iterator<Item = &'p str>) -> Vec<Vec<&'p str>> {
+    let folders: BTreeSet<&str> = paths.filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir)).collect();
+    let mut levels: Vec<Vec<&str>> = Vec::new();
+    for folder in folders.iter().flat_map(|f| ancestors(f)) {
+        let depth = folder.matches('/').count();
+        levels.resize_with(levels.len().max(depth + 1), Vec::new);
+        levels[depth].push(folder);
+    }
+    for level in &mut levels {
+        level.sort_unstable();
+        level.dedup();
+    }
+    levels
+}
+
+/// `a/b/c` -> `a`, `a/b`, `a/b/c`.
+fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
+    folder.match_indices('/').map(|(i, _)| &folder[..i]).chain(std::iter::once(folder))
+}
+
+// ---- serve's sink ----
+
+/// A private temporary folder for `serve` to fill (mode 0700: drafts are not for
+/// other users of the computer). Dropping it deletes it, without following symlinks.
+pub fn private_temp_dir() -> Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("smpsite-serve-");
+    #[cfg(unix)]
+    builder.permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700));
+    builder.tempdir().map_err(|e| Error::io("create a temporary folder in", std::env::temp_dir(), e))
+}
+
+/// Serve's sink: keeps a folder up to date file by file while it is being served.
+/// Each file is written beside its final name and renamed over it, so a reader sees
+/// the old bytes or the new ones, never a part. A file whose bytes are already there
+/// is not written; only files this value wrote are ever removed, and no symlink is
+/// followed on the way to them.
+pub struct LiveDir {
+    dir: PathBuf,
+    /// What this value wrote: output path (with `/`) -> hash of its bytes.
+    files: std::collections::HashMap<String, u64>,
+}
+
+impl LiveDir {
+    /// A sink writing into `dir`, an existing folder that it owns.
+    pub fn new(dir: &Path) -> LiveDir {
+        LiveDir { dir: dir.to_path_buf(), files: std::collections::HashMap::new() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether `path` holds exactly `bytes` already.
+    pub fn holds(&self, path: &str, bytes: &[u8]) -> bool {
+        self.files.get(path).is_some_and(|h| *h == hash(bytes))
+    }
+
+    /// Whether this sink wrote `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// How many files this sink wrote.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The paths written, in no order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Writes `bytes` at `path` (temp file + rename in the same folder); returns false
+    /// when they were there already and nothing was written.
+    pub fn write(&mut self, path: &str, bytes: &[u8]) -> Result<bool> {
+        if !is_plain_path(path) {
+            return Err(Error::Usage(format!(
+                "cannot write `{path}` in the preview folder: not a plain relative path"
+            )));
+        }
+        let hash = hash(bytes);
+        if self.files.get(path) == Some(&hash) {
+            return Ok(false);
+        }
+        if let Some((folder, _)) = path.rsplit_once('/') {
+            for folder in ancestors(folder) {
+                make_own_folder(&self.dir, &self.dir, folder)?;
+            }
+        }
+        let dest = self.dir.join(path);
+        let folder = dest.parent().unwrap_or(&self.dir);
+        let mut temp = tempfile::Builder::new()
+            .prefix(".smpsite-")
+            .tempfile_in(folder)
+            .map_err(|e| Error::io("create a temporary file in", folder, e))?;
+        std::io::Write::write_all(&mut temp, bytes).map_err(|e| Error::io("write", temp.path(), e))?;
+        temp.persist(&dest).map_err(|e| Error::io("write", &dest, e.error))?;
+        self.files.insert(path.to_string(), hash);
+        Ok(true)
+    }
+
+    /// Removes `path` if this sink wrote it, then the folders that leaves empty; never
+    /// through a symlink, never a link's target.
+    pub fn remove(&mut self, path: &str) {
+        if self.files.remove(path).is_some() {
+            remove_own_file(&self.dir, path);
+            remove_empty_folders(&self.dir, std::iter::once(path));
+        }
+    }
+}
+
+/// A fingerprint of a file's bytes, to tell an unchanged file without reading it back.
+fn hash(bytes: &[u8]) -> u64 {
+    std::hash::BuildHasher::hash_one(&foldhash::quality::FixedState::with_seed(0x5eed_5eed), bytes)
 }
 
 #[cfg(test)]
@@ -135,7 +426,7 @@ mod tests {
         std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(".smpsite"))
+            .filter(|n| n.starts_with(STAGING_PREFIX))
             .collect()
     }
 
@@ -148,7 +439,20 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert_eq!(std::fs::read_to_string(out.join("a/b/c.txt")).unwrap(), "deep");
         assert!(!out.join("old").exists());
-        assert!(leftovers(tmp.path()).is_empty(), "{:?}", leftovers(tmp.path()));
+        assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
+        let manifest = std::fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert_eq!(manifest.lines().skip(1).collect::<Vec<_>>(), ["a/b/c.txt", "index.html"]);
+    }
+
+    #[test]
+    fn a_file_can_become_a_folder_and_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomically(plan(&[("a", "file")]), &out).unwrap();
+        write_atomically(plan(&[("a/index.html", "page")]), &out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "page");
+        write_atomically(plan(&[("a", "file again")]), &out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "file again");
     }
 
     #[test]
@@ -158,5 +462,175 @@ mod tests {
         std::fs::write(&out, "x").unwrap();
         assert!(matches!(write_atomically(plan(&[]), &out), Err(Error::Usage(_))));
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
+    }
+
+    #[test]
+    fn refuses_a_folder_of_someone_elses_files_and_keeps_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("Documents");
+        std::fs::create_dir_all(out.join("taxes")).unwrap();
+        std::fs::write(out.join("taxes/2025.pdf"), "mine").unwrap();
+        std::fs::write(out.join("index.html"), "my own page").unwrap();
+        let Err(Error::Usage(message)) = write_atomically(plan(&[("index.html", "site")]), &out) else {
+            panic!("a folder of someone's files must be refused")
+        };
+        assert!(message.contains("index.html") && message.contains("taxes/2025.pdf"), "{message}");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "my own page");
+        assert_eq!(std::fs::read_to_string(out.join("taxes/2025.pdf")).unwrap(), "mine");
+        assert!(leftovers(&out).is_empty() && !out.join(MANIFEST).exists());
+    }
+
+    #[test]
+    fn leaves_dot_entries_alone_across_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("gh-pages");
+        std::fs::create_dir_all(out.join(".git/objects")).unwrap();
+        std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+        write_atomically(plan(&[("index.html", "one"), ("old/index.html", "x")]), &out).unwrap();
+        std::fs::write(out.join("old/.DS_Store"), "finder").unwrap();
+        write_atomically(plan(&[("index.html", "two")]), &out).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref: refs/heads/gh-pages\n");
+        assert!(out.join(".git/objects").is_dir());
+        // The stale page is gone; its folder stays because someone's file is in it.
+        assert!(!out.join("old/index.html").exists());
+        assert_eq!(std::fs::read_to_string(out.join("old/.DS_Store")).unwrap(), "finder");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writes_through_an_output_link_without_emptying_its_target() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("www");
+        std::fs::create_dir(&target).unwrap();
+        let link = tmp.path().join("public");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        write_atomically(plan(&[("index.html", "one")]), &link).unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "one");
+        // A file of someone's in the target: refused, and kept.
+        std::fs::write(target.join("notes.txt"), "keep").unwrap();
+        assert!(matches!(write_atomically(plan(&[("index.html", "two")]), &link), Err(Error::Usage(_))));
+        assert_eq!(std::fs::read_to_string(target.join("notes.txt")).unwrap(), "keep");
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "one");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_follows_a_link_inside_the_output_while_removing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let elsewhere = tmp.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("index.html"), "not smpsite's").unwrap();
+        write_atomically(plan(&[("index.html", "one"), ("old/index.html", "x")]), &out).unwrap();
+        // Someone replaces the folder `old` with a link: the stale `old/index.html` in
+        // the manifest now names a file outside the output.
+        std::fs::remove_dir_all(out.join("old")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("old")).unwrap();
+        assert!(matches!(write_atomically(plan(&[("index.html", "two")]), &out), Err(Error::Usage(_))));
+        assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "not smpsite's");
+        // And the removal step itself never goes through a link.
+        remove_own_file(&out, "old/index.html");
+        remove_empty_folders(&out, ["old/index.html"].into_iter());
+        assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "not smpsite's");
+    }
+
+    #[test]
+    fn a_failed_build_leaves_no_trace() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let staging = Staging::new(&out, ["index.html"]).unwrap();
+        staging.write("index.html", b"half").unwrap();
+        drop(staging);
+        assert!(!out.exists(), "a first build that fails leaves no folder");
+        write_atomically(plan(&[("index.html", "one")]), &out).unwrap();
+        let staging = Staging::new(&out, ["index.html", "new.html"]).unwrap();
+        staging.write("index.html", b"two").unwrap();
+        drop(staging);
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "one");
+        assert!(!out.join("new.html").exists() && leftovers(&out).is_empty());
+    }
+
+    #[test]
+    fn a_manifest_cannot_name_files_outside_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        std::fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
+        write_atomically(plan(&[("index.html", "one")]), &out).unwrap();
+        std::fs::write(out.join(MANIFEST), "# x\nindex.html\n../precious.txt\n/etc/passwd\n").unwrap();
+        write_atomically(plan(&[("about.html", "two")]), &out).unwrap();
+        assert_eq!(std::fs::read_to_string(tmp.path().join("precious.txt")).unwrap(), "keep");
+        assert!(!out.join("index.html").exists());
+    }
+
+    #[test]
+    fn output_paths_must_stay_inside() {
+        for bad in ["../x", "a/../../x", "/etc/passwd", ".git/config", "a//b", ""] {
+            assert!(!is_plain_path(bad), "{bad}");
+        }
+        assert!(is_plain_path("process/first-session/index.html"));
+    }
+
+    #[test]
+    fn live_dir_writes_skips_unchanged_and_removes_only_its_own_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut live = LiveDir::new(tmp.path());
+        assert!(live.write("a/b/index.html", b"one").unwrap());
+        assert!(!live.write("a/b/index.html", b"one").unwrap(), "unchanged bytes are not written again");
+        assert!(live.holds("a/b/index.html", b"one") && !live.holds("a/b/index.html", b"two"));
+        assert!(live.write("a/b/index.html", b"two").unwrap());
+        assert_eq!(std::fs::read(tmp.path().join("a/b/index.html")).unwrap(), b"two");
+        std::fs::write(tmp.path().join("a/mine.txt"), "not written by the sink").unwrap();
+        live.remove("a/mine.txt");
+        live.remove("a/b/index.html");
+        assert!(!tmp.path().join("a/b").exists(), "the emptied folder goes");
+        assert_eq!(std::fs::read_to_string(tmp.path().join("a/mine.txt")).unwrap(), "not written by the sink");
+        let names: Vec<_> = std::fs::read_dir(tmp.path().join("a")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["mine.txt"], "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn live_dir_never_follows_a_symlink() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (served, elsewhere) = (tmp.path().join("served"), tmp.path().join("elsewhere"));
+        std::fs::create_dir_all(&served).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("index.html"), "keep").unwrap();
+        let mut live = LiveDir::new(&served);
+        live.write("a/index.html", b"site").unwrap();
+        // The folder is swapped for a link to someone's files: removing must not reach them.
+        std::fs::remove_dir_all(served.join("a")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, served.join("a")).unwrap();
+        live.remove("a/index.html");
+        assert!(live.write("a/other.html", b"x").is_err());
+        assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "keep");
+        assert!(!elsewhere.join("other.html").exists());
+        // A file that became a symlink is not the sink's any more: link and target stay.
+        live.write("b.html", b"site").unwrap();
+        std::fs::remove_file(served.join("b.html")).unwrap();
+        std::os::unix::fs::symlink(elsewhere.join("index.html"), served.join("b.html")).unwrap();
+        live.remove("b.html");
+        assert!(std::fs::symlink_metadata(served.join("b.html")).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "keep");
+    }
+
+    #[test]
+    fn live_dir_refuses_paths_that_leave_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut live = LiveDir::new(&tmp.path().join("x"));
+        for bad in ["../escape.html", "a/../../escape.html", "/abs.html", "a//b.html", "", ".smpsite-x"] {
+            assert!(live.write(bad, b"x").is_err(), "{bad}");
+        }
+        assert!(!tmp.path().join("escape.html").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_serve_folder_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = private_temp_dir().unwrap();
+        let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
     }
 }

@@ -3,7 +3,7 @@
 //! Writes nothing: the caller decides where each rendered file goes.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
+use crate::addresses::{self, Origin, alias_output};
 use crate::build::Prepared;
 use crate::config::{Config, tel_uri};
 use crate::error::Diagnostic;
@@ -18,27 +19,9 @@ use crate::front_matter::SectionKind;
 use crate::markdown::{self, FaqItem};
 use crate::showcase;
 use crate::site::{Kind, Page, PageId, Site, hash_of};
-use crate::theme::Theme;
+use crate::theme::{REQUIRED_TEMPLATES, Theme};
 
-/// Templates every theme provides (a site's `templates/` may override each).
-pub const REQUIRED_TEMPLATES: &[&str] =
-    &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
-
-/// One file of the output, and what makes it.
-#[derive(Debug, Clone, Copy)]
-pub enum Job<'a> {
-    Page(PageId),
-    Alias(PageId),
-    NotFound,
-    Sitemap,
-    Feed,
-    Robots,
-    /// A static file or a content asset, copied as it is.
-    Copy(&'a [u8]),
-}
-
-/// Every file of the output by path (with `/`), in a stable order.
-pub type Outputs<'a> = BTreeMap<String, Job<'a>>;
+pub use crate::addresses::{Job, Outputs};
 
 /// A page's Markdown, rendered.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -49,6 +32,8 @@ pub struct Body {
     pub hash: u64,
     /// What the content rules found in the page by itself (`lint::Rules::page`).
     pub checks: Arc<crate::lint::PageFacts>,
+    /// The URL and size of the body's first site photo (the page's `og:image`).
+    pub first_photo: Option<(String, (u32, u32))>,
 }
 
 /// Where the renderer gets each page's Markdown as HTML: rendered beforehand and kept
@@ -85,11 +70,16 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     /// Pixel sizes of the images the site publishes, by output path.
     sizes: &'a HashMap<String, (u32, u32)>,
+    photos: &'a crate::photo::Store,
     tera: Tera,
     /// The newest dated pages, newest first: the feed's entries, and the first
     /// [`LATEST`] of them the home page's list.
     newest: Vec<PageId>,
     global_key: u64,
+    /// What the home page shows of other pages: the process section (its sessions as a
+    /// timeline) and the FAQ page (its first questions).
+    process: Option<PageId>,
+    faq: Option<PageId>,
     /// By page: a hash of all that other pages show of it (URL, kind, front matter).
     summaries: Vec<u64>,
 }
@@ -98,9 +88,13 @@ impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, prepared: &'a Prepared, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
         let (site, theme, sizes) = (&*prepared.site, &prepared.theme, prepared.sizes());
         let mut tera = load_templates(theme)?;
+        tera.register_function("image", crate::photo::template_function(prepared.photos(), &config.root));
         let newest = newest_dated(site, FEED_ENTRIES.max(LATEST));
-        let site_value = site_value(config, site, !newest.is_empty());
+        let brand = brand_value(config, theme, sizes).map_err(|d| vec![d])?;
+        let mut site_value = site_value(config, site, !newest.is_empty());
+        site_value["brand"] = brand;
         tera.global_context().insert("site", &site_value);
+        tera.global_context().insert("t", config.locale.strings());
         let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
         // Where every content file is published: pages link to them (`before_after` photos).
         let assets: Vec<(&std::path::Path, &str)> =
@@ -111,7 +105,11 @@ impl<'a> Renderer<'a> {
         let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets, image_sizes));
         let summaries =
             site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
-        Ok(Renderer { config, site, bodies, theme, sizes, tera, global_key, summaries, newest })
+        let process =
+            site.pages.iter().position(|p| p.kind == Kind::Section && p.section_kind == SectionKind::Sessions);
+        let faq = site.pages.iter().position(Page::is_faq);
+        let photos = prepared.photos();
+        Ok(Renderer { config, site, bodies, theme, sizes, photos, tera, global_key, process, faq, summaries, newest })
     }
 
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -130,10 +128,13 @@ impl<'a> Renderer<'a> {
                 let page = &site.pages[id];
                 let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
                 let latest = if id == site.home { self.latest() } else { &[] };
-                let listed = page.pages.iter().chain(&page.subsections).chain(latest).map(|&p| s[p]);
+                let showcased = self.showcased(id);
+                let listed = page.pages.iter().chain(&page.subsections).chain(latest).chain(&showcased).map(|&p| s[p]);
+                let faq_body = if id == site.home { self.faq.map(|f| self.bodies.hash(f)) } else { None };
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
                 (1u8, s[id], id == site.home, template_for(page), self.bodies.hash(id), related).hash(&mut h);
+                faq_body.hash(&mut h);
                 listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
                 h.finish()
             }
@@ -149,7 +150,71 @@ impl<'a> Renderer<'a> {
                 hash_of((self.global_key, 6u8, entries))
             }
             Job::Copy(_) => return None,
+            Job::Photo(path, variant) => hash_of((7u8, self.photos.get(path).map(|p| p.fingerprint()), variant)),
         })
+    }
+
+    /// The pages the home page shows besides its own listings: the process section, its
+    /// sessions, and the FAQ page.
+    fn showcased(&self, id: PageId) -> Vec<PageId> {
+        if id != self.site.home {
+            return Vec::new();
+        }
+        let sessions = self.process.map(|p| self.site.pages[p].pages.clone()).unwrap_or_default();
+        self.process.into_iter().chain(sessions).chain(self.faq).collect()
+    }
+
+    /// `home`: the process as a timeline (the sessions section's pages) and a teaser of
+    /// the FAQ (its first questions, each linking to its answer).
+    fn home_value(&self) -> Result<Value, Vec<Diagnostic>> {
+        let (config, site) = (self.config, self.site);
+        let process = self.process.map(|p| {
+            let section = &site.pages[p];
+            let steps: Vec<Value> = section
+                .pages
+                .iter()
+                .map(|&c| {
+                    let m = &site.pages[c].doc.meta.fm;
+                    json!({"title": site.pages[c].title(), "url": config.url(&site.pages[c].path), "stage": m.stage,
+                           "duration": m.duration, "description": m.description})
+                })
+                .collect();
+            json!({"title": section.title(), "url": config.url(&section.path), "steps": steps})
+        });
+        let faq = match self.faq {
+            Some(f) => {
+                let page = &site.pages[f];
+                let url = config.url(&page.path);
+                let body = self.bodies.body(f)?;
+                let questions: Vec<Value> = body
+                    .faq
+                    .iter()
+                    .take(FAQ_TEASER)
+                    .map(|q| json!({"question": q.question, "url": format!("{url}#{}", q.id)}))
+                    .collect();
+                Some(json!({"title": page.title(), "url": url, "questions": questions}))
+            }
+            None => None,
+        };
+        // What to expect: the home page's other sections and pages.
+        let home = &site.pages[site.home];
+        let others: Vec<Value> = home
+            .subsections
+            .iter()
+            .chain(&home.pages)
+            .filter(|&&p| Some(p) != self.process && Some(p) != self.faq)
+            .map(|&p| {
+                let page = &site.pages[p];
+                json!({"title": page.title(), "url": config.url(&page.path), "description": page.doc.meta.fm.description})
+            })
+            .collect();
+        Ok(json!({"process": process, "faq": faq, "others": others}))
+    }
+
+    /// Whether rendering page `id` reads another page's Markdown (the home page shows
+    /// the FAQ's first questions), so an unchanged body of its own does not settle it.
+    pub fn shows_other_bodies(&self, id: PageId) -> bool {
+        id == self.site.home && self.faq.is_some()
     }
 
     /// The newest dated pages the home page lists.
@@ -191,11 +256,31 @@ impl<'a> Renderer<'a> {
                         .with_source(page.doc.text()),
                 );
             }
+            if let Err(message) = hero(&page.doc.meta.fm.extra) {
+                let (line, col) = page.doc.key_position("hero");
+                problems.push(
+                    Diagnostic::error(page.doc.display_path(), line, col, message)
+                        .with_help("write the home page's photo as `hero: { photo: studio.jpg, alt: \"The studio's treatment room\" }`")
+                        .with_source(page.doc.text()),
+                );
+            }
+            if let Err(message) = team(&page.doc.meta.fm.extra) {
+                // At the misspelled key when there is one, else at `team:`.
+                let typo = message.split("unknown key `").nth(1).and_then(|rest| rest.split('`').next());
+                let (line, col) = match typo {
+                    Some(key) => page.doc.value_position("team", &format!("{key}:")),
+                    None => page.doc.key_position("team"),
+                };
+                problems.push(
+                    Diagnostic::error(page.doc.display_path(), line, col, message)
+                        .with_help("write each person as `- { name: Dr Sam Reyes, photo: sam.jpg, alt: \"Sam at the studio\", role: Practitioner, training: [\"...\"], credentials: [\"...\"] }`; only `name` is required")
+                        .with_source(page.doc.text()),
+                );
+            }
             generated.push((format!("{}index.html", page.path), Job::Page(id)));
         }
         for (alias, &target) in &site.aliases {
-            let out = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
-            generated.push((out, Job::Alias(target)));
+            generated.push((alias_output(alias), Job::Alias(target)));
         }
         generated.push(("404.html".into(), Job::NotFound));
         generated.push(("sitemap.xml".into(), Job::Sitemap));
@@ -203,28 +288,20 @@ impl<'a> Renderer<'a> {
             generated.push((FEED.into(), Job::Feed));
         }
         generated.push(("robots.txt".into(), Job::Robots));
-        // Site::build gave every page and alias its own path; sorted, the map is built in one pass.
-        generated.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut outputs: Outputs = generated.into_iter().collect();
-        // Static files and assets must not silently replace a generated page (or each other).
-        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..]));
-        for (path, bytes) in statics.chain(assets) {
-            match outputs.entry(path) {
-                std::collections::btree_map::Entry::Occupied(taken) => problems.push(
-                    Diagnostic::error(
-                        format!("static/{}", taken.key()),
-                        0,
-                        0,
-                        format!("`{}` is also a page this site generates", taken.key()),
-                    )
-                    .with_help("rename or remove the static file"),
-                ),
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(Job::Copy(bytes));
-                }
-            }
+        if !problems.is_empty() {
+            return Err(problems);
         }
-        if problems.is_empty() { Ok(outputs) } else { Err(problems) }
+        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..], Origin::Static));
+        let assets = assets.into_iter().map(|(p, b)| (p, b, Origin::Content));
+        // A photo publishes itself without metadata, and its smaller copies beside it.
+        let files = statics.chain(assets).flat_map(|(path, bytes, origin)| match self.photos.entry(&path) {
+            Some((key, photo)) => crate::photo::outputs(key, photo.format, photo.size.unwrap_or((0, 0)))
+                .into_iter()
+                .map(|(out, variant)| (out, Job::Photo(key, variant), origin))
+                .collect(),
+            None => vec![(path, Job::Copy(bytes), origin)],
+        });
+        addresses::plan(site, generated.into_iter().map(|(p, j)| (p, j, Origin::Site)).chain(files))
     }
 
     /// The bytes of one output file.
@@ -243,6 +320,9 @@ impl<'a> Renderer<'a> {
                 let body = self.bodies.body(id)?;
                 let latest = if id == site.home { self.latest() } else { &[] };
                 ctx.insert("page", &page_value(config, site, self.sizes, latest, id, &body));
+                if id == site.home {
+                    ctx.insert("home", &self.home_value()?);
+                }
                 ctx.insert("current_url", &config.url(&page.path));
                 html(template_for(page), &ctx, Some(page))
             }
@@ -266,6 +346,7 @@ impl<'a> Renderer<'a> {
                 format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url).into_bytes(),
             )),
             Job::Copy(bytes) => Ok(Cow::Borrowed(bytes)),
+            Job::Photo(path, variant) => self.photos.file(path, variant).map_err(|d| vec![d]),
         }
     }
 }
@@ -274,6 +355,8 @@ impl<'a> Renderer<'a> {
 pub fn load_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera checks at load time that a function exists; `Renderer::new` gives the real one.
+    tera.register_function("image", crate::photo::template_function(&crate::photo::Store::empty(), "/"));
     let mut problems = Vec::new();
     for name in REQUIRED_TEMPLATES {
         if !theme.templates.contains_key(*name) {
@@ -354,7 +437,7 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
             top.sort_by_key(|&id| {
                 (site.pages[id].doc.meta.fm.weight.unwrap_or(i64::MAX), site.pages[id].title().to_lowercase())
             });
-            let mut nav = vec![json!({"title": "Home", "url": config.root})];
+            let mut nav = vec![json!({"title": config.locale.get("home"), "url": config.root})];
             nav.extend(
                 top.iter().map(|&id| json!({"title": site.pages[id].title(), "url": config.url(&site.pages[id].path)})),
             );
@@ -370,17 +453,176 @@ fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
         "clinic": {
             "name": clinic.name,
             "address": clinic.address,
+            "phone": phones.first(),
             "phones": phones,
             "email": clinic.email,
             "booking_url": booking_url(config, site),
             "hours": clinic.hours,
-            "hours_display": clinic.hours.iter().map(|h| hours_display(h)).collect::<Vec<_>>(),
+            "hours_display": clinic.hours.iter().map(|h| config.locale.hours(h)).collect::<Vec<_>>(),
             "credentials": clinic.credentials,
+            "reviews": clinic.reviews,
+            "directions": clinic.address.as_ref().and_then(directions_url),
         },
+        // Too long to share the desktop row: the menu then stays a "Menu" button there too.
+        "nav_long": nav_too_long(&nav, &config.root),
         "nav": nav,
         "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
     })
+}
+
+/// The home page's photo: `extra: { hero: { photo, alt } }`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hero {
+    photo: String,
+    alt: String,
+}
+
+fn hero(extra: &serde_yaml::Mapping) -> Result<Option<Hero>, String> {
+    let Some(value) = extra.get("hero") else { return Ok(None) };
+    let hero: Hero = serde_yaml::from_value(value.clone()).map_err(|e| {
+        let words = e.to_string().replace(" field", " key").replace("struct Hero", "`photo:` and `alt:`");
+        format!("the `hero` photo is not as expected: {words}")
+    })?;
+    if hero.alt.trim().is_empty() {
+        return Err("the `hero` photo has no `alt` text: describe what it shows".into());
+    }
+    Ok(Some(hero))
+}
+
+/// One practitioner of `extra.team` in a page's front matter.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Practitioner {
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    /// A photo beside the page (`sam.jpg`) or a site path (`/images/sam.jpg`).
+    #[serde(default)]
+    photo: Option<String>,
+    #[serde(default)]
+    alt: Option<String>,
+    /// Where and when they trained: `SMP Academy, 2019`.
+    #[serde(default)]
+    training: Vec<String>,
+    /// Licences and memberships clients can check.
+    #[serde(default)]
+    credentials: Vec<String>,
+}
+
+/// The practitioners a page introduces (`extra: { team: [...] }`), or what is wrong
+/// with the list, in words.
+fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
+    let Some(list) = extra.get("team") else { return Ok(Vec::new()) };
+    let team: Vec<Practitioner> = serde_yaml::from_value(list.clone()).map_err(|e| {
+        let words = e.to_string().replace(" field", " key").replace("a sequence", "a list of people");
+        format!(
+            "the `team` list is not as expected: {}",
+            words.replace("struct Practitioner", "a person (`name:` and more)")
+        )
+    })?;
+    for (i, p) in team.iter().enumerate() {
+        if p.name.trim().is_empty() {
+            return Err(format!("person {} of the `team` list has an empty `name`", i + 1));
+        }
+        if p.photo.is_some() && p.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            return Err(format!("the photo of {} has no `alt` text: describe what it shows", p.name));
+        }
+    }
+    Ok(team)
+}
+
+/// A map search for the clinic's address (no embedded map, no third-party script):
+/// the visitor's own map app or site opens it.
+fn directions_url(address: &crate::config::Address) -> Option<String> {
+    let parts = [&address.street, &address.locality, &address.region, &address.postal_code, &address.country];
+    let query: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).filter(|p| !p.trim().is_empty()).collect();
+    if query.is_empty() {
+        return None;
+    }
+    let query = query.join(", ");
+    let encoded = percent_encoding::utf8_percent_encode(&query, percent_encoding::NON_ALPHANUMERIC);
+    Some(format!("https://www.google.com/maps/search/?api=1&query={encoded}"))
+}
+
+/// Phone-number-like runs of text: an optional `+`, then digits, spaces, dots, dashes
+/// and brackets, at least 7 digits' worth.
+static PHONE_LIKE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:^|[^\d+])(\+?\(?\d[\d\s().\-\u{a0}]{5,}\d)").expect("a valid pattern")
+});
+
+/// The page's HTML with every written form of one of the clinic's own numbers (`(480)
+/// 555-0100` for `480-555-0100`) turned into a `tel:` link, so a visitor on a phone can
+/// tap it. Text already inside a link, and tags, are left alone.
+fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
+    let country = config.country();
+    let tels: Vec<String> = config.clinic.phones.iter().filter_map(|p| tel_uri(&p.number, country)).collect();
+    if tels.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut changed = false;
+    let mut in_link = 0usize;
+    let mut rest = html;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            let name = tag[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
+            match name {
+                "a" | "pre" | "code" => in_link += 1,
+                "/a" | "/pre" | "/code" => in_link = in_link.saturating_sub(1),
+                _ => {}
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let text = &rest[..end];
+        rest = &rest[end..];
+        if in_link > 0 {
+            out.push_str(text);
+            continue;
+        }
+        let mut last = 0;
+        for m in PHONE_LIKE.captures_iter(text).filter_map(|c| c.get(1)) {
+            let Some(tel) = tel_uri(m.as_str(), country).filter(|t| tels.contains(t)) else { continue };
+            out.push_str(&text[last..m.start()]);
+            out.push_str(&format!("<a href=\"{tel}\">{}</a>", m.as_str()));
+            last = m.end();
+            changed = true;
+        }
+        out.push_str(&text[last..]);
+    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(html) }
+}
+
+/// `site.brand`: the logo's URL and pixel size, and the CSS that sets the brand colour
+/// (checked by site.yaml's parser). A logo that is not among the site's static files is
+/// an error at its line.
+fn brand_value(config: &Config, theme: &Theme, sizes: &HashMap<String, (u32, u32)>) -> Result<Value, Diagnostic> {
+    let css = config.palette.as_ref().map(crate::color::Palette::css);
+    let Some(logo) = &config.brand.logo else {
+        return Ok(json!({"logo": null, "css": css}));
+    };
+    let file = logo.trim_start_matches('/');
+    let file = file.strip_prefix("static/").unwrap_or(file);
+    if !theme.statics.contains_key(file) {
+        let (line, col) = config.logo_at;
+        let message = format!("the logo `{logo}` is not in the site's static/ folder");
+        return Err(Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(
+            "put the logo file in static/ (an SVG is sharpest) and write its path, e.g. `logo: static/logo.svg`",
+        ));
+    }
+    let size = sizes.get(file);
+    Ok(json!({
+        "logo": config.url(file),
+        "logo_width": size.map(|s| s.0),
+        "logo_height": size.map(|s| s.1),
+        "css": css,
+    }))
 }
 
 /// Another page as a page shows it: a link (prev/next).
@@ -455,7 +697,7 @@ struct PageValue<'a> {
     description: &'a str,
     url: String,
     permalink: String,
-    content: &'a str,
+    content: Cow<'a, str>,
     date: Option<String>,
     date_display: Option<String>,
     updated: Option<String>,
@@ -478,8 +720,15 @@ struct PageValue<'a> {
     subsections: Vec<SectionValue<'a>>,
     /// On the home page: the newest dated pages (news), newest first.
     latest: Vec<ListedValue<'a>>,
+    /// The practitioners a page introduces (`extra.team` in its front matter).
+    team: Vec<Value>,
+    /// The photo beside the home page's promise (`extra.hero`): `src`, `alt`, size.
+    hero: Option<Value>,
     jsonld: Vec<String>,
     og_type: &'static str,
+    /// The social preview: the page's first photo (in its text, else its first
+    /// before/after photo), else `brand.image`; an absolute URL.
+    og_image: Option<String>,
 }
 
 fn page_value<'a>(
@@ -504,7 +753,7 @@ fn page_value<'a>(
     let breadcrumbs = site
         .ancestry(id)
         .iter()
-        .map(|&a| CrumbValue { title: crumb_title(site, a), url: config.url(&site.pages[a].path) })
+        .map(|&a| CrumbValue { title: crumb_title(config, site, a), url: config.url(&site.pages[a].path) })
         .collect();
     let listed = |c: PageId| {
         let child = &site.pages[c];
@@ -517,7 +766,7 @@ fn page_value<'a>(
             duration: m.fm.duration.as_deref(),
             weight: m.fm.weight,
             date: m.date.map(|d| d.to_string()),
-            date_display: m.date.map(date_display),
+            date_display: m.date.map(|d| config.locale.date(d)),
         }
     };
     let pages = page.pages.iter().map(|&c| listed(c)).collect();
@@ -551,11 +800,11 @@ fn page_value<'a>(
         description,
         url: config.url(&page.path),
         permalink: config.permalink(&page.path),
-        content: &body.html,
+        content: phone_links(&body.html, config),
         date: meta.date.map(|d| d.to_string()),
-        date_display: meta.date.map(date_display),
+        date_display: meta.date.map(|d| config.locale.date(d)),
         updated: meta.updated.map(|d| d.to_string()),
-        updated_display: meta.updated.map(date_display),
+        updated_display: meta.updated.map(|d| config.locale.date(d)),
         tags: &fm.tags,
         weight: fm.weight,
         extra: yaml_to_json(&fm.extra),
@@ -570,7 +819,15 @@ fn page_value<'a>(
         faq: &body.faq,
         before_after: showcase::gallery(&fm.before_after, src, |url| {
             sizes.get(url.strip_prefix(config.root.as_str())?).copied()
-        }),
+        })
+        .into_iter()
+        .zip(&fm.before_after)
+        .map(|(mut pair, e)| {
+            // The label in the site's language (the gallery's own is English).
+            pair["label"] = json!(config.locale.photo_label(e.session, e.healed, e.days_after, e.retouched));
+            pair
+        })
+        .collect(),
         testimonials: showcase::testimonials(&fm.testimonials),
         prev: page.prev.map(|p| link_value(config, &site.pages[p])),
         next: page.next.map(|p| link_value(config, &site.pages[p])),
@@ -587,25 +844,73 @@ fn page_value<'a>(
         pages,
         subsections,
         latest,
+        hero: hero(&fm.extra).ok().flatten().map(|h| {
+            let url = src(&h.photo);
+            let size = sizes.get(url.strip_prefix(config.root.as_str()).unwrap_or(&url)).copied();
+            json!({"src": url, "alt": h.alt, "width": size.map(|s| s.0), "height": size.map(|s| s.1)})
+        }),
+        team: team(&fm.extra)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                let photo = p.photo.as_deref().map(|dest| {
+                    let url = src(dest);
+                    let size = sizes.get(url.strip_prefix(config.root.as_str()).unwrap_or(&url)).copied();
+                    json!({"src": url, "alt": p.alt, "width": size.map(|s| s.0), "height": size.map(|s| s.1)})
+                });
+                json!({"name": p.name, "role": p.role, "photo": photo, "training": p.training, "credentials": p.credentials})
+            })
+            .collect(),
         jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
         og_type: if meta.date.is_some() { "article" } else { "website" },
+        og_image: og_image(config, body, &fm.before_after, src, sizes),
     }
 }
 
-fn crumb_title(site: &Site, id: PageId) -> &str {
-    if id == site.home { "Home" } else { site.pages[id].title() }
+/// The page's social preview image as an absolute URL: the widest copy (at most 1600
+/// pixels, which every network accepts) of its first photo, else the site's default.
+fn og_image(
+    config: &Config,
+    body: &Body,
+    pairs: &[showcase::BeforeAfter],
+    src: impl Fn(&str) -> String,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> Option<String> {
+    let pair = pairs.first().and_then(|p| {
+        let url = src(&p.before.src);
+        let size = sizes.get(url.strip_prefix(config.root.as_str())?).copied()?;
+        crate::photo::format_of(&url).map(|_| (url, size))
+    });
+    match body.first_photo.clone().or(pair) {
+        Some((url, size)) => Some(absolute(config, &crate::photo::fallback_url(&url, size))),
+        None => config.brand.image.as_deref().map(|image| absolute(config, &config.link(image))),
+    }
+}
+
+/// A URL of this site (`/clinic/a.jpg`) or another (`https://…`) as an absolute URL.
+fn absolute(config: &Config, url: &str) -> String {
+    match url.strip_prefix(config.root.as_str()) {
+        Some(path) if url.starts_with('/') => config.permalink(path),
+        _ => url.to_string(),
+    }
+}
+
+fn crumb_title<'a>(config: &'a Config, site: &'a Site, id: PageId) -> &'a str {
+    if id == site.home { config.locale.get("home") } else { site.pages[id].title() }
 }
 
 fn not_found_value(config: &Config, site: &Site) -> Value {
     let home = &site.pages[site.home];
+    let (t, title) = (&config.locale, config.locale.get("not_found_title"));
     json!({
-        "kind": "page", "section_kind": null, "title": "Page not found",
-        "description": "This page does not exist. Find what you need from the home page.",
+        "kind": "page", "section_kind": null, "title": title,
+        "description": t.get("not_found_description"),
         "url": config.url("404.html"), "permalink": config.permalink("404.html"), "content": "",
         "date": null, "date_display": null, "updated": null, "updated_display": null, "tags": [], "weight": null, "extra": {},
         "stage": null, "duration": null, "healing": [], "aftercare": [], "faq": [], "before_after": [], "testimonials": [], "prev": null, "next": null, "parent": null,
-        "breadcrumbs": [{"title": "Home", "url": config.url(&home.path)}, {"title": "Page not found", "url": config.url("404.html")}],
-        "pages": [], "subsections": [], "jsonld": [], "og_type": "website",
+        "breadcrumbs": [{"title": t.get("home"), "url": config.url(&home.path)}, {"title": title, "url": config.url("404.html")}],
+        "pages": [], "subsections": [], "team": [], "hero": null, "jsonld": [], "og_type": "website",
+        "og_image": config.brand.image.as_deref().map(|image| absolute(config, &config.link(image))),
     })
 }
 
@@ -623,7 +928,7 @@ fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> Vec<Value> {
         .ancestry(id)
         .iter()
         .enumerate()
-        .map(|(i, &a)| json!({"@type": "ListItem", "position": i + 1, "name": crumb_title(site, a), "item": config.permalink(&site.pages[a].path)}))
+        .map(|(i, &a)| json!({"@type": "ListItem", "position": i + 1, "name": crumb_title(config, site, a), "item": config.permalink(&site.pages[a].path)}))
         .collect();
     docs.push(json!({"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": items}));
     if page.is_faq() && !body.faq.is_empty() {
@@ -696,6 +1001,18 @@ pub fn script_json(value: &Value) -> String {
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
 }
+
+/// Whether the menu is too long to share the desktop header's one row at 1024 px with
+/// the name, phone and booking button (titles may take two lines): more than five items
+/// besides Home, or more than 100 characters of titles. The example site's menu has
+/// five items and 98 characters.
+fn nav_too_long(nav: &[Value], root: &str) -> bool {
+    let items: Vec<&str> = nav.iter().filter(|i| i["url"] != root).filter_map(|i| i["title"].as_str()).collect();
+    items.len() > 5 || items.iter().map(|t| t.chars().count()).sum::<usize>() > 100
+}
+
+/// How many FAQ questions the home page shows.
+const FAQ_TEASER: usize = 3;
 
 /// How many of the newest dated pages the home page lists.
 const LATEST: usize = 10;
@@ -801,54 +1118,6 @@ fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
-/// `2026-03-01` -> `1 March 2026`.
-fn date_display(date: jiff::civil::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {} {}", date.day(), MONTHS[date.month() as usize - 1], date.year())
-}
-
-/// schema.org hours in words: `Mo-Fr 09:00-18:00` -> `Monday–Friday 09:00–18:00`.
-/// Anything it does not understand is shown as written.
-pub fn hours_display(hours: &str) -> String {
-    const DAYS: [(&str, &str); 7] = [
-        ("Mo", "Monday"),
-        ("Tu", "Tuesday"),
-        ("We", "Wednesday"),
-        ("Th", "Thursday"),
-        ("Fr", "Friday"),
-        ("Sa", "Saturday"),
-        ("Su", "Sunday"),
-    ];
-    let day = |code: &str| DAYS.iter().find(|(c, _)| *c == code).map(|(_, name)| *name);
-    let Some((days, times)) = hours.trim().split_once(' ') else {
-        return hours.to_string();
-    };
-    let days_text: Option<Vec<String>> = days
-        .split(',')
-        .map(|part| match part.split_once('-') {
-            Some((a, b)) => Some(format!("{}–{}", day(a)?, day(b)?)),
-            None => day(part).map(str::to_string),
-        })
-        .collect();
-    match days_text {
-        Some(parts) => format!("{} {}", parts.join(", "), times.trim().replace('-', "–")),
-        None => hours.to_string(),
-    }
-}
-
 fn yaml_to_json(mapping: &serde_yaml::Mapping) -> Value {
     serde_json::to_value(mapping).unwrap_or(Value::Null)
 }
@@ -858,23 +1127,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_clinics_own_numbers_in_text_become_tel_links() {
+        let yaml = "title: T\nbase_url: https://x.test\nclinic:\n  name: C\n  address: { country: US }\n  phones:\n    - { label: Desk, number: \"480-555-0100\" }\n";
+        let config = Config::parse(yaml, None).unwrap();
+        let html = "<p>Call (480) 555-0100 or 480.555.0100, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>";
+        assert_eq!(
+            phone_links(html, &config),
+            "<p>Call <a href=\"tel:+14805550100\">(480) 555-0100</a> or <a href=\"tel:+14805550100\">480.555.0100</a>, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>"
+        );
+        assert!(matches!(phone_links("<p>No numbers, 2026.</p>", &config), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn json_for_scripts_cannot_close_the_tag() {
         let out = script_json(&json!({"text": "</script><script>alert(1)</script> & more"}));
         assert!(!out.contains("</script"));
         assert!(out.contains("\\u003c/script\\u003e"));
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back["text"], "</script><script>alert(1)</script> & more");
-    }
-
-    #[test]
-    fn hours_read_as_words() {
-        assert_eq!(hours_display("Mo-Fr 09:00-18:00"), "Monday–Friday 09:00–18:00");
-        assert_eq!(hours_display("Sa,Su 10:00-14:00"), "Saturday, Sunday 10:00–14:00");
-        assert_eq!(hours_display("by appointment"), "by appointment");
-    }
-
-    #[test]
-    fn dates_read_as_words() {
-        assert_eq!(date_display(jiff::civil::date(2026, 3, 1)), "1 March 2026");
     }
 }

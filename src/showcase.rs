@@ -203,8 +203,18 @@ pub fn gallery(
 ) -> Vec<Value> {
     let photo = |p: &Photo| {
         let src = url(&p.src);
-        let (width, height) = size(&src).unzip();
-        json!({"src": src, "alt": p.alt, "width": width, "height": height})
+        let found = size(&src);
+        let (width, height) = found.unzip();
+        // A site photo also lists its smaller copies (issue 16).
+        let copies = found.filter(|_| crate::photo::format_of(&src).is_some());
+        let srcset = |format| copies.map(|s| crate::photo::srcset(&src, s, format));
+        let webp = copies.filter(|_| crate::photo::format_of(&src) != Some(crate::photo::Format::WebP));
+        json!({
+            "src": src, "alt": p.alt, "width": width, "height": height,
+            "srcset": srcset(crate::photo::format_of(&src).unwrap_or(crate::photo::Format::Jpeg)),
+            "webp_srcset": webp.map(|s| crate::photo::srcset(&src, s, crate::photo::Format::WebP)),
+            "sizes": copies.map(|_| crate::photo::PAIR_SIZES),
+        })
     };
     entries
         .iter()

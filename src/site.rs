@@ -272,14 +272,16 @@ impl Site {
 
         // Drafts, and everything in a folder whose `_index.md` is a draft, stay out.
         // (Paths are handled as content keys: `/`-separated strings, cheap to cut.)
-        let draft_dirs: Vec<String> = docs
+        // A set, looked up per ancestor folder: linear in pages, however many drafts.
+        let draft_dirs: HashSet<String> = docs
             .iter()
             .filter(|d| d.meta.fm.draft && !include_drafts && key_name(&d.key) == "_index.md")
             .map(|d| key_dir(&d.key))
             .filter(|dir| !dir.is_empty())
-            .map(|dir| format!("{dir}/"))
+            .map(str::to_string)
             .collect();
-        let in_draft_dir = |key: &str| draft_dirs.iter().any(|dir| key.starts_with(dir.as_str()));
+        let in_draft_dir =
+            |key: &str| !draft_dirs.is_empty() && key.match_indices('/').any(|(at, _)| draft_dirs.contains(&key[..at]));
         let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) =
             docs.into_iter().partition(|d| include_drafts || (!d.meta.fm.draft && !in_draft_dir(&d.key)));
         let drafts: HashSet<String> = dropped.into_iter().map(|d| d.key.clone()).collect();
@@ -396,7 +398,7 @@ impl Site {
         let mut owner: HashMap<String, PageId> = HashMap::new();
         for (id, page) in pages.iter().enumerate() {
             if let Some(&other) = owner.get(&page.path) {
-                problems.push(collision(&pages[other].doc, &page.doc, &page.path, None));
+                problems.push(collision(&pages[other].doc, &page.doc, &page.path));
             } else {
                 owner.insert(page.path.clone(), id);
             }
@@ -405,15 +407,29 @@ impl Site {
         for (id, page) in pages.iter().enumerate() {
             for alias in &page.doc.meta.fm.aliases {
                 let Some(out) = alias_path(alias) else {
+                    let (line, col) = page.doc.value_position("aliases", alias);
                     problems.push(
-                        page.doc
-                            .error_at_key("aliases", format!("the alias `{alias}` is not a site path"))
-                            .with_help("write aliases as the old address's path, e.g. `aliases: [\"/old-page/\"]`"),
+                        Diagnostic::error(page.doc.display_path(), line, col, format!("the alias `{alias}` is not a path of this site"))
+                            .with_help("write an alias as the old page's address, starting with `/`, e.g. `aliases: [\"/old-page/\"]`")
+                            .with_source(page.doc.text()),
                     );
                     continue;
                 };
                 if let Some(&other) = owner.get(&out) {
-                    problems.push(collision(&pages[other].doc, &page.doc, &out, Some(alias)));
+                    problems.push(if other == id {
+                        alias_error(
+                            &page.doc,
+                            alias,
+                            "is this page's own address, so the page would redirect to itself forever".into(),
+                        )
+                    } else {
+                        let by = pages[other].doc.display_path();
+                        alias_error(
+                            &page.doc,
+                            alias,
+                            format!("is the address of {}, and would replace that page with a redirect", by.display()),
+                        )
+                    });
                 } else {
                     owner.insert(out.clone(), id);
                     aliases.insert(out, id);
@@ -539,20 +555,14 @@ impl Site {
     }
 }
 
-fn collision(first: &Doc, second: &Doc, url: &str, alias: Option<&str>) -> Diagnostic {
-    let what = match alias {
-        Some(alias) => format!("the alias `{alias}`"),
-        None => "this page".into(),
-    };
-    let (line, col) = match alias {
-        Some(_) => second.key_position("aliases"),
-        None => (1, 1),
-    };
+/// Two pages at one address: the error is on the second.
+fn collision(first: &Doc, second: &Doc, url: &str) -> Diagnostic {
+    let (line, col) = if second.meta.fm.slug.is_some() { second.key_position("slug") } else { (1, 1) };
     Diagnostic::error(
         second.display_path(),
         line,
         col,
-        format!("{what} would be published at /{url}, which {} already uses", first.display_path().display()),
+        format!("this page would be published at /{url}, which {} already uses", first.display_path().display()),
     )
     .with_help("give one of them another file name or a different `slug:`")
     .with_source(second.text())
@@ -611,16 +621,30 @@ fn dir_url(dir: &str, slugs: &HashMap<&str, &str>, memo: &mut HashMap<String, St
     url
 }
 
-/// `/first-session/` -> `first-session/`; `/old.html` -> `old.html`. None for URLs.
-fn alias_path(alias: &str) -> Option<String> {
-    if alias.contains("://") || alias.contains("..") || alias.contains(['?', '#', '\\']) {
+/// An alias's address in the form of a page's path: `/first-session/`,
+/// `/first-session` and `/first-session/index.html` -> `first-session/`; `/old.html` ->
+/// `old.html`; `/` and `/index.html` -> `` (the home page). None for what is not a
+/// path of this site (a URL, `..`, a query).
+pub fn alias_path(alias: &str) -> Option<String> {
+    if alias.contains("..") || alias.contains(['?', '#', '\\', ':']) {
         return None;
     }
     let trimmed = alias.trim_matches('/');
-    if trimmed.is_empty() {
+    let trimmed = if trimmed == "index.html" { "" } else { trimmed.strip_suffix("/index.html").unwrap_or(trimmed) };
+    if !trimmed.is_empty() && trimmed.split('/').any(|s| s.is_empty() || s.starts_with('.')) {
         return None;
     }
-    Some(if trimmed.ends_with(".html") { trimmed.to_string() } else { format!("{trimmed}/") })
+    Some(if trimmed.is_empty() || trimmed.ends_with(".html") { trimmed.to_string() } else { format!("{trimmed}/") })
+}
+
+/// An error at alias `alias` of `doc`: "the alias `X` {what}".
+pub fn alias_error(doc: &Doc, alias: &str, what: String) -> Diagnostic {
+    let (line, col) = doc.value_position("aliases", alias);
+    Diagnostic::error(doc.display_path(), line, col, format!("the alias `{alias}` {what}"))
+        .with_help(
+            "remove this alias, or write the old address it should redirect from, e.g. `aliases: [\"/old-page/\"]`",
+        )
+        .with_source(doc.text())
 }
 
 /// A URL segment from a file or folder name: `First Session` -> `first-session`.

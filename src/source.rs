@@ -66,38 +66,41 @@ pub fn find_root(root: Option<&Path>) -> Result<PathBuf> {
 }
 
 /// Reads the site at `root` (which holds `site.yaml`). `theme` is the theme's name from
-/// `site.yaml`, read first by the caller.
+/// `site.yaml`, read first by the caller. Every problem with a file (a link out of the
+/// site, a name that is not UTF-8) in every folder is reported together.
 pub fn load(root: &Path, config_text: String, theme: &str) -> Result<Sources> {
-    Ok(Sources {
-        root: root.to_path_buf(),
-        config_text,
-        content: read_tree(&root.join("content"))?,
-        statics: read_tree(&root.join("static"))?,
-        templates: read_tree(&root.join("templates"))?,
-        theme_dir: load_theme_dir(root, theme)?,
-    })
+    let site = Site::at(root)?;
+    let mut problems = Vec::new();
+    let mut tree = |name: &str| site.read_tree(&root.join(name), &mut problems);
+    let (content, statics, templates) = (tree("content")?, tree("static")?, tree("templates")?);
+    let theme_dir = site.theme_dir(theme, &mut problems)?;
+    if !problems.is_empty() {
+        return Err(Error::Content(problems));
+    }
+    Ok(Sources { root: root.to_path_buf(), config_text, content, statics, templates, theme_dir })
 }
 
 /// The theme folder `themes/NAME` when the site has one (else the embedded theme is used).
 pub fn load_theme_dir(root: &Path, theme: &str) -> Result<Option<ThemeDir>> {
-    let theme_root = root.join("themes").join(theme);
-    if !theme_root.is_dir() {
-        return Ok(None);
-    }
-    Ok(Some(ThemeDir {
-        name: theme.to_string(),
-        templates: read_tree(&theme_root.join("templates"))?,
-        statics: read_tree(&theme_root.join("static"))?,
-    }))
+    let mut problems = Vec::new();
+    let dir = Site::at(root)?.theme_dir(theme, &mut problems)?;
+    if problems.is_empty() { Ok(dir) } else { Err(Error::Content(problems)) }
 }
 
 /// Brings `files` (the tree read from `dir`) up to date after a change at `changed`
 /// (a file or folder below `dir`, which may no longer exist): what was there is
 /// dropped and what is there now is read. The order stays that of [`read_tree`].
 /// Returns whether `files` changed: a file saved with the same bytes keeps its old
-/// bytes (so nothing downstream sees a change), and ignored paths change nothing.
-pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<bool> {
+/// bytes (so nothing downstream sees a change), and ignored paths change nothing. `root`
+/// is the site folder: links are followed only as far as [`load`] follows them.
+pub fn update_tree(files: &mut Vec<File>, root: &Path, dir: &Path, changed: &Path) -> Result<bool> {
     let Ok(rel) = changed.strip_prefix(dir) else { return Ok(false) };
+    let site = Site::at(root)?;
+    let read_tree = |dir: &Path| {
+        let mut problems = Vec::new();
+        let files = site.read_tree(dir, &mut problems)?;
+        if problems.is_empty() { Ok(files) } else { Err(Error::Content(problems)) }
+    };
     if rel.as_os_str().is_empty() {
         *files = read_tree(dir)?;
         return Ok(true);
@@ -110,6 +113,11 @@ pub fn update_tree(files: &mut Vec<File>, dir: &Path, changed: &Path) -> Result<
         }
     }
     let before = files.len();
+    // A link, or a path below one, is read the way a whole build reads it.
+    if ancestors_below(dir, changed).any(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_symlink())) {
+        *files = read_tree(dir)?;
+        return Ok(true);
+    }
     match std::fs::metadata(changed) {
         Ok(meta) if meta.is_file() => {
             let bytes = match std::fs::read(changed) {
@@ -156,46 +164,146 @@ pub fn read_config(root: &Path) -> Result<String> {
     })
 }
 
-/// Every file below `dir` (none when it does not exist), sorted, skipping what
-/// [`is_ignored`] says editors and the OS leave behind.
-fn read_tree(dir: &Path) -> Result<Vec<File>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
+/// `changed` and each folder above it, up to (not including) `dir`.
+fn ancestors_below<'a>(dir: &'a Path, changed: &'a Path) -> impl Iterator<Item = &'a Path> {
+    changed.ancestors().take_while(move |p| *p != dir && p.starts_with(dir))
+}
+
+/// The site folder, resolved: what a link in it may point to (issue 12).
+struct Site {
+    /// As given, for messages (`content/x.md`, relative to the site like every other).
+    root: PathBuf,
+    real_root: PathBuf,
+}
+
+impl Site {
+    fn at(root: &Path) -> Result<Site> {
+        let real_root = root.canonicalize().map_err(|e| Error::io("open", root, e))?;
+        Ok(Site { root: root.to_path_buf(), real_root })
     }
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.path()));
-    let mut paths = Vec::new();
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::io("read", path, e.into())
-        })?;
-        if entry.file_type().is_file() {
-            paths.push(entry.into_path());
+
+    fn theme_dir(&self, theme: &str, problems: &mut Vec<Diagnostic>) -> Result<Option<ThemeDir>> {
+        let theme_root = self.real_root.join("themes").join(theme);
+        if !theme_root.is_dir() {
+            return Ok(None);
         }
+        Ok(Some(ThemeDir {
+            name: theme.to_string(),
+            templates: self.read_tree(&theme_root.join("templates"), problems)?,
+            statics: self.read_tree(&theme_root.join("static"), problems)?,
+        }))
     }
-    // Reading is most of the work on a big site, and the disk serves reads in parallel.
-    let mut files = paths
-        .into_par_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
-            Ok(File { bytes: fs::read(&path)?.into(), rel })
-        })
-        .collect::<Result<Vec<File>>>()?;
-    // Path order (by component), which `update_tree` keeps too.
-    files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    Ok(files)
+
+    /// Every file below `dir` (none when it does not exist), sorted, skipping what
+    /// [`is_ignored`] says editors and the OS leave behind. Links are followed only
+    /// when they stay inside the site folder: one that leads out of it (`static/etc ->
+    /// /etc`), or nowhere, is a problem, and nothing behind it is read. So is a file
+    /// name that is not UTF-8 text.
+    fn read_tree(&self, dir: &Path, problems: &mut Vec<Diagnostic>) -> Result<Vec<File>> {
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let shown = |path: &Path| {
+            let rel = path.strip_prefix(&self.root).or_else(|_| path.strip_prefix(&self.real_root));
+            rel.unwrap_or(path).to_path_buf()
+        };
+        let found = std::cell::RefCell::new(Vec::new());
+        let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            if e.depth() > 0 && is_ignored(e.path()) {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            match e.path().canonicalize() {
+                Ok(target) if target.starts_with(&self.real_root) => true,
+                Ok(target) => {
+                    found.borrow_mut().push(link_out_of_site(&shown(e.path()), &target));
+                    false
+                }
+                Err(_) => true, // walkdir reports it below
+            }
+        });
+        let mut paths = Vec::new();
+        for entry in walker {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => paths.push(entry.into_path()),
+                Ok(_) => {}
+                Err(e) => {
+                    let path = e.path().unwrap_or(dir).to_path_buf();
+                    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                    match (e.loop_ancestor(), is_link) {
+                        (Some(_), _) => found.borrow_mut().push(
+                            Diagnostic::error(
+                                shown(&path),
+                                0,
+                                0,
+                                "this link leads back to a folder that holds it, so the folder would never end",
+                            )
+                            .with_help("remove the link, or point it at a file or a folder beside it"),
+                        ),
+                        (None, true) => {
+                            let target = std::fs::read_link(&path).unwrap_or_default();
+                            found.borrow_mut().push(
+                                Diagnostic::error(
+                                    shown(&path),
+                                    0,
+                                    0,
+                                    format!("this link points to {}, which does not exist", target.display()),
+                                )
+                                .with_help("remove the link, or copy the file it should show into the site"),
+                            );
+                        }
+                        (None, false) => return Err(Error::io("read", path, e.into())),
+                    }
+                }
+            }
+        }
+        problems.extend(found.into_inner());
+        let (named, unnamed): (Vec<PathBuf>, Vec<PathBuf>) = paths.into_iter().partition(|p| p.to_str().is_some());
+        problems.extend(unnamed.iter().map(|path| {
+            Diagnostic::error(
+                shown(path),
+                0,
+                0,
+                "this file's name is not valid text (UTF-8), so it cannot become part of a web address",
+            )
+            .with_help("rename the file using letters, digits, `-` and `_`, for example `first-session.md`")
+        }));
+        // Reading is most of the work on a big site, and the disk serves reads in parallel.
+        let mut files = named
+            .into_par_iter()
+            .map(|path| {
+                let rel = path.strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
+                Ok(File { bytes: fs::read(&path)?.into(), rel })
+            })
+            .collect::<Result<Vec<File>>>()?;
+        // Path order (by component), which `update_tree` keeps too.
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        Ok(files)
+    }
+}
+
+fn link_out_of_site(link: &Path, target: &Path) -> Diagnostic {
+    Diagnostic::error(
+        link,
+        0,
+        0,
+        format!("this link points to {}, outside the site folder; smpsite never publishes files from outside the site", target.display()),
+    )
+    .with_help(format!(
+        "replace the link with a copy of what should be published (`rm {link} && cp -r {target} {link}`), or remove the link",
+        link = link.display(),
+        target = target.display(),
+    ))
 }
 
 /// Files that are never site content: dotfiles and the temp, swap and backup files of
 /// editors (vim `.swp` and `4913`, emacs `.#x` and `x~`, JetBrains `___jb_tmp___`).
 pub fn is_ignored(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return true;
-    };
+    let Some(name) = path.file_name() else { return true };
+    // A name that is not UTF-8 is not ignored: it is reported (see `Site::read_tree`).
+    let name = name.to_string_lossy();
     name.starts_with('.')
         || name.ends_with('~')
         || name == "4913"

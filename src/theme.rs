@@ -21,6 +21,10 @@ pub struct Template {
     pub origin: PathBuf,
 }
 
+/// Templates every theme provides (a site's `templates/` may override each).
+pub const REQUIRED_TEMPLATES: &[&str] =
+    &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
+
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     pub templates: BTreeMap<String, Template>,
@@ -125,7 +129,7 @@ mod tests {
     #[test]
     fn embedded_default_theme_has_every_required_template() {
         let theme = resolve("default", &sources()).unwrap();
-        for name in crate::render::REQUIRED_TEMPLATES {
+        for name in REQUIRED_TEMPLATES {
             assert!(theme.templates.contains_key(*name), "missing {name}");
         }
         assert!(theme.statics.contains_key("style.css"));

@@ -25,7 +25,7 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Res
     // An empty document is an empty mapping, so "missing `title`" is reported instead of
     // serde_yaml's "EOF while parsing a value".
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, origin, what))
+    serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, yaml, origin, what))
 }
 
 /// Like [`parse`], but finds every problem it can in one go: after an error in a
@@ -46,7 +46,7 @@ pub fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) ->
             Err(err) => err,
         };
         let raw = strip_location(&err.to_string());
-        let diagnostic = diagnostic(&err, origin, what);
+        let diagnostic = diagnostic(&err, doc, origin, what);
         let culprit = match raw.split_once(": ") {
             Some((path, _)) if !path.contains(' ') => {
                 Some((false, path.split(['.', '[']).next().unwrap_or(path).to_string()))
@@ -105,9 +105,12 @@ fn blank_key(text: &mut String, key: &str) -> bool {
     hit
 }
 
-fn diagnostic(err: &serde_yaml::Error, origin: Origin, what: &str) -> Diagnostic {
+fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -> Diagnostic {
     let (line, col) = match err.location() {
-        Some(loc) => (origin.first_line + loc.line() - 1, loc.column()),
+        Some(loc) => {
+            let (line, col) = position(yaml, loc.index());
+            (origin.first_line + line - 1, col)
+        }
         // Errors without a position concern the whole document: point at its start.
         None => (origin.first_line.saturating_sub(1).max(1), 1),
     };
@@ -164,6 +167,19 @@ fn duplicate<'a>(raw: &'a str, yaml: &str) -> Option<Duplicate<'a>> {
     });
     let (first, _) = seen.next()?;
     Some(Duplicate { name, first, second: seen.next()? })
+}
+
+/// (line, column) of the byte `index` in `yaml`, counting lines as the snippet under a
+/// message does: libyaml's own line and column also break at a lone `\r` (and U+0085,
+/// U+2028, U+2029), and then point past the end of the file.
+fn position(yaml: &str, index: usize) -> (usize, usize) {
+    let mut end = index.min(yaml.len());
+    while !yaml.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &yaml[..end];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
 }
 
 /// The YAML text an error came from: the file from the document's first line on.

@@ -157,7 +157,8 @@ fn pages_load_cleanly_locally_and_faq_answers_open_from_the_keyboard() {
     }
 
     // The FAQ: every question is a <details>; Enter on its focused <summary> opens it.
-    let ids = tab.evaluate("JSON.stringify([...document.querySelectorAll('details')].map(d => d.id))", false).unwrap();
+    let ids =
+        tab.evaluate("JSON.stringify([...document.querySelectorAll('.faq details')].map(d => d.id))", false).unwrap();
     let ids: Vec<String> = serde_json::from_str(ids.value.unwrap().as_str().unwrap()).unwrap();
     assert!(ids.len() >= 12, "{ids:?}");
     for id in &ids {
@@ -213,4 +214,151 @@ fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
     site.write("content/process/first.md", good);
     wait_until(&tab, "document.getElementById('smpsite-error') === null", "the overlay goes once fixed");
     wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the fixed page is shown");
+}
+
+/// Sets the tab's viewport to `width` x `height` CSS pixels (a phone below 1024 px).
+fn set_viewport(tab: &Arc<Tab>, width: u32, height: u32) {
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    tab.call_method(SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: 1.0,
+        mobile: width < 1024,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+}
+
+/// Evaluates `script` (an expression giving a JSON string) as a JSON value.
+fn json(tab: &Arc<Tab>, script: &str) -> serde_json::Value {
+    let value = tab.evaluate(&format!("JSON.stringify({script})"), false).unwrap().value;
+    serde_json::from_str(value.as_ref().and_then(|v| v.as_str()).unwrap_or("null")).unwrap()
+}
+
+/// The box of the first element matching `selector` that is displayed, or null.
+const RECT: &str = "(s => { const e = [...document.querySelectorAll(s)].find(e => e.checkVisibility()); \
+    if (!e) return null; const r = e.getBoundingClientRect(); \
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height}; })";
+
+fn rect(tab: &Arc<Tab>, selector: &str) -> Option<serde_json::Value> {
+    Some(json(tab, &format!("{RECT}('{selector}')"))).filter(|v| !v.is_null())
+}
+
+fn f(value: &serde_json::Value, key: &str) -> f64 {
+    value[key].as_f64().unwrap_or_else(|| panic!("no `{key}` in {value}"))
+}
+
+/// Issue 17: the header at four widths. Phones (320, 390) and a tablet (768) get a
+/// compact header, at most a quarter of the screen, whose menu is a `<details>` that
+/// opens from the keyboard, with Call and Book in a bar that stays on screen while
+/// scrolling; from 1024 px the name, menu, phone and booking button share one row. No
+/// page scrolls sideways at any width.
+#[test]
+fn header_fits_phone_tablet_and_desktop_and_nothing_scrolls_sideways() {
+    let site = TestSite::example();
+    let server = StaticServer::start(site.path("public"));
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+
+    for (width, height) in [(320, 640), (390, 844), (768, 1024), (1280, 900)] {
+        set_viewport(&tab, width, height);
+        for page in ["/", "/contact/", "/process/first-session/", "/faq/"] {
+            load(&tab, &format!("{}{page}", server.origin));
+            let sideways = json(&tab, "document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assert_eq!(sideways.as_f64(), Some(0.0), "{page} at {width} px scrolls sideways by {sideways} px");
+        }
+        load(&tab, &format!("{}/", server.origin));
+        let header = rect(&tab, ".site-header").expect("a header");
+        let at = format!("at {width}x{height}");
+        eprintln!("{at}: the header is {} px tall", f(&header, "height"));
+        if width < 1024 {
+            assert!(
+                f(&header, "height") <= 0.25 * f64::from(height),
+                "{at}: the header is {} px tall, more than a quarter of the screen",
+                f(&header, "height")
+            );
+            assert!(rect(&tab, ".site-nav").is_none(), "{at}: the full menu row shows on a small screen");
+
+            // The menu: closed, then opened with Enter on its focused summary; Tab
+            // then reaches its first link.
+            assert!(rect(&tab, ".menu nav a").is_none(), "{at}: the menu starts closed");
+            tab.find_element(".menu > summary").unwrap().focus().unwrap();
+            tab.press_key("Enter").unwrap();
+            assert_eq!(json(&tab, "document.querySelector('.menu').open"), true, "{at}: Enter did not open the menu");
+            let link = rect(&tab, ".menu nav a").unwrap_or_else(|| panic!("{at}: the open menu shows no link"));
+            assert!(f(&link, "right") <= f64::from(width), "{at}: the open menu runs off the screen: {link}");
+            tab.press_key("Tab").unwrap();
+            let focused = json(&tab, "document.activeElement.closest('.menu nav') !== null");
+            assert_eq!(focused, true, "{at}: Tab from the menu button does not reach the menu's links");
+
+            // Far down the page, Call and Book are still on screen and not covered.
+            tab.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)", false).unwrap();
+            for (what, selector) in [("Call", ".quick-bar a[href^=\"tel:\"]"), ("Book", ".quick-bar .button")] {
+                let r = rect(&tab, selector).unwrap_or_else(|| panic!("{at}: no {what} link in the bar"));
+                assert!(
+                    f(&r, "top") >= 0.0 && f(&r, "bottom") <= f64::from(height),
+                    "{at}: {what} is off screen after scrolling: {r}"
+                );
+                let on_top = format!(
+                    "(() => {{ const e = document.querySelector('{}'); const r = e.getBoundingClientRect(); \
+                     return e.contains(document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2)); }})()",
+                    selector.replace('\'', "\\'")
+                );
+                assert_eq!(json(&tab, &on_top), true, "{at}: something covers {what}");
+            }
+        } else {
+            assert!(f(&header, "height") <= 100.0, "{at}: the header is {} px tall", f(&header, "height"));
+            assert!(rect(&tab, ".menu").is_none() && rect(&tab, ".quick-bar").is_none(), "{at}: phone controls show");
+            let parts: Vec<_> = [".brand", ".site-nav", ".header-phone", ".header-actions .button"]
+                .iter()
+                .map(|s| rect(&tab, s).unwrap_or_else(|| panic!("{at}: {s} is not shown")))
+                .collect();
+            // One row: every part overlaps every other vertically.
+            let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
+            let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
+            assert!(lowest_top < highest_bottom, "{at}: the header parts are not on one row: {parts:?}");
+        }
+    }
+}
+
+/// A menu too long to share the desktop row stays behind its "Menu" button there too:
+/// one row still, and nothing scrolls sideways.
+#[test]
+fn a_long_menu_stays_a_menu_button_on_desktop() {
+    let site = TestSite::example();
+    let yaml = site.read("site.yaml");
+    let items: String = (1..=9).map(|i| format!("  - {{ title: \"Menu item number {i}\", url: /about/ }}\n")).collect();
+    site.write("site.yaml", format!("{yaml}menu:\n{items}"));
+    let server = StaticServer::start(site.path("public"));
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    for width in [1024, 1280] {
+        set_viewport(&tab, width, 800);
+        load(&tab, &format!("{}/", server.origin));
+        let sideways = json(&tab, "document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assert_eq!(sideways.as_f64(), Some(0.0), "at {width} px the page scrolls sideways by {sideways} px");
+        assert!(rect(&tab, ".site-nav").is_none(), "at {width} px the long menu is laid out in the row");
+        let header = rect(&tab, ".site-header").unwrap();
+        assert!(f(&header, "height") <= 100.0, "at {width} px the header is {} px tall", f(&header, "height"));
+        let parts: Vec<_> = [".brand", ".menu > summary", ".header-phone", ".header-actions .button"]
+            .iter()
+            .map(|s| rect(&tab, s).unwrap_or_else(|| panic!("at {width} px {s} is not shown")))
+            .collect();
+        let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
+        let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
+        assert!(lowest_top < highest_bottom, "at {width} px the header parts are not on one row: {parts:?}");
+    }
 }

@@ -259,7 +259,7 @@ fn one_run_reports_the_problems_of_every_stage_with_the_warnings() {
     });
     for expected in [
         "content/faq.md:3:9: error: `weight` should be a whole number",
-        "content/process/first.md:6:1: error: the alias `/first/` would be published at /first/, which content/news/opening.md already uses",
+        "content/process/first.md:6:12: error: the alias `/first/` is the address of content/news/opening.md",
         "content/process/second.md:9:13: error: the link to `frist.md` leads to no page",
         "content/process/second.md:11:1: error[content/link]: the image `crown.jpg` does not exist",
         "content/process/second.md:13:40: warning[claims/painless]",

@@ -47,7 +47,7 @@ fn process_shows_the_sessions_in_stage_order() {
 fn faq_answers_at_least_twelve_questions() {
     let site = TestSite::example();
     site.build();
-    let questions = texts(&site.page("faq/"), "details summary");
+    let questions = texts(&site.page("faq/"), ".faq details summary");
     assert!(questions.len() >= 12, "{questions:?}");
     assert!(questions.iter().all(|q| q.ends_with('?')), "{questions:?}");
 }

@@ -59,6 +59,19 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "claims/medical-grade", "content/about.md", 6, 24, 37),
         ("warning", "claims/star-rating", "content/about.md", 6, 59, 66),
         ("warning", "claims/not-typical", "content/about.md", 7, 1, 17),
+        ("warning", "content/fresh-after-photo", "content/ads.md", 8, 5, 15),
+        ("warning", "claims/superlative", "content/ads.md", 12, 1, 13),
+        ("warning", "claims/satisfaction", "content/ads.md", 12, 25, 42),
+        ("warning", "claims/popularity", "content/ads.md", 13, 1, 21),
+        ("warning", "claims/pigment", "content/ads.md", 13, 30, 44),
+        ("warning", "claims/celebrity", "content/ads.md", 14, 15, 22),
+        ("warning", "claims/discount", "content/ads.md", 14, 29, 41),
+        ("warning", "claims/discount", "content/ads.md", 14, 43, 50),
+        ("warning", "claims/fresh-photo", "content/ads.md", 15, 1, 17),
+        ("warning", "claims/full-hair", "content/ads.md", 15, 21, 38),
+        ("warning", "claims/unattributed", "content/ads.md", 16, 20, 35),
+        ("warning", "content/body-before-after", "content/ads.md", 18, 1, 36),
+        ("warning", "content/body-testimonial", "content/ads.md", 18, 37, 65),
         ("warning", "content/description", "content/offers.md", 0, 0, 0),
         ("warning", "content/unused-allow", "content/offers.md", 5, 7, 11),
         ("note", "claims/permanent", "content/offers.md", 7, 24, 33),
@@ -81,7 +94,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
     assert_eq!(findings(&doc), expected);
     assert_eq!(
         (doc["errors"].as_u64(), doc["warnings"].as_u64(), doc["allowed"].as_u64()),
-        (Some(0), Some(31), Some(1))
+        (Some(0), Some(44), Some(1))
     );
 
     let fired: BTreeSet<String> = expected.iter().map(|f| f.1.clone()).collect();
@@ -137,7 +150,7 @@ fn deny_warnings_fails_on_warnings_but_not_on_allowed_findings() {
     let run = site.run(&["check", "--deny-warnings"]);
     assert_eq!(run.code(), 1, "{}", run.stdout());
     assert!(
-        run.stdout().contains("Check failed: no errors, but 31 warnings (1 allowed by their pages)"),
+        run.stdout().contains("Check failed: no errors, but 44 warnings (1 allowed by their pages)"),
         "{}",
         run.stdout()
     );
@@ -308,7 +321,7 @@ fn build_shows_the_same_findings_as_check() {
     let run = site.build();
     assert_eq!(positions(&run.stderr()), checked);
     assert!(!run.stderr().contains("note["), "allowed findings are for check only: {}", run.stderr());
-    assert!(run.stdout().contains("(31 warnings)"), "{}", run.stdout());
+    assert!(run.stdout().contains("(44 warnings)"), "{}", run.stdout());
 }
 
 #[test]
@@ -319,4 +332,114 @@ fn serve_shows_the_findings_and_follows_edits() {
     let text = site.read("content/about.md").replace("Results may vary.", "Results may vary. Lifetime results.");
     site.write("content/about.md", text);
     server.wait_for_log("content/about.md:7:19: warning[claims/permanent]: “Lifetime” promises SMP never changes");
+}
+
+/// (rule, path, line, column) of every claims finding.
+fn claims(doc: &Value) -> Vec<(String, String, u64, u64)> {
+    findings(doc)
+        .into_iter()
+        .filter(|f| f.1.starts_with("claims/"))
+        .map(|(_, rule, path, line, col, _)| (rule, path, line, col))
+        .collect()
+}
+
+#[test]
+fn site_yaml_words_every_visitor_reads_are_checked_at_their_position() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml");
+    let yaml = yaml
+        .replace("title: Test Clinic", "title: Painless Permanent SMP, Guaranteed")
+        .replace("name: Test SMP Clinic", "name: The Best SMP Clinic In Town")
+        .replace(
+            "hours: [\"Mo-Fr 09:00-17:00\"]",
+            "hours: [\"Mo-Fr 09:00-17:00\"]\n  credentials: [\"Hypoallergenic pigments only\"]",
+        )
+        + "menu:\n  - { title: Black Friday deals, url: /contact/ }\n";
+    site.write("site.yaml", &yaml);
+    let (_, doc) = json(&site, &[]);
+    let at = |rule: &str, line, col| (rule.to_string(), "site.yaml".to_string(), line, col);
+    assert_eq!(
+        claims(&doc),
+        [
+            at("claims/painless", 1, 8),
+            at("claims/permanent", 1, 17),
+            at("claims/guarantee", 1, 32),
+            at("claims/superlative", 5, 9),
+            at("claims/pigment", 12, 18),
+            at("claims/discount", 14, 14),
+        ],
+        "{doc}"
+    );
+}
+
+#[test]
+fn theme_strings_are_checked_and_the_default_theme_has_none() {
+    let site = TestSite::fixture("minimal");
+    let (_, doc) = json(&site, &[]);
+    assert_eq!(claims(&doc), [], "the default theme and the minimal site claim nothing: {doc}");
+    site.write(
+        "templates/partials/footer.html",
+        "<footer>\n  <p class=\"{{ page.title }}\">Results may vary.</p>\n  <img alt=\"painless\">{# guaranteed #}\n</footer>\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let expected = [("claims/not-typical".to_string(), "templates/partials/footer.html".to_string(), 2, 31)];
+    assert_eq!(claims(&doc), expected, "only the words between tags count: {doc}");
+}
+
+/// (rule, line, column) of every `content/` finding in `content/results/index.md`.
+fn results_findings(site: &TestSite) -> Vec<(String, u64, u64)> {
+    let (_, doc) = json(site, &[]);
+    findings(&doc)
+        .into_iter()
+        .filter(|f| f.2 == "content/results/index.md" && f.1 != "content/description")
+        .map(|(_, rule, _, line, col, _)| (rule, line, col))
+        .collect()
+}
+
+fn results_page(front: &str, body: &str) -> TestSite {
+    let site = TestSite::fixture("minimal");
+    let photo = site.read("static/images/logo.svg");
+    for name in ["crown-before.svg", "crown-after.svg", "crown.svg"] {
+        site.write(&format!("content/results/{name}"), &photo);
+    }
+    site.write("content/results/index.md", format!("---\ntitle: Results\n{front}---\n{body}"));
+    site
+}
+
+#[test]
+fn photos_and_quotes_in_the_text_point_to_the_front_matter_that_discloses_them() {
+    let body = "![Crown before SMP](crown.svg) and ![Healed crown](crown-after.svg).\n\n\
+                “It healed better than I hoped,” says Mark.\n\n\
+                \"Worth every visit, honestly.\" — Dan, 41\n\n\
+                ![Our studio in daylight](crown.svg). Clients often ask “does it hurt?”, and we answer.\n";
+    let site = results_page("", body);
+    let expected = [
+        ("content/body-before-after".to_string(), 4, 1),
+        ("content/body-before-after".to_string(), 4, 36),
+        ("content/body-testimonial".to_string(), 6, 1),
+        ("content/body-testimonial".to_string(), 8, 1),
+    ];
+    assert_eq!(results_findings(&site), expected, "an honest image and a quoted question pass");
+}
+
+#[test]
+fn an_after_photo_taken_before_the_skin_heals_is_a_warning_unless_marked_healed() {
+    let entry = |healed: &str, days: u32| {
+        format!(
+            "before_after:\n  - before: {{ src: crown-before.svg, alt: \"Crown before treatment\" }}\n    \
+             after: {{ src: crown-after.svg, alt: \"Crown after session 1\" }}\n    session: 1\n{healed}    \
+             days_after: {days}\n    consent: true\n    retouched: false\n"
+        )
+    };
+    let site = results_page(&entry("", 0), "Results.\n");
+    assert_eq!(results_findings(&site), [("content/fresh-after-photo".to_string(), 7, 5)]);
+    let (_, doc) = json(&site, &[]);
+    let message = doc["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "content/fresh-after-photo");
+    assert!(message.unwrap()["message"].as_str().unwrap().contains("0 days after session 1"), "{doc}");
+    for (healed, days) in [("", 28), ("    healed: true\n", 5)] {
+        let site = results_page(&entry(healed, days), "Results.\n");
+        assert_eq!(results_findings(&site), [], "{healed} days_after: {days}");
+    }
+    let site = results_page(&entry("", 27), "Results.\n");
+    assert_eq!(results_findings(&site), [("content/fresh-after-photo".to_string(), 7, 5)], "27 days is not healed");
 }

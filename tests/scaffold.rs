@@ -67,7 +67,7 @@ fn new_page_and_faq_build_and_refuse_to_overwrite() {
     assert!(site.read("content/aftercare-questions.md").contains("faq: true"));
     site.run(&["build", "--drafts"]).success();
     assert!(site.page("about-us/").contains("About us"));
-    assert!(site.page("aftercare-questions/").contains("<details"));
+    assert!(site.page("aftercare-questions/").contains("<details id="));
     let again = site.run(&["new", "page", "About us"]);
     assert_eq!(again.code(), 2);
     assert!(again.stderr().contains("already exists"));

@@ -36,7 +36,7 @@ fn follows_edits_and_deletions_and_shows_errors_without_dropping_the_site() {
     assert!(error.starts_with("content/faq.md:2:"), "the error names file and line: {error}");
     let (code, faq) = server.get("/faq/");
     assert_eq!(code, 200, "the last good page stays served");
-    assert!(faq.contains("<details"), "{faq}");
+    assert!(faq.contains("<details id="), "{faq}");
 
     site.write("content/faq.md", good);
     server.wait_for_status("clear of errors", |s| s["error"].is_null());
@@ -202,4 +202,258 @@ fn binding_beyond_loopback_warns_and_says_where_to_look() {
         "{log}"
     );
     assert_eq!(server.get("/").0, 200, "still reachable on this computer");
+}
+
+/// The body without the reload script's tag, whose generation number changes with
+/// every rebuild even when the file does not.
+fn without_reload_tag(body: &str) -> String {
+    match body.find("<script src=\"/__smpsite/live.js\"") {
+        Some(at) => {
+            let end = body[at..].find("</script>").map_or(body.len(), |e| at + e + "</script>".len());
+            format!("{}{}", &body[..at], &body[end..])
+        }
+        None => body.to_string(),
+    }
+}
+
+fn fingerprint(body: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    without_reload_tag(body).hash(&mut hasher);
+    hasher.finish()
+}
+
+#[test]
+fn no_request_during_saves_gets_an_empty_or_partial_file() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let site = TestSite::fixture("minimal");
+    // Large files, so a file rewritten in place would be caught half-written.
+    let padding = "Pigment is placed in layers, one session at a time. ".repeat(100);
+    let page = site.read("content/process/first.md");
+    let css = format!("body {{ margin: 0; }}\n/* {padding} */\n");
+    site.write("content/process/first.md", format!("{page}\n{padding}\n\nSave start.\n"));
+    site.write("static/style.css", format!("{css}/* save start */\n"));
+    let server = Server::start(site.root(), &[]);
+    let (_, first_page) = server.get("/process/first/");
+    let (_, first_css) = server.get("/style.css");
+    assert!(first_page.contains("Save start.") && first_css.contains("save start"));
+    let complete = Arc::new(Mutex::new(vec![fingerprint(&first_page), fingerprint(&first_css)]));
+
+    // Two clients ask for the page and the stylesheet as fast as they can, keeping a
+    // fingerprint of every body they get.
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers: Vec<_> = ["/process/first/", "/style.css"]
+        .into_iter()
+        .map(|path| {
+            let (addr, stop) = (server.addr.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let (status, body) = http_get(&addr, path);
+                    seen.push((status, body.len(), fingerprint(&body)));
+                }
+                (path, seen)
+            })
+        })
+        .collect();
+
+    for i in 0..100 {
+        // Each complete version is recorded once it is served; a torn body matches none.
+        let (page_body, css_body) = if i % 2 == 0 {
+            site.write("content/process/first.md", format!("{page}\n{padding}\n\nSave {i}.\n"));
+            let marker = format!("Save {i}.");
+            (
+                server.wait_for("/process/first/", "at the save", |_, b| b.contains(&marker)).1,
+                server.get("/style.css").1,
+            )
+        } else {
+            site.write("static/style.css", format!("{css}/* save {i} */\n"));
+            let marker = format!("save {i} */");
+            (
+                server.get("/process/first/").1,
+                server.wait_for("/style.css", "at the save", |_, b| b.contains(&marker)).1,
+            )
+        };
+        complete.lock().unwrap().extend([fingerprint(&page_body), fingerprint(&css_body)]);
+    }
+    stop.store(true, Ordering::Relaxed);
+    let complete = complete.lock().unwrap().clone();
+    for reader in readers {
+        let (path, seen) = reader.join().unwrap();
+        assert!(seen.len() >= 50, "{path}: only {} requests were made during the saves", seen.len());
+        let torn: Vec<_> = seen.iter().filter(|(status, _, hash)| *status != 200 || !complete.contains(hash)).collect();
+        assert!(
+            torn.is_empty(),
+            "{path}: {} of {} responses were not a complete version (status, length): {:?}",
+            torn.len(),
+            seen.len(),
+            torn.iter().take(10).map(|(s, len, _)| (s, len)).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn sigterm_and_sighup_stop_the_server_and_remove_its_private_folder() {
+    for signal in ["TERM", "HUP"] {
+        let site = TestSite::fixture("minimal");
+        let mut server = Server::start(site.root(), &[]);
+        let output = server.output.clone();
+        assert!(output.join("index.html").is_file());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&output).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o700, "the served folder (drafts included) is readable by others: {mode:o}");
+        }
+        server.signal(signal);
+        let status = server.wait_exit(common::server::DEADLINE);
+        assert!(status.is_some_and(|s| s.success()), "SIG{signal}: serve did not stop cleanly: {status:?}");
+        assert!(!output.exists(), "SIG{signal}: {} is left behind", output.display());
+    }
+}
+
+/// A client that sends half a request line and then nothing.
+fn half_open_client(addr: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(b"GET /process/first/ HT").unwrap();
+    stream
+}
+
+#[test]
+fn a_half_open_client_cannot_keep_the_server_from_stopping() {
+    let site = TestSite::fixture("minimal");
+    let mut server = Server::start(site.root(), &[]);
+    let output = server.output.clone();
+    let _client = half_open_client(&server.addr);
+    std::thread::sleep(std::time::Duration::from_millis(100)); // the server has read the half line
+    server.signal("INT");
+    let status = server.wait_exit(std::time::Duration::from_secs(4));
+    assert!(status.is_some_and(|s| s.success()), "serve waited for the half-open client: {status:?}");
+    assert!(!output.exists(), "{} is left behind", output.display());
+}
+
+#[test]
+fn a_half_open_client_is_disconnected() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    let mut client = half_open_client(&server.addr);
+    client.set_read_timeout(Some(common::server::DEADLINE)).unwrap();
+    let mut rest = Vec::new();
+    // Ends (the server closes the connection) well before the read's own deadline.
+    let read = client.read_to_end(&mut rest);
+    assert!(read.is_ok(), "the connection was kept open: {read:?}");
+    assert_eq!(server.get("/").0, 200, "and the server serves on");
+}
+
+#[test]
+fn a_second_ctrl_c_stops_at_once() {
+    let site = TestSite::fixture("minimal");
+    let mut server = Server::start(site.root(), &[]);
+    let output = server.output.clone();
+    let _client = half_open_client(&server.addr);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    server.signal("INT");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    server.signal("INT");
+    let status = server.wait_exit(common::server::DEADLINE);
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    assert!(server.log.lock().unwrap().contains("Stopping at once."), "{}", server.log.lock().unwrap());
+    assert!(!output.exists(), "{} is left behind", output.display());
+}
+
+#[test]
+fn a_base_url_path_change_while_serving_takes_effect() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    assert!(server.get("/").1.contains("href=\"/process/\""));
+    let config = site.read("site.yaml").replace("base_url: https://clinic.test", "base_url: https://host.test/spa");
+    site.write("site.yaml", config);
+    let (_, home) = server.wait_for("/spa/", "at the new path", |s, _| s == 200);
+    assert!(home.contains("href=\"/spa/process/\""), "links follow the new path:\n{home}");
+    assert_eq!(server.get("/spa/process/first/").0, 200);
+    assert_eq!(server.get("/").0, 302, "the host root leads to the new path");
+    assert_eq!(server.get("/process/first/").0, 404, "the old path is gone");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_symlink_added_while_serving_is_the_error_build_gives() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    std::os::unix::fs::symlink(site.path("content/missing.md"), site.path("content/broken.md")).unwrap();
+    let status = server.wait_for_status("an error", |s| s["error"].is_string());
+    let error = status["error"].as_str().unwrap().to_string();
+    assert!(error.contains("broken.md"), "the error names the link: {error}");
+
+    let out = tempfile::tempdir().unwrap();
+    let build = site.run(&["build", "-o", out.path().join("public").to_str().unwrap()]);
+    assert_ne!(build.code(), 0, "build refuses the dangling link too");
+    let first_line = error.lines().next().unwrap();
+    assert!(build.stderr().contains(first_line), "serve says {error:?}, build says:\n{}", build.stderr());
+
+    std::fs::remove_file(site.path("content/broken.md")).unwrap();
+    server.wait_for_status("clear of errors", |s| s["error"].is_null());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edited_symlink_target_is_picked_up() {
+    let site = TestSite::fixture("minimal");
+    site.write("shared/linked.md", "---\ntitle: Linked\n---\nThe original text.\n");
+    std::os::unix::fs::symlink("../shared/linked.md", site.path("content/linked.md")).unwrap();
+    let server = Server::start(site.root(), &[]);
+    assert!(server.get("/linked/").1.contains("The original text."));
+    site.write("shared/linked.md", "---\ntitle: Linked\n---\nThe edited text.\n");
+    server.wait_for("/linked/", "showing the edit", |s, body| s == 200 && body.contains("The edited text."));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stop_signal_during_the_first_build_stops_it_and_removes_the_folder() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    // Big enough that the first build takes a while; the signal comes as it starts.
+    let site = TestSite::empty();
+    common::corpus::write(site.root(), 3000);
+    let tmp = tempfile::tempdir().unwrap();
+    let (temp, home) = (tmp.path().join("tmp"), tmp.path().join("home"));
+    std::fs::create_dir_all(&temp).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smpsite"))
+        .arg("--root")
+        .arg(site.root())
+        .args(["serve", "--port", "0"])
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", &temp)
+        .env("HOME", &home)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let serve_folders = || std::fs::read_dir(&temp).unwrap().count();
+    let started = Instant::now();
+    while serve_folders() == 0 && started.elapsed() < common::server::DEADLINE {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(serve_folders(), 1, "serve made no folder");
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > common::server::DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut log = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(status.is_some_and(|s| s.success()), "serve did not stop cleanly: {status:?}\n{log}");
+    assert!(!log.contains("Serving"), "the build ended before the signal, so this proves nothing:\n{log}");
+    assert_eq!(serve_folders(), 0, "the folder is left behind:\n{log}");
 }

@@ -83,7 +83,7 @@ fn every_json_ld_block_is_valid_and_complete() {
                 }
                 "FAQPage" => {
                     let questions = block["mainEntity"].as_array().unwrap();
-                    let visible = doc.select(&sel("details summary")).count();
+                    let visible = doc.select(&sel(".faq details summary")).count();
                     assert_eq!(questions.len(), visible, "{what}: one Question per visible question");
                     for q in questions {
                         assert_eq!(q["@type"], "Question", "{what}");

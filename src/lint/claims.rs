@@ -1,21 +1,71 @@
 //! The claims rules as data (`claims.yaml` plus a site's own `lint.rules`), compiled once
 //! into one multi-pattern regex that finds which rules a page trips in a single pass; only those
 //! rules' regexes then run to find where. Matching ignores case and accepts whole words
-//! only, whatever the pattern says at its edges.
+//! only, whatever the pattern says at its edges. A match is then dropped when its scope
+//! says it is not the clinic's claim (`scope.yaml`: negation, advice to the reader,
+//! questions) or when the rule's own `except` pattern covers it ("semi-permanent"); each
+//! check looks at a bounded window around the match, so a page is still read in linear time.
 
 use std::ops::Range;
+use std::path::Path;
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 use regex_automata::{Input, MatchKind, PatternSet, meta, util::syntax};
 use serde::Deserialize;
 
+use crate::config::{Config, FILE_NAME};
 use crate::error::Diagnostic;
 use crate::markdown::Outline;
 use crate::site::Doc;
+use crate::theme::Theme;
 
 /// The built-in rules, documented in the file itself and in the README.
 pub const BUILTIN: &str = include_str!("claims.yaml");
+
+/// The words and phrases that put a match out of the clinic's mouth, documented in the file.
+const SCOPE: &str = include_str!("scope.yaml");
+
+/// `scope.yaml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeSpec {
+    negations: Vec<String>,
+    not_negations: Vec<String>,
+    advice: Vec<String>,
+    questions: Vec<String>,
+}
+
+/// `scope.yaml`, compiled.
+struct Scope {
+    negations: Vec<String>,
+    not_negations: Vec<String>,
+    advice: Regex,
+    questions: Vec<String>,
+}
+
+/// The compiled scope, built the first time a page trips a rule.
+fn scope() -> &'static Scope {
+    static SCOPE_CELL: OnceLock<Scope> = OnceLock::new();
+    SCOPE_CELL.get_or_init(|| {
+        let spec: ScopeSpec = serde_yaml::from_str(SCOPE).expect("src/lint/scope.yaml is valid (see its unit test)");
+        let advice = format!(r"\b(?:{})\b", spec.advice.join("|"));
+        Scope {
+            negations: spec.negations.iter().map(|w| apostrophes(w)).collect(),
+            not_negations: spec.not_negations.iter().map(|w| apostrophes(w)).collect(),
+            advice: compile(&advice).expect("the advice patterns of src/lint/scope.yaml compile (see its unit test)"),
+            questions: spec.questions,
+        }
+    })
+}
+
+/// Lowercase, with typographic apostrophes written as plain ones.
+fn apostrophes(text: &str) -> String {
+    text.to_lowercase().replace('’', "'")
+}
+
+/// How far around a match its scope and `except` are looked for, in bytes.
+const WINDOW: usize = 300;
 
 /// One rule as written in `claims.yaml` or in site.yaml's `lint.rules`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -31,6 +81,10 @@ pub struct RuleSpec {
     pub source: Option<String>,
     #[serde(default)]
     pub unless: Option<Unless>,
+    /// A pattern for honest uses of the rule's words: a match it overlaps is dropped
+    /// (`semi-permanent`, `permanent makeup`).
+    #[serde(default)]
+    pub except: Option<String>,
 }
 
 /// When a rule does not apply to a site.
@@ -59,8 +113,12 @@ pub struct Matcher {
     /// Every rule's pattern in one regex (what `regex::RegexSet` is, built without the
     /// engines a set never uses: a third of the compile time, which every build pays).
     set: meta::Regex,
-    rules: Vec<(RuleSpec, OnceLock<Option<Regex>>)>,
+    rules: Vec<(RuleSpec, OnceLock<Compiled>)>,
 }
+
+/// A rule's own regex and its `except` regex; None when one failed to compile (which
+/// `Rules::new` and the unit tests rule out).
+type Compiled = Option<(Regex, Option<Regex>)>;
 
 /// The rules' ids and patterns: a compiled regex's own `Debug` prints its whole
 /// automaton, and the config's `Debug` is hashed on every build.
@@ -97,10 +155,23 @@ impl Matcher {
             let (spec, regex) = &self.rules[rule];
             // The set compiled this very pattern, so this cannot fail; if it did, the
             // rule would simply find nothing.
-            let Some(regex) = regex.get_or_init(|| compile(&spec.pattern).ok()) else { continue };
+            let compiled = regex.get_or_init(|| {
+                let except = match &spec.except {
+                    Some(pattern) => Some(compile(pattern).ok()?),
+                    None => None,
+                };
+                Some((compile(&spec.pattern).ok()?, except))
+            });
+            let Some((regex, except)) = compiled else { continue };
             let mut at = 0;
             while let Some(m) = regex.find_at(text, at) {
-                if !m.is_empty() && whole_words(text, m.range()) && !negated(text, m.start()) {
+                let range = m.range();
+                if !m.is_empty()
+                    && whole_words(text, range.clone())
+                    && !negated(text, m.start())
+                    && !excepted(text, range.clone(), except.as_ref())
+                    && !out_of_mouth(text, range)
+                {
                     found.push((rule, m.range()));
                     at = m.end();
                 } else {
@@ -140,14 +211,82 @@ impl Matcher {
         out
     }
 
-    fn finding(&self, doc: &Doc, rule: usize, matched: &str, (line, col, len): (usize, usize, usize)) -> Diagnostic {
+    fn finding(&self, doc: &Doc, rule: usize, matched: &str, at: (usize, usize, usize)) -> Diagnostic {
+        self.finding_in(&doc.display_path(), doc.text(), rule, matched, at)
+    }
+
+    /// A finding of `rule` for `matched`, at (line, col, len) of the file `path` holding `text`.
+    fn finding_in(
+        &self,
+        path: &Path,
+        text: &str,
+        rule: usize,
+        matched: &str,
+        (line, col, len): (usize, usize, usize),
+    ) -> Diagnostic {
         let spec = self.spec(rule);
         let matched = matched.split_whitespace().collect::<Vec<_>>().join(" ");
-        Diagnostic::warning(doc.display_path(), line, col, format!("“{matched}” {}", spec.message))
+        Diagnostic::warning(path, line, col, format!("“{matched}” {}", spec.message))
             .with_len(len)
             .with_help(spec.fix.clone())
-            .with_source(doc.text())
+            .with_source(text)
             .with_rule(&spec.id, Some(spec.why.clone()), spec.source.clone())
+    }
+
+    /// The findings in what site.yaml shows every visitor: the site's title and
+    /// description, the clinic's name, hours and credentials, and the menu titles.
+    pub fn config(&self, config: &Config, text: &str) -> Vec<Diagnostic> {
+        let clinic = &config.clinic;
+        let mut values = vec![config.title.as_str(), config.description.as_str(), clinic.name.as_str()];
+        values.extend(clinic.credentials.iter().map(String::as_str));
+        values.extend(clinic.hours.iter().map(String::as_str));
+        values.extend(config.menu.iter().flatten().map(|item| item.title.as_str()));
+        let mut out = Vec::new();
+        for value in values {
+            for (rule, range) in self.find(value) {
+                let needle = &value[range];
+                // The value's own line, else the first line holding the phrase.
+                let at = [value, needle].iter().find_map(|v| {
+                    text.lines().enumerate().find_map(|(i, l)| Some((i + 1, l[..l.find(v)?].chars().count())))
+                });
+                let (line, col) = at.map_or((0, 0), |(line, col)| {
+                    let l = text.lines().nth(line - 1).unwrap_or("");
+                    let from = l.char_indices().nth(col).map_or(0, |(b, _)| b);
+                    (line, l[from..].find(needle).map_or(col, |b| l[..from + b].chars().count()) + 1)
+                });
+                out.push(self.finding_in(
+                    Path::new(FILE_NAME),
+                    text,
+                    rule,
+                    needle,
+                    (line, col, needle.chars().count()),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The findings in the words a theme's templates print on every page that uses them
+    /// (the text between tags; template code and attributes are skipped).
+    pub fn theme(&self, theme: &Theme) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for template in theme.templates.values() {
+            let shown = visible_text(&template.text);
+            for (rule, range) in self.find(&shown) {
+                let line_start = shown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let line = shown[..range.start].matches('\n').count() + 1;
+                let col = template.text[line_start..range.start].chars().count() + 1;
+                let needle = &template.text[range.clone()];
+                out.push(self.finding_in(
+                    &template.origin,
+                    &template.text,
+                    rule,
+                    needle,
+                    (line, col, needle.chars().count()),
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -160,23 +299,122 @@ fn front_matter_text(doc: &Doc) -> Vec<(&'static str, &str)> {
     values.extend(fm.healing.iter().flat_map(|h| [("healing", h.when.as_str()), ("healing", h.expect.as_str())]));
     values.extend(fm.testimonials.iter().map(|t| ("testimonials", t.quote.as_str())));
     values.extend(fm.before_after.iter().filter_map(|b| Some(("before_after", b.caption.as_deref()?))));
+    values.extend(
+        fm.before_after
+            .iter()
+            .flat_map(|b| [("before_after", b.before.alt.as_str()), ("before_after", b.after.alt.as_str())]),
+    );
+    values.extend(fm.testimonials.iter().filter_map(|t| Some(("testimonials", t.typical_result.as_deref()?))));
     values
 }
 
-/// Words that turn a claim around when they come shortly before it: "not a
-/// guarantee", "it is not permanent", "we can't promise painless" are honest.
-const NEGATIONS: &[&str] =
-    &["not", "no", "never", "cannot", "can't", "don't", "doesn't", "won't", "isn't", "aren't", "without", "nor"];
+/// `html` with its tags and template code (`{{ }}`, `{% %}`, `{# #}`) blanked out, byte
+/// for byte, so positions in the result are positions in `html`; line breaks are kept.
+fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut close: Option<&str> = None;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let (skip, blank) = match close {
+            Some(end) if rest.starts_with(end) => {
+                close = None;
+                (end.len(), true)
+            }
+            Some(_) => (c.len_utf8(), true),
+            None => match ["{{", "{%", "{#", "<"].into_iter().find(|open| rest.starts_with(open)) {
+                Some(open) => {
+                    close = Some(match open {
+                        "{{" => "}}",
+                        "{%" => "%}",
+                        "{#" => "#}",
+                        _ => ">",
+                    });
+                    (open.len(), true)
+                }
+                None => (c.len_utf8(), false),
+            },
+        };
+        let piece = &rest[..skip];
+        if blank {
+            // As many spaces as bytes, so positions stay the same.
+            for c in piece.chars() {
+                if c == '\n' {
+                    out.push('\n');
+                } else {
+                    out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                }
+            }
+        } else {
+            out.push_str(piece);
+        }
+        rest = &rest[skip..];
+    }
+    out
+}
 
-/// Whether one of the five words before `start`, in the same clause, is a negation.
-/// (A rule whose phrase is itself a negation, such as "no pain", still matches: only
-/// what comes before the phrase counts.)
+/// The byte index at most `WINDOW` bytes before `at`, on a character boundary.
+fn window_start(text: &str, at: usize) -> usize {
+    let mut start = at.saturating_sub(WINDOW);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    start
+}
+
+/// The byte index at most `WINDOW` bytes after `at`, on a character boundary.
+fn window_end(text: &str, at: usize) -> usize {
+    let mut end = (at + WINDOW).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// Whether one of the eight words before `start`, in the same clause, is a negation
+/// (`scope.yaml`). A rule whose phrase is itself a negation, such as "no pain", still
+/// matches: only what comes before the phrase counts.
 fn negated(text: &str, start: usize) -> bool {
-    let clause = text[..start].rsplit(['.', ',', ';', ':', '!', '?', '\n', '(', ')', '—', '–']).next().unwrap_or("");
-    clause.split_whitespace().rev().take(5).any(|word| {
-        let word = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').to_lowercase();
-        NEGATIONS.contains(&word.replace('’', "'").as_str())
+    let before = &text[window_start(text, start)..start];
+    let clause = before.rsplit(['.', ',', ';', ':', '!', '?', '\n', '(', ')', '—', '–']).next().unwrap_or("");
+    let words: Vec<String> = clause
+        .split_whitespace()
+        .map(|w| apostrophes(w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')))
+        .collect();
+    let words = &words[words.len().saturating_sub(8)..];
+    let scope = scope();
+    (0..words.len()).any(|i| {
+        // The word after, which may be the phrase's first: "not only | painless".
+        let next = words.get(i + 1).cloned().unwrap_or_else(|| {
+            let rest = text[start..].split_whitespace().next().unwrap_or("");
+            apostrophes(rest.trim_matches(|c: char| !c.is_alphanumeric()))
+        });
+        scope.negations.contains(&words[i]) && !scope.not_negations.contains(&format!("{} {next}", words[i]))
     })
+}
+
+/// Whether the rule's `except` pattern matches text overlapping `range`.
+fn excepted(text: &str, range: Range<usize>, except: Option<&Regex>) -> bool {
+    let Some(except) = except else { return false };
+    let (from, to) = (window_start(text, range.start), window_end(text, range.end));
+    except.find_iter(&text[from..to]).any(|m| from + m.start() < range.end && from + m.end() > range.start)
+}
+
+/// Whether the sentence around `range` gives the reader advice or reports what others
+/// claim, or asks a question (`scope.yaml`): then its words are not the clinic's claim.
+fn out_of_mouth(text: &str, range: Range<usize>) -> bool {
+    let ends = ['.', '!', '?', ';', '\n'];
+    let from = window_start(text, range.start);
+    let start = text[from..range.start].rfind(ends).map_or(from, |i| from + i + 1);
+    let to = window_end(text, range.end);
+    let end = text[range.end..to].find(ends).map_or(to, |i| range.end + i);
+    let sentence = &text[start..end];
+    let scope = scope();
+    if scope.advice.is_match(sentence) {
+        return true;
+    }
+    let first = sentence.split_whitespace().next().map(apostrophes).unwrap_or_default();
+    let first = first.trim_matches(|c: char| !c.is_alphanumeric());
+    text[end..].starts_with('?') && scope.questions.iter().any(|q| q == first)
 }
 
 /// Whether `range` starts and ends at word boundaries where its edges are word characters.
@@ -203,8 +441,106 @@ mod tests {
             fix: "f".into(),
             source: None,
             unless: None,
+            except: None,
         };
         Matcher::new(rules.iter().map(spec).collect()).unwrap()
+    }
+
+    /// The labelled corpus: (is a claim, rule name, sentence).
+    fn corpus() -> Vec<(bool, &'static str, &'static str)> {
+        include_str!("../../tests/fixtures/claims-corpus.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let mut cols = l.splitn(3, '\t');
+                let (label, rule, text) = (cols.next().unwrap(), cols.next().unwrap(), cols.next().unwrap());
+                assert!(label == "claim" || label == "honest", "label `{label}` in: {l}");
+                (label == "claim", rule, text)
+            })
+            .collect()
+    }
+
+    /// Recall on claims (caught by the rule they are labelled with) and false alarms on
+    /// honest sentences (flagged by any rule), per rule and in total. Run with
+    /// `cargo test --lib corpus -- --nocapture` to see the table and what was missed.
+    #[test]
+    fn corpus_recall_and_false_alarms_meet_the_floor() {
+        /// The floors: at least this recall and at most this false-alarm rate, in total
+        /// and for every rule with at least `MIN_EXAMPLES` claims or honest sentences.
+        const RECALL: f64 = 0.95;
+        const FALSE_ALARMS: f64 = 0.05;
+        const MIN_EXAMPLES: usize = 10;
+        let m = Matcher::new(builtin()).unwrap();
+        let ids: Vec<&str> = (0..m.rules.len()).map(|r| m.spec(r).id.as_str()).collect();
+        // rule -> [claims, caught by it, caught by any rule, honest, flagged]
+        let mut table: std::collections::BTreeMap<&str, [usize; 5]> = Default::default();
+        let mut misses = Vec::new();
+        for (claim, rule, text) in corpus() {
+            let fired: Vec<&str> = m.find(text).into_iter().map(|(r, _)| ids[r]).collect();
+            let row = table.entry(rule).or_default();
+            if claim {
+                let caught = fired.contains(&format!("claims/{rule}").as_str());
+                row[0] += 1;
+                row[1] += caught as usize;
+                row[2] += !fired.is_empty() as usize;
+                if !caught {
+                    misses.push(format!("missed   [{rule}] {text}  (fired: {fired:?})"));
+                }
+            } else {
+                row[3] += 1;
+                row[4] += !fired.is_empty() as usize;
+                if !fired.is_empty() {
+                    misses.push(format!("flagged  [{rule}] {text}  (fired: {fired:?})"));
+                }
+            }
+        }
+        let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+        let mut total = [0; 5];
+        let mut failures = Vec::new();
+        println!(
+            "{:<18} {:>6} {:>7} {:>7} {:>6} {:>7} {:>6}",
+            "rule", "claims", "caught", "recall", "honest", "flagged", "FP"
+        );
+        for (rule, row) in &table {
+            for i in 0..5 {
+                total[i] += row[i];
+            }
+            let (recall, fp) = (pct(row[1], row[0]), pct(row[4], row[3]));
+            println!(
+                "{rule:<18} {:>6} {:>7} {:>6.1}% {:>6} {:>7} {:>5.1}%",
+                row[0],
+                row[1],
+                recall * 100.0,
+                row[3],
+                row[4],
+                fp * 100.0
+            );
+            if row[0] >= MIN_EXAMPLES && recall < RECALL {
+                failures.push(format!("{rule}: recall {:.1}%", recall * 100.0));
+            }
+            if row[3] >= MIN_EXAMPLES && fp > FALSE_ALARMS {
+                failures.push(format!("{rule}: false alarms {:.1}%", fp * 100.0));
+            }
+        }
+        let (recall, fp) = (pct(total[1], total[0]), pct(total[4], total[3]));
+        println!(
+            "{:<18} {:>6} {:>7} {:>6.1}% {:>6} {:>7} {:>5.1}%",
+            "TOTAL",
+            total[0],
+            total[1],
+            recall * 100.0,
+            total[3],
+            total[4],
+            fp * 100.0
+        );
+        println!("(caught by any rule: {} of {} claims)", total[2], total[0]);
+        for miss in &misses {
+            println!("{miss}");
+        }
+        assert!(total[0] >= 200 && total[3] >= 200, "the corpus needs 200 claims and 200 honest sentences");
+        assert!(recall >= RECALL, "total recall {:.1}%", recall * 100.0);
+        assert!(fp <= FALSE_ALARMS, "total false alarms {:.1}%", fp * 100.0);
+        assert!(failures.is_empty(), "{failures:?}");
     }
 
     #[test]
@@ -214,6 +550,9 @@ mod tests {
         for rule in &rules {
             assert!(rule.id.starts_with("claims/"), "{}", rule.id);
             compile(&rule.pattern).unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+            if let Some(except) = &rule.except {
+                compile(except).unwrap_or_else(|e| panic!("{} except: {e}", rule.id));
+            }
             assert!(!compile(&rule.pattern).unwrap().is_match(""), "{} matches empty text", rule.id);
             assert!(rule.source.is_some() && !rule.why.is_empty() && !rule.fix.is_empty(), "{}", rule.id);
         }
@@ -221,6 +560,16 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), rules.len(), "duplicate ids");
+    }
+
+    #[test]
+    fn scope_parses_and_its_advice_patterns_compile() {
+        let spec: ScopeSpec = serde_yaml::from_str(SCOPE).unwrap();
+        assert!(!spec.negations.is_empty() && !spec.questions.is_empty());
+        for pattern in &spec.advice {
+            compile(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        }
+        assert!(scope().advice.is_match("Be wary of clinics that promise"));
     }
 
     #[test]

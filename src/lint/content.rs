@@ -30,6 +30,15 @@ pub const SESSION_AFTERCARE: &str = "content/session-aftercare";
 pub const SESSION_EXPECTATIONS: &str = "content/session-expectations";
 pub const STAGE: &str = "content/stage";
 pub const UNUSED_ALLOW: &str = "content/unused-allow";
+pub const BODY_BEFORE_AFTER: &str = "content/body-before-after";
+pub const BODY_TESTIMONIAL: &str = "content/body-testimonial";
+pub const FRESH_AFTER_PHOTO: &str = "content/fresh-after-photo";
+
+/// An `after` photo taken fewer days than this after its session shows skin that has
+/// not healed: the dots are darker and sharper, the skin red, and the result flatters
+/// the work. Four weeks is when the healing pages of the example site, and most
+/// aftercare advice, judge a session's result.
+pub const HEALED_AFTER_DAYS: u32 = 28;
 pub const RAW_HTML: &str = "content/raw-html";
 
 /// The content rules, documented in the README.
@@ -70,6 +79,27 @@ pub const RULES: &[Rule] = &[
         source: Some("CAP Code 3.3 (material information); FTC Act §5"),
     },
     Rule { id: STAGE, why: "`stage` orders session pages; anywhere else it does nothing", source: None },
+    Rule {
+        id: BODY_BEFORE_AFTER,
+        why: "a before/after photo in the text skips what `before_after:` requires: the client's consent, whether the photos were retouched, and which session and how long after it the photo was taken",
+        source: Some(
+            "CAP Code 3.1, 3.11 and 3.45; ASA advertising guidance on cosmetic interventions (before-and-after images); FTC Act §5",
+        ),
+    },
+    Rule {
+        id: BODY_TESTIMONIAL,
+        why: "a client's quote in the text skips what `testimonials:` requires: its source, the client's consent, any connection to the clinic and whether the result is typical",
+        source: Some(
+            "FTC Endorsement Guides (16 CFR 255); FTC Trade Regulation Rule on Consumer Reviews and Testimonials (16 CFR 465); CAP Code 3.45-3.47",
+        ),
+    },
+    Rule {
+        id: FRESH_AFTER_PHOTO,
+        why: "a photo taken before the skin heals (about four weeks) shows darker, sharper dots than the client will live with, so it flatters the work",
+        source: Some(
+            "CAP Code 3.1 and 3.11; ASA advertising guidance on cosmetic interventions (before-and-after images)",
+        ),
+    },
     Rule {
         id: RAW_HTML,
         why: "raw HTML is published as written: a script, an embedded page or an event handler runs in every reader's browser, and a pasted snippet can carry one unnoticed",
@@ -153,6 +183,15 @@ pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnost
                 "describe what it shows inside the brackets: `![Healed crown in daylight](photo.jpg)`",
             ));
         }
+        if link.image && says_before_after(&link.alt, &link.dest) {
+            out.push(finding(
+                BODY_BEFORE_AFTER,
+                doc,
+                link_span(doc, link),
+                format!("the image `{}` looks like a before/after photo placed in the text", link.dest),
+                "move it to `before_after:` in the front matter, with `consent`, `retouched`, `session` and `days_after` or `healed` (the theme shows the disclosures)",
+            ));
+        }
         let number = link.dest.get(..4).filter(|s| s.eq_ignore_ascii_case("tel:")).map(|_| &link.dest[4..]);
         if let Some(number) = number.filter(|n| config::e164(n, country).is_none()) {
             out.push(finding(
@@ -164,7 +203,57 @@ pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnost
             ));
         }
     }
+    for range in quoted_clients(&outline.prose) {
+        let start = doc.body_offset(outline.source_offset(range.start));
+        let end = doc.body_offset(outline.source_offset(range.end.saturating_sub(1)) + 1);
+        out.push(finding(
+            BODY_TESTIMONIAL,
+            doc,
+            doc.span(start, end),
+            "this quotes a client, with who said it, in the text".into(),
+            "move the quote to `testimonials:` in the front matter, with its `source`, `consent`, `connection` and `typical` (the theme shows the disclosures)",
+        ));
+    }
+    for (index, entry) in doc.meta.fm.before_after.iter().enumerate() {
+        let fresh = entry.days_after.filter(|&days| days < HEALED_AFTER_DAYS && entry.healed != Some(true));
+        if let Some(days) = fresh {
+            let (line, col) = doc.entry_position("before_after", index, &["days_after"]);
+            out.push(finding(
+                FRESH_AFTER_PHOTO,
+                doc,
+                (line, col, "days_after".len()),
+                format!(
+                    "the `after` photo was taken {days} days after session {}, before the skin heals (about {HEALED_AFTER_DAYS} days): it shows darker, sharper dots than the healed result",
+                    entry.session
+                ),
+                "use a photo taken at least four weeks after the session; if the skin had healed, add `healed: true`",
+            ));
+        }
+    }
     out
+}
+
+/// Whether an image's alt text or file name says it is a before or after photo: it has
+/// the word "before" or "after" (`crown-after.jpg`, "Hairline before SMP").
+fn says_before_after(alt: &str, dest: &str) -> bool {
+    let name = dest.rsplit('/').next().unwrap_or(dest);
+    [alt, name].iter().any(|text| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.eq_ignore_ascii_case("before") || w.eq_ignore_ascii_case("after"))
+    })
+}
+
+/// Where the page's text quotes someone and says who: `“It healed well,” says Mark.`,
+/// `"Worth it." — Dan, 41`. Each range runs from the opening quote mark to the name.
+fn quoted_clients(prose: &str) -> Vec<std::ops::Range<usize>> {
+    static QUOTE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let quote = QUOTE.get_or_init(|| {
+        regex::Regex::new(
+            r#"[“"][^”"\x00]{8,}[”"]\s*[,.]?\s*(?:[-–—]{1,2}\s*|(?:says|said|writes|wrote|told\s+us)\s+)\p{Lu}[\p{L}.]*"#,
+        )
+        .expect("a valid pattern")
+    });
+    quote.find_iter(prose).map(|m| m.range()).collect()
 }
 
 /// What the site-wide checks know: where every page, alias and file is published, and

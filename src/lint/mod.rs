@@ -97,6 +97,17 @@ impl Rules {
                 );
                 continue;
             }
+            if let Some(Err(e)) = spec.except.as_deref().map(claims::compile) {
+                error(
+                    at("except"),
+                    format!("the `except` pattern of `{}` is not a valid regular expression", spec.id),
+                    format!(
+                        "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
+                        e.to_string().lines().last().unwrap_or("").trim()
+                    ),
+                );
+                continue;
+            }
             match claims::compile(&spec.pattern) {
                 Ok(regex) if regex.is_match("") => error(
                     at("pattern"),
@@ -314,6 +325,8 @@ pub fn check<'a>(
     });
     let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
     findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
+    let site_wide = rules.matcher.config(config, config_text).into_iter().chain(rules.matcher.theme(theme));
+    findings.extend(site_wide.filter_map(|d| rules.leveled(d)));
     let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
     findings.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
     findings.extend(content::menu_size(site, config));

@@ -28,13 +28,14 @@ pub struct Status {
     /// No build has succeeded yet, so there is nothing to serve but the error.
     #[serde(skip)]
     pub never_built: bool,
+    /// The site's path below the host, from base_url: `/` or `/clinic/`.
+    #[serde(skip)]
+    pub prefix: String,
 }
 
 pub struct Shared {
     /// The served folder, canonicalised.
     pub out: PathBuf,
-    /// The site's path below the host, from base_url: `/` or `/clinic/`.
-    pub prefix: String,
     pub status: watch::Sender<Status>,
     pub shutdown: watch::Receiver<bool>,
 }
@@ -50,13 +51,13 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         EVENTS_PATH => return events(&shared).into_response(),
         _ => {}
     }
-    let Some(rest) = raw.strip_prefix(shared.prefix.as_str()) else {
-        if raw == "/" || raw == shared.prefix.trim_end_matches('/') {
-            return redirect(&shared.prefix);
+    let status = shared.status.borrow().clone();
+    let Some(rest) = raw.strip_prefix(status.prefix.as_str()) else {
+        if raw == "/" || raw == status.prefix.trim_end_matches('/') {
+            return redirect(&status.prefix);
         }
         return not_found(&shared).await;
     };
-    let status = shared.status.borrow().clone();
     if status.never_built {
         return page(StatusCode::INTERNAL_SERVER_ERROR, error_page(&status), status.generation);
     }

@@ -1,7 +1,8 @@
 //! The incremental engine behind `serve`: keeps the sources, parses and Markdown of
-//! the last build, applies the paths the watcher reports, and updates the served
-//! folder file by file. Only files whose bytes change are written; pages whose inputs
-//! are unchanged (`Renderer::key`) are not even rendered.
+//! the last build, applies the paths the watcher reports (what each means is
+//! [`classify`]), and updates the served folder file by file through
+//! `output::LiveDir`, which writes atomically. Only files whose bytes change are
+//! written; pages whose inputs are unchanged (`Renderer::key`) are not even rendered.
 //!
 //! The invariant, tested in `tests/serve.rs`: after any sequence of changes, the
 //! folder holds exactly what `smpsite build` of the same sources writes.
@@ -15,10 +16,13 @@ use rayon::prelude::*;
 
 use crate::build::{self, Cache};
 use crate::config::{self, Config};
-use crate::error::{Diagnostic, Error, Result, fs};
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::LiveDir;
 use crate::render::{Body, Job, Renderer};
-use crate::site::hash_of;
 use crate::source::{self, Sources};
+
+/// Source folders watched below the site root (site.yaml is watched on its own).
+pub const WATCHED: &[&str] = &["content", "static", "templates", "themes"];
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -32,30 +36,86 @@ pub struct Rebuilt {
 
 pub struct Live {
     root: PathBuf,
-    out: PathBuf,
+    /// The served folder; the only code that writes or deletes in it.
+    out: LiveDir,
     base_url: Option<String>,
+    /// `http://127.0.0.1:PORT` when pages link to the preview: base_url is then this
+    /// plus the path of site.yaml's base_url, read again whenever site.yaml changes.
+    origin: Option<String>,
     drafts: bool,
     /// None until site.yaml reads and parses; dropped when it changes.
     state: Option<State>,
-    /// What is in `out`, by output path.
-    written: HashMap<String, Written>,
+    /// The `Renderer::key` each rendered file in `out` was rendered from.
+    keys: HashMap<String, u64>,
+    /// Symlinks in the source folders: (where each points, canonicalised; the link). A
+    /// change at a target is a change at its links.
+    links: Vec<(PathBuf, PathBuf)>,
     /// The last rebuild's page count and warnings, when it succeeded (None after a
     /// failure, so an unchanged broken site reports its errors again).
     last: Option<(usize, Vec<Diagnostic>)>,
 }
 
-/// One file in the served folder.
-#[derive(Debug, Clone, Copy)]
-struct Written {
-    /// A hash of its bytes.
-    hash: u64,
-    /// The `Renderer::key` it was rendered from (None for copied files).
-    key: Option<u64>,
+/// What a change at one path means for the site (see [`classify`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// `site.yaml`: everything is read again.
+    Config,
+    /// A file or folder in one of the source trees.
+    Tree(Tree),
+    /// Something in the theme's folder: the theme is read again.
+    Theme,
+    /// Not a site source (editor and hidden files, other folders, other themes).
+    Ignored,
 }
 
-/// A file rendered again: its path, whether it is new to the folder, and its new
-/// entry with its bytes (None when they are what the folder already holds).
-type Rendered<'a> = (&'a String, bool, std::result::Result<(Written, Option<Vec<u8>>), Vec<Diagnostic>>);
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tree {
+    Content,
+    Static,
+    Templates,
+}
+
+impl Tree {
+    fn dir(self) -> &'static str {
+        match self {
+            Tree::Content => "content",
+            Tree::Static => "static",
+            Tree::Templates => "templates",
+        }
+    }
+
+    fn files(self, sources: &mut Sources) -> &mut Vec<source::File> {
+        match self {
+            Tree::Content => &mut sources.content,
+            Tree::Static => &mut sources.statics,
+            Tree::Templates => &mut sources.templates,
+        }
+    }
+}
+
+/// What a change at `rel` (a path below the site root) means. `theme` is the theme's
+/// name, None while site.yaml has not been read (then all of `themes/` counts).
+pub fn classify(rel: &Path, theme: Option<&str>) -> Change {
+    if rel == Path::new(config::FILE_NAME) {
+        return Change::Config;
+    }
+    if rel.components().any(|c| source::is_ignored(Path::new(c.as_os_str()))) {
+        return Change::Ignored;
+    }
+    let mut parts = rel.components().map(|c| c.as_os_str());
+    match (parts.next().and_then(|top| top.to_str()), parts.next()) {
+        (Some("content"), _) => Change::Tree(Tree::Content),
+        (Some("static"), _) => Change::Tree(Tree::Static),
+        (Some("templates"), _) => Change::Tree(Tree::Templates),
+        (Some("themes"), None) => Change::Theme,
+        (Some("themes"), Some(name)) if theme.is_none_or(|theme| name == theme) => Change::Theme,
+        _ => Change::Ignored,
+    }
+}
+
+/// A file rendered again: its path, whether it is new to the folder, and its render
+/// key with its bytes (None when they are what the folder already holds).
+type Rendered<'a> = (&'a String, bool, std::result::Result<(Option<u64>, Option<Vec<u8>>), Vec<Diagnostic>>);
 
 struct State {
     config: Config,
@@ -70,21 +130,78 @@ struct State {
 
 impl Live {
     /// An engine building the site at `root` into `out` (an empty folder it owns).
+    /// `base_url` replaces site.yaml's, as `build --base-url` does.
     pub fn new(root: &Path, out: &Path, base_url: Option<String>, drafts: bool) -> Live {
         Live {
             root: root.to_path_buf(),
-            out: out.to_path_buf(),
+            out: LiveDir::new(out),
             base_url,
+            origin: None,
             drafts,
             state: None,
-            written: HashMap::new(),
+            keys: HashMap::new(),
+            links: Vec::new(),
             last: None,
         }
     }
 
+    /// Pages link to `origin` (`http://127.0.0.1:1111`) plus the path of site.yaml's
+    /// base_url, so a preview keeps the site's sub-path, and follows it when it changes.
+    pub fn with_origin(mut self, origin: String) -> Live {
+        self.origin = Some(origin);
+        self
+    }
+
     /// The folder being served.
     pub fn output(&self) -> &Path {
-        &self.out
+        self.out.path()
+    }
+
+    /// The site's path below the host (`/` or `/clinic/`), once site.yaml has been read.
+    pub fn site_path(&self) -> Option<&str> {
+        self.state.as_ref().map(|state| state.config.root.as_str())
+    }
+
+    /// Folders outside the watched ones that symlinks in the sources point into (a
+    /// file's folder, or the folder itself): watch them to see a target change.
+    pub fn link_targets(&self) -> Vec<(PathBuf, bool)> {
+        let watched = |p: &Path| WATCHED.iter().any(|dir| p.starts_with(self.root.join(dir)));
+        let mut targets: Vec<(PathBuf, bool)> = self
+            .links
+            .iter()
+            .filter(|(target, _)| !watched(target))
+            .filter_map(|(target, _)| match target.is_dir() {
+                true => Some((target.clone(), true)),
+                false => target.parent().map(|p| (p.to_path_buf(), false)),
+            })
+            .collect();
+        targets.sort();
+        targets.dedup();
+        targets
+    }
+
+    /// What the watcher's `paths` (files or folders, existing or not) mean for the
+    /// site: each source path with its [`Change`], a symlink's target standing for the
+    /// link. Paths that change nothing are left out.
+    pub fn changes(&self, paths: &[PathBuf]) -> Vec<(PathBuf, Change)> {
+        let theme = self.state.as_ref().map(|state| state.config.theme.as_str());
+        let mut changes = Vec::new();
+        for path in paths {
+            let linked = self.links.iter().filter_map(|(target, link)| {
+                let rest = path.strip_prefix(target).ok()?;
+                Some(if rest.as_os_str().is_empty() { link.clone() } else { link.join(rest) })
+            });
+            for path in std::iter::once(path.clone()).chain(linked) {
+                let Ok(rel) = path.strip_prefix(&self.root) else { continue };
+                match classify(rel, theme) {
+                    Change::Ignored => {}
+                    change => changes.push((path, change)),
+                }
+            }
+        }
+        changes.sort_by(|a, b| a.0.cmp(&b.0));
+        changes.dedup();
+        changes
     }
 
     /// Brings the output up to date after changes at `paths` (as the watcher reports
@@ -92,27 +209,31 @@ impl Live {
     /// site.yaml, reads everything. On error the output is left as it was.
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuilt> {
         let started = Instant::now();
-        let result = self.update(paths, started);
+        let changes = self.changes(paths);
+        let result = self.update(&changes, started);
         self.last = result.as_ref().ok().map(|r| (r.pages, r.warnings.clone()));
         result
     }
 
-    fn update(&mut self, paths: &[PathBuf], started: Instant) -> Result<Rebuilt> {
-        let config_file = self.root.join(config::FILE_NAME);
-        if paths.contains(&config_file) {
+    fn update(&mut self, changes: &[(PathBuf, Change)], started: Instant) -> Result<Rebuilt> {
+        if changes.iter().any(|(_, change)| *change == Change::Config) {
             self.state = None;
         }
         let state = match &mut self.state {
             Some(state) => {
-                let mut changed = false;
-                for path in paths {
-                    match apply(&self.root, &mut state.sources, &state.config.theme, path) {
+                let (mut changed, mut relink) = (false, false);
+                for (path, change) in changes {
+                    relink |= std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file());
+                    match apply(&self.root, &mut state.sources, &state.config.theme, path, *change) {
                         Ok(c) => changed |= c,
                         Err(e) => {
                             self.state = None; // the sources may be half updated: read all next time
                             return Err(e);
                         }
                     }
+                }
+                if relink {
+                    self.links = find_links(&self.root, &state.config.theme);
                 }
                 // Saved without a change, or only files that are not sources: the site
                 // is what it was.
@@ -124,7 +245,11 @@ impl Live {
             }
             None => {
                 let config_text = source::read_config(&self.root)?;
-                let config = Config::parse(&config_text, self.base_url.as_deref()).map_err(Error::Content)?;
+                let mut config = Config::parse(&config_text, self.base_url.as_deref()).map_err(Error::Content)?;
+                if let Some(origin) = &self.origin {
+                    config.base_url = format!("{origin}{}", config.root);
+                }
+                self.links = find_links(&self.root, &config.theme);
                 let sources = source::load(&self.root, config_text, &config.theme)?;
                 self.state.insert(State { config, sources, cache: Cache::default(), rendered_from: None })
             }
@@ -137,7 +262,7 @@ impl Live {
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
-        let written = &self.written;
+        let (out, keys) = (&self.out, &self.keys);
         let (generation, global) = (prepared.generation(), renderer.global_key());
         let same_body = |id: usize| match &state.rendered_from {
             Some((g, k, before)) if *g == generation && *k == global => {
@@ -148,20 +273,21 @@ impl Live {
         let rendered: Vec<Rendered> = outputs
             .par_iter()
             .filter_map(|(path, job)| {
-                if matches!(job, Job::Page(id) if same_body(*id)) {
+                // A page that shows another page's body (the home page's FAQ teaser) is
+                // not settled by its own body alone: its key decides.
+                if matches!(job, Job::Page(id) if same_body(*id) && !renderer.shows_other_bodies(*id)) {
                     return None;
                 }
                 let key = renderer.key(*job);
-                let before = written.get(path);
-                if key.is_some() && before.is_some_and(|w| w.key == key) {
+                let present = out.contains(path);
+                if present && key.is_some() && keys.get(path) == key.as_ref() {
                     return None;
                 }
                 let result = renderer.render(*job).map(|bytes| {
-                    let hash = hash_of(&bytes[..]);
-                    let same = before.is_some_and(|w| w.hash == hash);
-                    (Written { hash, key }, (!same).then(|| bytes.into_owned()))
+                    let same = out.holds(path, &bytes);
+                    (key, (!same).then(|| bytes.into_owned()))
                 });
-                Some((path, before.is_none(), result))
+                Some((path, !present, result))
             })
             .collect();
         let mut problems = Vec::new();
@@ -181,24 +307,24 @@ impl Live {
         // Stale files first, so a file that becomes a folder (or back) has room. Every
         // output is in the folder but the new ones: more files there means stale ones.
         let mut changed = Vec::new();
-        if self.written.len() + new_files > outputs.len() {
-            let stale: Vec<String> = self.written.keys().filter(|p| !outputs.contains_key(*p)).cloned().collect();
+        if self.out.len() + new_files > outputs.len() {
+            let stale: Vec<String> =
+                self.out.paths().filter(|p| !outputs.contains_key(*p)).map(str::to_string).collect();
             for path in stale {
-                remove_with_empty_parents(&self.out, &path)?;
-                self.written.remove(&path);
+                self.out.remove(&path);
+                self.keys.remove(&path);
                 changed.push(path);
             }
         }
-        for (path, (entry, bytes)) in updates {
+        for (path, (key, bytes)) in updates {
             if let Some(bytes) = bytes {
-                let dest = self.out.join(path);
-                if let Some(dir) = dest.parent() {
-                    fs::create_dir_all(dir)?;
-                }
-                fs::write(&dest, &bytes)?;
+                self.out.write(path, &bytes)?;
                 changed.push(path.clone());
             }
-            self.written.insert(path.clone(), entry);
+            match key {
+                Some(key) => self.keys.insert(path.clone(), key),
+                None => self.keys.remove(path),
+            };
         }
         changed.sort();
         let mut warnings = findings;
@@ -210,37 +336,105 @@ impl Live {
     }
 }
 
-/// Updates `sources` for a change at `path`; paths that are not site sources are ignored.
-/// Returns whether they changed.
-fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path) -> Result<bool> {
-    let Ok(rel) = path.strip_prefix(root) else { return Ok(false) };
-    let top = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-    match top.as_str() {
-        "content" => source::update_tree(&mut sources.content, &root.join("content"), path),
-        "static" => source::update_tree(&mut sources.statics, &root.join("static"), path),
-        "templates" => source::update_tree(&mut sources.templates, &root.join("templates"), path),
-        "themes" if rel.starts_with(Path::new("themes").join(theme)) || rel == Path::new("themes") => {
+/// Updates `sources` for a `change` at `path`; returns whether they changed. The
+/// loader reads a symlink as `build` does (a dangling one is `build`'s error).
+fn apply(root: &Path, sources: &mut Sources, theme: &str, path: &Path, change: Change) -> Result<bool> {
+    match change {
+        Change::Tree(tree) => source::update_tree(tree.files(sources), root, &root.join(tree.dir()), path),
+        Change::Theme => {
             sources.theme_dir = source::load_theme_dir(root, theme)?;
             Ok(true)
         }
-        _ => Ok(false),
+        Change::Config | Change::Ignored => Ok(false),
     }
 }
 
-/// Deletes `path` below `out`, then any folder it leaves empty.
-fn remove_with_empty_parents(out: &Path, path: &str) -> Result<()> {
-    let file = out.join(path);
-    match std::fs::remove_file(&file) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Error::io("delete", &file, e)),
-    }
-    let mut dir = file.parent();
-    while let Some(d) = dir.filter(|d| *d != out) {
-        if std::fs::remove_dir(d).is_err() {
-            break; // not empty (or already gone): stop climbing
+/// The symlinks in the source folders, with where they point (dangling ones left out:
+/// loading the sources reports them).
+fn find_links(root: &Path, theme: &str) -> Vec<(PathBuf, PathBuf)> {
+    let theme_dir = Path::new("themes").join(theme);
+    let dirs = WATCHED.iter().filter(|d| **d != "themes").map(|d| root.join(d)).chain([root.join(theme_dir)]);
+    let mut links = Vec::new();
+    for dir in dirs {
+        let walker = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !source::is_ignored(e.path()));
+        for entry in walker.filter_map(|e| e.ok()).filter(|e| e.path_is_symlink()) {
+            if let Ok(target) = std::fs::canonicalize(entry.path()) {
+                links.push((target, entry.into_path()));
+            }
         }
-        dir = d.parent();
     }
-    Ok(())
+    links
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn class(rel: &str) -> Change {
+        classify(Path::new(rel), Some("clinic"))
+    }
+
+    #[test]
+    fn site_yaml_reads_everything_again() {
+        assert_eq!(class("site.yaml"), Change::Config);
+        assert_eq!(class("site.yaml~"), Change::Ignored, "an editor's backup of it");
+    }
+
+    #[test]
+    fn each_source_tree_is_its_own_change() {
+        assert_eq!(class("content/process/first.md"), Change::Tree(Tree::Content));
+        assert_eq!(class("content"), Change::Tree(Tree::Content), "the folder itself, created or removed");
+        assert_eq!(class("static/images/logo.svg"), Change::Tree(Tree::Static));
+        assert_eq!(class("templates/page.html"), Change::Tree(Tree::Templates));
+    }
+
+    #[test]
+    fn only_the_sites_theme_counts() {
+        assert_eq!(class("themes/clinic/templates/page.html"), Change::Theme);
+        assert_eq!(class("themes"), Change::Theme);
+        assert_eq!(class("themes/other/templates/page.html"), Change::Ignored);
+        // Before site.yaml is read the theme is unknown, so any theme may be it.
+        assert_eq!(classify(Path::new("themes/other/static/x.css"), None), Change::Theme);
+    }
+
+    #[test]
+    fn editor_files_dotfiles_and_other_folders_change_nothing() {
+        for rel in [
+            "content/process/.first.md.swp",
+            "content/process/first.md~",
+            "content/process/4913",
+            "content/.git/index",
+            "static/.DS_Store",
+            ".git/HEAD",
+            "public/index.html",
+            "notes.txt",
+            "",
+        ] {
+            assert_eq!(class(rel), Change::Ignored, "{rel}");
+        }
+    }
+
+    #[test]
+    fn a_changed_symlink_target_stands_for_its_links() {
+        let root = tempfile::tempdir().unwrap();
+        let root = root.path().canonicalize().unwrap();
+        let mut live = Live::new(&root, &root.join("out"), None, false);
+        let shared = root.join("shared");
+        live.links = vec![
+            (shared.join("intro.md"), root.join("content/intro.md")),
+            (shared.join("photos"), root.join("static/photos")),
+        ];
+        let changes = live.changes(&[shared.join("intro.md"), shared.join("photos/a.jpg"), shared.join("other.md")]);
+        assert_eq!(
+            changes,
+            [
+                (root.join("content/intro.md"), Change::Tree(Tree::Content)),
+                (root.join("static/photos/a.jpg"), Change::Tree(Tree::Static)),
+            ]
+        );
+        assert!(live.changes(&[PathBuf::from("/elsewhere/x.md")]).is_empty());
+    }
 }

@@ -1,7 +1,8 @@
 //! `smpsite serve`: build into a temporary folder, serve it on loopback, watch the
 //! sources, rebuild what changed and tell every open page to reload. A failed rebuild
 //! keeps the last good site served and shows the error in the page; so does a failed
-//! first build. One thread rebuilds, so two builds never run at once.
+//! first build. One thread rebuilds, so two builds never run at once. Ctrl-C, SIGTERM
+//! and SIGHUP stop it and remove its (private) folder; a second one stops it at once.
 
 mod http;
 pub mod live;
@@ -15,12 +16,14 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::watch;
 
-use crate::config::{self, Config};
+use crate::config;
 use crate::error::{Error, Result};
+use crate::output;
 use crate::report;
 use crate::source;
 use http::{Shared, Status};
 pub use live::Live;
+use live::WATCHED;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -37,8 +40,8 @@ pub const DEFAULT_PORT: u16 = 1111;
 const QUIET: Duration = Duration::from_millis(8);
 /// A stream of changes is built at least this often, so a storm still shows progress.
 const MAX_WAIT: Duration = Duration::from_millis(250);
-/// Source folders watched below the site root (site.yaml is watched on its own).
-const WATCHED: &[&str] = &["content", "static", "templates", "themes"];
+/// How often the rebuilder looks whether the server has stopped.
+const POLL: Duration = Duration::from_millis(100);
 
 pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = source::find_root(options.root.as_deref())?;
@@ -49,20 +52,32 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         ip => ip,
     };
-    // Served pages link within the preview, under base_url's path (e.g. /clinic/).
-    let prefix = base_path(&root);
-    let base_url = format!("http://{}{prefix}", SocketAddr::new(host, addr.port()));
-    let out = tempfile::Builder::new()
-        .prefix("smpsite-serve-")
-        .tempdir()
-        .map_err(|e| Error::io("create a temporary folder in", std::env::temp_dir(), e))?;
+    let origin = format!("http://{}", SocketAddr::new(host, addr.port()));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start the server on", "", e))?;
+    // Listening from now on: a stop signal during the first build still cleans up.
+    let mut stop = {
+        let _runtime = runtime.enter();
+        StopSignals::new()?
+    };
+    let out = output::private_temp_dir()?;
     let out_path = out.path().canonicalize().map_err(|e| Error::io("read", out.path(), e))?;
 
-    let mut live = Live::new(&root, &out_path, Some(base_url.clone()), options.drafts);
+    // Served pages link within the preview, under base_url's path (e.g. /clinic/).
+    let live = Live::new(&root, &out_path, None, options.drafts).with_origin(origin.clone());
+    let Some((live, first)) = first_build(live, &runtime, &mut stop) else {
+        // The build goes on until the process ends; its folder goes now.
+        drop(out);
+        report::stopped();
+        return Ok(());
+    };
     let mut status = Status::default();
     // The warnings printed so far, so a rebuild prints only new ones.
     let mut shown = std::collections::HashSet::new();
-    match live.rebuild(&[]) {
+    match first {
         Ok(rebuilt) => report::rebuilt(&rebuilt, true, &mut shown),
         Err(err) => {
             report::error(&err);
@@ -70,9 +85,11 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             status.never_built = true;
         }
     }
+    status.prefix = live.site_path().unwrap_or("/").to_string();
+    let base_url = format!("{origin}{}", status.prefix);
     let (status_tx, _) = watch::channel(status);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let shared = Arc::new(Shared { out: out_path, prefix: prefix.clone(), status: status_tx, shutdown: shutdown_rx });
+    let shared = Arc::new(Shared { out: out_path, status: status_tx, shutdown: shutdown_rx });
 
     let (events_tx, events_rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -93,30 +110,147 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         }
     }
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("start the server on", "", e))?;
+    let app = http::router(shared.clone());
     let result = runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| Error::io("start the server on", "", e))?;
         let listener =
             tokio::net::TcpListener::from_std(listener).map_err(|e| Error::io("start the server on", "", e))?;
-        let app = http::router(shared.clone());
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = tokio::signal::ctrl_c().await;
-                // Ends the open event streams, which would otherwise keep the server waiting.
-                let _ = shutdown_tx.send(true);
-            })
-            .await
-            .map_err(|e| Error::io("serve on", "", e))
+        Ok::<_, Error>(run_server(listener, app, &mut stop, shutdown_tx).await)
     });
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    drop(rebuilder); // the thread ends with the process; the folder is removed below
+    let stopped = result?;
+    runtime.shutdown_background();
+    if stopped == Stopped::Cleanly {
+        // Its next look at `shutdown` ends it; then nothing writes in the folder any more.
+        let _ = rebuilder.join();
+    }
     drop(out);
     report::stopped();
-    result
+    Ok(())
+}
+
+/// The first build, on a thread of its own so that a stop signal during it (a big site
+/// takes seconds) is not kept waiting. None: stopped before it ended.
+fn first_build(
+    mut live: Live,
+    runtime: &tokio::runtime::Runtime,
+    stop: &mut StopSignals,
+) -> Option<(Live, Result<live::Rebuilt>)> {
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+    let builder = std::thread::spawn(move || {
+        let result = live.rebuild(&[]);
+        let _ = done_tx.send(());
+        (live, result)
+    });
+    let finished = runtime.block_on(async {
+        tokio::select! {
+            _ = done_rx => true,
+            () = stop.recv() => false,
+        }
+    });
+    finished.then(|| builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+}
+
+/// How long a client may take to send a request's headers; a slower (or half-open)
+/// connection is closed.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// After a stop signal, how long a request in flight may take to finish.
+const GRACE: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stopped {
+    /// Every connection closed by itself or within the grace time.
+    Cleanly,
+    /// A second stop signal: stop at once.
+    AtOnce,
+}
+
+/// Ctrl-C, and on Unix also SIGTERM (`kill`, systemd, Docker) and SIGHUP (the
+/// terminal closed): each stops the server the same way.
+struct StopSignals {
+    #[cfg(unix)]
+    signals: [tokio::signal::unix::Signal; 3],
+}
+
+impl StopSignals {
+    /// Must run inside the runtime; the signals are caught from here on.
+    fn new() -> Result<StopSignals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let catch = |kind| signal(kind).map_err(|e| Error::io("listen for Ctrl-C in", "", e));
+            Ok(StopSignals {
+                signals: [
+                    catch(SignalKind::interrupt())?,
+                    catch(SignalKind::terminate())?,
+                    catch(SignalKind::hangup())?,
+                ],
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(StopSignals {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            let [int, term, hup] = &mut self.signals;
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Serves `app` on `listener` until a stop signal, then lets the connections finish
+/// (open event streams end at once, a request in flight gets [`GRACE`]); a second
+/// signal stops without waiting.
+async fn run_server(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    stop: &mut StopSignals,
+    shutdown: watch::Sender<bool>,
+) -> Stopped {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = stop.recv() => break,
+        };
+        while connections.try_join_next().is_some() {}
+        let Ok((stream, _)) = stream else {
+            // Out of file handles, say: keep serving the connections there are.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut stopping = shutdown.subscribe();
+        connections.spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = stopping.wait_for(|stop| *stop) => connection.as_mut().graceful_shutdown(),
+            }
+            let _ = tokio::time::timeout(GRACE, connection).await;
+        });
+    }
+    drop(listener);
+    // Ends the open event streams and tells every connection to finish.
+    let _ = shutdown.send(true);
+    tokio::select! {
+        () = async { while connections.join_next().await.is_some() {} } => Stopped::Cleanly,
+        () = stop.recv() => {
+            anstream::eprintln!("Stopping at once.");
+            Stopped::AtOnce
+        }
+    }
 }
 
 /// `--port` as given, or 1111 and the next free ports after it.
@@ -159,14 +293,6 @@ fn bind(options: &ServeOptions) -> Result<TcpListener> {
     }))
 }
 
-/// The path part of site.yaml's base_url (`/` when it cannot be read).
-fn base_path(root: &Path) -> String {
-    source::read_config(root)
-        .ok()
-        .and_then(|text| Config::parse(&text, None).ok())
-        .map_or_else(|| "/".to_string(), |config| config.root.clone())
-}
-
 /// With `--bind 0.0.0.0`, the address phones on the same network can open. Finding it
 /// sends nothing: connecting a UDP socket only picks the outgoing interface.
 fn lan_address(bind: IpAddr) -> Option<IpAddr> {
@@ -190,17 +316,6 @@ fn watch_sources(watcher: &mut impl Watcher, root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Whether a change at `path` can affect the site.
-fn is_source(root: &Path, path: &Path) -> bool {
-    let Ok(rel) = path.strip_prefix(root) else { return false };
-    if rel == Path::new(config::FILE_NAME) {
-        return true;
-    }
-    let mut parts = rel.components();
-    let top = parts.next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-    WATCHED.contains(&top.as_str()) && !rel.components().any(|c| source::is_ignored(Path::new(c.as_os_str())))
-}
-
 fn rebuild_loop(
     mut live: Live,
     mut watcher: notify::RecommendedWatcher,
@@ -210,7 +325,15 @@ fn rebuild_loop(
     mut shown: std::collections::HashSet<String>,
 ) {
     let config_file = root.join(config::FILE_NAME);
-    while let Ok(first) = events.recv() {
+    // Folders outside the site that symlinks point into, watched so an edit there shows.
+    let mut watched_targets = std::collections::HashSet::new();
+    watch_link_targets(&live, &mut watcher, &mut watched_targets);
+    loop {
+        let first = match events.recv_timeout(POLL) {
+            Ok(event) => event,
+            Err(mpsc::RecvTimeoutError::Timeout) if !*shared.shutdown.borrow() => continue,
+            Err(_) => return,
+        };
         // Collect one burst of events: until QUIET passes without one (or MAX_WAIT).
         let mut paths = BTreeSet::new();
         let started = Instant::now();
@@ -228,36 +351,54 @@ fn rebuild_loop(
                 next = events.recv_timeout(QUIET).ok();
             }
         }
-        let paths: Vec<PathBuf> = paths.into_iter().filter(|p| is_source(root, p)).collect();
-        if paths.is_empty() {
+        if *shared.shutdown.borrow() {
+            return;
+        }
+        let paths: Vec<PathBuf> = paths.into_iter().collect();
+        let changes = live.changes(&paths);
+        if changes.is_empty() {
             continue;
         }
         // A source folder created after start is watched from now on.
-        for path in &paths {
+        for (path, _) in &changes {
             if path.parent() == Some(root) && path.is_dir() {
                 let _ = watcher.watch(path, RecursiveMode::Recursive);
             }
         }
-        match live.rebuild(&paths) {
+        let result = live.rebuild(&paths);
+        watch_link_targets(&live, &mut watcher, &mut watched_targets);
+        match result {
             Ok(rebuilt) => {
                 let was_broken = shared.status.borrow().error.is_some();
                 report::rebuilt(&rebuilt, false, &mut shown);
                 if was_broken {
                     report::fixed();
                 }
+                let prefix = live.site_path().unwrap_or("/");
                 shared.status.send_modify(|status| {
-                    if !rebuilt.changed.is_empty() || status.never_built {
+                    if !rebuilt.changed.is_empty() || status.never_built || status.prefix != prefix {
                         status.generation += 1;
                         status.css_only = !status.never_built && rebuilt.changed.iter().all(|p| p.ends_with(".css"));
                     }
                     status.error = None;
                     status.never_built = false;
+                    status.prefix = prefix.to_string();
                 });
             }
             Err(err) => {
                 report::error(&err);
                 shared.status.send_modify(|status| status.error = Some(err.to_string()));
             }
+        }
+    }
+}
+
+/// Watches the folders symlinks point into that are not watched yet.
+fn watch_link_targets(live: &Live, watcher: &mut impl Watcher, watched: &mut std::collections::HashSet<PathBuf>) {
+    for (folder, whole) in live.link_targets() {
+        if watched.insert(folder.clone()) {
+            let mode = if whole { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
+            let _ = watcher.watch(&folder, mode);
         }
     }
 }

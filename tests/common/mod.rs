@@ -8,8 +8,11 @@ use std::process::{Command, Output};
 pub mod corpus;
 pub mod server;
 
+/// A site in `site/` of a temporary folder, beside a `home/` that is `HOME` for every
+/// run: nothing a test runs can reach the real home folder.
 pub struct TestSite {
     dir: tempfile::TempDir,
+    root: PathBuf,
 }
 
 impl TestSite {
@@ -30,11 +33,25 @@ impl TestSite {
     }
 
     pub fn empty() -> TestSite {
-        TestSite { dir: tempfile::tempdir().unwrap() }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("site")).unwrap();
+        std::fs::create_dir(dir.path().join("home")).unwrap();
+        let root = dir.path().join("site");
+        TestSite { dir, root }
     }
 
     pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The temporary folder that holds the site and `home/`: tests put other outputs here.
+    pub fn scratch(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// `HOME` for every run.
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -58,6 +75,7 @@ impl TestSite {
             .arg(self.root())
             .args(args)
             .env("NO_COLOR", "1")
+            .env("HOME", self.home())
             .output()
             .unwrap();
         Run(output)
@@ -84,11 +102,13 @@ impl TestSite {
     }
 }
 
+/// Every file of a built site below `dir`, relative, sorted, with its bytes; the
+/// build's record of what it wrote (`.smpsite-manifest`) is bookkeeping, not the site.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = walkdir::WalkDir::new(dir)
         .into_iter()
         .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.file_name() != smpsite::output::MANIFEST)
         .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
         .collect();
     files.sort();

@@ -12,6 +12,8 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 
 pub struct Server {
     child: Child,
+    /// The server's HOME: a folder of its own, never the real one.
+    _home: tempfile::TempDir,
     /// `127.0.0.1:PORT`
     pub addr: String,
     /// The folder being served.
@@ -22,12 +24,14 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        let home = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_smpsite"))
             .arg("--root")
             .arg(root)
             .args(["serve", "--port", "0"])
             .args(extra)
             .env("NO_COLOR", "1")
+            .env("HOME", home.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -45,7 +49,7 @@ impl Server {
                 }
             });
         }
-        let mut server = Server { child, addr: String::new(), output: PathBuf::new(), log };
+        let mut server = Server { child, _home: home, addr: String::new(), output: PathBuf::new(), log };
         let log = server.wait_for_log("Output: ");
         let url = log.split("preview at http://").nth(1).expect("the URL is printed");
         server.addr = url.split('/').next().unwrap().to_string();
@@ -114,14 +118,26 @@ impl Server {
 
     /// Sends Ctrl-C and waits for the process to end; returns whether it exited 0.
     pub fn interrupt(&mut self) -> bool {
-        let sent = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status().unwrap();
-        assert!(sent.success());
+        self.signal("INT");
+        self.wait_exit(DEADLINE).unwrap_or_else(|| panic!("serve did not stop within {DEADLINE:?} of Ctrl-C")).success()
+    }
+
+    /// Sends the signal `name` (`INT`, `TERM`, `HUP`) to the server.
+    pub fn signal(&self, name: &str) {
+        let sent = Command::new("kill").arg(format!("-{name}")).arg(self.child.id().to_string()).status().unwrap();
+        assert!(sent.success(), "kill -{name} failed");
+    }
+
+    /// Waits up to `within` for the process to end; its exit status, or None if it runs on.
+    pub fn wait_exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
         let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                return status.success();
+                return Some(status);
             }
-            assert!(started.elapsed() < DEADLINE, "serve did not stop within {DEADLINE:?} of Ctrl-C");
+            if started.elapsed() >= within {
+                return None;
+            }
             std::thread::sleep(Duration::from_millis(10));
         }
     }

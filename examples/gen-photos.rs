@@ -1,0 +1,143 @@
+//! Writes N deterministic phone-sized photos (4032x3024 JPEG, quality 90) with the EXIF
+//! a phone writes (make, model, time, GPS position), for `scripts/bench-photos`.
+//! Usage: cargo run --release --example gen-photos -- DIR N
+//!
+//! With `--illustrations DIR` it writes the example site's two illustrations instead:
+//! the same pattern of pigment dots on skin seen up close and from a speaking distance
+//! (generated, so they show no one).
+
+use image::ImageEncoder;
+use img_parts::{Bytes, ImageEXIF};
+
+const W: u32 = 4032;
+const H: u32 = 3024;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, dir] = &args[..]
+        && flag == "--illustrations"
+    {
+        std::fs::create_dir_all(dir).expect("create DIR");
+        for (name, blur) in [("dots-up-close.jpg", 0.0), ("dots-at-a-distance.jpg", 5.0)] {
+            std::fs::write(std::path::Path::new(dir).join(name), illustration(blur)).expect("write");
+        }
+        return;
+    }
+    let (dir, n) = match &args[..] {
+        [_, dir, n] => (std::path::PathBuf::from(dir), n.parse::<u32>().expect("N is a number")),
+        _ => {
+            eprintln!("usage: gen-photos DIR N");
+            std::process::exit(2);
+        }
+    };
+    std::fs::create_dir_all(&dir).expect("create DIR");
+    for i in 0..n {
+        let path = dir.join(format!("photo-{i:03}.jpg"));
+        std::fs::write(&path, photo(i)).expect("write a photo");
+    }
+}
+
+/// Skin with a scatter of small pigment dots and the stubble-length gaps between them,
+/// under soft daylight; `blur` (pixels) softens it as distance does.
+fn illustration(blur: f32) -> Vec<u8> {
+    let (w, h) = (1600u32, 1000u32);
+    let mut seed = 0x2545_f491u32;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    let mut img = image::RgbImage::from_fn(w, h, |x, y| {
+        let light = 1.0 - 0.25 * ((x as f32 / w as f32) - 0.3).abs() - 0.15 * (y as f32 / h as f32);
+        let c = |base: f32| (base * light).clamp(0.0, 255.0) as u8;
+        image::Rgb([c(214.0), c(176.0), c(150.0)])
+    });
+    // Dots denser toward the top, as over a hairline.
+    for _ in 0..26_000 {
+        let (x, y) = (next() % w, next() % h);
+        if (next() % 1000) as f32 / 1000.0 > 1.15 - y as f32 / h as f32 {
+            continue;
+        }
+        let r = 2 + (next() % 3) as i32;
+        let shade = 60 + (next() % 30) as u8;
+        for dy in -r..=r {
+            for dx in -r..=r {
+                let (px, py) = (x as i32 + dx, y as i32 + dy);
+                if dx * dx + dy * dy <= r * r && px >= 0 && py >= 0 && (px as u32) < w && (py as u32) < h {
+                    let p = img.get_pixel_mut(px as u32, py as u32);
+                    *p = image::Rgb([shade, shade.saturating_sub(8), shade.saturating_sub(4)]);
+                }
+            }
+        }
+    }
+    let img = if blur > 0.0 { image::imageops::blur(&img, blur) } else { img };
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+        .write_image(&img, w, h, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    jpeg
+}
+
+/// Smooth light like a room or a scalp under a lamp, with sensor-like noise so the
+/// JPEG is as large as a phone's (3-5 MB).
+fn photo(i: u32) -> Vec<u8> {
+    let mut seed = 0x9e37_79b9u32.wrapping_mul(i + 1);
+    let mut noise = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        (seed & 31) as i32 - 16
+    };
+    let (cx, cy) = ((i * 397 % W) as f32, (i * 211 % H) as f32);
+    let img = image::RgbImage::from_fn(W, H, |x, y| {
+        let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt() / 4000.0;
+        let base = (230.0 * (1.0 - d).max(0.1)) as i32;
+        let stripe = if (x / 160 + y / 160 + i) % 7 == 0 { 25 } else { 0 };
+        let n = noise();
+        let c = |k: i32| (base - k + stripe + n).clamp(0, 255) as u8;
+        image::Rgb([c(0), c(20 + (i % 5) as i32 * 6), c(40)])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .write_image(&img, W, H, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(Bytes::from(jpeg)).expect("our own JPEG");
+    jpeg.set_exif(Some(Bytes::from(exif(i))));
+    jpeg.encoder().bytes().to_vec()
+}
+
+/// EXIF (big-endian TIFF): IFD0 with make, model, orientation 1 and a GPS pointer;
+/// a GPS IFD with latitude and longitude.
+fn exif(i: u32) -> Vec<u8> {
+    let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
+    let entry = |t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: [u8; 4]| {
+        t.extend_from_slice(&tag.to_be_bytes());
+        t.extend_from_slice(&kind.to_be_bytes());
+        t.extend_from_slice(&count.to_be_bytes());
+        t.extend_from_slice(&value);
+    };
+    // IFD0 at 8: 4 entries -> 2 + 48 + 4 = 54 bytes, ends at 62; strings at 62.
+    t.extend_from_slice(&4u16.to_be_bytes());
+    entry(&mut t, 0x010F, 2, 6, 62u32.to_be_bytes()); // Make "Phone\0"
+    entry(&mut t, 0x0110, 2, 8, 68u32.to_be_bytes()); // Model "Model 12\0" (8 with NUL)
+    entry(&mut t, 0x0112, 3, 1, [0, 1, 0, 0]);
+    entry(&mut t, 0x8825, 4, 1, 76u32.to_be_bytes());
+    t.extend_from_slice(&0u32.to_be_bytes());
+    t.extend_from_slice(b"Phone\0");
+    t.extend_from_slice(b"Model12\0");
+    assert_eq!(t.len(), 76);
+    // GPS IFD at 76: 4 entries -> 54 bytes, ends at 130; rationals at 130 and 154.
+    t.extend_from_slice(&4u16.to_be_bytes());
+    entry(&mut t, 0x0001, 2, 2, *b"N\0\0\0");
+    entry(&mut t, 0x0002, 5, 3, 130u32.to_be_bytes());
+    entry(&mut t, 0x0003, 2, 2, *b"W\0\0\0");
+    entry(&mut t, 0x0004, 5, 3, 154u32.to_be_bytes());
+    t.extend_from_slice(&0u32.to_be_bytes());
+    assert_eq!(t.len(), 130);
+    for (n, d) in [(33, 1), (29, 1), (i % 60, 1), (111, 1), (55, 1), (i % 59, 1)] {
+        t.extend_from_slice(&u32::to_be_bytes(n));
+        t.extend_from_slice(&u32::to_be_bytes(d));
+    }
+    t
+}

@@ -1,0 +1,158 @@
+//! The module graph, checked mechanically (issue 13, `STYLE.md` rule 11): imports
+//! point down (main -> lib -> commands -> build -> stages -> error) and there are no
+//! cycles. Reads every `crate::` path in `src/` outside comments; a module is a
+//! file's first path part (`src/lint/claims.rs` is `lint`).
+//!
+//!     cargo test --test architecture -- --nocapture    # prints the graph
+//!
+//! `KNOWN_CYCLES` is the debt still to pay: the test fails when a new cycle appears,
+//! and also when a listed one is gone, so the list only ever shrinks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Modules that run a command: nothing below them may import them.
+const COMMANDS: &[&str] = &["main", "lib", "cli", "build", "serve", "scaffold", "report"];
+
+/// Cycles that exist today, each as its sorted modules.
+const KNOWN_CYCLES: &[&[&str]] =
+    &[&["build", "render"], &["config", "lint", "site", "source", "theme"], &["report", "serve"]];
+
+/// Upward imports that exist today: (from, to).
+const KNOWN_UPWARD: &[(&str, &str)] = &[("render", "build")];
+
+fn module_of(path: &Path, src: &Path) -> String {
+    let rel = path.strip_prefix(src).unwrap();
+    let first = rel.components().next().unwrap().as_os_str().to_string_lossy().into_owned();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// Every module named after `crate::` in `text`, comments left out.
+fn imports(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // `use crate::{a, b::c};` (on one line, as rustfmt keeps short ones)
+                let inner = group.split('}').next().unwrap_or("");
+                found.extend(inner.split(',').filter_map(|part| first_ident(part.trim())));
+            } else if let Some(name) = first_ident(rest) {
+                found.insert(name);
+            }
+        }
+    }
+    found
+}
+
+fn first_ident(text: &str) -> Option<String> {
+    let name: String = text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+    (!name.is_empty() && name != "self").then_some(name)
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let module = module_of(entry.path(), &src);
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let deps = graph.entry(module.clone()).or_default();
+        deps.extend(imports(&text).into_iter().filter(|d| *d != module));
+    }
+    graph
+}
+
+/// The strongly connected components with more than one module (Tarjan).
+fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<Vec<String>> {
+    struct Walk<'g> {
+        graph: &'g BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'g str, usize>,
+        low: BTreeMap<&'g str, usize>,
+        stack: Vec<&'g str>,
+        found: BTreeSet<Vec<String>>,
+    }
+    impl<'g> Walk<'g> {
+        fn visit(&mut self, v: &'g str) {
+            let i = self.index.len();
+            self.index.insert(v, i);
+            self.low.insert(v, i);
+            self.stack.push(v);
+            for w in self.graph.get(v).into_iter().flatten() {
+                let w = w.as_str();
+                if !self.index.contains_key(w) {
+                    self.visit(w);
+                    let low = self.low[v].min(self.low[w]);
+                    self.low.insert(v, low);
+                } else if self.stack.contains(&w) {
+                    let low = self.low[v].min(self.index[w]);
+                    self.low.insert(v, low);
+                }
+            }
+            if self.low[v] == self.index[v] {
+                let mut component = Vec::new();
+                loop {
+                    let w = self.stack.pop().unwrap();
+                    component.push(w.to_string());
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    component.sort();
+                    self.found.insert(component);
+                }
+            }
+        }
+    }
+    let mut walk =
+        Walk { graph, index: BTreeMap::new(), low: BTreeMap::new(), stack: Vec::new(), found: BTreeSet::new() };
+    for v in graph.keys() {
+        if !walk.index.contains_key(v.as_str()) {
+            walk.visit(v);
+        }
+    }
+    walk.found
+}
+
+#[test]
+fn the_module_graph_has_no_new_cycles_and_no_new_upward_imports() {
+    let graph = graph();
+    for (module, deps) in &graph {
+        println!("{module} -> {}", deps.iter().cloned().collect::<Vec<_>>().join(", "));
+    }
+    let found = cycles(&graph);
+    let known: BTreeSet<Vec<String>> = KNOWN_CYCLES.iter().map(|c| c.iter().map(|m| m.to_string()).collect()).collect();
+    assert_eq!(
+        found, known,
+        "cycles in the module graph changed: fix a new one, or remove a paid one from KNOWN_CYCLES"
+    );
+
+    let upward: BTreeSet<(String, String)> = graph
+        .iter()
+        .filter(|(module, _)| !COMMANDS.contains(&module.as_str()))
+        .flat_map(|(module, deps)| {
+            deps.iter().filter(|d| COMMANDS.contains(&d.as_str())).map(move |d| (module.clone(), d.clone()))
+        })
+        .collect();
+    let known: BTreeSet<(String, String)> = KNOWN_UPWARD.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    assert_eq!(upward, known, "a stage imports a command module: move what it needs down");
+}
+
+#[test]
+fn the_checker_sees_cycles_and_imports() {
+    let text =
+        "use crate::a::B; // crate::commented\nuse crate::{b, c::D};\nlet x = crate::d::f();\n/// [`crate::e`]\n";
+    let found: Vec<String> = imports(text).into_iter().collect();
+    assert_eq!(found, ["a", "b", "c", "d"]);
+    let graph: BTreeMap<String, BTreeSet<String>> = [("a", &["b"][..]), ("b", &["c"]), ("c", &["a"]), ("d", &["a"])]
+        .iter()
+        .map(|(m, deps)| (m.to_string(), deps.iter().map(|d| d.to_string()).collect()))
+        .collect();
+    assert_eq!(cycles(&graph), BTreeSet::from([vec!["a".to_string(), "b".into(), "c".into()]]));
+}

@@ -1,0 +1,51 @@
+//! Issue 17: `brand:` in site.yaml. The logo shows in the header; the colour is checked
+//! against WCAG 2.2 AA before anything is written, and a failing one is refused with the
+//! nearest shade that passes.
+
+mod common;
+
+use common::TestSite;
+
+fn with_brand(brand: &str) -> TestSite {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml");
+    site.write("site.yaml", format!("{yaml}brand:\n{brand}"));
+    site
+}
+
+#[test]
+fn a_brand_colour_too_light_to_read_is_refused_with_a_passing_shade() {
+    let site = with_brand("  color: \"#7fd3d9\"\n");
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("site.yaml:13:3"), "{err}");
+    assert!(err.contains("#7fd3d9 is too light to read"), "{err}");
+    assert!(err.contains("WCAG 2.2 AA asks for 4.5:1"), "{err}");
+    assert!(!site.path("public").exists(), "a refused colour still wrote the site");
+
+    // The suggested shade is accepted as it is.
+    let suggested = err.split("use `color: \"").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
+    let yaml = site.read("site.yaml").replace("#7fd3d9", suggested);
+    site.write("site.yaml", yaml);
+    site.build();
+    assert!(site.page("").contains(&format!("--accent:{suggested}")), "the shade is not used");
+}
+
+#[test]
+fn a_passing_brand_colour_and_logo_reach_every_page() {
+    let site = with_brand("  color: \"#0b5d5b\"\n  logo: static/images/logo.svg\n");
+    site.build();
+    let home = site.page("");
+    let css = home.split("<style>").nth(1).and_then(|s| s.split("</style>").next()).expect("the brand's style");
+    assert!(css.starts_with(":root{--accent:#0b5d5b;"), "{css}");
+    assert!(css.contains("@media (prefers-color-scheme: dark){:root{--accent:#"), "no dark-mode shade: {css}");
+    assert!(home.contains("<img class=\"brand-logo\" src=\"/images/logo.svg\" alt=\"\""), "no logo in the header");
+    assert!(site.page("process/first/").contains("class=\"brand-logo\""));
+}
+
+#[test]
+fn a_missing_logo_is_an_error_at_its_line() {
+    let site = with_brand("  logo: static/nope.svg\n");
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("site.yaml:13:3") && err.contains("the logo `static/nope.svg` is not in"), "{err}");
+    assert!(!site.path("public").exists());
+}

@@ -1,0 +1,192 @@
+//! Inputs the fuzzers (`scripts/fuzz`) found, kept so they stay fixed, and the safety
+//! net they check on every input: a build of a broken site changes nothing outside its
+//! output folder.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use smpsite::build::{self, BuildOptions};
+
+/// Each path under a folder (links not followed) with its kind, size, modification time
+/// and a hash of its bytes or link target.
+type Snapshot = BTreeMap<PathBuf, (&'static str, u64, Option<SystemTime>, u64)>;
+
+fn snapshot(dir: &Path, skip: &Path) -> Snapshot {
+    let mut seen = Snapshot::new();
+    for entry in walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| e.path() != skip) {
+        let entry = entry.unwrap();
+        let meta = entry.path().symlink_metadata().unwrap();
+        let mut h = DefaultHasher::new();
+        let kind = if meta.file_type().is_symlink() {
+            std::fs::read_link(entry.path()).unwrap().hash(&mut h);
+            "link"
+        } else if meta.is_file() {
+            std::fs::read(entry.path()).unwrap().hash(&mut h);
+            "file"
+        } else {
+            "dir"
+        };
+        let mtime = if meta.is_dir() { None } else { Some(meta.modified().unwrap()) };
+        seen.insert(entry.path().to_path_buf(), (kind, meta.len(), mtime, h.finish()));
+    }
+    seen
+}
+
+fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn symlink(target: &str, link: &Path) {
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+const CONFIG: &str = "title: Broken Clinic\nbase_url: https://example.com/\nclinic:\n  name: Broken SMP\n";
+
+fn page(front_matter: &str) -> String {
+    format!("---\ntitle: A page\n{front_matter}\n---\nSome text.\n")
+}
+
+/// One broken site per entry: (name, what it holds as (path, contents) pairs, symlinks
+/// as (path, target) pairs).
+type Broken = (&'static str, Vec<(PathBuf, Vec<u8>)>, Vec<(&'static str, &'static str)>);
+
+fn broken_sites() -> Vec<Broken> {
+    let text = |p: &str, t: &str| (PathBuf::from(p), t.as_bytes().to_vec());
+    let home = || text("content/_index.md", &page(""));
+    vec![
+        // Sites that build: the safety net must also walk the path that writes.
+        ("a plain site", vec![home()], vec![]),
+        ("a page with an alias", vec![home(), text("content/a.md", &page("aliases: [/old-a/]"))], vec![]),
+        (
+            "a bundle with a file",
+            vec![home(), text("content/b/index.md", &page("")), text("content/b/x.txt", "x")],
+            vec![],
+        ),
+        ("a link that stays inside", vec![home(), text("static/img/a.txt", "a")], vec![("static/pictures", "img")]),
+        ("front matter never closed", vec![home(), text("content/a.md", "---\ntitle: A\nSome text.\n")], vec![]),
+        ("front matter not YAML", vec![home(), text("content/a.md", "---\ntitle: [A\n---\nx\n")], vec![]),
+        ("site.yaml not YAML", vec![text("site.yaml", "title: [x\n"), home()], vec![]),
+        ("site.yaml without a base_url", vec![text("site.yaml", "title: x\nclinic: {name: y}\n"), home()], vec![]),
+        ("alias over the home page", vec![home(), text("content/a.md", &page("aliases: [/index.html]"))], vec![]),
+        ("alias over the sitemap", vec![home(), text("content/a.md", &page("aliases: [/sitemap.xml]"))], vec![]),
+        ("alias climbing out", vec![home(), text("content/a.md", &page("aliases: [/../../outside/x/]"))], vec![]),
+        ("slug climbing out", vec![home(), text("content/a.md", &page("slug: ../../outside"))], vec![]),
+        ("slug that is a file", vec![home(), text("content/a.md", &page("slug: index.html"))], vec![]),
+        ("static link to a file outside", vec![home()], vec![("static/secret.txt", "../../outside/secret.txt")]),
+        ("static link to a folder outside", vec![home()], vec![("static/etc", "../../outside")]),
+        (
+            "bundle link outside",
+            vec![home(), text("content/b/index.md", &page(""))],
+            vec![("content/b/x.txt", "../../../outside/secret.txt")],
+        ),
+        ("dangling link", vec![home()], vec![("static/gone.txt", "missing")]),
+        ("link loop", vec![home()], vec![("content/loop", "..")]),
+        (
+            "page name not UTF-8",
+            vec![home(), (PathBuf::from(OsStr::from_bytes(b"content/caf\xe9.md")), page("").into_bytes())],
+            vec![],
+        ),
+    ]
+}
+
+/// Builds each broken site in a folder beside a folder of files that are not the site's,
+/// and proves that neither that folder nor the site itself changed: only the output.
+#[test]
+fn building_broken_sites_changes_nothing_outside_the_output_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(&tmp.path().join("outside/secret.txt"), "not part of any site");
+    write(&tmp.path().join("outside/x/index.html"), "a file the clinic wrote");
+    write(&tmp.path().join("outside/notes.md"), page(""));
+    let mut built = [0, 0]; // failed, succeeded
+    for (i, (name, files, links)) in broken_sites().into_iter().enumerate() {
+        let site = tmp.path().join(format!("site{i}"));
+        write(&site.join("site.yaml"), CONFIG);
+        for (path, bytes) in files {
+            write(&site.join(path), bytes);
+        }
+        for (link, target) in links {
+            symlink(target, &site.join(link));
+        }
+        for output in [tmp.path().join(format!("out{i}")), site.join("public")] {
+            let before = snapshot(tmp.path(), &output);
+            let result = build::build(&BuildOptions {
+                root: Some(site.clone()),
+                output: Some(output.clone()),
+                ..BuildOptions::default()
+            });
+            built[usize::from(result.is_ok())] += 1;
+            let after = snapshot(tmp.path(), &output);
+            let changed: Vec<_> = after.iter().filter(|(p, v)| before.get(*p) != Some(*v)).map(|(p, _)| p).collect();
+            let gone: Vec<_> = before.keys().filter(|p| !after.contains_key(*p)).collect();
+            assert!(changed.is_empty() && gone.is_empty(), "{name}: changed {changed:?}, removed {gone:?}");
+            if result.is_err() {
+                assert!(!output.exists(), "{name}: a failed build left {} behind", output.display());
+            }
+        }
+    }
+    // Both paths are walked: builds that stop on an error and builds that write a site.
+    assert!(built[0] >= 8 && built[1] >= 4, "failed and succeeded builds: {built:?}");
+}
+
+/// The snapshot the safety net compares sees every kind of change it is meant to catch.
+#[test]
+fn the_snapshot_sees_a_changed_added_or_touched_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a/b.txt");
+    write(&file, "one");
+    let skip = tmp.path().join("out");
+    let first = snapshot(tmp.path(), &skip);
+    write(&file, "two");
+    assert_ne!(first, snapshot(tmp.path(), &skip), "same size, other bytes");
+    let second = snapshot(tmp.path(), &skip);
+    let f = std::fs::File::options().write(true).open(&file).unwrap();
+    f.set_modified(SystemTime::UNIX_EPOCH).unwrap();
+    assert_ne!(second, snapshot(tmp.path(), &skip), "same bytes, other time");
+    let third = snapshot(tmp.path(), &skip);
+    write(&skip.join("c.txt"), "in the output");
+    assert_eq!(third, snapshot(tmp.path(), &skip), "the output folder is not looked at");
+    write(&tmp.path().join("a/new.txt"), "");
+    assert_ne!(third, snapshot(tmp.path(), &skip), "a new empty file");
+}
+
+/// A message points at a line of `text` and a column within that line (or just past
+/// its end), the way the snippet under it counts lines: by `\n`.
+fn assert_points_into(d: &smpsite::error::Diagnostic, text: &str) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    assert!(d.line >= 1 && d.line <= lines.len(), "line {} of a {}-line file: {d:?}", d.line, lines.len());
+    let width = lines[d.line - 1].trim_end_matches('\r').chars().count();
+    assert!(d.col >= 1 && d.col <= width + 1, "column {} on a line of {width} characters: {d:?}", d.col);
+}
+
+/// Found by the `config` target: libyaml also breaks lines at a lone `\r`, and messages
+/// took its line numbers, pointing past the end of the file.
+#[test]
+fn a_site_yaml_message_after_lone_carriage_returns_points_into_the_file() {
+    let text = "title: Clinic\r\r\r\r\r\r\r\r\r\r\r\r\nbase_url https://example.com\nclinic: {name: N}\n";
+    let problems = smpsite::config::Config::parse(text, None).unwrap_err();
+    for d in &problems {
+        assert_points_into(d, text);
+    }
+    assert_eq!((problems[0].line, problems[0].col), (3, 1), "where the parser gave up: {problems:?}");
+}
+
+/// Found by the `front_matter` target: the same in front matter, where the column also
+/// ran past the end of its line.
+#[test]
+fn a_front_matter_message_after_lone_carriage_returns_points_into_the_file() {
+    let text = "---\ntitle: About the studio\r\r\r\r\r\r\r\rwe: work\n---\nText.\n";
+    let path = Path::new("content/about.md");
+    let split = smpsite::front_matter::split(text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, text, path).unwrap_err();
+    for d in &problems {
+        assert_points_into(d, text);
+    }
+    // `we` is the 32nd character of line 2 (the `\r`s are characters of that line).
+    assert_eq!((problems[0].line, problems[0].col), (2, 32), "the unknown key `we`: {problems:?}");
+}

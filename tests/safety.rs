@@ -1,0 +1,269 @@
+//! Never lose or leak a file (issue 12): the output folder holds only what smpsite
+//! wrote, links never lead the build out of the site, every address belongs to one
+//! thing, and no broken input changes anything outside the output. Every output and
+//! root here is a folder the test made in its own temporary folder, with `HOME` there
+//! too (see `TestSite`).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::TestSite;
+
+/// Every entry below `dir` with what identifies its state: kind, bytes (or a link's
+/// target) and modification time. Folders named in `skip` are left out.
+fn snapshot(dir: &Path, skip: &[&Path]) -> BTreeMap<PathBuf, String> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| !skip.contains(&e.path()))
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let meta = std::fs::symlink_metadata(e.path()).unwrap();
+            let state = if meta.is_symlink() {
+                format!("link to {}", std::fs::read_link(e.path()).unwrap().display())
+            } else if meta.is_dir() {
+                "folder".to_string()
+            } else {
+                let bytes = std::fs::read(e.path()).unwrap();
+                format!("{} bytes {:?} {:?}", bytes.len(), &bytes[..bytes.len().min(64)], meta.modified().unwrap())
+            };
+            (e.path().to_path_buf(), state)
+        })
+        .collect()
+}
+
+/// A folder of someone's work: nested files, an empty folder, a link and a dotfile.
+fn someones_files(dir: &Path) {
+    std::fs::create_dir_all(dir.join("taxes/2025")).unwrap();
+    std::fs::create_dir_all(dir.join("empty")).unwrap();
+    std::fs::write(dir.join("taxes/2025/return.pdf"), "private").unwrap();
+    std::fs::write(dir.join("index.html"), "my own home page").unwrap();
+    std::fs::write(dir.join("notes.md"), "# notes").unwrap();
+    std::fs::write(dir.join(".bashrc"), "alias ll='ls -l'").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("notes.md"), dir.join("notes-link.md")).unwrap();
+}
+
+#[test]
+fn a_folder_of_someones_files_given_as_output_keeps_every_file() {
+    let site = TestSite::fixture("minimal");
+    let docs = site.scratch().join("Documents/website");
+    someones_files(&docs);
+    let before = snapshot(site.scratch(), &[]);
+    let run = site.run(&["build", "-o", docs.to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    let err = run.stderr();
+    assert!(err.contains("did not write") && err.contains("index.html") && err.contains("notes.md"), "{err}");
+    assert!(err.contains("new or empty folder"), "the message says what to do instead: {err}");
+    assert!(!err.contains(".smpsite"), "no message names a staging folder: {err}");
+    assert_eq!(snapshot(site.scratch(), &[]), before, "a refused build changed files");
+}
+
+#[test]
+fn the_home_folder_is_refused_even_with_only_dotfiles() {
+    let site = TestSite::fixture("minimal");
+    std::fs::write(site.home().join(".profile"), "export A=1").unwrap();
+    let before = snapshot(site.scratch(), &[]);
+    let run = site.run(&["build", "-o", site.home().to_str().unwrap()]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("home folder"), "{}", run.stderr());
+    assert_eq!(snapshot(site.scratch(), &[]), before);
+}
+
+#[test]
+fn an_output_inside_the_sites_own_folders_is_refused_at_any_depth() {
+    let site = TestSite::fixture("minimal");
+    site.write("themes/default/templates/.keep", "");
+    let before = snapshot(site.scratch(), &[]);
+    for out in ["content/x", "content/process/deep/er", "static/x", "templates/x", "themes/default/x", ".", ".."] {
+        let run = site.run(&["build", "-o", site.path(out).to_str().unwrap()]);
+        assert_eq!(run.code(), 2, "-o {out}: {}", run.stderr());
+        assert!(run.stderr().contains("refusing"), "-o {out}: {}", run.stderr());
+    }
+    assert_eq!(snapshot(site.scratch(), &[]), before, "nothing was created");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_link_is_written_through_and_never_emptied() {
+    let site = TestSite::fixture("minimal");
+    let www = site.scratch().join("srv/www");
+    std::fs::create_dir_all(&www).unwrap();
+    std::os::unix::fs::symlink(&www, site.path("public")).unwrap();
+    site.build();
+    assert!(std::fs::symlink_metadata(site.path("public")).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert!(www.join("index.html").is_file() && www.join("process/first/index.html").is_file());
+    // Someone's file in the target: the next build refuses, and everything stays.
+    std::fs::write(www.join("uploaded-by-hand.txt"), "keep me").unwrap();
+    let before = snapshot(site.scratch(), &[]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("uploaded-by-hand.txt"), "{}", run.stderr());
+    assert_eq!(snapshot(site.scratch(), &[]), before);
+}
+
+#[test]
+fn a_git_folder_in_the_output_survives_every_build() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/extra.md", "---\ntitle: Extra\n---\nMore.\n");
+    site.build();
+    let git = site.path("public/.git");
+    std::fs::create_dir_all(git.join("refs/heads")).unwrap();
+    std::fs::write(git.join("HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    std::fs::write(git.join("refs/heads/gh-pages"), "0123abcd\n").unwrap();
+    std::fs::write(site.path("public/.nojekyll"), "").unwrap();
+    let kept = snapshot(&git, &[]);
+    // A build that removes a page, one that fails, and one that adds it back.
+    std::fs::remove_file(site.path("content/extra.md")).unwrap();
+    site.build();
+    assert!(!site.path("public/extra").exists(), "the removed page's file and folder are gone");
+    site.write("content/extra.md", "---\ntitle: [broken\n---\n");
+    assert_eq!(site.run(&["build"]).code(), 1);
+    site.write("content/extra.md", "---\ntitle: Extra\n---\nMore.\n");
+    site.build();
+    assert_eq!(snapshot(&git, &[]), kept, ".git changed");
+    assert!(site.path("public/.nojekyll").exists());
+    assert!(site.path("public/extra/index.html").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(site.path("public"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".smpsite-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_failed_first_build_leaves_no_output_folder() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/faq.md", "---\ntitle: Questions\nfaq: maybe\n---\n");
+    site.run(&["build"]).fails();
+    assert!(!site.path("public").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_errors_and_never_published() {
+    let site = TestSite::fixture("minimal");
+    let private = site.scratch().join("private");
+    std::fs::create_dir_all(private.join("etc")).unwrap();
+    std::fs::write(private.join("secret.txt"), "the clinic's passwords").unwrap();
+    std::fs::write(private.join("etc/shadow"), "root:x").unwrap();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink(private.join("secret.txt"), site.path("static/secret.txt")).unwrap();
+    std::os::unix::fs::symlink(private.join("etc"), site.path("static/etc")).unwrap();
+    std::os::unix::fs::symlink(private.join("secret.txt"), site.path("content/process/notes.md")).unwrap();
+    std::os::unix::fs::symlink(site.scratch().join("nowhere"), site.path("static/dangling.png")).unwrap();
+    let err = site.run(&["build"]).fails();
+    for link in ["static/secret.txt", "static/etc", "content/process/notes.md"] {
+        assert!(err.contains(&format!("{link}: error: this link points to")), "{link} not reported: {err}");
+    }
+    assert!(err.contains("outside the site folder") && err.contains("copy"), "{err}");
+    assert!(err.contains("static/dangling.png: error: this link points to") && err.contains("does not exist"), "{err}");
+    assert!(!site.path("public").exists(), "nothing was published");
+    assert_eq!(site.run(&["check"]).code(), 1, "check reports it too");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_that_stay_inside_the_site_keep_working() {
+    let site = TestSite::fixture("minimal");
+    std::fs::create_dir_all(site.path("static/img")).unwrap();
+    std::fs::copy(site.path("content/team.svg"), site.path("static/img/team.svg")).unwrap();
+    std::os::unix::fs::symlink("img", site.path("static/pictures")).unwrap();
+    std::os::unix::fs::symlink("../static/img/team.svg", site.path("content/logo.svg")).unwrap();
+    site.build();
+    assert!(site.path("public/pictures/team.svg").is_file());
+    assert!(site.path("public/logo.svg").is_file());
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_name_that_is_not_utf8_is_an_error_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = TestSite::fixture("minimal");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(site.path("content").join(name), "---\ntitle: Cafe\n---\n").unwrap();
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("content/caf\u{FFFD}.md") && err.contains("not valid text"), "{err}");
+    assert!(err.contains("rename"), "{err}");
+}
+
+/// Adds `aliases: [ALIAS]` to the first session and returns the failed build's stderr.
+fn alias_error(alias: &str) -> String {
+    let site = TestSite::fixture("minimal");
+    let text =
+        site.read("content/process/first.md").replace("aliases: [\"/first/\"]", &format!("aliases: [\"{alias}\"]"));
+    site.write("content/process/first.md", text);
+    assert_eq!(site.run(&["check"]).code(), 1, "check catches alias {alias}");
+    site.run(&["build"]).fails()
+}
+
+#[test]
+fn an_alias_never_replaces_a_page_or_a_generated_file() {
+    for (alias, says) in [
+        ("/index.html", "is the address of content/_index.md"),
+        ("/", "is the address of content/_index.md"),
+        ("/process/first/index.html", "this page's own address"),
+        ("/process/first/", "this page's own address"),
+        ("/contact/index.html", "is the address of content/contact.md"),
+        ("/404.html", "\"page not found\" page"),
+        ("/sitemap.xml", "the sitemap"),
+        ("/robots.txt", "robots.txt"),
+        ("/style.css", "static/style.css"),
+        ("/favicon.svg", "static/favicon.svg"),
+        ("/atom.xml/", "news feed"),
+    ] {
+        let err = alias_error(alias);
+        assert!(err.contains("content/process/first.md:6:"), "{alias}: at the alias's line: {err}");
+        assert!(err.contains(says), "{alias}: {err}");
+        assert!(!err.contains(".smpsite"), "{alias}: names the staging folder: {err}");
+    }
+}
+
+#[test]
+fn a_slug_that_is_a_file_name_is_an_error_at_the_slug() {
+    let site = TestSite::fixture("minimal");
+    let text = site.read("content/contact.md").replacen("---\n", "---\nslug: index.html\n", 1);
+    site.write("content/contact.md", text);
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("content/contact.md:2:"), "{err}");
+    assert!(err.contains("slug"), "{err}");
+    assert!(!err.contains(".smpsite") && !err.contains("Is a directory"), "{err}");
+}
+
+#[test]
+fn broken_inputs_change_nothing_outside_the_output() {
+    let site = TestSite::fixture("minimal");
+    site.build();
+    someones_files(&site.scratch().join("Documents"));
+    let breakages: &[(&str, &str)] = &[
+        ("content/faq.md", "---\ntitle: [unclosed\n---\n"),
+        ("content/process/second.md", "---\ntitle: Second\nstage: 1\n---\n"),
+        ("content/contact.md", "---\ntitle: Contact\naliases: [\"/index.html\", \"/sitemap.xml\"]\n---\n"),
+        ("site.yaml", "title: [\n"),
+        ("content/news/opening.md", "no front matter at all"),
+        ("templates/page.html", "{% if %}"),
+    ];
+    let output = site.path("public");
+    let published = snapshot(&output, &[]);
+    for (file, text) in breakages {
+        let good = std::fs::read(site.path(file)).ok();
+        site.write(file, text);
+        let outside_now = snapshot(site.scratch(), &[&output]);
+        let run = site.run(&["build"]);
+        assert_eq!(run.code(), 1, "{file}: {}", run.stderr());
+        assert_eq!(
+            snapshot(site.scratch(), &[&output]),
+            outside_now,
+            "{file}: a broken build changed a file outside the output"
+        );
+        assert_eq!(snapshot(&output, &[]), published, "{file}: a broken build changed the output");
+        match good {
+            Some(bytes) => site.write(file, bytes),
+            None => std::fs::remove_file(site.path(file)).unwrap(),
+        }
+    }
+    site.build();
+}

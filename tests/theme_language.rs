@@ -1,0 +1,131 @@
+//! Issue 17: the theme speaks the site's language. A Spanish site shows no English UI
+//! string (text, labels or dates), and site.yaml can reword any string.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::TestSite;
+use scraper::{Html, Node};
+
+/// Every piece of text a visitor or a screen reader meets on a page: text nodes outside
+/// scripts and styles, and the attributes that are read out or shown.
+fn visible_strings(html: &str) -> Vec<String> {
+    let doc = Html::parse_document(html);
+    let mut out = Vec::new();
+    for node in doc.tree.nodes() {
+        match node.value() {
+            Node::Text(text) => {
+                let parent = node.parent().and_then(|p| p.value().as_element().map(|e| e.name().to_string()));
+                if !matches!(parent.as_deref(), Some("script" | "style")) && !text.trim().is_empty() {
+                    out.push(text.to_string());
+                }
+            }
+            Node::Element(e) => {
+                for attr in ["aria-label", "title", "alt", "content", "placeholder"] {
+                    if let Some(value) = e.attr(attr) {
+                        out.push(value.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The English table: key -> text.
+fn english() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n/en.yaml")).unwrap();
+    let table: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    serde_yaml::from_value(table["strings"].clone()).unwrap()
+}
+
+fn pages(site: &TestSite) -> Vec<(String, String)> {
+    common::tree(&site.path("public"))
+        .into_iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_spanish_site_has_no_english_ui_string() {
+    let site = TestSite::fixture("es");
+    site.build();
+    let spanish = {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n/es.yaml")).unwrap();
+        let table: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        serde_yaml::from_value::<BTreeMap<String, String>>(table["strings"].clone()).unwrap()
+    };
+    // Each English string (its parts around `{n}`-style slots) that Spanish words differently,
+    // plus the English day and month names and the 12-hour clock.
+    let mut needles: Vec<String> = english()
+        .iter()
+        .filter(|(key, text)| spanish[*key] != **text)
+        .flat_map(|(_, text)| text.split(['{', '}']).step_by(2).map(|p| p.trim().to_string()).collect::<Vec<_>>())
+        .filter(|part| part.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .collect();
+    needles.extend(["Monday", "Friday", "Saturday", "January", "February", "AM", "PM"].map(String::from));
+    let patterns: Vec<(String, regex::Regex)> = needles
+        .into_iter()
+        .map(|n| {
+            let re = regex::Regex::new(&format!(r"(^|\W){}($|\W)", regex::escape(&n))).unwrap();
+            (n, re)
+        })
+        .collect();
+
+    let pages = pages(&site);
+    assert!(pages.len() >= 9, "{:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>());
+    let mut found = Vec::new();
+    for (path, html) in &pages {
+        for text in visible_strings(html) {
+            for (needle, re) in &patterns {
+                if re.is_match(&text) {
+                    found.push(format!("{path}: `{needle}` in {text:?}"));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "English UI strings on a `language: es` site:\n{}", found.join("\n"));
+
+    // And the Spanish is there: words, dates, hours, labels.
+    let home = site.page("");
+    for expected in ["Reservar una consulta", "Saltar al contenido", "lunes–viernes 09:00–18:00", "Horario", "Menú"]
+    {
+        assert!(home.contains(expected), "the home page lacks {expected:?}");
+    }
+    let news = site.page("noticias/apertura/");
+    assert!(news.contains("Publicado el <time datetime=\"2026-01-10\">10 de enero de 2026</time>"), "{news}");
+    assert!(site.page("proceso/primera/").contains("Sesión 1 · Aprox. 3–4 horas"));
+    assert!(site.read("public/404.html").contains("Página no encontrada"));
+    assert!(site.read("public/primera/index.html").contains("Redirigiendo…"));
+}
+
+#[test]
+fn site_yaml_rewords_any_theme_string() {
+    let site = TestSite::fixture("es");
+    let yaml = site.read("site.yaml");
+    site.write("site.yaml", format!("{yaml}strings:\n  book_consultation: Pida su cita gratuita\n  home: Portada\n"));
+    site.build();
+    let home = site.page("");
+    assert!(home.contains("Pida su cita gratuita"), "the override is not used");
+    assert!(!home.contains("Reservar una consulta"), "the table's wording is still shown");
+    assert!(site.page("contacto/").contains("<a href=\"/\">Portada</a>"), "the breadcrumb keeps the old word");
+}
+
+#[test]
+fn an_unknown_string_or_language_is_an_error_at_its_line() {
+    let site = TestSite::fixture("es");
+    let yaml = site.read("site.yaml");
+    site.write("site.yaml", format!("{yaml}strings:\n  book_consultaton: Pida su cita\n"));
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("site.yaml:15:3"), "{err}");
+    assert!(err.contains("did you mean `book_consultation`?"), "{err}");
+    assert!(!site.path("public").exists(), "a failed build wrote output");
+
+    site.write("site.yaml", yaml.replace("language: es", "language: nl"));
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("site.yaml:4:1") && err.contains("language: nl"), "{err}");
+}
