@@ -75,9 +75,13 @@ impl Prepared {
     /// `error` fires, every finding as the error. With the `cache` that prepared the
     /// site (serve), pages whose findings cannot have changed are not checked again.
     pub fn findings(&self, config: &Config, config_text: &str, cache: Option<&mut Cache>) -> Result<Vec<Diagnostic>> {
+        // A page with a broken link is still checked: every finding comes out in one run.
+        let mut broken = Vec::new();
         for (id, checks) in self.checks.iter().enumerate() {
             if checks.get().is_none() {
-                self.body(id, config).map_err(content_error)?;
+                let (body, problems) = render_body_anyway(&self.site, &self.site.pages[id], config, &self.sizes);
+                broken.extend(problems);
+                let _ = checks.set(body.checks);
             }
         }
         let facts = |id: PageId| self.checks[id].get().expect("every page's body was rendered above");
@@ -85,7 +89,8 @@ impl Prepared {
         let templates: Vec<&str> = self.theme.templates.values().map(|t| t.text.as_str()).collect();
         let key = crate::site::hash_of((self.generation, self.theme.statics.keys().collect::<Vec<_>>(), templates));
         let memo = cache.map(|cache| (&mut cache.lint, key));
-        let findings = lint::check(&self.site, facts, &self.theme, config, config_text, memo);
+        let mut findings = lint::check(&self.site, facts, &self.theme, config, config_text, memo);
+        findings.extend(broken);
         if findings.iter().any(Diagnostic::is_error) { Err(content_error(findings)) } else { Ok(findings) }
     }
 
@@ -223,14 +228,33 @@ fn render_site(
     drafts: bool,
     output: Option<&Path>,
 ) -> Result<(usize, Vec<Diagnostic>)> {
+    // Every stage runs, on the files that got through the ones before, and all their
+    // findings come out together: one run shows every problem.
     let mut cache = if output.is_some() { Cache::default() } else { Cache::for_check() };
-    let prepared = prepare(sources, config, drafts, &mut cache)?;
+    let (prepared, problems) = prepare_all(sources, config, drafts, &mut cache)?;
+    let failed = failed_keys(&problems);
     let bodies = Fresh { prepared: &prepared, config };
-    let renderer = Renderer::new(config, &prepared, &bodies).map_err(content_error)?;
-    let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(content_error)?;
-    let staging = output.map(|out| Staging::new(out, outputs.keys().map(String::as_str))).transpose()?;
-    render_each(&renderer, &outputs, |path, bytes| staging.as_ref().map_or(Ok(()), |s| s.write(path, bytes)))?;
-    let mut warnings = prepared.findings(config, &sources.config_text, None)?;
+    let stop = |later: Vec<Diagnostic>| content_error(merged(problems.clone(), later, &failed));
+    let renderer = Renderer::new(config, &prepared, &bodies).map_err(stop)?;
+    let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(stop)?;
+    let write = output.filter(|_| problems.is_empty());
+    let staging = write.map(|out| Staging::new(out, outputs.keys().map(String::as_str))).transpose()?;
+    let mut later =
+        match render_each(&renderer, &outputs, |path, bytes| staging.as_ref().map_or(Ok(()), |s| s.write(path, bytes)))
+        {
+            Ok(()) => Vec::new(),
+            Err(Error::Content(found)) => found,
+            Err(other) => return Err(other),
+        };
+    match prepared.findings(config, &sources.config_text, None) {
+        Ok(findings) | Err(Error::Content(findings)) => later.extend(findings),
+        Err(other) => return Err(other),
+    }
+    let all = merged(problems, later, &failed);
+    if all.iter().any(Diagnostic::is_error) {
+        return Err(content_error(all));
+    }
+    let mut warnings = all;
     if let Some(staging) = staging {
         staging.commit()?;
     } else {
@@ -277,10 +301,27 @@ pub fn assets<'a>(sources: &'a Sources, site: &Site) -> Vec<(String, &'a [u8])> 
 /// Everything between reading and templates: parse and link. Pure; with a warm
 /// `cache`, only what changed is parsed and linked again.
 pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
-    let docs = parse_docs(sources, &mut cache.docs)?;
+    let (prepared, problems) = prepare_all(sources, config, drafts, cache)?;
+    if problems.is_empty() { Ok(prepared) } else { Err(content_error(problems)) }
+}
+
+/// Like [`prepare`], but a file whose front matter fails is only left out: the site is
+/// prepared from the others, so later stages can report their problems in the same
+/// run. Returns the front-matter errors beside the site (an `Err` only when the graph
+/// itself cannot be built, with those errors included).
+fn prepare_all(
+    sources: &Sources,
+    config: &Config,
+    drafts: bool,
+    cache: &mut Cache,
+) -> Result<(Prepared, Vec<Diagnostic>)> {
+    let (docs, mut problems) = parse_docs(sources, &mut cache.docs);
+    let failed = failed_keys(&problems);
     let assets: Vec<&source::File> = sources.content.iter().filter(|f| !f.is_markdown()).collect();
     let theme = theme::resolve(&config.theme, sources).map_err(content_error)?;
 
+    // A graph with problems is not kept: the next run must find them again.
+    let mut keep = true;
     let graph = match cache.graph.take() {
         Some(mut graph) if graph.fits(&docs, &assets, drafts, &config.root) => {
             // Only bodies changed: the graph stands; its pages take the new documents.
@@ -297,8 +338,11 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
         }
         previous => {
             cache.generations += 1;
-            let site = Site::build(docs.clone(), assets.iter().map(|f| f.rel.clone()).collect(), drafts)
-                .map_err(content_error)?;
+            let (site, graph_problems) =
+                Site::build_all(docs.clone(), assets.iter().map(|f| f.rel.clone()).collect(), drafts);
+            keep = graph_problems.is_empty();
+            problems = merged(problems, graph_problems, &failed);
+            let Some(site) = site else { return Err(content_error(problems)) };
             let asset_sizes = image_sizes(self::assets(sources, &site));
             let world = link_world(&site, config);
             // Bodies carry over by source path; `world` decides whether they still hold.
@@ -322,7 +366,8 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
             }
         }
     };
-    let graph = cache.graph.insert(graph);
+    let mut uncached = None;
+    let graph = if keep { cache.graph.insert(graph) } else { uncached.insert(graph) };
     let generation = cache.generations;
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
     let mut sizes = graph.asset_sizes.clone();
@@ -334,7 +379,32 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
     let mut sorted: Vec<_> = sizes.iter().collect();
     sorted.sort_unstable();
     let world = crate::site::hash_of((graph.world, sorted));
-    Ok(Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation, photos })
+    Ok((Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation, photos }, problems))
+}
+
+/// The content keys (`process/first.md`) of the files whose front matter failed.
+fn failed_keys(problems: &[Diagnostic]) -> HashSet<String> {
+    problems
+        .iter()
+        .filter_map(|d| d.path.strip_prefix("content").ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+/// `earlier` and `later` findings together, without duplicates, and without what only
+/// follows from a file left out (`failed`): a link to it, or the home page missing
+/// when its own front matter failed.
+fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &HashSet<String>) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    earlier
+        .into_iter()
+        .chain(later.into_iter().filter(|d| {
+            let home_missing = d.message == "the home page is missing" && failed.contains("_index.md");
+            let to_failed = failed.iter().any(|key| d.message.contains(&format!("content/{key} does not exist")));
+            !home_missing && !to_failed
+        }))
+        .filter(|d| seen.insert(d.to_string()))
+        .collect()
 }
 
 /// The photos among the theme's and site's static files and the content's files.
@@ -406,9 +476,9 @@ pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) ->
     if problems.is_empty() { Ok(bodies) } else { Err(content_error(problems)) }
 }
 
-/// Every Markdown file of `sources`, parsed (or taken from `memo` when its bytes are
-/// the same), in source order; all parse errors together.
-fn parse_docs(sources: &Sources, memo: &mut DocMemo) -> Result<Vec<Arc<Doc>>> {
+/// Every Markdown file of `sources` that parses (or taken from `memo` when its bytes
+/// are the same), in source order, and the errors of those that do not.
+fn parse_docs(sources: &Sources, memo: &mut DocMemo) -> (Vec<Arc<Doc>>, Vec<Diagnostic>) {
     let files: Vec<&source::File> = sources.content.iter().filter(|f| f.is_markdown()).collect();
     // A file's bytes are never given to another path (see `source::File`), and the memo
     // keeps them alive, so an address names one version of one file.
@@ -439,7 +509,7 @@ fn parse_docs(sources: &Sources, memo: &mut DocMemo) -> Result<Vec<Arc<Doc>>> {
         let current: HashSet<usize> = files.iter().map(|f| address(f)).collect();
         memo.retain(|address, _| current.contains(address));
     }
-    if problems.is_empty() { Ok(docs) } else { Err(content_error(problems)) }
+    (docs, problems)
 }
 
 fn parse_doc(file: &source::File) -> Result<Doc, Vec<Diagnostic>> {
@@ -452,6 +522,18 @@ fn render_body(
     config: &Config,
     sizes: &HashMap<String, (u32, u32)>,
 ) -> Result<Body, Vec<Diagnostic>> {
+    let (body, problems) = render_body_anyway(site, page, config, sizes);
+    if problems.is_empty() { Ok(body) } else { Err(problems) }
+}
+
+/// A page's body and what the content rules find in it, even when some of its links
+/// are broken (those come back beside it): the other checks still run on the page.
+fn render_body_anyway(
+    site: &Site,
+    page: &Page,
+    config: &Config,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> (Body, Vec<Diagnostic>) {
     let links = PageLinks { site, page, root: &config.root, sizes };
     let rendered = markdown::render(page.doc.body(), page.is_faq(), &links);
     let doc = &page.doc;
@@ -479,12 +561,9 @@ fn render_body(
             );
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
     let checks = Arc::new(config.lint.page(&page.doc, rendered.outline, config.country()));
-    Ok(Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo })
+    (Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo }, problems)
 }
 
 /// A fingerprint of everything a page's Markdown can see of the rest of the site:

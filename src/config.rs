@@ -161,9 +161,11 @@ pub struct Config {
 impl Config {
     /// Parses the text of `site.yaml`. `base_url_override` is `--base-url`.
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
+        // Windows Notepad starts UTF-8 files with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let path = Path::new(FILE_NAME);
         let origin = Origin { path, file_text: text, first_line: 1 };
-        let raw: RawConfig = yaml::parse(text, origin, FILE_NAME).map_err(|d| vec![d])?;
+        let raw: RawConfig = yaml::parse_all(text, origin, FILE_NAME)?;
         let mut problems = Vec::new();
         let mut at_key = |key: &str, message: String, help: &str| {
             let (line, col) = yaml::locate_key(text, key).unwrap_or((1, 1));
@@ -196,12 +198,34 @@ impl Config {
                 "use `default` or the name of a folder under `themes/`",
             );
         }
+        // Problems found at a value's own line (pushed once `at_key` is done).
+        let mut located = Vec::new();
         for phone in &raw.clinic.phones {
             if tel_uri(&phone.number, None).is_none() {
-                at_key(
-                    "number",
-                    format!("the phone number `{}` has no digits to dial", phone.number),
-                    "write the number as people dial it, e.g. `number: \"480-555-0100\"`",
+                let (line, col) = locate_value(text, "number", &phone.number).unwrap_or((1, 1));
+                let message = format!("the phone number `{}` has no digits to dial", phone.number);
+                located.push(
+                    Diagnostic::error(path, line, col, message)
+                        .with_help("write the number as people dial it, e.g. `number: \"480-555-0100\"`")
+                        .with_source(text),
+                );
+            }
+        }
+        for hours in &raw.clinic.hours {
+            if let Err(why) = opening_hours(hours) {
+                let (line, col) = text
+                    .lines()
+                    .enumerate()
+                    .find_map(|(i, l)| Some((i + 1, l[..l.find(hours.as_str())?].chars().count() + 1)))
+                    .unwrap_or((1, 1));
+                located.push(
+                    Diagnostic::error(path, line, col, format!("the opening hours `{hours}` cannot be read: {why}"))
+                        .with_len(hours.chars().count())
+                        .with_help(
+                            "write the days as `Mo` `Tu` `We` `Th` `Fr` `Sa` `Su` (a range with `-`, several with `,`), a space, \
+                             and the 24-hour times it opens and closes: `\"Mo-Fr 09:00-17:00\"`, `\"Sa 10:00-14:00\"`",
+                        )
+                        .with_source(text),
                 );
             }
         }
@@ -267,6 +291,7 @@ impl Config {
                 ),
             );
         }
+        problems.extend(located);
         // Links written here appear on every page: one that runs code would run on all of them.
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url));
         let menu = raw.menu.iter().flatten().map(|item| ("url", &item.url));
@@ -341,6 +366,40 @@ pub fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)
         let rest = rest.trim_start().trim_start_matches(['"', '\'']).trim_start();
         rest.starts_with(value.trim()).then(|| (i + 1, line[..value_at].chars().count() + 1))
     })
+}
+
+/// Checks one `clinic.hours` entry in schema.org's form (`Mo-Fr 09:00-18:00`,
+/// `Mo,We 10:00-14:00`): days `Mo`–`Su`, times 00:00–24:00, opening before closing.
+/// Search engines read these; a wrong one shows clients the wrong hours.
+fn opening_hours(text: &str) -> Result<(), String> {
+    const DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+    let Some((days, times)) = text.trim().split_once(' ') else {
+        return Err("it needs the days, a space, then the times".into());
+    };
+    for day in days.split([',', '-']) {
+        if !DAYS.contains(&day) {
+            return Err(format!("`{day}` is not one of the days `Mo` to `Su`"));
+        }
+    }
+    let minutes = |time: &str| -> Result<u32, String> {
+        let wrong = || format!("`{time}` is not a time of day from 00:00 to 24:00");
+        // `HH:MM`: the `:` is ASCII, so the slices fall on character boundaries.
+        if time.len() != 5 || time.as_bytes()[2] != b':' {
+            return Err(wrong());
+        }
+        let (h, m) = match (time[..2].parse::<u32>(), time[3..].parse::<u32>()) {
+            (Ok(h), Ok(m)) if m < 60 && (h < 24 || (h == 24 && m == 0)) => (h, m),
+            _ => return Err(wrong()),
+        };
+        Ok(h * 60 + m)
+    };
+    let Some((open, close)) = times.trim().split_once('-') else {
+        return Err(format!("`{times}` should be the opening and closing times, e.g. `09:00-17:00`"));
+    };
+    if minutes(open)? >= minutes(close)? {
+        return Err(format!("it closes ({close}) before it opens ({open})"));
+    }
+    Ok(())
 }
 
 /// `https://host/clinic` -> (`https://host/clinic/`, `/clinic/`).
@@ -488,6 +547,38 @@ mod tests {
         assert!(errs[1].help.as_deref().unwrap().contains("`url: /contact/`"));
         let fine = format!("{MINIMAL}  booking_url: https://book.example.com/javascript:x\n");
         Config::parse(&fine, None).unwrap();
+    }
+
+    #[test]
+    fn opening_hours_are_checked_with_the_fix() {
+        for fine in ["Mo-Fr 09:00-18:00", "Sa 10:00-14:00", "Mo,We,Fr 08:30-24:00", "Su 00:00-12:00"] {
+            assert_eq!(opening_hours(fine), Ok(()), "{fine}");
+        }
+        for (bad, why) in [
+            ("Mo-Fr 25:00-99:00", "`25:00` is not a time of day"),
+            ("Monday to Friday 9-5", "`Monday` is not one of the days"),
+            ("Mo-Fr 9-5", "`9` is not a time of day"),
+            ("Mo-Fr 18:00-09:00", "it closes (09:00) before it opens (18:00)"),
+            ("Mo-Fr", "it needs the days, a space, then the times"),
+            ("Mo 09:60-10:00", "`09:60` is not a time"),
+        ] {
+            assert!(opening_hours(bad).unwrap_err().contains(why), "{bad}: {:?}", opening_hours(bad));
+        }
+        let text = format!("{MINIMAL}  hours: [\"Mo-Fr 09:00-17:00\", \"Mo-Fr 25:00-99:00\"]\n");
+        let errs = Config::parse(&text, None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 33), "{errs:?}");
+        assert!(errs[0].help.as_deref().unwrap().contains("`\"Mo-Fr 09:00-17:00\"`"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_a_bad_phone_number_are_read_at_their_line() {
+        let text = format!(
+            "\u{feff}{MINIMAL}  phones:\n    - {{ label: A, number: \"480\" }}\n    - {{ label: B, number: call us }}\n"
+        );
+        let errs = Config::parse(&text, None).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].col), (7, 27), "{errs:?}");
+        assert!(errs[0].message.contains("`call us` has no digits"));
     }
 
     #[test]

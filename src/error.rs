@@ -160,11 +160,11 @@ impl fmt::Display for Diagnostic {
         if let Some(snippet) = &self.snippet {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let caret_pad: String =
-                snippet.chars().take(self.col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-            let room = snippet.chars().count().saturating_sub(self.col.saturating_sub(1));
+            let (shown, col) = window(snippet, self.col.saturating_sub(1));
+            let caret_pad: String = shown.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let room = shown.chars().count().saturating_sub(col);
             let carets = "^".repeat((self.len as usize).min(room).max(1));
-            write!(f, "\n {pad} |\n {number} | {snippet}\n {pad} | {caret_pad}{carets}")?;
+            write!(f, "\n {pad} |\n {number} | {shown}\n {pad} | {caret_pad}{carets}")?;
         }
         let rule = self.rule.as_deref();
         let (why, source) = (rule.and_then(|r| r.why.as_ref()), rule.and_then(|r| r.source.as_ref()));
@@ -175,6 +175,27 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The longest source line shown whole; longer ones (a paragraph on one line, minified
+/// HTML) are cut around the caret so the terminal shows where the problem is.
+const SNIPPET_WIDTH: usize = 100;
+
+/// `line` cut to about [`SNIPPET_WIDTH`] characters around the 0-based character
+/// column `col`, with `…` where text was left out, and `col` within the cut line.
+fn window(line: &str, col: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= SNIPPET_WIDTH {
+        return (line.into(), col);
+    }
+    let start = col.saturating_sub(SNIPPET_WIDTH / 3).min(chars.len().saturating_sub(SNIPPET_WIDTH));
+    let end = (start + SNIPPET_WIDTH).min(chars.len());
+    let mut shown: String = if start > 0 { "…".into() } else { String::new() };
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown.into(), col - start + usize::from(start > 0))
 }
 
 /// Everything that can stop a command.
@@ -308,6 +329,21 @@ mod tests {
     fn carets_stop_at_the_end_of_the_line() {
         let d = Diagnostic::warning("a.md", 1, 4, "x").with_len(50).with_source("no pain\n");
         assert!(d.to_string().ends_with(" 1 | no pain\n   |    ^^^^"), "{d}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}painless{}", "word ".repeat(60), " more".repeat(60));
+        let d = Diagnostic::warning("a.md", 1, 301, "x").with_len(8).with_source(&line);
+        let text = d.to_string();
+        let shown = text.lines().nth(2).unwrap();
+        let carets = text.lines().nth(3).unwrap();
+        assert!(shown.starts_with(" 1 | …") && shown.ends_with('…'), "{shown}");
+        assert!(shown.chars().count() < 110, "{shown}");
+        let at = carets.find('^').unwrap();
+        assert_eq!(&shown[shown.char_indices().nth(carets[..at].chars().count()).unwrap().0..][..8], "painless");
+        let short = Diagnostic::warning("a.md", 1, 4, "x").with_source("no pain\n").to_string();
+        assert!(short.contains(" 1 | no pain\n   |    ^"), "{short}");
     }
 
     #[test]

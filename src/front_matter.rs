@@ -26,6 +26,11 @@ pub fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = line_spans(text);
     let opening = lines.next();
+    if opening.map(|(s, e)| text[s..e].trim_end()) == Some("+++") {
+        return Err(Diagnostic::error(path, 1, 1, "this front matter is TOML (`+++`, as Hugo and Zola write it); smpsite reads YAML between `---` lines")
+            .with_help("replace both `+++` lines with `---`, and write each `key = value` as `key: value`: `title = \"First session\"` becomes `title: First session`, `date = 2026-03-01` becomes `date: 2026-03-01`, and a `[extra]` table becomes `extra:` with its lines indented by two spaces")
+            .with_source(text));
+    }
     if opening.map(|(s, e)| text[s..e].trim_end()) != Some("---") {
         return Err(Diagnostic::error(path, 1, 1, "expected front matter: the file must start with a line `---`")
             .with_help("start the file with `---`, a line `title: Your title`, and another `---`; the text follows")
@@ -162,7 +167,31 @@ pub struct Meta {
 pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnostic>> {
     let path_shown = path;
     let origin = Origin { path, file_text: text, first_line: split.yaml_line };
-    let fm: FrontMatter = yaml::parse(split.yaml, origin, "front matter").map_err(|d| vec![d])?;
+    let fm: FrontMatter = match yaml::parse_all(split.yaml, origin, "front matter") {
+        Ok(fm) => fm,
+        Err(mut problems) => {
+            // serde names one missing field of one entry at a time; name them all.
+            let missing = missing_entry_fields(split, text, path);
+            problems.retain(|p| !missing.iter().any(|m| m.message == p.message));
+            problems.extend(missing);
+            return Err(problems);
+        }
+    };
+    if let Some((line, col)) = yaml::locate_key(split.yaml, "title").filter(|&(line, _)| {
+        let value = split.yaml.lines().nth(line - 1).and_then(|l| l.split_once(':')).map_or("", |(_, v)| v.trim());
+        matches!(value, "~" | "null" | "Null" | "NULL")
+    }) {
+        return Err(vec![
+            Diagnostic::error(
+                path,
+                line + split.yaml_line - 1,
+                col,
+                "the `title` is empty (`~` means nothing in YAML)",
+            )
+            .with_help(yaml::required_help("title"))
+            .with_source(text),
+        ]);
+    }
     let mut problems = Vec::new();
     let mut at_key = |key: &str, message: String, help: &str| {
         let (line, col) =
@@ -189,11 +218,11 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
         at_key("title", "the `title` is empty".into(), "write the page's title after `title:`");
     }
     if let Some(slug) = &fm.slug {
-        if slug.is_empty() || slug.contains('/') || slug.starts_with('.') {
+        if !valid_slug(slug) {
             at_key(
                 "slug",
-                format!("`slug: {slug}` is not a usable URL segment"),
-                "use lowercase words joined by `-`, e.g. `slug: first-session`",
+                format!("`slug: {slug}` is not a usable part of an address"),
+                "a slug is one part of the page's address: letters, digits, `-`, `_` and `.` (not first), e.g. `slug: first-session`",
             );
         }
     }
@@ -217,6 +246,66 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
         }
     }
     if problems.is_empty() { Ok(Meta { fm, date, updated }) } else { Err(problems) }
+}
+
+/// The required keys that `before_after` and `testimonials` entries lack, all of them,
+/// each at its entry.
+fn missing_entry_fields(split: &Split, text: &str, path: &Path) -> Vec<Diagnostic> {
+    const PAIR: &[&str] = &["before", "after", "session", "consent", "retouched"];
+    const PHOTO: &[&str] = &["src", "alt"];
+    const QUOTE: &[&str] = &["quote", "source", "typical", "material_connection"];
+    let Ok(serde_yaml::Value::Mapping(doc)) = serde_yaml::from_str::<serde_yaml::Value>(split.yaml) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut check = |list: &str, index: usize, inner: Option<&str>, entry: &serde_yaml::Value, required: &[&str]| {
+        let Some(map) = entry.as_mapping() else { return };
+        for key in required.iter().filter(|k| !map.contains_key(**k)) {
+            let within = match inner {
+                Some(inner) => format!("{list}[{index}].{inner}"),
+                None => format!("{list}[{index}]"),
+            };
+            let (line, col) =
+                yaml::locate_entry(split.yaml, list, index, inner.as_slice()).map_or((split.yaml_line, 1), |(l, c)| {
+                    // At the entry's first key, past its `- `.
+                    let rest = split.yaml.lines().nth(l - 1).map_or("", |t| t.get(c - 1..).unwrap_or(""));
+                    let dash = rest.strip_prefix('-').map_or(0, |r| 1 + r.len() - r.trim_start().len());
+                    (l + split.yaml_line - 1, c + dash)
+                });
+            out.push(
+                Diagnostic::error(
+                    path,
+                    line,
+                    col,
+                    format!("the front matter has no `{key}` in `{within}`, which is required"),
+                )
+                .with_help(yaml::required_help(key))
+                .with_source(text),
+            );
+        }
+    };
+    let entries = |key: &str| doc.get(key).and_then(serde_yaml::Value::as_sequence).cloned().unwrap_or_default();
+    for (index, entry) in entries("before_after").iter().enumerate() {
+        check("before_after", index, None, entry, PAIR);
+        for side in ["before", "after"] {
+            if let Some(photo) = entry.get(side) {
+                check("before_after", index, Some(side), photo, PHOTO);
+            }
+        }
+    }
+    for (index, entry) in entries("testimonials").iter().enumerate() {
+        check("testimonials", index, None, entry, QUOTE);
+    }
+    out
+}
+
+/// The one slug rule (README, "Front matter"): one part of an address, made of ASCII
+/// letters, digits, `-`, `_` and `.`, not starting with `.`. Hugo's `v12.18.4` and
+/// `hugo_convert_toJSON` pass; `a/b`, `..`, `first session` and `index.html?x` do not.
+pub fn valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && !slug.starts_with('.')
+        && slug.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Accepts `2026-03-01` and RFC 3339 date-times (`2026-03-01T10:00:00Z`), keeping the date.
@@ -249,6 +338,23 @@ mod tests {
         assert_eq!(s.body, "");
         let s = split("---\ntitle: A\n---", Path::new(P)).unwrap();
         assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn toml_front_matter_is_explained_with_the_conversion() {
+        let d = split("+++\ntitle = \"A\"\n+++\n", Path::new(P)).unwrap_err();
+        assert!(d.message.contains("TOML"), "{}", d.message);
+        assert!(d.help.unwrap().contains("`title = \"First session\"` becomes `title: First session`"));
+    }
+
+    #[test]
+    fn one_slug_rule() {
+        for fine in ["first-session", "v12.18.4", "hugo_convert_toJSON", "A1"] {
+            assert!(valid_slug(fine), "{fine}");
+        }
+        for bad in ["", "a/b", "..", ".hidden", "first session", "index.html?x", "caf\u{e9}"] {
+            assert!(!valid_slug(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Markdown -> HTML with pulldown-cmark: CommonMark plus tables, footnotes,
-//! strikethrough, task lists, heading ids, smart punctuation and GitHub-style alerts.
+//! strikethrough, task lists, heading ids, smart punctuation, GitHub-style alerts and
+//! definition lists (as Hugo and Zola render them).
 //! Pure: it knows nothing of pages or templates; links go through a resolver the
 //! caller supplies, and FAQ pages come back split into questions and answers. The same
 //! pass gathers an [`Outline`] for the content rules: the prose a reader sees (mapped
@@ -82,6 +83,7 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Ids the default theme uses itself, which headings must not take.
@@ -791,6 +793,13 @@ mod tests {
             .collect();
         let expected = [(" onclick=", "onclick="), ("<IFRAME", "<IFRAME"), ("javascript:", "javascript:")];
         assert_eq!(found, expected.map(|(a, b)| (a, b.to_string())));
+    }
+
+    #[test]
+    fn renders_definition_lists() {
+        let out = html("Touch-up\n: A short session that refreshes faded pigment.\n");
+        assert!(out.contains("<dl>") && out.contains("<dt>Touch-up</dt>"), "{out}");
+        assert!(out.contains("<dd>A short session that refreshes faded pigment.</dd>"), "{out}");
     }
 
     #[test]

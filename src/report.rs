@@ -1,7 +1,7 @@
 //! What the commands print: summaries on stdout, diagnostics on stderr. Colour only on
 //! a terminal and never with `NO_COLOR` (anstream strips the styles otherwise).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
@@ -32,17 +32,43 @@ fn diagnostic(d: &Diagnostic) {
     }
 }
 
+/// Prints `diagnostics` each followed by a blank line. A help shared by several is
+/// printed once, at the first, with how many more it applies to: on a migrated tree
+/// with hundreds of unknown keys, the list stays a list of positions.
+fn diagnostics(diagnostics: &[Diagnostic]) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for d in diagnostics {
+        if let Some(help) = &d.help {
+            *counts.entry(help.as_str()).or_default() += 1;
+        }
+    }
+    let mut printed: HashSet<&str> = HashSet::new();
+    for d in diagnostics {
+        match d.help.as_deref() {
+            Some(help) if counts[help] > 1 => {
+                let mut shown = d.clone();
+                shown.help = if printed.insert(help) {
+                    Some(format!("{help} (this also applies to {} below)", plural(counts[help] - 1, "more finding")))
+                } else {
+                    None
+                };
+                diagnostic(&shown);
+            }
+            _ => diagnostic(d),
+        }
+        anstream::eprintln!();
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
 pub fn error(err: &Error) {
     match err {
-        Error::Content(diagnostics) => {
-            for d in diagnostics {
-                diagnostic(d);
-                anstream::eprintln!();
-            }
+        Error::Content(found) => {
+            diagnostics(found);
+            let diagnostics = found;
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             anstream::eprintln!(
                 "{RED}{} found{RED:#}; nothing was written (any previous output is unchanged).",
@@ -111,10 +137,7 @@ pub fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
         Ok(findings) => findings,
         Err(err) => return error(err),
     };
-    for d in findings {
-        diagnostic(d);
-        anstream::eprintln!();
-    }
+    diagnostics(findings);
     let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
     let (warnings, allowed) = (count(Severity::Warning), count(Severity::Note));
     if let Some(rule) = findings.iter().filter(|d| d.is_warning()).find_map(Diagnostic::rule_id) {

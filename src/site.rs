@@ -3,7 +3,7 @@
 //! SMP kinds; and how a Markdown link resolves to a page. Pure: parsed documents in,
 //! graph or diagnostics out.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,6 +35,9 @@ pub struct Doc {
     /// Byte offset and 1-based line where the body starts in `text`.
     body_offset: usize,
     body_line: usize,
+    /// The list page of a folder that has no `_index.md`, made by the build (see
+    /// [`Doc::implicit_section`]): no file to check or point into.
+    pub implicit: bool,
 }
 
 impl Doc {
@@ -61,7 +64,22 @@ impl Doc {
         let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
         let meta_hash = hash_of(split.yaml);
         let key = slash_path(&source);
-        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, bytes })
+        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, bytes, implicit: false })
+    }
+
+    /// The section of a content folder without an `_index.md` (`journal/2019`): a
+    /// listing page titled after the folder ("2019"), as if `_index.md` held only that.
+    pub fn implicit_section(dir: &str) -> Doc {
+        let name = key_name(dir).replace(['-', '_'], " ");
+        let mut chars = name.trim().chars();
+        let title: String = chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
+        let title = if title.is_empty() { key_name(dir).to_string() } else { title };
+        let quoted = serde_json::to_string(&title).unwrap_or_else(|_| "\"Section\"".into());
+        let bytes: Arc<[u8]> = format!("---\ntitle: {quoted}\n---\n").into_bytes().into();
+        let source = PathBuf::from(format!("{dir}/_index.md"));
+        let mut doc = Doc::parse(source, bytes).expect("a quoted title is valid front matter");
+        doc.implicit = true;
+        doc
     }
 
     /// The whole file.
@@ -235,6 +253,20 @@ impl Site {
         asset_paths: Vec<PathBuf>,
         include_drafts: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
+        match Site::build_all(docs, asset_paths, include_drafts) {
+            (Some(site), problems) if problems.is_empty() => Ok(site),
+            (_, problems) => Err(problems),
+        }
+    }
+
+    /// Like [`Site::build`], but the graph comes back beside its problems whenever it
+    /// can be built at all (a URL clash leaves the second page reachable only by its
+    /// file), so later stages can check it in the same run. None without a home page.
+    pub fn build_all(
+        docs: Vec<impl Into<Arc<Doc>>>,
+        asset_paths: Vec<PathBuf>,
+        include_drafts: bool,
+    ) -> (Option<Site>, Vec<Diagnostic>) {
         let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
         let mut problems = Vec::new();
 
@@ -253,6 +285,8 @@ impl Site {
         let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) =
             docs.into_iter().partition(|d| include_drafts || (!d.meta.fm.draft && !in_draft_dir(&d.key)));
         let drafts: HashSet<String> = dropped.into_iter().map(|d| d.key.clone()).collect();
+        let mut kept = kept;
+        kept.extend(implicit_sections(&kept));
 
         // A folder's URL segment: its `_index.md`'s or `index.md`'s `slug`, else its name.
         let mut slug_of_dir: HashMap<&str, &str> = HashMap::new();
@@ -270,7 +304,8 @@ impl Site {
         for doc in &kept {
             let (name, dir) = (key_name(&doc.key), key_dir(&doc.key));
             let (kind, path) = match name {
-                "_index.md" if dir.is_empty() => (Kind::Home, String::new()),
+                // `content/index.md` is how Hugo and Zola users often write the home page.
+                "_index.md" | "index.md" if dir.is_empty() => (Kind::Home, String::new()),
                 "_index.md" => (Kind::Section, dir_url(dir)),
                 "index.md" => (Kind::Page, dir_url(dir)),
                 _ => {
@@ -311,30 +346,50 @@ impl Site {
             problems.push(Diagnostic::error("content/_index.md", 0, 0, "the home page is missing").with_help(
                 "create content/_index.md with front matter (`---`, `title: ...`, `---`) and the home page's text",
             ));
-            return Err(problems);
+            return (None, problems);
         };
 
-        // Parents: the nearest section above the page's folder (a bundle's folder is its own).
-        for id in 0..pages.len() {
+        // Parents: the nearest section above the page's folder (a bundle's folder is its
+        // own); a page inside a bundle's folder (`a/index.md` + `a/b/index.md`) is that
+        // bundle's child, and takes the kind of the section above both.
+        let bundle_of_dir: HashMap<&str, PageId> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == Kind::Page && key_name(&p.doc.key) == "index.md")
+            .map(|(id, p)| (key_dir(&p.doc.key), id))
+            .collect();
+        let mut parents = Vec::with_capacity(pages.len());
+        for (id, page) in pages.iter().enumerate() {
             if id == home {
+                parents.push((home, home));
                 continue;
             }
-            let key = &pages[id].doc.key;
+            let key = &page.doc.key;
             let mut dir = key_dir(key);
-            if pages[id].kind == Kind::Section || key_name(key) == "index.md" {
+            if page.kind == Kind::Section || key_name(key) == "index.md" {
                 dir = key_dir(dir);
             }
-            let parent = loop {
+            let mut bundle = None;
+            let section = loop {
                 if let Some(&s) = section_of_dir.get(dir) {
                     break s;
                 }
+                if page.kind == Kind::Page && bundle.is_none() {
+                    bundle = bundle_of_dir.get(dir).copied();
+                }
                 dir = key_dir(dir);
             };
+            parents.push((bundle.unwrap_or(section), section));
+        }
+        for (id, (parent, section)) in parents.into_iter().enumerate() {
+            if id == home {
+                continue;
+            }
             pages[id].parent = Some(parent);
             if pages[id].kind == Kind::Section {
                 pages[parent].subsections.push(id);
             } else {
-                pages[id].section_kind = pages[parent].section_kind;
+                pages[id].section_kind = pages[section].section_kind;
                 pages[parent].pages.push(id);
             }
         }
@@ -409,12 +464,8 @@ impl Site {
             .map(|(source, output)| Asset { source, output })
             .collect();
 
-        if problems.is_empty() {
-            let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
-            Ok(Site { pages, home, assets, aliases, by_source, asset_index, drafts })
-        } else {
-            Err(problems)
-        }
+        let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
+        (Some(Site { pages, home, assets, aliases, by_source, asset_index, drafts }), problems)
     }
 
     /// Decides a link or image destination written in `from`'s Markdown, for `root`
@@ -600,6 +651,30 @@ pub fn alias_error(doc: &Doc, alias: &str, what: String) -> Diagnostic {
 pub fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() { "page".into() } else { slug }
+}
+
+/// Sections for the folders that hold pages but no `_index.md` (issue 14: a folder is
+/// what it looks like). Not for a page bundle's folder (it has `index.md`), nor for a
+/// folder whose address a page already has (`journal.md` beside `journal/`).
+fn implicit_sections(docs: &[Arc<Doc>]) -> Vec<Arc<Doc>> {
+    let keys: HashSet<&str> = docs.iter().map(|d| d.key.as_str()).collect();
+    let mut dirs: BTreeSet<&str> = BTreeSet::new();
+    for doc in docs {
+        let mut dir = key_dir(&doc.key);
+        if key_name(&doc.key) == "index.md" {
+            dir = key_dir(dir);
+        }
+        while !dir.is_empty() && dirs.insert(dir) {
+            dir = key_dir(dir);
+        }
+    }
+    dirs.into_iter()
+        .filter(|dir| {
+            let has = |name: String| keys.contains(name.as_str());
+            !has(format!("{dir}/_index.md")) && !has(format!("{dir}/index.md")) && !has(format!("{dir}.md"))
+        })
+        .map(|dir| Arc::new(Doc::implicit_section(dir)))
+        .collect()
 }
 
 /// The last part of a content key: `process/first.md` -> `first.md`.

@@ -28,6 +28,83 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Res
     serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, yaml, origin, what))
 }
 
+/// Like [`parse`], but finds every problem it can in one go: after an error in a
+/// top-level key, that key is blanked out (its lines kept empty, so positions hold) and
+/// the document parsed again; a missing required key is filled in with a stand-in. A
+/// syntax error ends the search, as the rest cannot be read reliably.
+pub fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Vec<Diagnostic>> {
+    let mut text = yaml.to_string();
+    let mut found: Vec<Diagnostic> = Vec::new();
+    // Keys given a stand-in, and keys blanked out for an error in their value.
+    let mut seen: Vec<String> = Vec::new();
+    let mut blanked: Vec<String> = Vec::new();
+    loop {
+        let doc = if text.trim().is_empty() { "{}" } else { text.as_str() };
+        let err = match serde_yaml::from_str::<T>(doc) {
+            Ok(value) if found.is_empty() => return Ok(value),
+            Ok(_) => return Err(found),
+            Err(err) => err,
+        };
+        let raw = strip_location(&err.to_string());
+        let diagnostic = diagnostic(&err, doc, origin, what);
+        let culprit = match raw.split_once(": ") {
+            Some((path, _)) if !path.contains(' ') => {
+                Some((false, path.split(['.', '[']).next().unwrap_or(path).to_string()))
+            }
+            _ => raw
+                .strip_prefix("unknown field `")
+                .map(|rest| (false, rest.split('`').next().unwrap_or(rest).to_string()))
+                .or_else(|| {
+                    raw.strip_prefix("missing field `")
+                        .map(|rest| (true, rest.split('`').next().unwrap_or(rest).to_string()))
+                }),
+        };
+        let Some((missing, key)) = culprit else {
+            found.push(diagnostic);
+            return Err(found);
+        };
+        if missing && blanked.contains(&key) && !seen.contains(&key) {
+            // Missing only because its wrong value was blanked out: already reported.
+        } else {
+            found.push(diagnostic);
+        }
+        if seen.contains(&key) || found.len() > 200 {
+            return Err(found);
+        }
+        seen.push(key.clone());
+        if missing {
+            let stand_in = if key == "clinic" { "{ name: x }" } else { "x" };
+            text.push_str(&format!("\n{key}: {stand_in}\n"));
+        } else if blank_key(&mut text, &key) {
+            blanked.push(key.clone());
+            seen.pop();
+        } else {
+            return Err(found);
+        }
+    }
+}
+
+/// Empties the lines of the top-level `key:` and of its nested lines in `text`,
+/// keeping the line breaks; false when there is no such key.
+fn blank_key(text: &mut String, key: &str) -> bool {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    let mut hit = false;
+    for line in text.split_inclusive('\n') {
+        let starts_key = line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'));
+        let continues = line.starts_with([' ', '\t', '-', '#']) || line.trim().is_empty();
+        inside = starts_key || (inside && continues);
+        hit |= starts_key;
+        if inside {
+            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
+        } else {
+            out.push_str(line);
+        }
+    }
+    *text = out;
+    hit
+}
+
 fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -> Diagnostic {
     let (line, col) = match err.location() {
         Some(loc) => {
@@ -50,11 +127,46 @@ fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -
         }
         _ => (line, col),
     };
+    // serde_yaml reports a key written twice at the start of its block: point at the
+    // second one, which is the line to remove or rename.
+    let (line, col, message) = match duplicate(&raw, yaml_of(origin, err)) {
+        Some(Duplicate { name, first, second: (l, c) }) => {
+            help = Some(format!(
+                "remove one of the two `{name}:` lines, or rename this one (the first is on line {})",
+                origin.first_line + first - 1
+            ));
+            (origin.first_line + l - 1, c, format!("`{name}` is written twice; YAML would keep only one of them"))
+        }
+        None => (line, col, message),
+    };
     let mut d = Diagnostic::error(origin.path, line, col, message).with_source(origin.file_text);
     if let Some(help) = help {
         d = d.with_help(help);
     }
     d
+}
+
+/// A key written twice: its name, the line of its first occurrence, and the (line,
+/// column) of its second.
+struct Duplicate<'a> {
+    name: &'a str,
+    first: usize,
+    second: (usize, usize),
+}
+
+/// For a "duplicate field" error, where the key is, within the YAML block (up to a
+/// `---` line).
+fn duplicate<'a>(raw: &'a str, yaml: &str) -> Option<Duplicate<'a>> {
+    let rest = raw.split("duplicate field `").nth(1).or_else(|| raw.split("duplicate entry with key \"").nth(1))?;
+    let name = &rest[..rest.find(['`', '"'])?];
+    let mut seen = yaml.lines().take_while(|l| l.trim_end() != "---").enumerate().filter_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let entry = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let after = entry.strip_prefix(name)?.trim_start();
+        after.starts_with(':').then(|| (i + 1, line.len() - entry.len() + 1))
+    });
+    let (first, _) = seen.next()?;
+    Some(Duplicate { name, first, second: seen.next()? })
 }
 
 /// (line, column) of the byte `index` in `yaml`, counting lines as the snippet under a
@@ -125,7 +237,7 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             Some(best) => format!("did you mean `{best}`? "),
             None => String::new(),
         };
-        help.push_str(&format!("Allowed keys here: {}.", allowed.join(", ")));
+        help.push_str(&format!("Allowed keys here: {}.", quoted(&allowed)));
         if allowed.iter().any(|k| k == "extra") {
             help.push_str(" Free-form data goes under `extra:`.");
         }
@@ -133,11 +245,7 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = detail.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        let example = example_for(name);
-        return (
-            format!("the {what} has no `{name}`{within}, which is required"),
-            Some(format!("add a line such as `{name}: {example}`")),
-        );
+        return (format!("the {what} has no `{name}`{within}, which is required"), Some(required_help(name)));
     }
     if let Some(rest) = detail.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
@@ -153,18 +261,21 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         if plain(expected) == "text" && (found.contains("sequence") || found.contains("map")) {
             help.push_str("; text that starts with `[` or `{` goes in quotes: `\"[...]\"`");
         }
-        return (
-            format!("`{}` should be {}, but it is {}", key_path.unwrap_or("value"), plain(expected), plain(found)),
-            Some(help),
-        );
+        let Some(key_path) = key_path else {
+            return (
+                format!("the {what} should be `key: value` lines, but it is {}", plain(found)),
+                Some("write one `key: value` per line, e.g. `title: First session`".into()),
+            );
+        };
+        return (format!("`{key_path}` should be {}, but it is {}", plain(expected), plain(found)), Some(help));
     }
     if let Some(rest) = detail.strip_prefix("unknown variant `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed = backticked(expected);
         let hint = closest(name, &allowed).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
         return (
-            format!("`{name}` is not a valid value{within}"),
-            Some(format!("{hint}Use one of: {}.", allowed.join(", "))),
+            format!("`{name}` is not one of the choices{within}"),
+            Some(format!("{hint}Use one of: {}.", quoted(&allowed))),
         );
     }
     // Syntax errors: serde_yaml's scanner messages are already specific.
@@ -176,6 +287,11 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
                 .to_string(),
         ),
     )
+}
+
+/// `a`, `b`, `c`: names as the user would type them.
+fn quoted(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Names inside backticks: "expected one of `a`, `b`" -> [a, b].
@@ -193,9 +309,61 @@ pub fn closest<'a, S: AsRef<str>>(name: &str, allowed: &'a [S]) -> Option<&'a st
         .map(|(_, k)| k)
 }
 
+/// The help for a required key that is missing: a real line and what it means.
+pub fn required_help(key: &str) -> String {
+    let example = example_for(key);
+    match meaning_of(key) {
+        Some(meaning) => format!("add a line such as `{key}: {example}` ({meaning})"),
+        None => format!("add a line such as `{key}: {example}`"),
+    }
+}
+
+/// What a required key means, for the help that asks for it.
+fn meaning_of(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "title" => "the title, shown as the heading and in search results",
+        "consent" => "`true` when the client agreed in writing to these photos being published",
+        "retouched" => "`false`: the photos are as taken, without filters or smoothing",
+        "session" => "the session after which the `after` photo was taken",
+        "before" | "after" => "the photo file and a description of what it shows",
+        "src" => "the photo file, beside the page or from static/ as `/images/…`",
+        "alt" => "what the photo shows, read aloud to people who cannot see it",
+        "quote" => "the client's words, as they wrote or said them",
+        "source" => "where the words come from, so readers can trust them",
+        "typical" => "`true` when this client's result is what most clients can expect",
+        "material_connection" => {
+            "what links the client to the clinic (a discount, a free session, being staff), or `none`"
+        }
+        "base_url" => "the address the site will live at",
+        "clinic" => "the clinic's name and details, shown on every page",
+        "name" => "the clinic's name",
+        _ => return None,
+    })
+}
+
 /// serde's type names in words a clinic's staff know.
 fn plain(serde_words: &str) -> String {
     let words = serde_words.trim();
+    // "integer `99999999999999999999` as u128": a number too large for any field.
+    if let Some(rest) = words.strip_prefix("integer `").or_else(|| words.strip_prefix("floating point `")) {
+        let number = rest.split('`').next().unwrap_or(rest);
+        return match rest.contains(" as ") {
+            true => format!("the number {number}, which is far too large"),
+            false => format!("the number {number}"),
+        };
+    }
+    if let Some(text) = words.strip_prefix("string ") {
+        return format!("the text {text}");
+    }
+    if let Some(rest) = words.strip_prefix("boolean `") {
+        return format!("`{}`", rest.split('`').next().unwrap_or(rest));
+    }
+    if words == "unit value" || words == "null" {
+        return "empty (`~` or nothing after the colon)".into();
+    }
+    if words.starts_with("struct ") || words.starts_with("a struct") {
+        return "a group of `key: value` lines".into();
+    }
     let mapped = match words {
         "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "integer" => "a whole number",
         "a boolean" | "bool" => "true or false",
@@ -219,14 +387,76 @@ fn example_for(key: &str) -> &'static str {
         "aliases" | "tags" | "aftercare" | "hours" => "[\"...\"]",
         "healing" => "[{ when: \"Days 1-3\", expect: \"Redness settles.\" }]",
         "kind" => "sessions",
+        "phones" => "[{ label: Service, number: \"480-555-0100\" }]",
+        "menu" => "[{ title: Process, url: /process/ }]",
+        "language" => "en",
         "base_url" => "https://www.example-clinic.com",
         "name" => "Example SMP Studio",
         "number" => "\"480-555-0100\"",
         "label" => "Service",
         "when" => "\"Days 1-3\"",
         "expect" => "\"Redness settles.\"",
+        "consent" | "typical" => "true",
+        "retouched" => "false",
+        "session" => "2",
+        "before" => "{ src: crown-before.jpg, alt: \"Crown before session 1, in daylight\" }",
+        "after" => "{ src: crown-after.jpg, alt: \"Crown four weeks after session 3, in daylight\" }",
+        "src" => "crown-before.jpg",
+        "alt" => "\"Crown before session 1, in daylight\"",
+        "quote" => "\"I stopped wearing a cap to the gym.\"",
+        "source" => "\"Google review, March 2026\"",
+        "material_connection" => "none",
+        "clinic" => "{ name: Example SMP Studio }",
         _ => "...",
     }
+}
+
+/// An unquoted value that a `#` cut short: YAML starts a comment at a space and `#`,
+/// so `description: The #1 studio` reads "The".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    /// 1-based line in the YAML, and column of the `#`.
+    pub line: usize,
+    pub col: usize,
+    pub key: String,
+    /// What YAML keeps, and what it drops as a comment.
+    pub kept: String,
+    pub dropped: String,
+}
+
+/// Every plain (unquoted) value in `yaml` that a `#` cut short. A deliberate comment
+/// reads `value  # note`, with a space after the `#`; text such as `#1` or `#hairline`
+/// is taken for part of the value.
+pub fn cut_by_comment(yaml: &str) -> Vec<Cut> {
+    let mut cuts = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let entry = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let Some((key, value)) = entry.split_once(": ") else { continue };
+        if key.is_empty() || key.contains([' ', '"', '\'', '#']) {
+            continue;
+        }
+        let value = value.trim_start();
+        if value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']) {
+            continue;
+        }
+        let Some(at) = value
+            .match_indices(" #")
+            .map(|(at, _)| at + 1)
+            .find(|&at| value[at + 1..].chars().next().is_some_and(|c| !c.is_whitespace() && c != '#'))
+        else {
+            continue;
+        };
+        let hash_byte = line.len() - value.len() + at;
+        cuts.push(Cut {
+            line: i + 1,
+            col: line[..hash_byte].chars().count() + 1,
+            key: key.to_string(),
+            kept: value[..at].trim().to_string(),
+            dropped: value[at..].trim_end().to_string(),
+        });
+    }
+    cuts
 }
 
 /// The 1-based line and column of the first `key:` at the start of a line (any indent)
@@ -316,7 +546,7 @@ mod tests {
     fn shifts_positions_by_origin() {
         let d = parse_at("title: A\nstage: two\n", 2);
         assert_eq!((d.line, d.col), (3, 8));
-        assert_eq!(d.message, "`stage` should be a whole number, but it is string \"two\"");
+        assert_eq!(d.message, "`stage` should be a whole number, but it is the text \"two\"");
         assert_eq!(d.snippet.as_deref(), Some("stage: two"));
     }
 
@@ -343,7 +573,10 @@ mod tests {
     fn missing_required_key_names_it() {
         let d = parse_at("stage: 1\n", 2);
         assert_eq!(d.message, "the front matter has no `title`, which is required");
-        assert_eq!(d.help.as_deref(), Some("add a line such as `title: First session`"));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("add a line such as `title: First session` (the title, shown as the heading and in search results)")
+        );
     }
 
     #[test]
@@ -351,6 +584,14 @@ mod tests {
         let d = parse_at("title: A\nstage: 1\nstage 2\n", 2);
         assert!(d.message.starts_with("the front matter is not valid YAML"), "{}", d.message);
         assert!(d.line >= 3);
+    }
+
+    #[test]
+    fn points_at_the_second_of_two_identical_keys() {
+        let d = parse_at("title: A\nstage: 1\ntitle: B\n", 2);
+        assert_eq!((d.line, d.col), (4, 1), "{d}");
+        assert_eq!(d.message, "`title` is written twice; YAML would keep only one of them");
+        assert!(d.help.unwrap().contains("the first is on line 2"));
     }
 
     #[test]
@@ -372,6 +613,18 @@ mod tests {
         let compact = "allow:\n- { rule: claims/x, reason: \"\" }\n- rule: claims/y\n  reason: R\n";
         assert_eq!(locate_entry(compact, "allow", 1, &["reason"]), Some((4, 3)));
         assert_eq!(locate_entry(compact, "allow", 0, &["reason"]), Some((2, 21)));
+    }
+
+    #[test]
+    fn finds_values_a_hash_cut_short_but_not_deliberate_comments() {
+        let yaml = "description: The #1 studio\nbooking_url: /contact/  # where the button goes\ntitle: \"Studio #2\"\n  - label: Line #2 # main\nnote: # nothing\n";
+        let cuts = cut_by_comment(yaml);
+        assert_eq!(cuts.len(), 2, "{cuts:?}");
+        assert_eq!(
+            (cuts[0].line, cuts[0].col, cuts[0].kept.as_str(), cuts[0].dropped.as_str()),
+            (1, 18, "The", "#1 studio")
+        );
+        assert_eq!((cuts[1].line, cuts[1].key.as_str(), cuts[1].kept.as_str()), (4, "label", "Line"));
     }
 
     #[test]

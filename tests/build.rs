@@ -51,6 +51,7 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
         "process/second/index.html",
         "faq/index.html",
         "contact/index.html",
+        "guide/index.html",
         "guide/photos/index.html",
         "guide/photos/diagram.svg",
         "images/logo.svg",
@@ -64,7 +65,7 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
     }
     assert!(!files.iter().any(|f| f.starts_with("draft")), "a draft was published");
     let out = run.stdout();
-    assert!(out.starts_with("Built 10 pages in ") && out.contains(" ms -> "), "{out}");
+    assert!(out.starts_with("Built 11 pages in ") && out.contains(" ms -> "), "{out}");
 }
 
 #[test]
@@ -256,8 +257,16 @@ fn site_yaml_menu_replaces_the_generated_nav() {
             ("Shop".to_string(), "https://shop.clinic.test/".to_string())
         ]
     );
-    let process = Html::parse_document(&site.page("process/first/"));
+    // Inside a section, its menu entry says so (`true`); only the exact page is `page`.
+    let first = Html::parse_document(&site.page("process/first/"));
+    assert_eq!(attr(&first, "header nav a[aria-current=true]", "href"), "/clinic/process/");
+    assert!(select(&first, "header nav a[aria-current=page]").is_empty());
+    let process = Html::parse_document(&site.page("process/"));
     assert_eq!(attr(&process, "header nav a[aria-current=page]", "href"), "/clinic/process/");
+    // One entry per menu (the row and the "Menu" drop-down each list the items).
+    for menu in ["nav.site-nav", ".menu nav"] {
+        assert_eq!(select(&process, &format!("header {menu} a[aria-current]")).len(), 1, "{menu}");
+    }
 }
 
 #[test]

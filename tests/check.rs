@@ -82,3 +82,52 @@ fn deny_warnings_turns_warnings_into_a_failed_check() {
     assert_eq!((doc["ok"].as_bool(), doc["warnings"].as_u64()), (Some(false), Some(1)));
     site.run(&["check"]).success();
 }
+
+#[test]
+fn warns_when_a_hash_cuts_an_unquoted_value_short() {
+    let site = TestSite::fixture("minimal");
+    let config =
+        site.read("site.yaml").replace("description: A small site for tests.", "description: The #1 studio in Tempe");
+    site.write("site.yaml", config);
+    site.write("content/about.md", "---\ntitle: About\ndescription: Our #hairline work\n---\nHi\n");
+    let err = site.run(&["check"]).success().stderr();
+    assert!(
+        err.contains("site.yaml:2:18: warning: `description` ends at the `#`: YAML reads it as “The” and drops “#1 studio in Tempe” as a comment"),
+        "{err}"
+    );
+    assert!(err.contains("put the whole value in quotes: `description: \"The #1 studio in Tempe\"`"), "{err}");
+    assert!(err.contains("content/about.md:3:18: warning: `description` ends at the `#`"), "{err}");
+}
+
+#[test]
+fn identical_help_is_printed_once_with_a_count_and_json_keeps_every_finding() {
+    let site = TestSite::fixture("minimal");
+    for i in 0..30 {
+        site.write(&format!("content/imported/page-{i}.md"), format!("---\ntitle: P{i}\nlastmod: 2020-01-01\n---\n"));
+    }
+    let err = site.run(&["check"]).fails();
+    assert_eq!(err.matches("unknown key `lastmod` of the front matter").count(), 30, "{err}");
+    assert_eq!(err.matches("Allowed keys here").count(), 1, "{err}");
+    assert!(err.contains("(this also applies to 29 more findings below)"), "{err}");
+    let run = site.run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let all = doc["diagnostics"].as_array().unwrap();
+    assert_eq!(all.len(), 30);
+    assert!(all.iter().all(|d| d["help"].as_str().unwrap().contains("Allowed keys here")));
+}
+
+#[test]
+fn a_generated_menu_of_more_than_eight_entries_points_to_menu() {
+    let site = TestSite::fixture("minimal");
+    let run = site.run(&["check"]).success();
+    assert!(!run.stderr().contains("generated menu"), "{}", run.stderr());
+    for i in 0..8 {
+        site.write(&format!("content/extra-{i}.md"), format!("---\ntitle: Extra {i}\ndescription: D.\n---\nHi\n"));
+    }
+    let err = site.run(&["check"]).success().stderr();
+    assert!(err.contains("site.yaml: warning: the generated menu has "), "{err}");
+    assert!(err.contains("list the main pages in site.yaml: `menu: ["), "{err}");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}menu:\n  - {{ title: Contact, url: /contact/ }}\n"));
+    assert!(!site.run(&["check"]).success().stderr().contains("generated menu"));
+}

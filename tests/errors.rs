@@ -42,7 +42,7 @@ fn errors_on_wrong_type_at_the_value() {
     });
     assert!(
         err.contains(
-            "content/process/second.md:4:8: error: `stage` should be a whole number, but it is string \"two\""
+            "content/process/second.md:4:8: error: `stage` should be a whole number, but it is the text \"two\""
         ),
         "{err}"
     );
@@ -191,4 +191,82 @@ fn no_colour_codes_when_output_is_not_a_terminal() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("content/faq.md:3:9: error:"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "escape codes in piped output: {stderr:?}");
+}
+
+#[test]
+fn every_field_of_a_front_matter_is_checked_in_one_run() {
+    let err = broken(|s| {
+        s.write("content/faq.md", "---\ntitle: Q\nstage: two\nweight: abc\ndraft: maybe\ncolour: red\nstyle: x\n---\n");
+        s.write("content/news/opening.md", "---\ndescription: no title\ntags: x\n---\n");
+    });
+    for expected in [
+        "content/faq.md:3:8: error: `stage` should be a whole number",
+        "content/faq.md:4:9: error: `weight` should be a whole number",
+        "content/faq.md:5:8: error: `draft` should be true or false",
+        "content/faq.md:6:1: error: unknown key `colour` of the front matter",
+        "content/faq.md:7:1: error: unknown key `style` of the front matter",
+        "content/news/opening.md:2:1: error: the front matter has no `title`, which is required",
+        "content/news/opening.md:3:7: error: `tags` should be a list",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert!(err.contains("7 errors found"), "{err}");
+}
+
+#[test]
+fn every_missing_field_of_photos_and_testimonials_is_named_at_once() {
+    let err = broken(|s| {
+        s.write(
+            "content/guide/photos/index.md",
+            "---\ntitle: P\nbefore_after:\n  - before: { src: before.svg }\n    after: { src: after.svg, alt: After }\ntestimonials:\n  - quote: Great\n---\n",
+        );
+    });
+    for expected in [
+        "content/guide/photos/index.md:4:5: error: the front matter has no `session` in `before_after[0]`",
+        "content/guide/photos/index.md:4:5: error: the front matter has no `consent` in `before_after[0]`",
+        "content/guide/photos/index.md:4:5: error: the front matter has no `retouched` in `before_after[0]`",
+        "content/guide/photos/index.md:4:5: error: the front matter has no `alt` in `before_after[0].before`",
+        "content/guide/photos/index.md:7:5: error: the front matter has no `source` in `testimonials[0]`",
+        "content/guide/photos/index.md:7:5: error: the front matter has no `typical` in `testimonials[0]`",
+        "content/guide/photos/index.md:7:5: error: the front matter has no `material_connection` in `testimonials[0]`",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    assert!(err.contains("add a line such as `consent: true` (`true` when the client agreed in writing"), "{err}");
+    assert!(err.contains("7 errors found"), "{err}");
+}
+
+#[test]
+fn a_title_of_tilde_is_an_error_not_a_page_called_tilde() {
+    let err = broken(|s| s.write("content/faq.md", "---\ntitle: ~\n---\nHi\n"));
+    assert!(err.contains("content/faq.md:2:1: error: the `title` is empty (`~` means nothing in YAML)"), "{err}");
+}
+
+/// Issue 14: front-matter errors used to hide alias clashes, which hid `.md`-link
+/// errors, which hid missing images and every warning. A file whose front matter fails
+/// is left out; every other file goes through every stage, and all come out together.
+#[test]
+fn one_run_reports_the_problems_of_every_stage_with_the_warnings() {
+    let err = broken(|s| {
+        s.write("content/faq.md", "---\ntitle: Q\nweight: heavy\n---\nSee [the process](process/_index.md).\n");
+        s.write("content/news/opening.md", "---\ntitle: Opening\naliases: [\"/first/\"]\ndescription: x\n---\nHi\n");
+        let text =
+            s.read("content/process/second.md").replace("[first session](first.md)", "[first session](frist.md)");
+        s.write(
+            "content/process/second.md",
+            format!("{text}\n![Scalp](crown.jpg)\n\nLinks to [the FAQ](../faq.md) and it's painless.\n"),
+        );
+    });
+    for expected in [
+        "content/faq.md:3:9: error: `weight` should be a whole number",
+        "content/process/first.md:6:12: error: the alias `/first/` is the address of content/news/opening.md",
+        "content/process/second.md:9:13: error: the link to `frist.md` leads to no page",
+        "content/process/second.md:11:1: error[content/link]: the image `crown.jpg` does not exist",
+        "content/process/second.md:13:40: warning[claims/painless]",
+    ] {
+        assert!(err.contains(expected), "{expected}\n{err}");
+    }
+    // A link to the file left out is not reported as a missing file: its own error says why.
+    assert!(!err.contains("faq.md does not exist"), "{err}");
+    assert!(err.contains("4 errors found"), "{err}");
 }

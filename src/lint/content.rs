@@ -144,6 +144,9 @@ fn link_span(doc: &Doc, link: &LinkRef) -> (usize, usize, usize) {
 /// The checks that need only the page itself: description, alt text, `tel:` numbers.
 pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if let Ok(split) = crate::front_matter::split(doc.text(), &doc.display_path()) {
+        out.extend(cut_by_comment(&doc.display_path(), doc.text(), split.yaml, split.yaml_line));
+    }
     match doc.meta.fm.description.as_deref().map(str::trim) {
         None | Some("") => out.push(finding(
             DESCRIPTION,
@@ -435,6 +438,8 @@ impl<'a> World<'a> {
             format!("to link to that page, link to its file: `{md}` (links to `.md` files always find their page)")
         } else if !path.starts_with('/') && self.statics.contains(path.trim_start_matches("./")) {
             format!("files in static/ are linked from the site root: `/{}`", path.trim_start_matches("./"))
+        } else if file && !path.starts_with('/') {
+            "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`".into()
         } else if path.starts_with('/') {
             "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)".into()
         } else {
@@ -559,6 +564,46 @@ fn bad_percent(path: &str) -> Option<&str> {
         .map(|rest| &rest[..rest.char_indices().nth(3).map_or(rest.len(), |(i, _)| i)])
 }
 
+/// Warnings for unquoted values in `yaml` (of the file `path`, whose whole text is
+/// `text`, the YAML starting on line `first_line`) that a `#` cut short.
+pub fn cut_by_comment(path: &Path, text: &str, yaml: &str, first_line: usize) -> Vec<Diagnostic> {
+    yaml::cut_by_comment(yaml)
+        .into_iter()
+        .map(|cut| {
+            let message = format!(
+                "`{}` ends at the `#`: YAML reads it as “{}” and drops “{}” as a comment",
+                cut.key, cut.kept, cut.dropped
+            );
+            Diagnostic::warning(path, cut.line + first_line - 1, cut.col, message)
+                .with_len(cut.dropped.chars().count())
+                .with_help(format!("put the whole value in quotes: `{}: \"{} {}\"`", cut.key, cut.kept, cut.dropped))
+                .with_source(text)
+        })
+        .collect()
+}
+
+/// About how many entries a menu holds before it stops being one on a phone.
+const MENU_LIMIT: usize = 8;
+
+/// A warning when the generated menu (no `menu:` in site.yaml) would list more than
+/// about eight entries: every top-level section and page joins it.
+pub fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
+    let home = &site.pages[site.home];
+    let entries = 1 + home.subsections.len() + home.pages.len();
+    if config.menu.is_some() || entries <= MENU_LIMIT {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            config::FILE_NAME,
+            0,
+            0,
+            format!("the generated menu has {entries} entries (Home and every top-level section and page), too many to use on a phone"),
+        )
+        .with_help("list the main pages in site.yaml: `menu: [{ title: The process, url: /process/ }, { title: Book, url: /contact/ }]`, or move pages into section folders"),
+    )
+}
+
 /// site.yaml's phone numbers that are not E.164 once normalised.
 pub fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
     config
@@ -583,4 +628,27 @@ pub fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
             with_rule(d.with_source(config_text), TEL)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bad_percent, join_url};
+
+    #[test]
+    fn relative_links_are_read_from_the_page_address_as_a_browser_does() {
+        assert_eq!(join_url("process/first/", "second/"), "process/first/second/");
+        assert_eq!(join_url("process/first/", "../faq/"), "process/faq/");
+        assert_eq!(join_url("process/first/", "g"), "process/first/g");
+        assert_eq!(join_url("a/", "../../../x/"), "x/", "`..` stops at the root");
+        assert_eq!(join_url("", "./"), "");
+        assert_eq!(join_url("a/b/", ".."), "a/");
+    }
+
+    #[test]
+    fn a_percent_sign_must_start_an_escape() {
+        assert_eq!(bad_percent("100%-sure"), Some("%-s"));
+        assert_eq!(bad_percent("a%2"), Some("%2"));
+        assert_eq!(bad_percent("first%20session"), None);
+        assert_eq!(bad_percent("caf%C3%A9%"), Some("%"));
+    }
 }

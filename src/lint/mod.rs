@@ -253,6 +253,10 @@ impl Rules {
     /// What the checks find in one page by itself, from the outline its rendering
     /// gathered; `country` completes national phone numbers.
     pub fn page(&self, doc: &Doc, outline: Outline, country: Option<&str>) -> PageFacts {
+        if doc.implicit {
+            // A folder's list page the build made: nothing the user wrote to check.
+            return PageFacts::default();
+        }
         let mut local = self.matcher.page(doc, &outline);
         local.extend(content::page(doc, &outline, country));
         PageFacts { links: outline.links, anchors: outline.anchors, local }
@@ -344,6 +348,9 @@ pub fn check<'a>(
     findings.extend(aftercare_problems.filter_map(|d| rules.leveled(d)));
     let site_wide = rules.matcher.config(config, config_text).into_iter().chain(rules.matcher.theme(theme));
     findings.extend(site_wide.filter_map(|d| rules.leveled(d)));
+    let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
+    findings.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
+    findings.extend(content::menu_size(site, config));
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings
 }
