@@ -234,9 +234,17 @@ fn refuse_foreign(output: &Path, shown: &Path, ours: &BTreeSet<String>) -> Resul
         return Ok(());
     }
     let more = if count > foreign.len() { format!(" and {} more", count - foreign.len()) } else { String::new() };
+    // A folder built before builds kept a manifest holds only unrecorded files.
+    let earlier = if ours.is_empty() && !output.join(MANIFEST).exists() {
+        format!(
+            "\nIf an earlier version of smpsite built this folder (before it recorded its files in {MANIFEST}), delete the folder once and build again."
+        )
+    } else {
+        String::new()
+    };
     Err(Error::Usage(format!(
         "refusing to build into {}: it holds files smpsite did not write ({}{more}), and a build never replaces or deletes those.\n\
-         Choose a new or empty folder with -o (for example `-o public`), or move those files elsewhere; files the site should publish belong in static/.",
+         Choose a new or empty folder with -o (for example `-o public`), or move those files elsewhere; files the site should publish belong in static/.{earlier}",
         shown.display(),
         foreign.join(", "),
     )))
@@ -475,6 +483,7 @@ mod tests {
             panic!("a folder of someone's files must be refused")
         };
         assert!(message.contains("index.html") && message.contains("taxes/2025.pdf"), "{message}");
+        assert!(message.contains("earlier version of smpsite"), "a folder without a manifest: {message}");
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "my own page");
         assert_eq!(std::fs::read_to_string(out.join("taxes/2025.pdf")).unwrap(), "mine");
         assert!(leftovers(&out).is_empty() && !out.join(MANIFEST).exists());
@@ -509,7 +518,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "one");
         // A file of someone's in the target: refused, and kept.
         std::fs::write(target.join("notes.txt"), "keep").unwrap();
-        assert!(matches!(write_atomically(plan(&[("index.html", "two")]), &link), Err(Error::Usage(_))));
+        let Err(Error::Usage(message)) = write_atomically(plan(&[("index.html", "two")]), &link) else {
+            panic!("a file of someone's in the target must be refused")
+        };
+        assert!(!message.contains("earlier version"), "the folder has a manifest: {message}");
         assert_eq!(std::fs::read_to_string(target.join("notes.txt")).unwrap(), "keep");
         assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "one");
     }
