@@ -95,7 +95,7 @@ fn linked_bodies(f: &Fixture, prepared: &Prepared) -> Vec<Arc<Body>> {
 /// Templates: load them, plan the outputs and render every file from bodies rendered
 /// beforehand; returns the bytes made.
 fn templates(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> usize {
-    let renderer = Renderer::new(&f.config, prepared, bodies).unwrap();
+    let renderer = Renderer::new(&f.config, prepared.parts(), bodies).unwrap();
     let outputs = renderer.outputs(build::assets(&f.sources, &prepared.site)).unwrap();
     let bytes = AtomicUsize::new(0);
     build::render_each(&renderer, &outputs, |_, b| {
@@ -108,7 +108,7 @@ fn templates(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> usize {
 
 /// Every output file, rendered once, for the write stage.
 fn rendered(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> Vec<(String, Vec<u8>)> {
-    let renderer = Renderer::new(&f.config, prepared, bodies).unwrap();
+    let renderer = Renderer::new(&f.config, prepared.parts(), bodies).unwrap();
     let outputs = renderer.outputs(build::assets(&f.sources, &prepared.site)).unwrap();
     outputs.iter().map(|(path, job)| (path.clone(), renderer.render(*job).unwrap().into_owned())).collect()
 }

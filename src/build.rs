@@ -17,7 +17,7 @@ use crate::lint;
 use crate::markdown::{self, Resolver};
 use crate::output::Staging;
 use crate::photo;
-use crate::render::{Bodies, Body, Job, Outputs, Renderer};
+use crate::render::{Bodies, Body, Job, Outputs, Parts, Renderer};
 use crate::site::{Doc, Page, PageId, Site};
 use crate::source::{self, Sources};
 use crate::theme::{self, Theme};
@@ -37,6 +37,16 @@ pub struct BuildOptions {
 pub struct Summary {
     pub pages: usize,
     pub output: PathBuf,
+    pub elapsed: Duration,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What one rebuild of `serve` did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Output paths written or deleted, in order.
+    pub changed: Vec<String>,
+    pub pages: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
 }
@@ -108,6 +118,11 @@ impl Prepared {
     /// The photos this build publishes, by output path.
     pub fn photos(&self) -> &photo::Store {
         &self.photos
+    }
+
+    /// What the [`Renderer`] reads of this site besides the bodies.
+    pub fn parts(&self) -> Parts<'_> {
+        Parts { site: &self.site, theme: &self.theme, sizes: &self.sizes, photos: &self.photos }
     }
 
     /// What rendering page `id`'s body depends on besides its own text: the links'
@@ -235,7 +250,7 @@ fn render_site(
     let failed = failed_keys(&problems);
     let bodies = Fresh { prepared: &prepared, config };
     let stop = |later: Vec<Diagnostic>| content_error(merged(problems.clone(), later, &failed));
-    let renderer = Renderer::new(config, &prepared, &bodies).map_err(stop)?;
+    let renderer = Renderer::new(config, prepared.parts(), &bodies).map_err(stop)?;
     let outputs = renderer.outputs(assets(sources, &prepared.site)).map_err(stop)?;
     let write = output.filter(|_| problems.is_empty());
     let staging = write.map(|out| Staging::new(out, outputs.keys().map(String::as_str))).transpose()?;

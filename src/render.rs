@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 use tera::{Context, Tera};
 
 use crate::addresses::{self, Origin, alias_output};
-use crate::build::Prepared;
 use crate::config::{Config, tel_uri};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
@@ -61,6 +60,17 @@ impl Bodies for Vec<Arc<Body>> {
     }
 }
 
+/// What the templates read of a prepared site, besides the pages' bodies
+/// (`build::Prepared::parts`).
+#[derive(Clone, Copy)]
+pub struct Parts<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    /// Pixel sizes of the images the build publishes, by output path.
+    pub sizes: &'a HashMap<String, (u32, u32)>,
+    pub photos: &'a crate::photo::Store,
+}
+
 /// The theme's templates, loaded once, applied to one site graph. Rendering one file
 /// needs only `&self`, so files render in parallel and can stream to disk.
 pub struct Renderer<'a> {
@@ -85,10 +95,10 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(config: &'a Config, prepared: &'a Prepared, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
-        let (site, theme, sizes) = (&*prepared.site, &prepared.theme, prepared.sizes());
+    pub fn new(config: &'a Config, parts: Parts<'a>, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
+        let Parts { site, theme, sizes, photos } = parts;
         let mut tera = load_templates(theme)?;
-        tera.register_function("image", crate::photo::template_function(prepared.photos(), &config.root));
+        tera.register_function("image", crate::photo::template_function(photos, &config.root));
         let newest = newest_dated(site, FEED_ENTRIES.max(LATEST));
         let brand = brand_value(config, theme, sizes).map_err(|d| vec![d])?;
         let mut site_value = site_value(config, site, !newest.is_empty());
@@ -108,7 +118,6 @@ impl<'a> Renderer<'a> {
         let process =
             site.pages.iter().position(|p| p.kind == Kind::Section && p.section_kind == SectionKind::Sessions);
         let faq = site.pages.iter().position(Page::is_faq);
-        let photos = prepared.photos();
         Ok(Renderer { config, site, bodies, theme, sizes, photos, tera, global_key, process, faq, summaries, newest })
     }
 

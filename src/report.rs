@@ -195,7 +195,7 @@ pub fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
 /// them the first time; on a big site reprinting hundreds on every save would hide the
 /// one just made), then one line with the count. `shown` holds what was printed and is
 /// updated.
-pub fn rebuilt(rebuilt: &crate::serve::live::Rebuilt, first: bool, shown: &mut HashSet<String>) {
+pub fn rebuilt(rebuilt: &crate::build::Rebuilt, first: bool, shown: &mut HashSet<String>) {
     let current: Vec<(&Diagnostic, String)> =
         rebuilt.warnings.iter().filter(|d| d.is_warning()).map(|d| (d, d.to_string())).collect();
     let mut new = 0;

@@ -15,11 +15,11 @@ use std::path::Path;
 const COMMANDS: &[&str] = &["main", "lib", "cli", "build", "serve", "scaffold", "report"];
 
 /// Cycles that exist today, each as its sorted modules.
-const KNOWN_CYCLES: &[&[&str]] =
-    &[&["build", "render"], &["config", "lint", "site", "source", "theme"], &["report", "serve"]];
+/// `Config::parse` compiles the lint rules: moving that out of config breaks the ring.
+const KNOWN_CYCLES: &[&[&str]] = &[&["config", "lint", "site", "source", "theme"]];
 
 /// Upward imports that exist today: (from, to).
-const KNOWN_UPWARD: &[(&str, &str)] = &[("render", "build")];
+const KNOWN_UPWARD: &[(&str, &str)] = &[];
 
 fn module_of(path: &Path, src: &Path) -> String {
     let rel = path.strip_prefix(src).unwrap();

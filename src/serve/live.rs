@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -24,15 +24,7 @@ use crate::source::{self, Sources};
 /// Source folders watched below the site root (site.yaml is watched on its own).
 pub const WATCHED: &[&str] = &["content", "static", "templates", "themes"];
 
-/// What one rebuild did.
-#[derive(Debug)]
-pub struct Rebuilt {
-    /// Output paths written or deleted, in order.
-    pub changed: Vec<String>,
-    pub pages: usize,
-    pub elapsed: Duration,
-    pub warnings: Vec<Diagnostic>,
-}
+pub use crate::build::Rebuilt;
 
 pub struct Live {
     root: PathBuf,
@@ -258,7 +250,7 @@ impl Live {
         let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
         let findings = prepared.findings(config, &sources.config_text, Some(&mut state.cache))?;
-        let renderer = Renderer::new(config, &prepared, &bodies).map_err(Error::Content)?;
+        let renderer = Renderer::new(config, prepared.parts(), &bodies).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
