@@ -668,7 +668,7 @@ pub(crate) fn check_site_links(config: &Config, config_text: &str, outputs: &Out
         .chain(menu)
         .filter(|(_, url, _)| !publishes(outputs, url))
         .map(|(key, url, consequence)| {
-            let (line, col) = locate_value(config_text, key, url).unwrap_or((0, 0));
+            let (line, col) = crate::config::locate_value(config_text, key, url).unwrap_or((0, 0));
             let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`{key}: {url}` has no page behind it, so {consequence}"))
                 .with_help("create that page (for /contact/: content/contact.md), or point it at an existing page or another site's address");
             d.with_source(config_text)
@@ -682,15 +682,6 @@ fn publishes(outputs: &Outputs, url: &str) -> bool {
     let path = path.split(['#', '?']).next().unwrap_or("");
     let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
     outputs.contains_key(&file) || outputs.contains_key(&format!("{path}/index.html"))
-}
-
-/// The line and column of `key:` whose value is `value` (quoted or not).
-fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let at = line.find(&format!("{key}:"))?;
-        let rest = line[at + key.len() + 1..].trim_start().trim_start_matches(['"', '\'']);
-        rest.starts_with(value).then_some((i + 1, at + 1))
-    })
 }
 
 fn content_error(mut problems: Vec<Diagnostic>) -> Error {

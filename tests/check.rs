@@ -48,7 +48,7 @@ fn warns_when_the_booking_url_leads_nowhere() {
     std::fs::remove_file(site.path("content/contact.md")).unwrap();
     let run = site.run(&["check"]).success();
     let err = run.stderr();
-    assert!(err.contains("site.yaml:10:3: warning: `booking_url: /contact/` has no page behind it"), "{err}");
+    assert!(err.contains("site.yaml:10:16: warning: `booking_url: /contact/` has no page behind it"), "{err}");
     assert!(err.contains("content/contact.md"), "{err}");
 }
 
@@ -61,7 +61,7 @@ fn warns_about_menu_entries_that_lead_nowhere() {
         format!("{config}menu:\n  - {{ title: Process, url: /process/ }}\n  - {{ title: Prices, url: /prices/ }}\n"),
     );
     let err = site.run(&["check"]).success().stderr();
-    assert!(err.contains("site.yaml:14:22: warning: `url: /prices/` has no page behind it"), "{err}");
+    assert!(err.contains("site.yaml:14:27: warning: `url: /prices/` has no page behind it"), "{err}");
     assert!(!err.contains("/process/` has no page"), "{err}");
 }
 
