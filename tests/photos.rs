@@ -330,7 +330,12 @@ fn before_after_photos_list_their_copies_and_publish_them_stripped() {
 fn og_image(site: &TestSite, page: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(&site.page(page));
     let sel = scraper::Selector::parse("meta[property='og:image']").unwrap();
-    doc.select(&sel).next().map(|m| m.value().attr("content").unwrap().to_string())
+    let image = doc.select(&sel).next().map(|m| m.value().attr("content").unwrap().to_string());
+    // A page with a preview image is shared as a large card; one without, as a summary.
+    let card = scraper::Selector::parse("meta[name='twitter:card']").unwrap();
+    let card = doc.select(&card).next().and_then(|m| m.value().attr("content")).unwrap().to_string();
+    assert_eq!(card, if image.is_some() { "summary_large_image" } else { "summary" }, "{page}");
+    image
 }
 
 #[test]
