@@ -2,40 +2,18 @@
 //! net they check on every input: a build of a broken site changes nothing outside its
 //! output folder.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::ffi::OsStr;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use common::snapshot;
 use smpsite::build::{self, BuildOptions};
 
 /// Each path under a folder (links not followed) with its kind, size, modification time
 /// and a hash of its bytes or link target.
-type Snapshot = BTreeMap<PathBuf, (&'static str, u64, Option<SystemTime>, u64)>;
-
-fn snapshot(dir: &Path, skip: &Path) -> Snapshot {
-    let mut seen = Snapshot::new();
-    for entry in walkdir::WalkDir::new(dir).into_iter().filter_entry(|e| e.path() != skip) {
-        let entry = entry.unwrap();
-        let meta = entry.path().symlink_metadata().unwrap();
-        let mut h = DefaultHasher::new();
-        let kind = if meta.file_type().is_symlink() {
-            std::fs::read_link(entry.path()).unwrap().hash(&mut h);
-            "link"
-        } else if meta.is_file() {
-            std::fs::read(entry.path()).unwrap().hash(&mut h);
-            "file"
-        } else {
-            "dir"
-        };
-        let mtime = if meta.is_dir() { None } else { Some(meta.modified().unwrap()) };
-        seen.insert(entry.path().to_path_buf(), (kind, meta.len(), mtime, h.finish()));
-    }
-    seen
-}
-
 fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
@@ -114,14 +92,14 @@ fn building_broken_sites_changes_nothing_outside_the_output_folder() {
             symlink(target, &site.join(link));
         }
         for output in [tmp.path().join(format!("out{i}")), site.join("public")] {
-            let before = snapshot(tmp.path(), &output);
+            let before = snapshot(tmp.path(), &[&output]);
             let result = build::build(&BuildOptions {
                 root: Some(site.clone()),
                 output: Some(output.clone()),
                 ..BuildOptions::default()
             });
             built[usize::from(result.is_ok())] += 1;
-            let after = snapshot(tmp.path(), &output);
+            let after = snapshot(tmp.path(), &[&output]);
             let changed: Vec<_> = after.iter().filter(|(p, v)| before.get(*p) != Some(*v)).map(|(p, _)| p).collect();
             let gone: Vec<_> = before.keys().filter(|p| !after.contains_key(*p)).collect();
             assert!(changed.is_empty() && gone.is_empty(), "{name}: changed {changed:?}, removed {gone:?}");
@@ -141,18 +119,18 @@ fn the_snapshot_sees_a_changed_added_or_touched_file() {
     let file = tmp.path().join("a/b.txt");
     write(&file, "one");
     let skip = tmp.path().join("out");
-    let first = snapshot(tmp.path(), &skip);
+    let first = snapshot(tmp.path(), &[&skip]);
     write(&file, "two");
-    assert_ne!(first, snapshot(tmp.path(), &skip), "same size, other bytes");
-    let second = snapshot(tmp.path(), &skip);
+    assert_ne!(first, snapshot(tmp.path(), &[&skip]), "same size, other bytes");
+    let second = snapshot(tmp.path(), &[&skip]);
     let f = std::fs::File::options().write(true).open(&file).unwrap();
     f.set_modified(SystemTime::UNIX_EPOCH).unwrap();
-    assert_ne!(second, snapshot(tmp.path(), &skip), "same bytes, other time");
-    let third = snapshot(tmp.path(), &skip);
+    assert_ne!(second, snapshot(tmp.path(), &[&skip]), "same bytes, other time");
+    let third = snapshot(tmp.path(), &[&skip]);
     write(&skip.join("c.txt"), "in the output");
-    assert_eq!(third, snapshot(tmp.path(), &skip), "the output folder is not looked at");
+    assert_eq!(third, snapshot(tmp.path(), &[&skip]), "the output folder is not looked at");
     write(&tmp.path().join("a/new.txt"), "");
-    assert_ne!(third, snapshot(tmp.path(), &skip), "a new empty file");
+    assert_ne!(third, snapshot(tmp.path(), &[&skip]), "a new empty file");
 }
 
 /// A message points at a line of `text` and a column within that line (or just past

@@ -6,33 +6,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::TestSite;
-
-/// Every entry below `dir` with what identifies its state: kind, bytes (or a link's
-/// target) and modification time. Folders named in `skip` are left out.
-fn snapshot(dir: &Path, skip: &[&Path]) -> BTreeMap<PathBuf, String> {
-    walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|e| !skip.contains(&e.path()))
-        .map(|e| e.unwrap())
-        .map(|e| {
-            let meta = std::fs::symlink_metadata(e.path()).unwrap();
-            let state = if meta.is_symlink() {
-                format!("link to {}", std::fs::read_link(e.path()).unwrap().display())
-            } else if meta.is_dir() {
-                "folder".to_string()
-            } else {
-                let bytes = std::fs::read(e.path()).unwrap();
-                format!("{} bytes {:?} {:?}", bytes.len(), &bytes[..bytes.len().min(64)], meta.modified().unwrap())
-            };
-            (e.path().to_path_buf(), state)
-        })
-        .collect()
-}
+use common::{TestSite, snapshot};
 
 /// Whether a message names a build's staging folder (now `.smpsite-staging-*`,
 /// `.smpsite-new-*` before).

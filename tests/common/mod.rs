@@ -2,8 +2,11 @@
 //! through the real `smpsite` binary.
 #![allow(dead_code)] // each test file uses a different subset
 
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::SystemTime;
 
 pub mod corpus;
 pub mod server;
@@ -153,4 +156,32 @@ impl Run {
         assert_eq!(self.code(), 1, "expected exit 1\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
         self.stderr()
     }
+}
+
+/// Every entry below `dir` with what identifies its state: kind, length, modification
+/// time (not for folders) and a hash of its bytes (a link's target). Entries at the
+/// paths in `skip` and below are left out. Safety tests compare two of these around a
+/// build to prove nothing outside the output changed.
+pub type Snapshot = BTreeMap<PathBuf, (&'static str, u64, Option<SystemTime>, u64)>;
+
+pub fn snapshot(dir: &Path, skip: &[&Path]) -> Snapshot {
+    let mut seen = Snapshot::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).into_iter().filter_entry(|e| !skip.contains(&e.path()))
+    {
+        let entry = entry.unwrap();
+        let meta = entry.path().symlink_metadata().unwrap();
+        let mut h = DefaultHasher::new();
+        let kind = if meta.file_type().is_symlink() {
+            std::fs::read_link(entry.path()).unwrap().hash(&mut h);
+            "link"
+        } else if meta.is_file() {
+            std::fs::read(entry.path()).unwrap().hash(&mut h);
+            "file"
+        } else {
+            "dir"
+        };
+        let mtime = if meta.is_dir() { None } else { Some(meta.modified().unwrap()) };
+        seen.insert(entry.path().to_path_buf(), (kind, meta.len(), mtime, h.finish()));
+    }
+    seen
 }
