@@ -1,0 +1,321 @@
+//! The `site` value every template reads (clinic details, menu, brand) and the clinic's
+//! own blocks of a page: the home page's photo, the team, tappable phone numbers.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::FEED;
+use crate::config::{Config, tel_uri};
+use crate::error::Diagnostic;
+use crate::site::{Page, PageId, Site};
+use crate::theme::Theme;
+
+#[derive(Serialize)]
+struct PhoneValue<'a> {
+    label: &'a str,
+    number: &'a str,
+    tel: String,
+}
+
+pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
+    let clinic = &config.clinic;
+    let phones: Vec<PhoneValue> = clinic
+        .phones
+        .iter()
+        .map(|p| PhoneValue {
+            label: &p.label,
+            number: &p.number,
+            tel: tel_uri(&p.number, config.country()).unwrap_or_default(),
+        })
+        .collect();
+    let nav: Vec<Value> = match &config.menu {
+        Some(menu) => menu.iter().map(|item| json!({"title": item.title, "url": config.link(&item.url)})).collect(),
+        None => {
+            let home = &site.pages[site.home];
+            let mut top: Vec<PageId> = home.subsections.iter().chain(&home.pages).copied().collect();
+            top.sort_by_key(|&id| {
+                (site.pages[id].doc.meta.fm.weight.unwrap_or(i64::MAX), site.pages[id].title().to_lowercase())
+            });
+            let mut nav = vec![json!({"title": config.locale.get("home"), "url": config.root})];
+            nav.extend(
+                top.iter().map(|&id| json!({"title": site.pages[id].title(), "url": config.url(&site.pages[id].path)})),
+            );
+            nav
+        }
+    };
+    json!({
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "base_url": config.base_url,
+        "root": config.root,
+        "clinic": {
+            "name": clinic.name,
+            "address": clinic.address,
+            "phone": phones.first(),
+            "phones": phones,
+            "email": clinic.email,
+            "booking_url": booking_url(config, site),
+            "hours": clinic.hours,
+            "hours_display": clinic.hours.iter().map(|h| config.locale.hours(h)).collect::<Vec<_>>(),
+            "credentials": clinic.credentials,
+            "reviews": clinic.reviews,
+            "directions": clinic.address.as_ref().and_then(directions_url),
+        },
+        // Too long to share the desktop row: the menu then stays a "Menu" button there too.
+        "nav_long": nav_too_long(&nav, &config.root),
+        "nav": nav,
+        "feed_url": has_feed.then(|| config.url(FEED)),
+        "extra": yaml_to_json(&config.extra),
+    })
+}
+
+/// Where "Book a consultation" leads: `booking_url` as written; else the site's
+/// `/contact/` page; else a call to the first phone, else an email; else nowhere (the
+/// theme then leaves the button out).
+pub(super) fn booking_url(config: &Config, site: &Site) -> Option<String> {
+    let clinic = &config.clinic;
+    if let Some(url) = &clinic.booking_url {
+        return Some(config.link(url));
+    }
+    if site.pages.iter().any(|p| p.path == "contact/") {
+        return Some(config.url("contact/"));
+    }
+    let call = clinic.phones.iter().find_map(|p| tel_uri(&p.number, config.country()));
+    call.or_else(|| clinic.email.as_ref().map(|email| format!("mailto:{email}")))
+}
+
+/// The home page's photo: `extra: { hero: { photo, alt } }`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Hero {
+    photo: String,
+    alt: String,
+}
+
+fn hero(extra: &serde_yaml::Mapping) -> Result<Option<Hero>, String> {
+    let Some(value) = extra.get("hero") else { return Ok(None) };
+    let hero: Hero = serde_yaml::from_value(value.clone()).map_err(|e| {
+        let words = e.to_string().replace(" field", " key").replace("struct Hero", "`photo:` and `alt:`");
+        format!("the `hero` photo is not as expected: {words}")
+    })?;
+    if hero.alt.trim().is_empty() {
+        return Err("the `hero` photo has no `alt` text: describe what it shows".into());
+    }
+    Ok(Some(hero))
+}
+
+/// One practitioner of `extra.team` in a page's front matter.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Practitioner {
+    name: String,
+    #[serde(default)]
+    role: Option<String>,
+    /// A photo beside the page (`sam.jpg`) or a site path (`/images/sam.jpg`).
+    #[serde(default)]
+    photo: Option<String>,
+    #[serde(default)]
+    alt: Option<String>,
+    /// Where and when they trained: `SMP Academy, 2019`.
+    #[serde(default)]
+    training: Vec<String>,
+    /// Licences and memberships clients can check.
+    #[serde(default)]
+    credentials: Vec<String>,
+}
+
+/// The practitioners a page introduces (`extra: { team: [...] }`), or what is wrong
+/// with the list, in words.
+fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
+    let Some(list) = extra.get("team") else { return Ok(Vec::new()) };
+    let team: Vec<Practitioner> = serde_yaml::from_value(list.clone()).map_err(|e| {
+        let words = e.to_string().replace(" field", " key").replace("a sequence", "a list of people");
+        format!(
+            "the `team` list is not as expected: {}",
+            words.replace("struct Practitioner", "a person (`name:` and more)")
+        )
+    })?;
+    for (i, p) in team.iter().enumerate() {
+        if p.name.trim().is_empty() {
+            return Err(format!("person {} of the `team` list has an empty `name`", i + 1));
+        }
+        if p.photo.is_some() && p.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+            return Err(format!("the photo of {} has no `alt` text: describe what it shows", p.name));
+        }
+    }
+    Ok(team)
+}
+
+/// The home page's photo as the theme shows it, built by `photo(src, alt)`.
+pub(super) fn hero_value(extra: &serde_yaml::Mapping, photo: impl Fn(&str, &str) -> Value) -> Option<Value> {
+    hero(extra).ok().flatten().map(|h| photo(&h.photo, &h.alt))
+}
+
+/// The practitioners as the theme shows them, each photo built by `photo(src, alt)`.
+pub(super) fn team_value(extra: &serde_yaml::Mapping, photo: impl Fn(&str, &str) -> Value) -> Vec<Value> {
+    let team = team(extra).unwrap_or_default();
+    team.into_iter()
+        .map(|p| {
+            let picture = p.photo.as_deref().map(|dest| photo(dest, p.alt.as_deref().unwrap_or_default()));
+            json!({"name": p.name, "role": p.role, "photo": picture, "training": p.training, "credentials": p.credentials})
+        })
+        .collect()
+}
+
+/// What is wrong with a page's clinic blocks (`extra.hero`, `extra.team`), at their lines.
+pub(super) fn page_problems(page: &Page) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let doc = &page.doc;
+    if let Err(message) = hero(&doc.meta.fm.extra) {
+        let (line, col) = doc.key_position("hero");
+        problems.push(
+            Diagnostic::error(doc.display_path(), line, col, message)
+                .with_help("write the home page's photo as `hero: { photo: studio.jpg, alt: \"The studio's treatment room\" }`")
+                .with_source(doc.text()),
+        );
+    }
+    if let Err(message) = team(&doc.meta.fm.extra) {
+        // At the misspelled key when there is one, else at `team:`.
+        let typo = message.split("unknown key `").nth(1).and_then(|rest| rest.split('`').next());
+        let (line, col) = match typo {
+            Some(key) => doc.value_position("team", &format!("{key}:")),
+            None => doc.key_position("team"),
+        };
+        problems.push(
+            Diagnostic::error(doc.display_path(), line, col, message)
+                .with_help("write each person as `- { name: Dr Sam Reyes, photo: sam.jpg, alt: \"Sam at the studio\", role: Practitioner, training: [\"...\"], credentials: [\"...\"] }`; only `name` is required")
+                .with_source(doc.text()),
+        );
+    }
+    problems
+}
+
+/// A map search for the clinic's address (no embedded map, no third-party script):
+/// the visitor's own map app or site opens it.
+fn directions_url(address: &crate::config::Address) -> Option<String> {
+    let parts = [&address.street, &address.locality, &address.region, &address.postal_code, &address.country];
+    let query: Vec<&str> = parts.iter().filter_map(|p| p.as_deref()).filter(|p| !p.trim().is_empty()).collect();
+    if query.is_empty() {
+        return None;
+    }
+    let query = query.join(", ");
+    let encoded = percent_encoding::utf8_percent_encode(&query, percent_encoding::NON_ALPHANUMERIC);
+    Some(format!("https://www.google.com/maps/search/?api=1&query={encoded}"))
+}
+
+/// Phone-number-like runs of text: an optional `+`, then digits, spaces, dots, dashes
+/// and brackets, at least 7 digits' worth.
+static PHONE_LIKE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?:^|[^\d+])(\+?\(?\d[\d\s().\-\u{a0}]{5,}\d)").expect("a valid pattern")
+});
+
+/// The page's HTML with every written form of one of the clinic's own numbers (`(480)
+/// 555-0100` for `480-555-0100`) turned into a `tel:` link, so a visitor on a phone can
+/// tap it. Text already inside a link, and tags, are left alone.
+pub(super) fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
+    let country = config.country();
+    let tels: Vec<String> = config.clinic.phones.iter().filter_map(|p| tel_uri(&p.number, country)).collect();
+    if tels.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut changed = false;
+    let mut in_link = 0usize;
+    let mut rest = html;
+    while !rest.is_empty() {
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            let name = tag[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
+            match name {
+                "a" | "pre" | "code" => in_link += 1,
+                "/a" | "/pre" | "/code" => in_link = in_link.saturating_sub(1),
+                _ => {}
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let text = &rest[..end];
+        rest = &rest[end..];
+        if in_link > 0 {
+            out.push_str(text);
+            continue;
+        }
+        let mut last = 0;
+        for m in PHONE_LIKE.captures_iter(text).filter_map(|c| c.get(1)) {
+            let Some(tel) = tel_uri(m.as_str(), country).filter(|t| tels.contains(t)) else { continue };
+            out.push_str(&text[last..m.start()]);
+            out.push_str(&format!("<a href=\"{tel}\">{}</a>", m.as_str()));
+            last = m.end();
+            changed = true;
+        }
+        out.push_str(&text[last..]);
+    }
+    if changed { Cow::Owned(out) } else { Cow::Borrowed(html) }
+}
+
+/// `site.brand`: the logo's URL and pixel size, and the CSS that sets the brand colour
+/// (checked by site.yaml's parser). A logo that is not among the site's static files is
+/// an error at its line.
+pub(super) fn brand_value(
+    config: &Config,
+    theme: &Theme,
+    sizes: &HashMap<String, (u32, u32)>,
+) -> Result<Value, Diagnostic> {
+    let css = config.palette.as_ref().map(crate::color::Palette::css);
+    let Some(logo) = &config.brand.logo else {
+        return Ok(json!({"logo": null, "css": css}));
+    };
+    let file = logo.trim_start_matches('/');
+    let file = file.strip_prefix("static/").unwrap_or(file);
+    if !theme.statics.contains_key(file) {
+        let (line, col) = config.logo_at;
+        let message = format!("the logo `{logo}` is not in the site's static/ folder");
+        return Err(Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(
+            "put the logo file in static/ (an SVG is sharpest) and write its path, e.g. `logo: static/logo.svg`",
+        ));
+    }
+    let size = sizes.get(file);
+    Ok(json!({
+        "logo": config.url(file),
+        "logo_width": size.map(|s| s.0),
+        "logo_height": size.map(|s| s.1),
+        "css": css,
+    }))
+}
+
+/// Whether the menu is too long to share the desktop header's one row at 1024 px with
+/// the name, phone and booking button (titles may take two lines): more than five items
+/// besides Home, or more than 100 characters of titles. The example site's menu has
+/// five items and 98 characters.
+fn nav_too_long(nav: &[Value], root: &str) -> bool {
+    let items: Vec<&str> = nav.iter().filter(|i| i["url"] != root).filter_map(|i| i["title"].as_str()).collect();
+    items.len() > 5 || items.iter().map(|t| t.chars().count()).sum::<usize>() > 100
+}
+
+pub(super) fn yaml_to_json(mapping: &serde_yaml::Mapping) -> Value {
+    serde_json::to_value(mapping).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clinics_own_numbers_in_text_become_tel_links() {
+        let yaml = "title: T\nbase_url: https://x.test\nclinic:\n  name: C\n  address: { country: US }\n  phones:\n    - { label: Desk, number: \"480-555-0100\" }\n";
+        let config = Config::parse(yaml, None).unwrap();
+        let html = "<p>Call (480) 555-0100 or 480.555.0100, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>";
+        assert_eq!(
+            phone_links(html, &config),
+            "<p>Call <a href=\"tel:+14805550100\">(480) 555-0100</a> or <a href=\"tel:+14805550100\">480.555.0100</a>, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>"
+        );
+        assert!(matches!(phone_links("<p>No numbers, 2026.</p>", &config), Cow::Borrowed(_)));
+    }
+}
