@@ -7,6 +7,13 @@
 //! a loopback port. Each round saves one page with a new sentence (a body edit) and
 //! polls until the page has it; then saves a new title and polls until the page's
 //! section lists it (a front matter edit, listing included). RUNS rounds (default 40).
+//! Then, timed from the save to the end of the rebuild serve reports: a new `weight`,
+//! a new `date`, and a save that changes nothing. Last, TEMPLATE_RUNS (default 10)
+//! saves of `templates/page.html` (the theme's, with a marker in the article), each
+//! polled until the page shows its marker: every page is rendered again, but only
+//! that template is parsed again.
+//!
+//! `SMPSITE=path/to/smpsite` times that binary instead (an older build, to compare).
 //!
 //! `HUGO=1` times `hugo server` the same way on a Hugo site (gen-corpus --flavor hugo):
 //!
@@ -58,35 +65,60 @@ fn main() {
             time_until(&addr, &section_url, &title, || std::fs::write(&page, retitle(&original, &title)).unwrap())
         })
         .collect();
-    // A save that changes nothing (an editor saving an unmodified file): from the save
-    // to the end of the rebuild it causes, as serve reports it.
-    let unchanged_times: Vec<Duration> = match &rebuilds {
-        Some(rebuilds) => {
-            // Back to the original text first (the title edits changed it).
-            std::thread::sleep(Duration::from_millis(300));
-            while rebuilds.try_recv().is_ok() {}
-            std::fs::write(&page, &original).unwrap();
-            rebuilds.recv_timeout(Duration::from_secs(60)).expect("serve rebuilds after a save");
-            (0..runs)
-                .map(|_| {
-                    std::thread::sleep(Duration::from_millis(300));
-                    while rebuilds.try_recv().is_ok() {}
-                    let started = Instant::now();
-                    std::fs::write(&page, &original).unwrap();
-                    let done = rebuilds.recv_timeout(Duration::from_secs(60)).expect("serve rebuilds after a save");
-                    done - started
+    // Front matter that only orders pages, and a save that changes nothing (an editor
+    // saving an unmodified file): from the save to the end of the rebuild it causes,
+    // as serve reports it.
+    let rebuild_times = |rounds: usize, text: &dyn Fn(usize) -> String| -> Vec<Duration> {
+        let Some(rebuilds) = &rebuilds else { return Vec::new() };
+        (0..rounds)
+            .map(|round| {
+                std::thread::sleep(Duration::from_millis(300));
+                while rebuilds.try_recv().is_ok() {}
+                let started = Instant::now();
+                std::fs::write(&page, text(round)).unwrap();
+                let done = rebuilds.recv_timeout(Duration::from_secs(60)).expect("serve rebuilds after a save");
+                done - started
+            })
+            .collect()
+    };
+    let weight_times = rebuild_times(runs, &|round| set_key(&original, "weight", &(round + 1).to_string()));
+    let date_times =
+        rebuild_times(runs, &|round| set_key(&original, "date", &format!("2020-01-{:02}", round % 28 + 1)));
+    // Back to the original text first (the edits above changed it).
+    rebuild_times(1, &|_| original.clone());
+    let unchanged_times = rebuild_times(runs, &|_| original.clone());
+
+    // Template saves: the site's own `templates/page.html` overrides the theme's.
+    let template_runs: usize = std::env::var("TEMPLATE_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(10);
+    let theme_page = repo.join("themes/default/templates/page.html");
+    let template_times: Vec<Duration> = match (hugo, std::fs::read_to_string(&theme_page)) {
+        (false, Ok(template)) if template.contains("<article>") => {
+            std::fs::create_dir_all(site.path().join("templates")).unwrap();
+            let saved = site.path().join("templates/page.html");
+            (0..template_runs)
+                .map(|round| {
+                    let marker = format!("Template marker {round} {}.", std::process::id());
+                    let text = template.replacen("<article>", &format!("<article><p>{marker}</p>"), 1);
+                    time_until(&addr, &page_url, &marker, || std::fs::write(&saved, &text).unwrap())
                 })
                 .collect()
         }
-        None => Vec::new(),
+        _ => Vec::new(),
     };
     drop(server);
     let tool = if hugo { "hugo server" } else { "smpsite serve" };
     println!("{tool}: {} ({pages} Markdown files), page {page_url}, {runs} rounds", source.display());
     report("body edit -> page served", &mut { body_times });
     report("title edit -> section listing served", &mut { title_times });
-    if !unchanged_times.is_empty() {
-        report("save without a change -> rebuild done", &mut { unchanged_times });
+    for (what, times) in [
+        ("weight edit -> rebuild done", weight_times),
+        ("date edit -> rebuild done", date_times),
+        ("save without a change -> rebuild done", unchanged_times),
+        ("template save -> page served", template_times),
+    ] {
+        if !times.is_empty() {
+            report(what, &mut { times });
+        }
     }
 }
 
@@ -94,7 +126,7 @@ fn main() {
 /// "Rebuilt" lines).
 fn start_smpsite(site: &Path) -> (Server, String, Option<std::sync::mpsc::Receiver<Instant>>) {
     let mut server = Server(
-        Command::new(env!("CARGO_BIN_EXE_smpsite"))
+        Command::new(std::env::var_os("SMPSITE").unwrap_or_else(|| env!("CARGO_BIN_EXE_smpsite").into()))
             .arg("--root")
             .arg(site)
             .args(["serve", "--port", "0"])
@@ -194,6 +226,22 @@ fn retitle(text: &str, title: &str) -> String {
             false => line.to_string(),
         })
         .collect();
+    lines.join("\n") + "\n"
+}
+
+/// `text` with its front matter's `key:` line set to `value` (added after the title
+/// when there is none).
+fn set_key(text: &str, key: &str, value: &str) -> String {
+    let prefix = format!("{key}:");
+    let line = format!("{key}: {value}");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    match lines.iter().position(|l| l.starts_with(&prefix)) {
+        Some(at) => lines[at] = line,
+        None => {
+            let at = lines.iter().position(|l| l.starts_with("title:")).map_or(1, |i| i + 1);
+            lines.insert(at, line);
+        }
+    }
     lines.join("\n") + "\n"
 }
 

@@ -97,7 +97,10 @@ impl Prepared {
         let facts = |id: PageId| self.checks[id].get().expect("every page's body was rendered above");
         // The site-wide checks read the graph and the theme's files and templates.
         let templates: Vec<&str> = self.theme.templates.values().map(|t| t.text.as_str()).collect();
-        let key = crate::site::hash_of((self.generation, self.theme.statics.keys().collect::<Vec<_>>(), templates));
+        // Keyed by what links can see (not by the graph's generation): a front-matter
+        // edit that moves no page keeps every other page's findings.
+        let statics: Vec<&String> = self.theme.statics.keys().collect();
+        let key = crate::site::hash_of((self.world, statics, templates, config_text));
         let memo = cache.map(|cache| (&mut cache.lint, key));
         let mut findings = lint::check(&self.site, facts, &self.theme, config, config_text, memo);
         findings.extend(broken);
@@ -203,6 +206,24 @@ impl Graph {
     /// Whether a site built from these inputs has this graph: the same files, the
     /// same front matter (bodies may differ), the same options.
     fn fits(&self, docs: &[Arc<Doc>], assets: &[&source::File], drafts: bool, root: &str) -> bool {
+        self.same_files(docs, assets, drafts, root, |old, new| old.meta_hash == new.meta_hash)
+    }
+
+    /// Whether a site built from these inputs has this graph's shape: as [`Graph::fits`],
+    /// but front matter may differ where it only orders pages ([`Doc::shape_hash`]), so
+    /// [`Site::patch`] can bring the graph up to date.
+    fn patchable(&self, docs: &[Arc<Doc>], assets: &[&source::File], drafts: bool, root: &str) -> bool {
+        self.same_files(docs, assets, drafts, root, |old, new| old.shape_hash == new.shape_hash)
+    }
+
+    fn same_files(
+        &self,
+        docs: &[Arc<Doc>],
+        assets: &[&source::File],
+        drafts: bool,
+        root: &str,
+        same_doc: impl Fn(&Doc, &Doc) -> bool,
+    ) -> bool {
         self.drafts == drafts
             && self.root == root
             && self.docs.len() == docs.len()
@@ -211,8 +232,7 @@ impl Graph {
                 Arc::ptr_eq(bytes, &file.bytes) && path.as_os_str() == file.rel.as_os_str()
             })
             && self.docs.iter().zip(docs).all(|(old, new)| {
-                Arc::ptr_eq(old, new)
-                    || (old.source.as_os_str() == new.source.as_os_str() && old.meta_hash == new.meta_hash)
+                Arc::ptr_eq(old, new) || (old.source.as_os_str() == new.source.as_os_str() && same_doc(old, new))
             })
     }
 }
@@ -336,8 +356,7 @@ fn prepare_all(
     let theme = theme::resolve(&config.theme, sources).map_err(content_error)?;
 
     // A graph with problems is not kept: the next run must find them again.
-    let mut keep = true;
-    let graph = match cache.graph.take() {
+    let reused = match cache.graph.take() {
         Some(mut graph) if graph.fits(&docs, &assets, drafts, &config.root) => {
             // Only bodies changed: the graph stands; its pages take the new documents.
             let site = Arc::make_mut(&mut graph.site);
@@ -349,36 +368,25 @@ fn prepare_all(
                     *old = new.clone();
                 }
             }
-            graph
+            Ok(graph)
         }
-        previous => {
+        Some(mut graph) if graph.patchable(&docs, &assets, drafts, &config.root) => {
+            // Only front matter that orders pages changed: the graph is patched.
             cache.generations += 1;
-            let (site, graph_problems) =
-                Site::build_all(docs.clone(), assets.iter().map(|f| f.rel.clone()).collect(), drafts);
-            keep = graph_problems.is_empty();
+            if patch(&mut graph, &docs) { Ok(graph) } else { Err(Some(graph)) }
+        }
+        previous => Err(previous),
+    };
+    // A graph with problems is not kept: the next run must find them again.
+    let (graph, keep) = match reused {
+        Ok(graph) => (graph, true),
+        Err(previous) => {
+            cache.generations += 1;
+            let (graph, graph_problems) = build_graph(previous, docs, &assets, sources, config, drafts);
+            let keep = graph_problems.is_empty();
             problems = merged(problems, graph_problems, &failed);
-            let Some(site) = site else { return Err(content_error(problems)) };
-            let asset_sizes = image_sizes(self::assets(sources, &site));
-            let world = link_world(&site, config);
-            // Bodies carry over by source path; `world` decides whether they still hold.
-            let bodies = site
-                .pages
-                .iter()
-                .map(|page| {
-                    let old = previous.as_ref()?;
-                    old.bodies[old.site.page_of(&page.doc)?].clone()
-                })
-                .collect();
-            Graph {
-                docs,
-                assets: assets.iter().map(|f| (f.rel.clone(), f.bytes.clone())).collect(),
-                drafts,
-                root: config.root.clone(),
-                site: Arc::new(site),
-                asset_sizes,
-                world,
-                bodies,
-            }
+            let Some(graph) = graph else { return Err(content_error(problems)) };
+            (graph, keep)
         }
     };
     let mut uncached = None;
@@ -395,6 +403,52 @@ fn prepare_all(
     sorted.sort_unstable();
     let world = crate::site::hash_of((graph.world, sorted));
     Ok((Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation, photos }, problems))
+}
+
+/// The site graph built anew from `docs`, its bodies carried over from `previous` by
+/// source path (its `world` decides whether they still hold); None without a home page.
+fn build_graph(
+    previous: Option<Graph>,
+    docs: Vec<Arc<Doc>>,
+    assets: &[&source::File],
+    sources: &Sources,
+    config: &Config,
+    drafts: bool,
+) -> (Option<Graph>, Vec<Diagnostic>) {
+    let (site, problems) = Site::build_all(docs.clone(), assets.iter().map(|f| f.rel.clone()).collect(), drafts);
+    let Some(site) = site else { return (None, problems) };
+    let asset_sizes = image_sizes(self::assets(sources, &site));
+    let world = link_world(&site, config);
+    let bodies = site
+        .pages
+        .iter()
+        .map(|page| {
+            let old = previous.as_ref()?;
+            old.bodies[old.site.page_of(&page.doc)?].clone()
+        })
+        .collect();
+    let graph = Graph {
+        docs,
+        assets: assets.iter().map(|f| (f.rel.clone(), f.bytes.clone())).collect(),
+        drafts,
+        root: config.root.clone(),
+        site: Arc::new(site),
+        asset_sizes,
+        world,
+        bodies,
+    };
+    (Some(graph), problems)
+}
+
+/// Brings `graph` up to date with `docs` when only front matter that orders pages
+/// changed (see [`Graph::patchable`]); false, leaving the graph to be built again,
+/// when ordering finds a problem (the full build then reports every problem).
+fn patch(graph: &mut Graph, docs: &[Arc<Doc>]) -> bool {
+    let changed: Vec<Arc<Doc>> =
+        graph.docs.iter().zip(docs).filter(|(old, new)| !Arc::ptr_eq(old, new)).map(|(_, new)| new.clone()).collect();
+    let problems = Arc::make_mut(&mut graph.site).patch(changed);
+    graph.docs = docs.to_vec();
+    problems.is_empty()
 }
 
 /// The content keys (`process/first.md`) of the files whose front matter failed.
@@ -581,16 +635,18 @@ fn render_body_anyway(
     (Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo }, problems)
 }
 
-/// A fingerprint of everything a page's Markdown can see of the rest of the site:
-/// where each page and file is published, drafts and the site root (`prepare` adds
-/// the image sizes). When it changes, every page's Markdown is rendered again.
+/// A fingerprint of everything a page's Markdown and its content checks can see of
+/// the rest of the site: where each page, alias and file is published, each page's
+/// kind, drafts and the site root (`prepare` adds the image sizes). When it changes,
+/// every page's Markdown is rendered and checked again.
 fn link_world(site: &Site, config: &Config) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::BuildHasher::build_hasher(&crate::site::hasher());
     config.root.hash(&mut h);
     for page in &site.pages {
-        (&page.doc.source, &page.path).hash(&mut h);
+        (&page.doc.source, &page.path, page.kind, page.section_kind).hash(&mut h);
     }
+    site.aliases.hash(&mut h);
     for asset in &site.assets {
         (&asset.source, &asset.output).hash(&mut h);
     }

@@ -10,6 +10,7 @@ pub mod build;
 pub mod cli;
 pub mod color;
 pub mod config;
+pub mod doc;
 pub mod error;
 pub mod front_matter;
 pub mod i18n;

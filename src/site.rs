@@ -4,179 +4,18 @@
 //! graph or diagnostics out.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use crate::doc::{Doc, hash_of, hasher};
+use crate::doc::{key_dir, key_name};
 use crate::error::Diagnostic;
-use crate::front_matter::{self, Meta, SectionKind};
+use crate::front_matter::SectionKind;
 use crate::markdown::LinkTarget;
 use crate::theme::slash_path;
 use crate::yaml;
 
 pub type PageId = usize;
-
-/// A Markdown file whose front matter parsed.
-#[derive(Debug, Clone)]
-pub struct Doc {
-    /// Relative to `content/`: `process/first-session.md`.
-    pub source: PathBuf,
-    /// `source` with `/` separators: how links and the graph's indexes name it.
-    pub key: String,
-    /// The file's bytes, shared with the sources (never copied), checked to be UTF-8.
-    bytes: Arc<[u8]>,
-    pub meta: Meta,
-    /// A hash of the front matter's text: all that other pages show of this one
-    /// (title, description, dates...), so a body edit leaves their [`crate::render::Renderer::key`] alone.
-    pub meta_hash: u64,
-    /// Byte range of the front matter's YAML in `text`, and the line it starts on.
-    yaml: Range<usize>,
-    yaml_line: usize,
-    /// Byte offset and 1-based line where the body starts in `text`.
-    body_offset: usize,
-    body_line: usize,
-    /// The list page of a folder that has no `_index.md`, made by the build (see
-    /// [`Doc::implicit_section`]): no file to check or point into.
-    pub implicit: bool,
-}
-
-impl Doc {
-    /// Splits and parses the Markdown file `source` (relative to `content/`) whose
-    /// content is `bytes`.
-    pub fn parse(source: PathBuf, bytes: Arc<[u8]>) -> Result<Doc, Vec<Diagnostic>> {
-        let shown = Path::new("content").join(&source);
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            let (line, col) = crate::source::utf8_position(&bytes, e.valid_up_to());
-            vec![
-                Diagnostic::error(
-                    &shown,
-                    line,
-                    col,
-                    "the file is not valid UTF-8 text (it may have been saved in another encoding)",
-                )
-                .with_help("save the file as UTF-8 in your editor, or retype the character at this position"),
-            ]
-        })?;
-        let split = front_matter::split(text, &shown).map_err(|d| vec![d])?;
-        let meta = front_matter::parse(&split, text, &shown)?;
-        let offset = |part: &str| part.as_ptr() as usize - text.as_ptr() as usize;
-        let yaml = offset(split.yaml)..offset(split.yaml) + split.yaml.len();
-        let (yaml_line, body_offset, body_line) = (split.yaml_line, offset(split.body), split.body_line);
-        let meta_hash = hash_of(split.yaml);
-        let key = slash_path(&source);
-        Ok(Doc { source, key, meta, meta_hash, yaml, yaml_line, body_offset, body_line, bytes, implicit: false })
-    }
-
-    /// The section of a content folder without an `_index.md` (`journal/2019`): a
-    /// listing page titled after the folder ("2019"), as if `_index.md` held only that.
-    pub fn implicit_section(dir: &str) -> Doc {
-        let name = key_name(dir).replace(['-', '_'], " ");
-        let mut chars = name.trim().chars();
-        let title: String = chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect());
-        let title = if title.is_empty() { key_name(dir).to_string() } else { title };
-        let quoted = serde_json::to_string(&title).unwrap_or_else(|_| "\"Section\"".into());
-        let bytes: Arc<[u8]> = format!("---\ntitle: {quoted}\n---\n").into_bytes().into();
-        let source = PathBuf::from(format!("{dir}/_index.md"));
-        let mut doc = Doc::parse(source, bytes).expect("a quoted title is valid front matter");
-        doc.implicit = true;
-        doc
-    }
-
-    /// The whole file.
-    pub fn text(&self) -> &str {
-        // Checked in `Doc::parse`, and the bytes cannot change: this cannot fail. Checking
-        // again costs far less than a copy of every page's text would cost in memory.
-        std::str::from_utf8(&self.bytes).unwrap_or_default()
-    }
-
-    pub fn body(&self) -> &str {
-        &self.text()[self.body_offset..]
-    }
-
-    /// The path users know: `content/process/first-session.md`.
-    pub fn display_path(&self) -> PathBuf {
-        Path::new("content").join(&self.source)
-    }
-
-    /// 1-based (line, col) in the file of byte `offset` into the body.
-    pub fn body_position(&self, offset: usize) -> (usize, usize) {
-        let before = &self.body()[..offset];
-        let line = self.body_line + before.matches('\n').count();
-        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        (line, col)
-    }
-
-    /// The byte offset in `text` of byte `offset` into the body.
-    pub fn body_offset(&self, offset: usize) -> usize {
-        self.body_offset + offset
-    }
-
-    /// (line, column, length in characters) of the byte range `start..end` of `text`;
-    /// a range running past its first line is cut at the line's end.
-    pub fn span(&self, start: usize, end: usize) -> (usize, usize, usize) {
-        let text = self.text();
-        // Offsets mapped from rendered text (smart quotes are longer than the quote
-        // typed) may fall inside a character: round them down to one.
-        let floor = |mut at: usize| {
-            at = at.min(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            at
-        };
-        let (start, end) = (floor(start), floor(end));
-        let before = &text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        let rest = &text[start..end.max(start)];
-        let len = rest.split('\n').next().unwrap_or("").trim_end_matches('\r').chars().count();
-        (line, col, len)
-    }
-
-    /// Where `key:` sits in the front matter (its first line when absent).
-    pub fn key_position(&self, key: &str) -> (usize, usize) {
-        yaml::locate_key(&self.text()[self.yaml.clone()], key)
-            .map_or((self.yaml_line, 1), |(l, c)| (l + self.yaml_line - 1, c))
-    }
-
-    /// Where `needle` (text from the value of `key`) is written in the front matter:
-    /// its first occurrence from `key:` on; where `key:` sits when it cannot be found
-    /// (a value folded over several lines, say).
-    pub fn value_position(&self, key: &str, needle: &str) -> (usize, usize) {
-        let (line, col) = self.key_position(key);
-        let yaml = &self.text()[self.yaml.clone()];
-        yaml.lines()
-            .enumerate()
-            .skip(line - self.yaml_line)
-            .find_map(|(i, l)| l.find(needle).map(|at| (i + self.yaml_line, l[..at].chars().count() + 1)))
-            .unwrap_or((line, col))
-    }
-
-    /// Where a key sits inside entry `index` of the front matter list `list` (see
-    /// [`yaml::locate_entry`]); the list's key when the entry cannot be found.
-    pub fn entry_position(&self, list: &str, index: usize, path: &[&str]) -> (usize, usize) {
-        yaml::locate_entry(&self.text()[self.yaml.clone()], list, index, path)
-            .map_or_else(|| self.key_position(list), |(l, c)| (l + self.yaml_line - 1, c))
-    }
-
-    fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
-        let (line, col) = self.key_position(key);
-        Diagnostic::error(self.display_path(), line, col, message).with_source(self.text())
-    }
-}
-
-/// A fingerprint of `value`, for telling whether an input changed (serve's keys).
-/// foldhash with a fixed seed: several times faster than SipHash on page-sized text,
-/// and the same in every run.
-pub fn hash_of(value: impl std::hash::Hash) -> u64 {
-    std::hash::BuildHasher::hash_one(&hasher(), value)
-}
-
-/// The hasher behind [`hash_of`], for fingerprints fed piece by piece.
-pub fn hasher() -> foldhash::quality::FixedState {
-    foldhash::quality::FixedState::with_seed(0x5eed_5eed)
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -269,78 +108,18 @@ impl Site {
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
         let mut problems = Vec::new();
-
-        // Drafts, and everything in a folder whose `_index.md` is a draft, stay out.
-        // (Paths are handled as content keys: `/`-separated strings, cheap to cut.)
-        // A set, looked up per ancestor folder: linear in pages, however many drafts.
-        let draft_dirs: HashSet<String> = docs
-            .iter()
-            .filter(|d| d.meta.fm.draft && !include_drafts && key_name(&d.key) == "_index.md")
-            .map(|d| key_dir(&d.key))
-            .filter(|dir| !dir.is_empty())
-            .map(str::to_string)
-            .collect();
-        let in_draft_dir =
-            |key: &str| !draft_dirs.is_empty() && key.match_indices('/').any(|(at, _)| draft_dirs.contains(&key[..at]));
-        let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) =
-            docs.into_iter().partition(|d| include_drafts || (!d.meta.fm.draft && !in_draft_dir(&d.key)));
-        let drafts: HashSet<String> = dropped.into_iter().map(|d| d.key.clone()).collect();
-        let mut kept = kept;
+        let (mut kept, drafts) = Drafts::leave_out(docs, include_drafts);
         kept.extend(implicit_sections(&kept));
-
-        // A folder's URL segment: its `_index.md`'s or `index.md`'s `slug`, else its name.
-        let mut slug_of_dir: HashMap<&str, &str> = HashMap::new();
-        for doc in &kept {
-            let name = key_name(&doc.key);
-            if let (Some(slug), "_index.md" | "index.md") = (&doc.meta.fm.slug, name) {
-                slug_of_dir.insert(key_dir(&doc.key), slug);
-            }
-        }
-        let mut url_of_dir: HashMap<String, String> = HashMap::new();
-        let mut dir_url = |dir: &str| dir_url(dir, &slug_of_dir, &mut url_of_dir);
-
-        let mut pages: Vec<Page> = Vec::with_capacity(kept.len());
-        let mut section_of_dir: HashMap<String, PageId> = HashMap::new();
-        for doc in &kept {
-            let (name, dir) = (key_name(&doc.key), key_dir(&doc.key));
-            let (kind, path) = match name {
-                // `content/index.md` is how Hugo and Zola users often write the home page.
-                "_index.md" | "index.md" if dir.is_empty() => (Kind::Home, String::new()),
-                "_index.md" => (Kind::Section, dir_url(dir)),
-                "index.md" => (Kind::Page, dir_url(dir)),
-                _ => {
-                    let stem = name.strip_suffix(".md").unwrap_or(name);
-                    let segment = doc.meta.fm.slug.clone().unwrap_or_else(|| slugify(stem));
-                    (Kind::Page, format!("{}{segment}/", dir_url(dir)))
-                }
-            };
-            if kind != Kind::Page {
-                section_of_dir.insert(dir.to_string(), pages.len());
-            } else if doc.meta.fm.kind.is_some() {
-                problems.push(doc.error_at_key("kind", "`kind` belongs in a section's `_index.md`, not on a page").with_help(
-                    "move `kind:` to the `_index.md` of this page's folder, or use `faq: true` to make this one page an FAQ",
-                ));
-            }
-            let section_kind = doc.meta.fm.kind.unwrap_or_default();
-            pages.push(Page {
-                kind,
-                doc: doc.clone(),
-                path,
-                parent: None,
-                pages: vec![],
-                subsections: vec![],
-                section_kind,
-                prev: None,
-                next: None,
-            });
-        }
+        let mut urls = DirUrls::new(&kept);
+        let (mut pages, section_of_dir) = place_pages(&kept, &mut urls, &mut problems);
         let asset_outputs: Vec<String> = asset_paths
             .iter()
             .map(|source| {
                 let key = slash_path(source);
-                format!("{}{}", dir_url(key_dir(&key)), key_name(&key))
+                format!("{}{}", urls.of(key_dir(&key)), key_name(&key))
             })
             .collect();
+        drop(urls);
         drop(kept);
         let Some(&home) = section_of_dir.get("") else {
             problems.push(Diagnostic::error("content/_index.md", 0, 0, "the home page is missing").with_help(
@@ -348,124 +127,42 @@ impl Site {
             ));
             return (None, problems);
         };
-
-        // Parents: the nearest section above the page's folder (a bundle's folder is its
-        // own); a page inside a bundle's folder (`a/index.md` + `a/b/index.md`) is that
-        // bundle's child, and takes the kind of the section above both.
-        let bundle_of_dir: HashMap<&str, PageId> = pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.kind == Kind::Page && key_name(&p.doc.key) == "index.md")
-            .map(|(id, p)| (key_dir(&p.doc.key), id))
-            .collect();
-        let mut parents = Vec::with_capacity(pages.len());
-        for (id, page) in pages.iter().enumerate() {
-            if id == home {
-                parents.push((home, home));
-                continue;
-            }
-            let key = &page.doc.key;
-            let mut dir = key_dir(key);
-            if page.kind == Kind::Section || key_name(key) == "index.md" {
-                dir = key_dir(dir);
-            }
-            let mut bundle = None;
-            let section = loop {
-                if let Some(&s) = section_of_dir.get(dir) {
-                    break s;
-                }
-                if page.kind == Kind::Page && bundle.is_none() {
-                    bundle = bundle_of_dir.get(dir).copied();
-                }
-                dir = key_dir(dir);
-            };
-            parents.push((bundle.unwrap_or(section), section));
-        }
-        for (id, (parent, section)) in parents.into_iter().enumerate() {
-            if id == home {
-                continue;
-            }
-            pages[id].parent = Some(parent);
-            if pages[id].kind == Kind::Section {
-                pages[parent].subsections.push(id);
-            } else {
-                pages[id].section_kind = pages[section].section_kind;
-                pages[parent].pages.push(id);
-            }
-        }
-
-        // URL collisions, between pages and with aliases.
-        let mut owner: HashMap<String, PageId> = HashMap::new();
-        for (id, page) in pages.iter().enumerate() {
-            if let Some(&other) = owner.get(&page.path) {
-                problems.push(collision(&pages[other].doc, &page.doc, &page.path));
-            } else {
-                owner.insert(page.path.clone(), id);
-            }
-        }
-        let mut aliases = BTreeMap::new();
-        for (id, page) in pages.iter().enumerate() {
-            for alias in &page.doc.meta.fm.aliases {
-                let Some(out) = alias_path(alias) else {
-                    let (line, col) = page.doc.value_position("aliases", alias);
-                    problems.push(
-                        Diagnostic::error(page.doc.display_path(), line, col, format!("the alias `{alias}` is not a path of this site"))
-                            .with_help("write an alias as the old page's address, starting with `/`, e.g. `aliases: [\"/old-page/\"]`")
-                            .with_source(page.doc.text()),
-                    );
-                    continue;
-                };
-                if let Some(&other) = owner.get(&out) {
-                    problems.push(if other == id {
-                        alias_error(
-                            &page.doc,
-                            alias,
-                            "is this page's own address, so the page would redirect to itself forever".into(),
-                        )
-                    } else {
-                        let by = pages[other].doc.display_path();
-                        alias_error(
-                            &page.doc,
-                            alias,
-                            format!("is the address of {}, and would replace that page with a redirect", by.display()),
-                        )
-                    });
-                } else {
-                    owner.insert(out.clone(), id);
-                    aliases.insert(out, id);
-                }
-            }
-        }
-
-        // Order, session rules, prev/next.
+        link_parents(&mut pages, home, &section_of_dir);
+        let aliases = claim_addresses(&pages, &mut problems);
         for section in 0..pages.len() {
-            let mut children = std::mem::take(&mut pages[section].pages);
-            let kind = pages[section].section_kind;
-            if kind == SectionKind::Sessions {
-                check_stages(&pages, &children, &mut problems);
-            }
-            children.sort_by_cached_key(|&id| order_key(&pages[id], kind));
-            // Previous/next walk a section's pages; top-level pages are not a sequence.
-            for pair in children.windows(2).filter(|_| section != home) {
-                pages[pair[0]].next = Some(pair[1]);
-                pages[pair[1]].prev = Some(pair[0]);
-            }
-            pages[section].pages = children;
-            let mut subsections = std::mem::take(&mut pages[section].subsections);
-            subsections.sort_by_cached_key(|&id| order_key(&pages[id], SectionKind::Pages));
-            pages[section].subsections = subsections;
+            order_section(&mut pages, section, home, &mut problems);
         }
         let by_source: HashMap<String, PageId> =
             pages.iter().enumerate().map(|(id, p)| (p.doc.key.clone(), id)).collect();
         let assets: Vec<Asset> = asset_paths
             .into_iter()
             .zip(asset_outputs)
-            .filter(|(source, _)| include_drafts || !in_draft_dir(&slash_path(source)))
+            .filter(|(source, _)| include_drafts || !drafts.holds(&slash_path(source)))
             .map(|(source, output)| Asset { source, output })
             .collect();
-
         let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
+        let drafts = drafts.left_out;
         (Some(Site { pages, home, assets, aliases, by_source, asset_index, drafts }), problems)
+    }
+
+    /// Puts new versions of documents into the graph when only what orders pages
+    /// changed (title, weight, date...: their [`Doc::shape_hash`] is the one the graph
+    /// was built from): each takes its page's place, and the sections holding them are
+    /// ordered again. Gives the graph [`Site::build_all`] makes from the same documents,
+    /// or the problems ordering found (then build it again to report them all).
+    pub fn patch(&mut self, docs: impl IntoIterator<Item = Arc<Doc>>) -> Vec<Diagnostic> {
+        let mut sections = BTreeSet::new();
+        for doc in docs {
+            let Some(id) = self.page_of(&doc) else { continue };
+            debug_assert_eq!(self.pages[id].doc.shape_hash, doc.shape_hash, "a change of shape is a new graph");
+            self.pages[id].doc = doc;
+            sections.extend(self.pages[id].parent);
+        }
+        let mut problems = Vec::new();
+        for section in sections {
+            order_section(&mut self.pages, section, self.home, &mut problems);
+        }
+        problems
     }
 
     /// Decides a link or image destination written in `from`'s Markdown, for `root`
@@ -553,6 +250,233 @@ impl Site {
         chain.reverse();
         chain
     }
+}
+
+/// The documents a build leaves out as drafts: drafts themselves, and everything in a
+/// folder whose `_index.md` is a draft.
+struct Drafts {
+    /// Folders (content keys) whose section is a draft.
+    dirs: HashSet<String>,
+    /// The keys of the documents left out, so links to them get a precise message.
+    left_out: HashSet<String>,
+}
+
+impl Drafts {
+    /// The documents kept, and what was left out. (Paths are handled as content keys:
+    /// `/`-separated strings, cheap to cut; a set, looked up per ancestor folder, keeps
+    /// this linear in pages however many drafts there are.)
+    fn leave_out(docs: Vec<Arc<Doc>>, include_drafts: bool) -> (Vec<Arc<Doc>>, Drafts) {
+        let dirs: HashSet<String> = docs
+            .iter()
+            .filter(|d| d.meta.fm.draft && !include_drafts && key_name(&d.key) == "_index.md")
+            .map(|d| key_dir(&d.key))
+            .filter(|dir| !dir.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut drafts = Drafts { dirs, left_out: HashSet::new() };
+        let (kept, dropped): (Vec<Arc<Doc>>, Vec<Arc<Doc>>) =
+            docs.into_iter().partition(|d| include_drafts || (!d.meta.fm.draft && !drafts.holds(&d.key)));
+        drafts.left_out = dropped.into_iter().map(|d| d.key.clone()).collect();
+        (kept, drafts)
+    }
+
+    /// Whether `key` sits in a draft section's folder.
+    fn holds(&self, key: &str) -> bool {
+        !self.dirs.is_empty() && key.match_indices('/').any(|(at, _)| self.dirs.contains(&key[..at]))
+    }
+}
+
+/// The URLs of content folders: each segment its `_index.md`'s or `index.md`'s `slug`,
+/// else its slugified name; computed once per folder.
+struct DirUrls<'d> {
+    slugs: HashMap<&'d str, &'d str>,
+    memo: HashMap<String, String>,
+}
+
+impl<'d> DirUrls<'d> {
+    fn new(docs: &'d [Arc<Doc>]) -> DirUrls<'d> {
+        let mut slugs = HashMap::new();
+        for doc in docs {
+            if let (Some(slug), "_index.md" | "index.md") = (&doc.meta.fm.slug, key_name(&doc.key)) {
+                slugs.insert(key_dir(&doc.key), slug.as_str());
+            }
+        }
+        DirUrls { slugs, memo: HashMap::new() }
+    }
+
+    fn of(&mut self, dir: &str) -> String {
+        dir_url(dir, &self.slugs, &mut self.memo)
+    }
+}
+
+/// A page for each kept document: its kind and URL, in document order; and the page of
+/// each folder that has a section (the home page's folder is `""`).
+fn place_pages(
+    kept: &[Arc<Doc>],
+    urls: &mut DirUrls,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<Page>, HashMap<String, PageId>) {
+    let mut pages: Vec<Page> = Vec::with_capacity(kept.len());
+    let mut section_of_dir: HashMap<String, PageId> = HashMap::new();
+    for doc in kept {
+        let (name, dir) = (key_name(&doc.key), key_dir(&doc.key));
+        let (kind, path) = match name {
+            // `content/index.md` is how Hugo and Zola users often write the home page.
+            "_index.md" | "index.md" if dir.is_empty() => (Kind::Home, String::new()),
+            "_index.md" => (Kind::Section, urls.of(dir)),
+            "index.md" => (Kind::Page, urls.of(dir)),
+            _ => {
+                let stem = name.strip_suffix(".md").unwrap_or(name);
+                let segment = doc.meta.fm.slug.clone().unwrap_or_else(|| slugify(stem));
+                (Kind::Page, format!("{}{segment}/", urls.of(dir)))
+            }
+        };
+        if kind != Kind::Page {
+            section_of_dir.insert(dir.to_string(), pages.len());
+        } else if doc.meta.fm.kind.is_some() {
+            problems.push(doc.error_at_key("kind", "`kind` belongs in a section's `_index.md`, not on a page").with_help(
+                "move `kind:` to the `_index.md` of this page's folder, or use `faq: true` to make this one page an FAQ",
+            ));
+        }
+        let section_kind = doc.meta.fm.kind.unwrap_or_default();
+        pages.push(Page {
+            kind,
+            doc: doc.clone(),
+            path,
+            parent: None,
+            pages: vec![],
+            subsections: vec![],
+            section_kind,
+            prev: None,
+            next: None,
+        });
+    }
+    (pages, section_of_dir)
+}
+
+/// Parents: the nearest section above the page's folder (a bundle's folder is its
+/// own); a page inside a bundle's folder (`a/index.md` + `a/b/index.md`) is that
+/// bundle's child, and takes the kind of the section above both. Children are listed
+/// in page order; [`order_section`] sorts them.
+fn link_parents(pages: &mut [Page], home: PageId, section_of_dir: &HashMap<String, PageId>) {
+    let bundle_of_dir: HashMap<&str, PageId> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == Kind::Page && key_name(&p.doc.key) == "index.md")
+        .map(|(id, p)| (key_dir(&p.doc.key), id))
+        .collect();
+    let mut parents = Vec::with_capacity(pages.len());
+    for (id, page) in pages.iter().enumerate() {
+        if id == home {
+            parents.push((home, home));
+            continue;
+        }
+        let key = &page.doc.key;
+        let mut dir = key_dir(key);
+        if page.kind == Kind::Section || key_name(key) == "index.md" {
+            dir = key_dir(dir);
+        }
+        let mut bundle = None;
+        let section = loop {
+            if let Some(&s) = section_of_dir.get(dir) {
+                break s;
+            }
+            if page.kind == Kind::Page && bundle.is_none() {
+                bundle = bundle_of_dir.get(dir).copied();
+            }
+            dir = key_dir(dir);
+        };
+        parents.push((bundle.unwrap_or(section), section));
+    }
+    for (id, (parent, section)) in parents.into_iter().enumerate() {
+        if id == home {
+            continue;
+        }
+        pages[id].parent = Some(parent);
+        if pages[id].kind == Kind::Section {
+            pages[parent].subsections.push(id);
+        } else {
+            pages[id].section_kind = pages[section].section_kind;
+            pages[parent].pages.push(id);
+        }
+    }
+}
+
+/// URL collisions, between pages and with aliases; the aliases that hold, by output
+/// folder.
+fn claim_addresses(pages: &[Page], problems: &mut Vec<Diagnostic>) -> BTreeMap<String, PageId> {
+    let mut owner: HashMap<String, PageId> = HashMap::new();
+    for (id, page) in pages.iter().enumerate() {
+        if let Some(&other) = owner.get(&page.path) {
+            problems.push(collision(&pages[other].doc, &page.doc, &page.path));
+        } else {
+            owner.insert(page.path.clone(), id);
+        }
+    }
+    let mut aliases = BTreeMap::new();
+    for (id, page) in pages.iter().enumerate() {
+        for alias in &page.doc.meta.fm.aliases {
+            let Some(out) = alias_path(alias) else {
+                let (line, col) = page.doc.value_position("aliases", alias);
+                problems.push(
+                    Diagnostic::error(
+                        page.doc.display_path(),
+                        line,
+                        col,
+                        format!("the alias `{alias}` is not a path of this site"),
+                    )
+                    .with_help(
+                        "write an alias as the old page's address, starting with `/`, e.g. `aliases: [\"/old-page/\"]`",
+                    )
+                    .with_source(page.doc.text()),
+                );
+                continue;
+            };
+            if let Some(&other) = owner.get(&out) {
+                problems.push(if other == id {
+                    alias_error(
+                        &page.doc,
+                        alias,
+                        "is this page's own address, so the page would redirect to itself forever".into(),
+                    )
+                } else {
+                    let by = pages[other].doc.display_path();
+                    alias_error(
+                        &page.doc,
+                        alias,
+                        format!("is the address of {}, and would replace that page with a redirect", by.display()),
+                    )
+                });
+            } else {
+                owner.insert(out.clone(), id);
+                aliases.insert(out, id);
+            }
+        }
+    }
+    aliases
+}
+
+/// Orders one section's (or bundle's) pages and subsections, checks a sessions
+/// section's stages, and links its pages previous/next (top-level pages are not a
+/// sequence).
+fn order_section(pages: &mut [Page], section: PageId, home: PageId, problems: &mut Vec<Diagnostic>) {
+    let mut children = std::mem::take(&mut pages[section].pages);
+    let kind = pages[section].section_kind;
+    if kind == SectionKind::Sessions {
+        check_stages(pages, &children, problems);
+    }
+    children.sort_by_cached_key(|&id| order_key(&pages[id], kind));
+    for &id in &children {
+        (pages[id].prev, pages[id].next) = (None, None);
+    }
+    for pair in children.windows(2).filter(|_| section != home) {
+        pages[pair[0]].next = Some(pair[1]);
+        pages[pair[1]].prev = Some(pair[0]);
+    }
+    pages[section].pages = children;
+    let mut subsections = std::mem::take(&mut pages[section].subsections);
+    subsections.sort_by_cached_key(|&id| order_key(&pages[id], SectionKind::Pages));
+    pages[section].subsections = subsections;
 }
 
 /// Two pages at one address: the error is on the second.
@@ -677,16 +601,6 @@ fn implicit_sections(docs: &[Arc<Doc>]) -> Vec<Arc<Doc>> {
         .collect()
 }
 
-/// The last part of a content key: `process/first.md` -> `first.md`.
-fn key_name(key: &str) -> &str {
-    key.rsplit_once('/').map_or(key, |(_, name)| name)
-}
-
-/// The folder of a content key: `process/first.md` -> `process`; `first.md` -> ``.
-fn key_dir(key: &str) -> &str {
-    key.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
-
 /// `rel` (with `/`) taken from the folder `dir` (a content key, `""` at the top), with
 /// `.` and `..` resolved without touching the disk; None when it climbs out of `content/`.
 fn normalize(dir: &str, rel: &str) -> Option<String> {
@@ -729,6 +643,8 @@ pub fn is_external(dest: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     fn doc(source: &str, yaml: &str) -> Doc {
@@ -868,6 +784,55 @@ mod tests {
             s.assets,
             [Asset { source: "process/third/photo.jpg".into(), output: "process/third/photo.jpg".into() }]
         );
+    }
+
+    /// What a graph says of each page: where it is, what it lists, its neighbours.
+    fn shape(s: &Site) -> Vec<(String, String, Vec<PageId>, Vec<PageId>, Option<PageId>, Option<PageId>)> {
+        s.pages
+            .iter()
+            .map(|p| (p.doc.key.clone(), p.path.clone(), p.pages.clone(), p.subsections.clone(), p.prev, p.next))
+            .collect()
+    }
+
+    #[test]
+    fn a_patched_graph_is_the_graph_built_from_the_same_documents() {
+        let mut docs = clinic();
+        docs.push(doc("news/_index.md", "title: News"));
+        docs.push(doc("news/a.md", "title: A\ndate: 2024-01-02"));
+        docs.push(doc("news/b.md", "title: B\ndate: 2024-01-03"));
+        docs.push(doc("news/c.md", "title: C\nweight: 5"));
+        docs.push(doc("guide/_index.md", "title: Guide"));
+        let mut patched = site(docs.clone());
+        // New dates, weights and titles reorder pages and sections; shapes stay.
+        let edits = [
+            ("news/a.md", "title: A\ndate: 2025-06-01"),
+            ("news/c.md", "title: C"),
+            ("about.md", "title: Zebra\nweight: 3"),
+            ("guide/_index.md", "title: Aardvark guide"),
+        ];
+        let mut changed = Vec::new();
+        for (key, yaml) in edits {
+            let new = Arc::new(doc(key, yaml));
+            let at = docs.iter().position(|d| d.key == key).unwrap();
+            assert_eq!(docs[at].shape_hash, new.shape_hash);
+            docs[at] = (*new).clone();
+            changed.push(new);
+        }
+        assert!(patched.patch(changed).is_empty());
+        let fresh = site(docs);
+        assert_eq!(shape(&patched), shape(&fresh));
+        let news = &fresh.pages[id(&fresh, "news/_index.md")];
+        let titles: Vec<_> = news.pages.iter().map(|&p| fresh.pages[p].title()).collect();
+        assert_eq!(titles, ["A", "B", "C"], "C lost its weight: newest first, the undated last");
+    }
+
+    #[test]
+    fn front_matter_that_moves_a_page_changes_its_shape() {
+        let base = doc("news/a.md", "title: A");
+        for yaml in ["title: A\nslug: b", "title: A\ndraft: true", "title: A\naliases: [/a/]", "title: A\nfaq: true"] {
+            assert_ne!(doc("news/a.md", yaml).shape_hash, base.shape_hash, "{yaml}");
+        }
+        assert_eq!(doc("news/a.md", "title: B\nweight: 2\ndate: 2024-01-01").shape_hash, base.shape_hash);
     }
 
     #[test]

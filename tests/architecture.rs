@@ -15,8 +15,9 @@ use std::path::Path;
 const COMMANDS: &[&str] = &["main", "lib", "cli", "build", "serve", "scaffold", "report"];
 
 /// Cycles that exist today, each as its sorted modules.
-/// `Config::parse` compiles the lint rules: moving that out of config breaks the ring.
-const KNOWN_CYCLES: &[&[&str]] = &[&["config", "lint", "site", "source", "theme"]];
+/// `Config::parse` compiles the lint rules: moving that out of config breaks the ring
+/// (`doc`, split out of `site`, sits on it through `lint` -> `doc` -> `source`).
+const KNOWN_CYCLES: &[&[&str]] = &[&["config", "doc", "lint", "site", "source", "theme"]];
 
 /// Upward imports that exist today: (from, to).
 const KNOWN_UPWARD: &[(&str, &str)] = &[];

@@ -62,17 +62,27 @@ fn random_change(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<Pa
                 return (format!("body of {}", page.display()), vec![page.clone()]);
             }
             2 => {
+                // Front matter that orders pages: the title, or a weight or date added
+                // after it (serve patches the graph for these).
                 let Some(page) = rng.pick(&pages) else { continue };
+                let (what, line) = match rng.below(3) {
+                    0 => ("title", format!("title: Retitled {step}")),
+                    1 => ("weight", format!("title: Weighed {step}\nweight: {}", step % 4)),
+                    _ => ("date", format!("title: Dated {step}\ndate: 2025-0{}-1{}", 1 + step % 9, step % 10)),
+                };
                 edit(page, |t| {
+                    let mut done = false;
                     t.lines()
-                        .map(
-                            |l| if l.starts_with("title:") { format!("title: Retitled {step}") } else { l.to_string() },
-                        )
+                        .filter(|l| !(what != "title" && l.starts_with(&format!("{what}:"))))
+                        .map(|l| match l.starts_with("title:") && !std::mem::replace(&mut done, true) {
+                            true => line.clone(),
+                            false => l.to_string(),
+                        })
                         .collect::<Vec<_>>()
                         .join("\n")
                         + "\n"
                 });
-                return (format!("title of {}", page.display()), vec![page.clone()]);
+                return (format!("{what} of {}", page.display()), vec![page.clone()]);
             }
             3 => {
                 let (dir, extra) = match rng.below(4) {

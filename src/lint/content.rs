@@ -272,7 +272,8 @@ pub struct World<'a> {
     /// Ids the theme's templates give (`#aftercare-heading`): anchors on any page.
     theme_ids: HashSet<String>,
     /// Every address in lower case -> as published, for "did you mean" on a case slip.
-    lowercase: HashMap<String, &'a str>,
+    /// (Made on first use: only a link that leads nowhere needs it.)
+    lowercase: std::sync::OnceLock<HashMap<String, &'a str>>,
     /// site.yaml lists the aftercare after every session, which session pages show.
     shared_aftercare: bool,
 }
@@ -294,9 +295,18 @@ impl<'a> World<'a> {
             .flat_map(|t| markdown::html_ids(&t.text))
             .filter(|id| !id.contains(['{', '}']))
             .collect();
-        let lowercase =
-            pages_by_url.keys().chain(files.iter()).map(|&address| (address.to_lowercase(), address)).collect();
+        let lowercase = std::sync::OnceLock::new();
         World { site, pages_by_url, files, statics, theme_ids, lowercase, shared_aftercare }
+    }
+
+    fn lowercase(&self) -> &HashMap<String, &'a str> {
+        self.lowercase.get_or_init(|| {
+            self.pages_by_url
+                .keys()
+                .chain(self.files.iter())
+                .map(|&address| (address.to_lowercase(), address))
+                .collect()
+        })
     }
 
     /// Links, images and before/after photos of page `id` that lead nowhere, and
@@ -428,10 +438,10 @@ impl<'a> World<'a> {
             }
         };
         let lower = url.to_lowercase();
-        let help = if let Some(same) = self
-            .lowercase
+        let lowercase = self.lowercase();
+        let help = if let Some(same) = lowercase
             .get(lower.as_str())
-            .or_else(|| self.lowercase.get(format!("{}/", lower.trim_end_matches('/')).as_str()))
+            .or_else(|| lowercase.get(format!("{}/", lower.trim_end_matches('/')).as_str()))
         {
             format!("did you mean `/{same}`? Addresses differ in upper and lower case")
         } else if let Some(md) = self.markdown_beside(page, path) {
@@ -475,7 +485,7 @@ impl<'a> World<'a> {
 
     /// What a session page must show (the theme shows `aftercare:` and `healing:`, or
     /// the page links to the pages that cover them), and `stage` outside sessions.
-    pub fn structure(&self, id: PageId, links: &[LinkRef]) -> Vec<Diagnostic> {
+    pub fn structure(&self, id: PageId, links: &[LinkRef], mut consult: impl FnMut(PageId)) -> Vec<Diagnostic> {
         let (site, page) = (self.site, &self.site.pages[id]);
         let (doc, fm) = (&page.doc, &page.doc.meta.fm);
         let mut out = Vec::new();
@@ -500,6 +510,7 @@ impl<'a> World<'a> {
                 let path = path.ends_with(".md").then_some(path)?;
                 site.page_at(&Site::source_path(page, path)?)
             })
+            .inspect(|&p| consult(p))
             .collect();
         let (title_line, title_col) = doc.key_position("title");
         let at_title = (title_line, title_col, "title".len());

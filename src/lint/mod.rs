@@ -284,26 +284,32 @@ pub struct PageFacts {
 }
 
 /// The findings of each page kept between `serve`'s rebuilds: a page's findings are
-/// reused while the graph and theme are the same (`key`), its own facts are the same,
-/// and so are the facts of every page whose anchors it looked at.
+/// reused while what its links can see of the site (`key`: where every page and file
+/// is published, the theme) is the same, its own document and facts are the same, and
+/// so are the documents and facts of every page it consulted (whose anchors its links
+/// pointed into, or whose title a session page's links were judged by). A front-matter
+/// edit thus checks again that page and the pages that consulted it, not the site.
 #[derive(Default)]
 pub struct Memo {
     key: u64,
     pages: Vec<Option<PageMemo>>,
+    /// The findings on site.yaml and the theme, which depend on nothing else.
+    site_wide: Option<Vec<Diagnostic>>,
 }
 
 struct PageMemo {
+    doc: Arc<Doc>,
     facts: Arc<PageFacts>,
-    /// The pages whose anchors its links pointed into, and their facts then.
-    targets: Vec<(PageId, Arc<PageFacts>)>,
+    /// The pages it consulted, with their document and facts then.
+    targets: Vec<(PageId, Arc<Doc>, Arc<PageFacts>)>,
     found: Vec<Diagnostic>,
 }
 
 /// Every finding of the content rules in `site`, sorted by file and position: errors,
 /// warnings, and notes for what pages allowed. `facts` gives [`Rules::page`] of each page
 /// by id; `theme` tells which static files exist. With a `memo` and its `key` (which
-/// must change whenever the site graph or the theme does), unchanged pages are not
-/// checked again.
+/// must change whenever where pages and files are published, their kinds, the theme or
+/// site.yaml do), unchanged pages are not checked again.
 pub fn check<'a>(
     site: &Site,
     facts: impl Fn(PageId) -> &'a Arc<PageFacts> + Sync,
@@ -314,45 +320,71 @@ pub fn check<'a>(
 ) -> Vec<Diagnostic> {
     let rules = &config.lint;
     let (activities, aftercare_problems) = aftercare::activities(config, config_text);
-    let world = content::World::new(site, theme, !activities.is_empty());
+    // Built only when a page is checked: a save that changes no finding needs no world.
+    let world = std::sync::OnceLock::new();
+    let world = || world.get_or_init(|| content::World::new(site, theme, !activities.is_empty()));
     let mut fresh = Memo::default();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
-        *memo = Memo { key, pages: site.pages.iter().map(|_| None).collect() };
+        *memo = Memo { key, pages: site.pages.iter().map(|_| None).collect(), site_wide: None };
     }
     memo.pages.par_iter_mut().enumerate().for_each(|(id, slot)| {
-        let own = facts(id);
+        let (own, doc) = (facts(id), &site.pages[id].doc);
         if let Some(m) = slot {
-            let same = |(t, f): &(PageId, Arc<PageFacts>)| Arc::ptr_eq(f, facts(*t));
-            if Arc::ptr_eq(&m.facts, own) && m.targets.iter().all(same) {
+            let same = |(t, d, f): &(PageId, Arc<Doc>, Arc<PageFacts>)| {
+                Arc::ptr_eq(f, facts(*t)) && Arc::ptr_eq(d, &site.pages[*t].doc)
+            };
+            if Arc::ptr_eq(&m.facts, own) && Arc::ptr_eq(&m.doc, doc) && m.targets.iter().all(same) {
                 return;
             }
         }
         let consulted = std::cell::RefCell::new(Vec::new());
         let mut found = own.local.clone();
-        found.extend(world.links(id, &own.links, |other| {
+        found.extend(world().links(id, &own.links, |other| {
             consulted.borrow_mut().push(other);
             &facts(other).anchors
         }));
-        found.extend(world.structure(id, &own.links));
-        let doc = &site.pages[id].doc;
+        found.extend(world().structure(id, &own.links, |other| consulted.borrow_mut().push(other)));
         found.extend(
             aftercare::page_days(doc, &activities).into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)),
         );
-        let targets = consulted.into_inner().into_iter().map(|t| (t, facts(t).clone())).collect();
-        *slot = Some(PageMemo { facts: own.clone(), targets, found: rules.settle(&site.pages[id].doc, found) });
+        let mut targets = consulted.into_inner();
+        targets.sort_unstable();
+        targets.dedup();
+        let targets = targets.into_iter().map(|t| (t, site.pages[t].doc.clone(), facts(t).clone())).collect();
+        let found = rules.settle(doc, found);
+        *slot = Some(PageMemo { doc: doc.clone(), facts: own.clone(), targets, found });
     });
     let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
-    findings.extend(content::phones(config, config_text).into_iter().filter_map(|d| rules.leveled(d)));
-    let aftercare_problems = aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS));
-    findings.extend(aftercare_problems.filter_map(|d| rules.leveled(d)));
-    let site_wide = rules.matcher.config(config, config_text).into_iter().chain(rules.matcher.theme(theme));
-    findings.extend(site_wide.filter_map(|d| rules.leveled(d)));
-    let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
-    findings.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
+    let site_wide = memo.site_wide.get_or_insert_with(|| {
+        let mut found: Vec<Diagnostic> = content::phones(config, config_text);
+        found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
+        found.extend(rules.matcher.config(config, config_text));
+        found.extend(rules.matcher.theme(theme));
+        let mut found: Vec<Diagnostic> = found.into_iter().filter_map(|d| rules.leveled(d)).collect();
+        let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
+        found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
+        found
+    });
+    findings.extend(site_wide.iter().cloned());
     findings.extend(content::menu_size(site, config));
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings
+    sorted(findings)
+}
+
+/// `findings` in the order of [`Diagnostic::sort_key`] (stable), each path cut into its
+/// parts once rather than at every comparison: a big site has thousands of findings.
+fn sorted(findings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let order: Vec<usize> = {
+        let mut keys: Vec<_> = findings
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.path.components().collect::<Vec<_>>(), d.line, d.col, i))
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|(.., i)| i).collect()
+    };
+    let mut slots: Vec<Option<Diagnostic>> = findings.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 #[cfg(test)]

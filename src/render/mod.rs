@@ -14,7 +14,7 @@ mod jsonld;
 mod values;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -105,8 +105,18 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, parts: Parts<'a>, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
+        Renderer::with_templates(config, parts, bodies, load_templates(parts.theme)?)
+    }
+
+    /// A renderer with `tera` holding the theme's templates already parsed (serve keeps
+    /// them in [`Templates`]).
+    pub fn with_templates(
+        config: &'a Config,
+        parts: Parts<'a>,
+        bodies: &'a dyn Bodies,
+        mut tera: Tera,
+    ) -> Result<Self, Vec<Diagnostic>> {
         let Parts { site, theme, sizes, photos } = parts;
-        let mut tera = load_templates(theme)?;
         tera.register_function("image", crate::photo::template_function(photos, &config.root));
         let newest = feeds::newest_dated(site, FEED_ENTRIES.max(LATEST));
         let brand = clinic::brand_value(config, theme, sizes).map_err(|d| vec![d])?;
@@ -363,6 +373,41 @@ pub fn load_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         problems.push(template_error(&err, theme, None));
     }
     if problems.is_empty() { Ok(tera) } else { Err(problems) }
+}
+
+/// The theme's templates parsed, kept between `serve`'s rebuilds: a save parses again
+/// only the templates whose text changed (adding or removing one parses them all).
+#[derive(Default)]
+pub struct Templates {
+    /// The text of each template in `tera`, and `tera` with them parsed.
+    parsed: Option<(BTreeMap<String, String>, Tera)>,
+}
+
+impl Templates {
+    /// Tera with `theme`'s templates, as [`load_templates`] makes it.
+    pub fn load(&mut self, theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+        if let Some((texts, tera)) = &mut self.parsed
+            && texts.keys().eq(theme.templates.keys())
+        {
+            let changed: Vec<(&String, &str)> = theme
+                .templates
+                .iter()
+                .filter(|(name, t)| texts.get(*name) != Some(&t.text))
+                .map(|(name, t)| (name, t.text.as_str()))
+                .collect();
+            if !changed.is_empty() {
+                // On an error Tera keeps the templates it had: the next save compares
+                // against those.
+                tera.add_raw_templates(changed.iter().copied()).map_err(|e| vec![template_error(&e, theme, None)])?;
+                texts.extend(changed.into_iter().map(|(name, text)| (name.clone(), text.to_string())));
+            }
+            return Ok(tera.clone());
+        }
+        let tera = load_templates(theme)?;
+        let texts = theme.templates.iter().map(|(name, t)| (name.clone(), t.text.clone())).collect();
+        self.parsed = Some((texts, tera.clone()));
+        Ok(tera)
+    }
 }
 
 /// A Tera error as a diagnostic pointing into the template file.

@@ -18,7 +18,7 @@ use crate::build::{self, Cache};
 use crate::config::{self, Config};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::LiveDir;
-use crate::render::{Body, Job, Renderer};
+use crate::render::{Body, Job, Renderer, Templates};
 use crate::source::{self, Sources};
 
 /// Source folders watched below the site root (site.yaml is watched on its own).
@@ -38,7 +38,7 @@ pub struct Live {
     /// None until site.yaml reads and parses; dropped when it changes.
     state: Option<State>,
     /// The `Renderer::key` each rendered file in `out` was rendered from.
-    keys: HashMap<String, u64>,
+    keys: HashMap<String, u64, foldhash::fast::FixedState>,
     /// Symlinks in the source folders: (where each points, canonicalised; the link). A
     /// change at a target is a change at its links.
     links: Vec<(PathBuf, PathBuf)>,
@@ -113,6 +113,8 @@ struct State {
     config: Config,
     sources: Sources,
     cache: Cache,
+    /// The theme's templates, parsed: a template save parses only that template.
+    templates: Templates,
     /// What the last successful rebuild rendered from: the graph's generation, the
     /// renderer's global key and the bodies. While the first two stay, the pages are
     /// the ones written then, and a page whose body is the same has the same key, so
@@ -131,7 +133,7 @@ impl Live {
             origin: None,
             drafts,
             state: None,
-            keys: HashMap::new(),
+            keys: HashMap::default(),
             links: Vec::new(),
             last: None,
         }
@@ -243,14 +245,21 @@ impl Live {
                 }
                 self.links = find_links(&self.root, &config.theme);
                 let sources = source::load(&self.root, config_text, &config.theme)?;
-                self.state.insert(State { config, sources, cache: Cache::default(), rendered_from: None })
+                self.state.insert(State {
+                    config,
+                    sources,
+                    cache: Cache::default(),
+                    templates: Templates::default(),
+                    rendered_from: None,
+                })
             }
         };
         let (config, sources) = (&state.config, &state.sources);
         let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
         let findings = prepared.findings(config, &sources.config_text, Some(&mut state.cache))?;
-        let renderer = Renderer::new(config, prepared.parts(), &bodies).map_err(Error::Content)?;
+        let tera = state.templates.load(&prepared.theme).map_err(Error::Content)?;
+        let renderer = Renderer::with_templates(config, prepared.parts(), &bodies, tera).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
