@@ -7,8 +7,8 @@ use include_dir::{Dir, include_dir};
 
 use crate::error::{Diagnostic, Error, Result, fs};
 use crate::front_matter::SectionKind;
+use crate::load;
 use crate::site::{Doc, slugify};
-use crate::source;
 use crate::theme::embedded_files;
 
 static EXAMPLE_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
@@ -85,9 +85,10 @@ pub fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf> {
 
 /// The sessions section's folder (relative to `content/`) and the next free stage.
 fn next_session(root: &Path) -> Result<(PathBuf, u32)> {
-    let config_text = source::read_config(root)?;
-    let sources = source::load(root, config_text, "default")?;
-    let docs: Vec<Doc> = sources
+    // Read as every command reads a site, so `new` sees the files `build` would.
+    let site = load::load(root, None)?;
+    let docs: Vec<Doc> = site
+        .sources
         .content
         .iter()
         .filter(|f| f.is_markdown())
