@@ -1,9 +1,18 @@
-//! Runs the stages in order: load sources -> parse front matter -> site graph ->
-//! Markdown -> templates -> output files, streamed into a staging folder that replaces
-//! the output only when every file is written. Parsing, Markdown and templates run in
-//! parallel. Every stage collects all of its problems, so one build reports every error
-//! it can find, not just the first.
-
+//! The stages, in the one order `build`, `check` and `serve` all run them:
+//!
+//! 1. load ([`crate::load`]): site.yaml, the content rules, every source file;
+//! 2. parse front matter and link the site graph ([`prepare`]);
+//! 3. Markdown: each page's body, with the page-by-page content rules;
+//! 4. templates ([`Renderer`]): every output file;
+//! 5. the site-wide content rules ([`Prepared::findings`]);
+//! 6. write, through [`crate::output`]: `build` streams into a staging folder that
+//!    replaces the output only when every file is written and nothing failed; `serve`
+//!    writes the files that changed (`serve::live`); `check` writes nothing.
+//!
+//! `build` renders each body as its page is rendered (stages 3 and 4 interleave, so a
+//! build never holds the whole site's HTML); `serve` keeps the bodies and adds caches
+//! and keys, never another order. Parsing, Markdown and templates run in parallel.
+//! Every stage collects all of its problems, so one run reports every error it can find.
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

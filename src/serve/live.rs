@@ -247,7 +247,6 @@ impl Live {
         let (config, sources) = (&state.site.config, &state.site.sources);
         let prepared = build::prepare(&state.site, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
-        let findings = prepared.findings(config, &sources.config_text, Some(&mut state.cache))?;
         let renderer = Renderer::new(config, prepared.parts(), &bodies).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
@@ -290,9 +289,17 @@ impl Live {
             }
             new_files += usize::from(new);
         }
-        if !problems.is_empty() {
-            return Err(Error::Content(problems));
-        }
+        // The content rules run after the templates, as in `build`, and every problem of
+        // both comes out together.
+        let findings =
+            match (problems.is_empty(), prepared.findings(config, &sources.config_text, Some(&mut state.cache))) {
+                (true, result) => result?,
+                (false, Ok(found) | Err(Error::Content(found))) => {
+                    problems.extend(found);
+                    return Err(Error::Content(problems));
+                }
+                (false, Err(other)) => return Err(other),
+            };
 
         // Stale files first, so a file that becomes a folder (or back) has room. Every
         // output is in the folder but the new ones: more files there means stale ones.
