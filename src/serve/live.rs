@@ -27,6 +27,10 @@ pub const WATCHED: &[&str] = &["content", "static", "templates", "themes"];
 
 pub use crate::build::Rebuilt;
 
+/// The live preview's site: reads the sources once, then brings the served folder up
+/// to date after each batch of changes ([`Live::rebuild`]), re-doing only what the
+/// changes can reach. Invariant (tests/serve_invariant.rs): after any edits, the folder
+/// equals a fresh `build` of the same sources.
 pub struct Live {
     root: PathBuf,
     /// The served folder; the only code that writes or deletes in it.
