@@ -786,8 +786,11 @@ mod tests {
         );
     }
 
+    /// A page's key, URL, pages, subsections, previous and next.
+    type Placed = (String, String, Vec<PageId>, Vec<PageId>, Option<PageId>, Option<PageId>);
+
     /// What a graph says of each page: where it is, what it lists, its neighbours.
-    fn shape(s: &Site) -> Vec<(String, String, Vec<PageId>, Vec<PageId>, Option<PageId>, Option<PageId>)> {
+    fn shape(s: &Site) -> Vec<Placed> {
         s.pages
             .iter()
             .map(|p| (p.doc.key.clone(), p.path.clone(), p.pages.clone(), p.subsections.clone(), p.prev, p.next))
