@@ -383,6 +383,7 @@ fn prepare_all(
     };
     let mut uncached = None;
     let graph = if keep { cache.graph.insert(graph) } else { uncached.insert(graph) };
+    problems.extend(crate::site::languages::check(&graph.site, config, &sources.config_text));
     let generation = cache.generations;
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
     let mut sizes = graph.asset_sizes.clone();

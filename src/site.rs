@@ -14,6 +14,8 @@ use crate::markdown::LinkTarget;
 use crate::theme::slash_path;
 use crate::yaml;
 
+pub mod languages;
+
 pub type PageId = usize;
 
 /// A Markdown file whose front matter parsed.
@@ -200,6 +202,12 @@ pub struct Page {
     pub section_kind: SectionKind,
     pub prev: Option<PageId>,
     pub next: Option<PageId>,
+    /// Index into [`Site::languages`]: 0 for the default language (`about.md`), else the
+    /// language of the file's suffix (`about.es.md`). See [`languages`].
+    pub lang: usize,
+    /// This page in each language of [`Site::languages`] (itself at its own), None
+    /// where it is not translated; empty on a site in one language.
+    pub translations: Vec<Option<PageId>>,
 }
 
 impl Page {
@@ -235,6 +243,11 @@ pub struct Site {
     asset_index: HashMap<String, usize>,
     /// Sources left out as drafts (by key), so links to them get a precise message.
     drafts: HashSet<String>,
+    /// The language suffixes of the content's files (`es` for `about.es.md`), after `""`
+    /// for the default language: what [`Page::lang`] indexes.
+    pub languages: Vec<String>,
+    /// The home page of each language, as [`Site::languages`].
+    pub homes: Vec<PageId>,
 }
 
 impl Site {
@@ -268,6 +281,17 @@ impl Site {
         include_drafts: bool,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
+        languages::build(docs, asset_paths, include_drafts)
+    }
+
+    /// The graph of one language's files (`docs`, named as the default language's),
+    /// its addresses below `prefix` (`es/`, or `` for the default language).
+    fn build_tree(
+        docs: Vec<Arc<Doc>>,
+        asset_paths: Vec<PathBuf>,
+        include_drafts: bool,
+        prefix: &str,
+    ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut problems = Vec::new();
 
         // Drafts, and everything in a folder whose `_index.md` is a draft, stay out.
@@ -314,6 +338,7 @@ impl Site {
                     (Kind::Page, format!("{}{segment}/", dir_url(dir)))
                 }
             };
+            let path = if prefix.is_empty() { path } else { format!("{prefix}{path}") };
             if kind != Kind::Page {
                 section_of_dir.insert(dir.to_string(), pages.len());
             } else if doc.meta.fm.kind.is_some() {
@@ -332,6 +357,8 @@ impl Site {
                 section_kind,
                 prev: None,
                 next: None,
+                lang: 0,
+                translations: vec![],
             });
         }
         let asset_outputs: Vec<String> = asset_paths
@@ -465,7 +492,18 @@ impl Site {
             .collect();
 
         let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
-        (Some(Site { pages, home, assets, aliases, by_source, asset_index, drafts }), problems)
+        let site = Site {
+            pages,
+            home,
+            assets,
+            aliases,
+            by_source,
+            asset_index,
+            drafts,
+            languages: vec![String::new()],
+            homes: vec![home],
+        };
+        (Some(site), problems)
     }
 
     /// Decides a link or image destination written in `from`'s Markdown, for `root`
@@ -490,7 +528,11 @@ impl Site {
             };
         }
         match target.as_ref().and_then(|t| self.by_source.get(t)) {
-            Some(&id) => LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path)),
+            Some(&id) => {
+                // From a translation, a link to a page leads to that page in the same language.
+                let id = self.in_language(id, from.lang);
+                LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path))
+            }
             None => {
                 let shown = target.as_deref().map_or_else(|| path.to_string(), |t| format!("content/{t}"));
                 if target.as_ref().is_some_and(|t| self.drafts.contains(t)) {

@@ -12,10 +12,12 @@ use crate::site::{PageId, Site};
 /// other page, FAQPage on FAQ pages, Article on dated pages.
 pub(super) fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> Vec<Value> {
     let page = &site.pages[id];
+    let language = &super::languages::language(config, site, page.lang).code;
     let mut docs = Vec::new();
-    if id == site.home {
+    if site.is_home(id) {
         docs.push(clinic_jsonld(config));
-        docs.push(json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": config.base_url, "inLanguage": config.language}));
+        let url = config.permalink(&page.path);
+        docs.push(json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": url, "inLanguage": language}));
         return docs;
     }
     let items: Vec<Value> = site
@@ -31,13 +33,17 @@ pub(super) fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> V
             .iter()
             .map(|q| json!({"@type": "Question", "name": q.question, "acceptedAnswer": {"@type": "Answer", "text": q.answer.trim()}}))
             .collect();
-        docs.push(json!({"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": questions}));
+        docs.push(json!({"@context": "https://schema.org", "@type": "FAQPage", "inLanguage": language, "mainEntity": questions}));
+    } else if site.languages.len() > 1 && page.doc.meta.date.is_none() {
+        // Every page of a site in several languages says which language it is in.
+        docs.push(json!({"@context": "https://schema.org", "@type": "WebPage", "name": page.title(),
+                         "url": config.permalink(&page.path), "inLanguage": language}));
     }
     if let Some(date) = page.doc.meta.date {
         let modified = page.doc.meta.updated.unwrap_or(date);
         docs.push(json!({
             "@context": "https://schema.org", "@type": "Article", "headline": page.title(),
-            "datePublished": date.to_string(), "dateModified": modified.to_string(),
+            "datePublished": date.to_string(), "dateModified": modified.to_string(), "inLanguage": language,
             "mainEntityOfPage": config.permalink(&page.path),
             "publisher": {"@type": "Organization", "name": config.clinic.name, "url": config.base_url},
         }));

@@ -1,0 +1,143 @@
+//! `languages:` in site.yaml: the site's other languages (issue 17). Either a list of
+//! codes (`languages: [es]`), or a mapping from code to that language's own settings:
+//!
+//! ```yaml
+//! languages:
+//!   es:
+//!     description: Micropigmentación capilar en Phoenix
+//!     menu: [{title: Inicio, url: /es/}, {title: Contacto, url: /es/contacto/}]
+//!     strings: {book_consultation: Reserve su consulta gratuita}
+//! ```
+//!
+//! The default language (`language:`, with the top-level `description`, `menu` and
+//! `strings`) is always first.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::MenuItem;
+use crate::error::Diagnostic;
+use crate::i18n::{self, Locale};
+use crate::yaml;
+
+/// One language the site publishes.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// As written in site.yaml, and in the files' names: `es`.
+    pub code: String,
+    pub locale: Arc<Locale>,
+    /// This language's `menu:`; generated from its pages when absent.
+    pub menu: Option<Vec<MenuItem>>,
+    /// The site's description in this language (for pages without their own).
+    pub description: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    menu: Option<Vec<MenuItem>>,
+    #[serde(default)]
+    strings: BTreeMap<String, String>,
+}
+
+/// The other languages of `languages:` (`value`, in the file `text`), each with its
+/// words; `default` is the `description` used when a language has none of its own.
+pub(super) fn parse(
+    value: &serde_yaml::Value,
+    text: &str,
+    main: &str,
+    country: Option<&str>,
+    default: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Language> {
+    let at = |key: &str| yaml::locate_key(text, key).unwrap_or((1, 1));
+    let mut error = |key: &str, message: String, help: String| {
+        let (line, col) = at(key);
+        problems.push(Diagnostic::error(super::FILE_NAME, line, col, message).with_help(help).with_source(text));
+    };
+    let entries: Vec<(String, Settings)> = match value {
+        serde_yaml::Value::Null => return Vec::new(),
+        serde_yaml::Value::Sequence(codes) => codes
+            .iter()
+            .filter_map(|c| match c {
+                serde_yaml::Value::String(code) => Some((code.clone(), Settings::default())),
+                _ => {
+                    error("languages", "`languages:` lists something that is not a language code".into(), example());
+                    None
+                }
+            })
+            .collect(),
+        serde_yaml::Value::Mapping(map) => map
+            .iter()
+            .filter_map(|(code, settings)| {
+                let code = code.as_str()?.to_string();
+                match serde_yaml::from_value::<Option<Settings>>(settings.clone()) {
+                    Ok(settings) => Some((code, settings.unwrap_or_default())),
+                    Err(e) => {
+                        let words = e.to_string().replace(" field", " key").replace("struct Settings", "a language");
+                        error(
+                            &code,
+                            format!("the settings of language `{code}` are not as expected: {words}"),
+                            "a language may have `description:`, `menu:` and `strings:`".into(),
+                        );
+                        None
+                    }
+                }
+            })
+            .collect(),
+        _ => {
+            error("languages", "`languages:` is neither a list of codes nor a mapping".into(), example());
+            return Vec::new();
+        }
+    };
+    let known = i18n::keys();
+    let mut languages: Vec<Language> = Vec::new();
+    for (code, settings) in entries {
+        let is_suffix = crate::site::languages::split(&format!("x.{code}.md")).is_some();
+        if code.eq_ignore_ascii_case(main) || languages.iter().any(|l| l.code.eq_ignore_ascii_case(&code)) {
+            error(
+                "languages",
+                format!("`languages:` lists `{code}` twice (or it is also `language:`)"),
+                "list each of the site's other languages once; `language:` is the main one".into(),
+            );
+            continue;
+        }
+        for key in settings.strings.keys().filter(|k| !known.contains(k)) {
+            let hint = yaml::closest(key, &known).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+            error(
+                key,
+                format!("`strings:` of `{code}` has no theme string called `{key}`"),
+                format!("{hint}see the `strings:` keys in the README"),
+            );
+        }
+        match Locale::new(&code, country, &settings.strings).filter(|_| is_suffix) {
+            Some(locale) => languages.push(Language {
+                code,
+                locale: Arc::new(locale),
+                menu: settings.menu,
+                description: settings.description.unwrap_or_else(|| default.to_string()),
+            }),
+            None => {
+                let codes: Vec<&str> = i18n::languages().collect();
+                error(
+                    "languages",
+                    format!("the theme has no words for the language `{code}`"),
+                    format!(
+                        "list languages as codes the theme speaks: {} (a region may follow, e.g. `es-MX`)",
+                        codes.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    languages
+}
+
+fn example() -> String {
+    "write the site's other languages as codes, e.g. `languages: [es]`".into()
+}
