@@ -250,7 +250,7 @@ fn unlisted(doc: &Doc, code: &str, config: &Config) -> Diagnostic {
         format!("this file is named as a translation into `{code}` (the `.{code}` before `.md`), but site.yaml does not list that language"),
     )
     .with_help(format!(
-        "add the language to site.yaml (`languages: [{}]`), or, if `.{code}` is not a language, rename the file (e.g. content/{plain})",
+        "add `{code}` to `languages:` in site.yaml (`languages: [{}]`), or, if `.{code}` is not a language, rename the file (e.g. content/{plain})",
         codes.join(", ")
     ))
 }
