@@ -160,7 +160,7 @@ mod tests {
     fn init_refuses_a_non_empty_folder() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
-        assert!(matches!(init(tmp.path()), Err(Error::Usage(_))));
+        assert!(matches!(init(tmp.path(), None), Err(Error::Usage(_))));
         assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
     }
 
