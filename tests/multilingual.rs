@@ -190,3 +190,32 @@ fn an_alias_or_page_may_not_take_another_languages_address() {
     assert!(err.contains("content/faq.md"), "{err}");
     assert!(err.contains("/es/contacto/"), "{err}");
 }
+
+#[test]
+fn a_language_can_have_its_own_menu_and_words() {
+    let site = TestSite::fixture("bilingual");
+    let yaml = site.read("site.yaml").replace(
+        "    description: Un sitio pequeño en dos idiomas, para las pruebas.\n",
+        "    description: Un sitio pequeño en dos idiomas, para las pruebas.\n    menu:\n      - { title: Empezar, url: /es/ }\n      - { title: Escríbanos, url: /es/contacto/ }\n    strings:\n      book_consultation: Pida su cita\n",
+    );
+    site.write("site.yaml", yaml);
+    site.build();
+    let es = site.page("es/sobre-la-clinica/");
+    let doc = Html::parse_document(&es);
+    let menu: Vec<String> = select(&doc, ".site-nav a").iter().map(|a| a.text().collect()).collect();
+    assert_eq!(menu, ["Empezar", "Escríbanos"]);
+    assert!(es.contains("Pida su cita") && !es.contains("Reservar una consulta"));
+    // The main language keeps its generated menu and words.
+    let en = site.page("about/");
+    assert!(en.contains("Book a consultation") && !en.contains("Escríbanos"));
+}
+
+#[test]
+fn a_listed_language_must_be_one_the_theme_speaks() {
+    let site = TestSite::fixture("bilingual");
+    let yaml = site.read("site.yaml").replace("languages:\n  es:", "languages:\n  nl: {}\n  es:");
+    site.write("site.yaml", yaml);
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("site.yaml:6:3"), "the error points at `nl:`: {err}");
+    assert!(err.contains("the theme has no words for the language `nl`"), "{err}");
+}

@@ -55,7 +55,8 @@ pub(super) fn parse(
     default: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Language> {
-    let at = |key: &str| yaml::locate_key(text, key).unwrap_or((1, 1));
+    // A language's own key (`es:` in the mapping form), else `languages:`.
+    let at = |key: &str| yaml::locate_key(text, key).or_else(|| yaml::locate_key(text, "languages")).unwrap_or((1, 1));
     let mut error = |key: &str, message: String, help: String| {
         let (line, col) = at(key);
         problems.push(Diagnostic::error(super::FILE_NAME, line, col, message).with_help(help).with_source(text));
@@ -125,7 +126,7 @@ pub(super) fn parse(
             None => {
                 let codes: Vec<&str> = i18n::languages().collect();
                 error(
-                    "languages",
+                    &code,
                     format!("the theme has no words for the language `{code}`"),
                     format!(
                         "list languages as codes the theme speaks: {} (a region may follow, e.g. `es-MX`)",
