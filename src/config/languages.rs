@@ -61,41 +61,7 @@ pub(super) fn parse(
         let (line, col) = at(key);
         problems.push(Diagnostic::error(super::FILE_NAME, line, col, message).with_help(help).with_source(text));
     };
-    let entries: Vec<(String, Settings)> = match value {
-        serde_yaml::Value::Null => return Vec::new(),
-        serde_yaml::Value::Sequence(codes) => codes
-            .iter()
-            .filter_map(|c| match c {
-                serde_yaml::Value::String(code) => Some((code.clone(), Settings::default())),
-                _ => {
-                    error("languages", "`languages:` lists something that is not a language code".into(), example());
-                    None
-                }
-            })
-            .collect(),
-        serde_yaml::Value::Mapping(map) => map
-            .iter()
-            .filter_map(|(code, settings)| {
-                let code = code.as_str()?.to_string();
-                match serde_yaml::from_value::<Option<Settings>>(settings.clone()) {
-                    Ok(settings) => Some((code, settings.unwrap_or_default())),
-                    Err(e) => {
-                        let words = e.to_string().replace(" field", " key").replace("struct Settings", "a language");
-                        error(
-                            &code,
-                            format!("the settings of language `{code}` are not as expected: {words}"),
-                            "a language may have `description:`, `menu:` and `strings:`".into(),
-                        );
-                        None
-                    }
-                }
-            })
-            .collect(),
-        _ => {
-            error("languages", "`languages:` is neither a list of codes nor a mapping".into(), example());
-            return Vec::new();
-        }
-    };
+    let entries = entries(value, &mut error);
     let known = i18n::keys();
     let mut languages: Vec<Language> = Vec::new();
     for (code, settings) in entries {
@@ -139,6 +105,76 @@ pub(super) fn parse(
     languages
 }
 
+/// The codes of `languages:` with their settings, in either form; what cannot be read
+/// is reported through `error` (key, message, help) and left out.
+fn entries(value: &serde_yaml::Value, error: &mut impl FnMut(&str, String, String)) -> Vec<(String, Settings)> {
+    match value {
+        serde_yaml::Value::Null => Vec::new(),
+        serde_yaml::Value::Sequence(codes) => codes
+            .iter()
+            .filter_map(|c| match c {
+                serde_yaml::Value::String(code) => Some((code.clone(), Settings::default())),
+                _ => {
+                    error("languages", "`languages:` lists something that is not a language code".into(), example());
+                    None
+                }
+            })
+            .collect(),
+        serde_yaml::Value::Mapping(map) => map
+            .iter()
+            .filter_map(|(code, settings)| {
+                let code = code.as_str()?.to_string();
+                match serde_yaml::from_value::<Option<Settings>>(settings.clone()) {
+                    Ok(settings) => Some((code, settings.unwrap_or_default())),
+                    Err(e) => {
+                        let words = e.to_string().replace(" field", " key").replace("struct Settings", "a language");
+                        error(
+                            &code,
+                            format!("the settings of language `{code}` are not as expected: {words}"),
+                            "a language may have `description:`, `menu:` and `strings:`".into(),
+                        );
+                        None
+                    }
+                }
+            })
+            .collect(),
+        _ => {
+            error("languages", "`languages:` is neither a list of codes nor a mapping".into(), example());
+            Vec::new()
+        }
+    }
+}
+
 fn example() -> String {
     "write the site's other languages as codes, e.g. `languages: [es]`".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Config;
+
+    const MINIMAL: &str = "title: T\nbase_url: https://x.test\nclinic: { name: C }\n";
+
+    #[test]
+    fn languages_are_a_list_or_a_mapping_after_the_main_one() {
+        let c = Config::parse(&format!("{MINIMAL}languages: [es, fr]\n"), None).unwrap();
+        let codes: Vec<&str> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "es", "fr"]);
+        assert_eq!(c.languages[1].locale.get("book"), "Reservar");
+        let text = format!("{MINIMAL}languages:\n  es:\n    description: Hola\n    strings: {{ book: Pedir cita }}\n");
+        let c = Config::parse(&text, None).unwrap();
+        assert_eq!((c.languages[1].description.as_str(), c.languages[1].locale.get("book")), ("Hola", "Pedir cita"));
+        assert_eq!(c.languages[0].locale.get("book"), "Book");
+    }
+
+    #[test]
+    fn a_language_twice_or_unknown_or_misspelled_is_an_error_at_its_line() {
+        let errs = Config::parse(&format!("{MINIMAL}languages: [en]\n"), None).unwrap_err();
+        assert!(errs[0].message.contains("lists `en` twice"), "{}", errs[0].message);
+        let errs = Config::parse(&format!("{MINIMAL}languages:\n  es:\n    menú: []\n"), None).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (5, 3), "{errs:?}");
+        assert!(errs[0].message.contains("unknown key `menú`"), "{}", errs[0].message);
+        let errs = Config::parse(&format!("{MINIMAL}languages: 3\n"), None).unwrap_err();
+        assert!(errs[0].message.contains("neither a list"), "{}", errs[0].message);
+    }
 }
