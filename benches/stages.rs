@@ -30,18 +30,16 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use rayon::prelude::*;
 
 use smpsite::build::{self, BuildOptions, Cache, Prepared};
-use smpsite::config::Config;
+use smpsite::load::{self, Loaded};
 use smpsite::markdown::{self, LinkTarget};
 use smpsite::render::{Bodies, Body, Renderer};
-use smpsite::source::{self, Sources};
 use smpsite::{front_matter, output};
 
 const POSTS: usize = 300;
 
 /// The generated site, in memory and on disk.
 struct Fixture {
-    sources: Sources,
-    config: Config,
+    site: Loaded,
     /// Holds `site/` (the sources, for the build stage) and the outputs.
     dir: tempfile::TempDir,
 }
@@ -53,15 +51,11 @@ impl Fixture {
         let root = dir.path().join("site");
         corpus::write(&root, POSTS);
         // Read back as `build` reads it.
-        let config_text = source::read_config(&root).unwrap();
-        let theme = Config::parse(&config_text, None).unwrap().theme;
-        let sources = source::load(&root, config_text, &theme).unwrap();
-        let config = Config::parse(&sources.config_text, None).unwrap();
-        Fixture { sources, config, dir }
+        Fixture { site: load::load(&root, None).unwrap(), dir }
     }
 
     fn markdown_files(&self) -> impl Iterator<Item = (&Path, &str)> {
-        let md = self.sources.content.iter().filter(|f| f.is_markdown());
+        let md = self.site.sources.content.iter().filter(|f| f.is_markdown());
         md.map(|f| (f.rel.as_path(), std::str::from_utf8(&f.bytes).unwrap()))
     }
 }
@@ -84,19 +78,19 @@ fn markdown(bodies: &[(&str, bool)]) -> usize {
 
 /// Parse and link (the site graph), from an empty cache as `smpsite build` runs it.
 fn prepare(f: &Fixture) -> Prepared {
-    build::prepare(&f.sources, &f.config, false, &mut Cache::default()).unwrap()
+    build::prepare(&f.site, false, &mut Cache::default()).unwrap()
 }
 
 /// Every page's Markdown with its links resolved through the graph, in parallel.
 fn linked_bodies(f: &Fixture, prepared: &Prepared) -> Vec<Arc<Body>> {
-    build::render_bodies(prepared, &f.config, &mut Cache::default()).unwrap()
+    build::render_bodies(prepared, &f.site.config, &mut Cache::default()).unwrap()
 }
 
 /// Templates: load them, plan the outputs and render every file from bodies rendered
 /// beforehand; returns the bytes made.
 fn templates(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> usize {
-    let renderer = Renderer::new(&f.config, prepared.parts(), bodies).unwrap();
-    let outputs = renderer.outputs(build::assets(&f.sources, &prepared.site)).unwrap();
+    let renderer = Renderer::new(&f.site.config, prepared.parts(), bodies).unwrap();
+    let outputs = renderer.outputs(build::assets(&f.site.sources, &prepared.site)).unwrap();
     let bytes = AtomicUsize::new(0);
     build::render_each(&renderer, &outputs, |_, b| {
         bytes.fetch_add(b.len(), Ordering::Relaxed);
@@ -108,8 +102,8 @@ fn templates(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> usize {
 
 /// Every output file, rendered once, for the write stage.
 fn rendered(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> Vec<(String, Vec<u8>)> {
-    let renderer = Renderer::new(&f.config, prepared.parts(), bodies).unwrap();
-    let outputs = renderer.outputs(build::assets(&f.sources, &prepared.site)).unwrap();
+    let renderer = Renderer::new(&f.site.config, prepared.parts(), bodies).unwrap();
+    let outputs = renderer.outputs(build::assets(&f.site.sources, &prepared.site)).unwrap();
     outputs.iter().map(|(path, job)| (path.clone(), renderer.render(*job).unwrap().into_owned())).collect()
 }
 

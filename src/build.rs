@@ -1,9 +1,18 @@
-//! Runs the stages in order: load sources -> parse front matter -> site graph ->
-//! Markdown -> templates -> output files, streamed into a staging folder that replaces
-//! the output only when every file is written. Parsing, Markdown and templates run in
-//! parallel. Every stage collects all of its problems, so one build reports every error
-//! it can find, not just the first.
-
+//! The stages, in the one order `build`, `check` and `serve` all run them:
+//!
+//! 1. load ([`crate::load`]): site.yaml, the content rules, every source file;
+//! 2. parse front matter and link the site graph ([`prepare`]);
+//! 3. Markdown: each page's body, with the page-by-page content rules;
+//! 4. templates ([`Renderer`]): every output file;
+//! 5. the site-wide content rules ([`Prepared::findings`]);
+//! 6. write, through [`crate::output`]: `build` streams into a staging folder that
+//!    replaces the output only when every file is written and nothing failed; `serve`
+//!    writes the files that changed (`serve::live`); `check` writes nothing.
+//!
+//! `build` renders each body as its page is rendered (stages 3 and 4 interleave, so a
+//! build never holds the whole site's HTML); `serve` keeps the bodies and adds caches
+//! and keys, never another order. Parsing, Markdown and templates run in parallel.
+//! Every stage collects all of its problems, so one run reports every error it can find.
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -14,6 +23,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::lint;
+use crate::load::{self, Loaded};
 use crate::markdown::{self, Resolver};
 use crate::output::Staging;
 use crate::photo;
@@ -67,6 +77,8 @@ pub struct Prepared {
     world: u64,
     /// Which graph this is: [`Cache`] counts the graphs it builds.
     generation: u64,
+    /// The content rules, run on each body as it is rendered.
+    rules: Arc<lint::Rules>,
     /// The photos this build publishes, stripped and resized once each.
     photos: Arc<photo::Store>,
 }
@@ -75,7 +87,7 @@ impl Prepared {
     /// Page `id`'s Markdown as HTML, its links resolved through the graph; or every
     /// broken link in it.
     pub fn body(&self, id: PageId, config: &Config) -> Result<Body, Vec<Diagnostic>> {
-        let body = render_body(&self.site, &self.site.pages[id], config, &self.sizes)?;
+        let body = render_body(&self.site, &self.site.pages[id], config, &self.rules, &self.sizes)?;
         let _ = self.checks[id].set(body.checks.clone());
         Ok(body)
     }
@@ -89,7 +101,8 @@ impl Prepared {
         let mut broken = Vec::new();
         for (id, checks) in self.checks.iter().enumerate() {
             if checks.get().is_none() {
-                let (body, problems) = render_body_anyway(&self.site, &self.site.pages[id], config, &self.sizes);
+                let (body, problems) =
+                    render_body_anyway(&self.site, &self.site.pages[id], config, &self.rules, &self.sizes);
                 broken.extend(problems);
                 let _ = checks.set(body.checks);
             }
@@ -99,7 +112,7 @@ impl Prepared {
         let templates: Vec<&str> = self.theme.templates.values().map(|t| t.text.as_str()).collect();
         let key = crate::site::hash_of((self.generation, self.theme.statics.keys().collect::<Vec<_>>(), templates));
         let memo = cache.map(|cache| (&mut cache.lint, key));
-        let mut findings = lint::check(&self.site, facts, &self.theme, config, config_text, memo);
+        let mut findings = lint::check(&self.site, facts, &self.theme, &self.rules, config, config_text, memo);
         findings.extend(broken);
         if findings.iter().any(Diagnostic::is_error) { Err(content_error(findings)) } else { Ok(findings) }
     }
@@ -223,30 +236,24 @@ pub fn build(options: &BuildOptions) -> Result<Summary> {
     let root = source::find_root(options.root.as_deref())?;
     let output = options.output.clone().unwrap_or_else(|| root.join("public"));
     check_output_is_safe(&root, &output)?;
-    let config_text = source::read_config(&root)?;
-    let config = Config::parse(&config_text, options.base_url.as_deref()).map_err(Error::Content)?;
-    let sources = source::load(&root, config_text, &config.theme)?;
-    let (pages, warnings) = render_site(&sources, &config, options.drafts, Some(&output))?;
+    let site = load::load(&root, options.base_url.as_deref())?;
+    let (pages, warnings) = render_site(&site, options.drafts, Some(&output))?;
     Ok(Summary { pages, output, elapsed: started.elapsed(), warnings })
 }
 
 /// Everything `build` validates, templates included, without writing: the warnings.
-pub fn check(sources: &Sources, config: &Config, drafts: bool) -> Result<Vec<Diagnostic>> {
-    render_site(sources, config, drafts, None).map(|(_, warnings)| warnings)
+pub fn check(site: &Loaded, drafts: bool) -> Result<Vec<Diagnostic>> {
+    render_site(site, drafts, None).map(|(_, warnings)| warnings)
 }
 
 /// Renders the whole site and, with an `output` folder, swaps it in there once every
 /// file rendered and no content rule failed. The page count and the warnings.
-fn render_site(
-    sources: &Sources,
-    config: &Config,
-    drafts: bool,
-    output: Option<&Path>,
-) -> Result<(usize, Vec<Diagnostic>)> {
+fn render_site(site: &Loaded, drafts: bool, output: Option<&Path>) -> Result<(usize, Vec<Diagnostic>)> {
+    let (sources, config) = (&site.sources, &site.config);
     // Every stage runs, on the files that got through the ones before, and all their
     // findings come out together: one run shows every problem.
     let mut cache = if output.is_some() { Cache::default() } else { Cache::for_check() };
-    let (prepared, problems) = prepare_all(sources, config, drafts, &mut cache)?;
+    let (prepared, problems) = prepare_all(site, drafts, &mut cache)?;
     let failed = failed_keys(&problems);
     let bodies = Fresh { prepared: &prepared, config };
     let stop = |later: Vec<Diagnostic>| content_error(merged(problems.clone(), later, &failed));
@@ -315,8 +322,8 @@ pub fn assets<'a>(sources: &'a Sources, site: &Site) -> Vec<(String, &'a [u8])> 
 
 /// Everything between reading and templates: parse and link. Pure; with a warm
 /// `cache`, only what changed is parsed and linked again.
-pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
-    let (prepared, problems) = prepare_all(sources, config, drafts, cache)?;
+pub fn prepare(site: &Loaded, drafts: bool, cache: &mut Cache) -> Result<Prepared> {
+    let (prepared, problems) = prepare_all(site, drafts, cache)?;
     if problems.is_empty() { Ok(prepared) } else { Err(content_error(problems)) }
 }
 
@@ -324,12 +331,8 @@ pub fn prepare(sources: &Sources, config: &Config, drafts: bool, cache: &mut Cac
 /// prepared from the others, so later stages can report their problems in the same
 /// run. Returns the front-matter errors beside the site (an `Err` only when the graph
 /// itself cannot be built, with those errors included).
-fn prepare_all(
-    sources: &Sources,
-    config: &Config,
-    drafts: bool,
-    cache: &mut Cache,
-) -> Result<(Prepared, Vec<Diagnostic>)> {
+fn prepare_all(loaded: &Loaded, drafts: bool, cache: &mut Cache) -> Result<(Prepared, Vec<Diagnostic>)> {
+    let (sources, config) = (&loaded.sources, &loaded.config);
     let (docs, mut problems) = parse_docs(sources, &mut cache.docs);
     let failed = failed_keys(&problems);
     let assets: Vec<&source::File> = sources.content.iter().filter(|f| !f.is_markdown()).collect();
@@ -383,7 +386,8 @@ fn prepare_all(
     };
     let mut uncached = None;
     let graph = if keep { cache.graph.insert(graph) } else { uncached.insert(graph) };
-    problems.extend(crate::site::languages::check(&graph.site, config, &sources.config_text));
+    let others: Vec<&str> = config.languages.iter().skip(1).map(|l| l.code.as_str()).collect();
+    problems.extend(crate::site::languages::check(&graph.site, &config.language, &others, &sources.config_text));
     let generation = cache.generations;
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
     let mut sizes = graph.asset_sizes.clone();
@@ -395,7 +399,8 @@ fn prepare_all(
     let mut sorted: Vec<_> = sizes.iter().collect();
     sorted.sort_unstable();
     let world = crate::site::hash_of((graph.world, sorted));
-    Ok((Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation, photos }, problems))
+    let rules = loaded.rules.clone();
+    Ok((Prepared { site: graph.site.clone(), theme, checks, sizes, world, generation, photos, rules }, problems))
 }
 
 /// The content keys (`process/first.md`) of the files whose front matter failed.
@@ -536,9 +541,10 @@ fn render_body(
     site: &Site,
     page: &Page,
     config: &Config,
+    rules: &lint::Rules,
     sizes: &HashMap<String, (u32, u32)>,
 ) -> Result<Body, Vec<Diagnostic>> {
-    let (body, problems) = render_body_anyway(site, page, config, sizes);
+    let (body, problems) = render_body_anyway(site, page, config, rules, sizes);
     if problems.is_empty() { Ok(body) } else { Err(problems) }
 }
 
@@ -548,6 +554,7 @@ fn render_body_anyway(
     site: &Site,
     page: &Page,
     config: &Config,
+    rules: &lint::Rules,
     sizes: &HashMap<String, (u32, u32)>,
 ) -> (Body, Vec<Diagnostic>) {
     let links = PageLinks { site, page, root: &config.root, sizes };
@@ -578,7 +585,7 @@ fn render_body_anyway(
         }
     }
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
-    let checks = Arc::new(config.lint.page(&page.doc, rendered.outline, config.country()));
+    let checks = Arc::new(rules.page(&page.doc, rendered.outline, config.country()));
     (Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo }, problems)
 }
 

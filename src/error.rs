@@ -269,24 +269,13 @@ impl std::error::Error for Error {
 }
 
 /// Thin wrappers over `std::fs` whose errors name the path (a bare `os error 2` is a bug).
+/// Reading only: `output` is the one module that writes.
 pub mod fs {
     use super::{Error, Result};
     use std::path::Path;
 
     pub fn read(path: &Path) -> Result<Vec<u8>> {
         std::fs::read(path).map_err(|e| Error::io("read", path, e))
-    }
-
-    pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
-        std::fs::write(path, bytes).map_err(|e| Error::io("write", path, e))
-    }
-
-    pub fn create_dir_all(path: &Path) -> Result<()> {
-        std::fs::create_dir_all(path).map_err(|e| Error::io("create the folder", path, e))
-    }
-
-    pub fn create_dir(path: &Path) -> Result<()> {
-        std::fs::create_dir(path).map_err(|e| Error::io("create the folder", path, e))
     }
 }
 

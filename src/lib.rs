@@ -14,6 +14,7 @@ pub mod error;
 pub mod front_matter;
 pub mod i18n;
 pub mod lint;
+pub mod load;
 pub mod markdown;
 pub mod output;
 pub mod photo;
@@ -92,10 +93,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 /// the errors (with the warnings found alongside them).
 pub fn check(root: Option<PathBuf>, drafts: bool) -> Result<Vec<error::Diagnostic>> {
     let root = source::find_root(root.as_deref())?;
-    let config_text = source::read_config(&root)?;
-    let config = config::Config::parse(&config_text, None).map_err(Error::Content)?;
-    let sources = source::load(&root, config_text, &config.theme)?;
-    build::check(&sources, &config, drafts)
+    build::check(&load::load(&root, None)?, drafts)
 }
 
 /// Prints `err` to stderr the one way every command does, and returns its exit code.

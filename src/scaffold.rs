@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::error::{Diagnostic, Error, Result, fs};
+use crate::error::{Diagnostic, Error, Result};
 use crate::front_matter::SectionKind;
+use crate::load;
+use crate::output;
 use crate::site::{Doc, slugify};
-use crate::source;
 use crate::theme::embedded_files;
 
 static EXAMPLE_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
@@ -47,13 +48,7 @@ pub fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
         (PathBuf::from(".gitignore"), b"/public/\n".to_vec()),
     ];
     files.extend(embedded_files(content).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes.to_vec())));
-    for (rel, bytes) in &files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, bytes)?;
-    }
+    output::create_new_files(dir, &files)?;
     Ok(files.len())
 }
 
@@ -82,25 +77,21 @@ pub fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf> {
             (section.join(format!("{slug}.md")), session_text(&quoted, stage))
         }
     };
-    let path = root.join("content").join(&rel);
-    if path.exists() {
-        return Err(Error::Usage(format!(
-            "content/{} already exists; choose another title or edit that file",
-            rel.display()
-        )));
+    let file = [(rel.clone(), text.into_bytes())];
+    match output::create_new_files(&root.join("content"), &file) {
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Usage(
+            format!("content/{} already exists; choose another title or edit that file", rel.display()),
+        )),
+        result => result.map(|()| Path::new("content").join(rel)),
     }
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    fs::write(&path, text.as_bytes())?;
-    Ok(Path::new("content").join(rel))
 }
 
 /// The sessions section's folder (relative to `content/`) and the next free stage.
 fn next_session(root: &Path) -> Result<(PathBuf, u32)> {
-    let config_text = source::read_config(root)?;
-    let sources = source::load(root, config_text, "default")?;
-    let docs: Vec<Doc> = sources
+    // Read as every command reads a site, so `new` sees the files `build` would.
+    let site = load::load(root, None)?;
+    let docs: Vec<Doc> = site
+        .sources
         .content
         .iter()
         .filter(|f| f.is_markdown())

@@ -25,6 +25,9 @@ pub struct Template {
 pub const REQUIRED_TEMPLATES: &[&str] =
     &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
 
+/// The theme a site renders with: the default theme embedded in the binary, or a
+/// folder under `themes/`, with the site's own `templates/` and `static/` files laid
+/// over it file by file.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     pub templates: BTreeMap<String, Template>,

@@ -65,7 +65,7 @@ pub(super) fn parse(
     let known = i18n::keys();
     let mut languages: Vec<Language> = Vec::new();
     for (code, settings) in entries {
-        let is_suffix = crate::site::languages::split(&format!("x.{code}.md")).is_some();
+        let is_suffix = i18n::is_file_code(&code);
         if code.eq_ignore_ascii_case(main) || languages.iter().any(|l| l.code.eq_ignore_ascii_case(&code)) {
             error(
                 "languages",

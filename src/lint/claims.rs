@@ -14,7 +14,7 @@ use regex::{Regex, RegexBuilder};
 use regex_automata::{Input, MatchKind, PatternSet, meta, util::syntax};
 use serde::Deserialize;
 
-use crate::config::{Config, FILE_NAME};
+use crate::config::{Config, FILE_NAME, RuleSpec};
 use crate::error::Diagnostic;
 use crate::markdown::Outline;
 use crate::site::Doc;
@@ -66,34 +66,6 @@ fn apostrophes(text: &str) -> String {
 
 /// How far around a match its scope and `except` are looked for, in bytes.
 const WINDOW: usize = 300;
-
-/// One rule as written in `claims.yaml` or in site.yaml's `lint.rules`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: String,
-    pub pattern: String,
-    /// Finishes the sentence that starts with the phrase found.
-    pub message: String,
-    pub why: String,
-    pub fix: String,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub unless: Option<Unless>,
-    /// A pattern for honest uses of the rule's words: a match it overlaps is dropped
-    /// (`semi-permanent`, `permanent makeup`).
-    #[serde(default)]
-    pub except: Option<String>,
-}
-
-/// When a rule does not apply to a site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Unless {
-    /// The site lists `clinic.credentials`, so credential words have something behind them.
-    Credentials,
-}
 
 /// The built-in rules. `claims.yaml` is part of the binary and a unit test parses it.
 pub fn builtin() -> Vec<RuleSpec> {

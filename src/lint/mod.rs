@@ -15,9 +15,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde::Deserialize;
 
-pub use claims::{RuleSpec, Unless};
+pub use crate::config::{Level, LintSettings as Settings, RuleSpec, Unless};
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::{Diagnostic, Severity};
@@ -25,27 +24,6 @@ use crate::markdown::{Anchors, LinkRef, Outline};
 use crate::site::{Doc, PageId, Site};
 use crate::theme::Theme;
 use crate::yaml;
-
-/// What a rule's findings are: nothing, warnings (the default) or errors that fail the build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Off,
-    Warning,
-    Error,
-}
-
-/// `lint:` in site.yaml.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// A rule id (`claims/painless`) or a whole group (`claims`, `content`) -> its level.
-    #[serde(default)]
-    pub levels: BTreeMap<String, Level>,
-    /// The site's own claim rules, in the shape of `claims.yaml`.
-    #[serde(default)]
-    pub rules: Vec<RuleSpec>,
-}
 
 /// The rules in effect for one site, compiled once when site.yaml is read.
 #[derive(Debug, Clone)]
@@ -308,11 +286,11 @@ pub fn check<'a>(
     site: &Site,
     facts: impl Fn(PageId) -> &'a Arc<PageFacts> + Sync,
     theme: &Theme,
+    rules: &Rules,
     config: &Config,
     config_text: &str,
     memo: Option<(&mut Memo, u64)>,
 ) -> Vec<Diagnostic> {
-    let rules = &config.lint;
     let (activities, aftercare_problems) = aftercare::activities(config, config_text);
     let world = content::World::new(site, theme, !activities.is_empty());
     let mut fresh = Memo::default();

@@ -15,8 +15,9 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::build::{self, Cache};
-use crate::config::{self, Config};
+use crate::config;
 use crate::error::{Diagnostic, Error, Result};
+use crate::load::{self, Loaded};
 use crate::output::LiveDir;
 use crate::render::{Body, Job, Renderer};
 use crate::source::{self, Sources};
@@ -26,6 +27,10 @@ pub const WATCHED: &[&str] = &["content", "static", "templates", "themes"];
 
 pub use crate::build::Rebuilt;
 
+/// The live preview's site: reads the sources once, then brings the served folder up
+/// to date after each batch of changes ([`Live::rebuild`]), re-doing only what the
+/// changes can reach. Invariant (tests/serve_invariant.rs): after any edits, the folder
+/// equals a fresh `build` of the same sources.
 pub struct Live {
     root: PathBuf,
     /// The served folder; the only code that writes or deletes in it.
@@ -110,8 +115,7 @@ pub fn classify(rel: &Path, theme: Option<&str>) -> Change {
 type Rendered<'a> = (&'a String, bool, std::result::Result<(Option<u64>, Option<Vec<u8>>), Vec<Diagnostic>>);
 
 struct State {
-    config: Config,
-    sources: Sources,
+    site: Loaded,
     cache: Cache,
     /// What the last successful rebuild rendered from: the graph's generation, the
     /// renderer's global key and the bodies. While the first two stay, the pages are
@@ -151,7 +155,7 @@ impl Live {
 
     /// The site's path below the host (`/` or `/clinic/`), once site.yaml has been read.
     pub fn site_path(&self) -> Option<&str> {
-        self.state.as_ref().map(|state| state.config.root.as_str())
+        self.state.as_ref().map(|state| state.site.config.root.as_str())
     }
 
     /// Folders outside the watched ones that symlinks in the sources point into (a
@@ -176,7 +180,7 @@ impl Live {
     /// site: each source path with its [`Change`], a symlink's target standing for the
     /// link. Paths that change nothing are left out.
     pub fn changes(&self, paths: &[PathBuf]) -> Vec<(PathBuf, Change)> {
-        let theme = self.state.as_ref().map(|state| state.config.theme.as_str());
+        let theme = self.state.as_ref().map(|state| state.site.config.theme.as_str());
         let mut changes = Vec::new();
         for path in paths {
             let linked = self.links.iter().filter_map(|(target, link)| {
@@ -216,7 +220,7 @@ impl Live {
                 let (mut changed, mut relink) = (false, false);
                 for (path, change) in changes {
                     relink |= std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file());
-                    match apply(&self.root, &mut state.sources, &state.config.theme, path, *change) {
+                    match apply(&self.root, &mut state.site.sources, &state.site.config.theme, path, *change) {
                         Ok(c) => changed |= c,
                         Err(e) => {
                             self.state = None; // the sources may be half updated: read all next time
@@ -225,7 +229,7 @@ impl Live {
                     }
                 }
                 if relink {
-                    self.links = find_links(&self.root, &state.config.theme);
+                    self.links = find_links(&self.root, &state.site.config.theme);
                 }
                 // Saved without a change, or only files that are not sources: the site
                 // is what it was.
@@ -236,20 +240,17 @@ impl Live {
                 state
             }
             None => {
-                let config_text = source::read_config(&self.root)?;
-                let mut config = Config::parse(&config_text, self.base_url.as_deref()).map_err(Error::Content)?;
+                let mut site = load::load(&self.root, self.base_url.as_deref())?;
                 if let Some(origin) = &self.origin {
-                    config.base_url = format!("{origin}{}", config.root);
+                    site.config.base_url = format!("{origin}{}", site.config.root);
                 }
-                self.links = find_links(&self.root, &config.theme);
-                let sources = source::load(&self.root, config_text, &config.theme)?;
-                self.state.insert(State { config, sources, cache: Cache::default(), rendered_from: None })
+                self.links = find_links(&self.root, &site.config.theme);
+                self.state.insert(State { site, cache: Cache::default(), rendered_from: None })
             }
         };
-        let (config, sources) = (&state.config, &state.sources);
-        let prepared = build::prepare(sources, config, self.drafts, &mut state.cache)?;
+        let (config, sources) = (&state.site.config, &state.site.sources);
+        let prepared = build::prepare(&state.site, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
-        let findings = prepared.findings(config, &sources.config_text, Some(&mut state.cache))?;
         let renderer = Renderer::new(config, prepared.parts(), &bodies).map_err(Error::Content)?;
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
@@ -292,9 +293,17 @@ impl Live {
             }
             new_files += usize::from(new);
         }
-        if !problems.is_empty() {
-            return Err(Error::Content(problems));
-        }
+        // The content rules run after the templates, as in `build`, and every problem of
+        // both comes out together.
+        let findings =
+            match (problems.is_empty(), prepared.findings(config, &sources.config_text, Some(&mut state.cache))) {
+                (true, result) => result?,
+                (false, Ok(found) | Err(Error::Content(found))) => {
+                    problems.extend(found);
+                    return Err(Error::Content(problems));
+                }
+                (false, Err(other)) => return Err(other),
+            };
 
         // Stale files first, so a file that becomes a folder (or back) has room. Every
         // output is in the folder but the new ones: more files there means stale ones.

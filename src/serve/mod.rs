@@ -43,6 +43,10 @@ const MAX_WAIT: Duration = Duration::from_millis(250);
 /// How often the rebuilder looks whether the server has stopped.
 const POLL: Duration = Duration::from_millis(100);
 
+/// `smpsite serve`: builds the site into a private temporary folder, serves it on
+/// loopback (or `--bind`), rebuilds on every save and reloads the open pages; an error
+/// is shown in the page until the next good save. Returns when stopped (Ctrl-C or
+/// SIGTERM), after removing its folder.
 pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = source::find_root(options.root.as_deref())?;
     let root = root.canonicalize().map_err(|e| Error::io("read", &root, e))?;

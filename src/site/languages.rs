@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{Doc, Kind, PageId, Site, key_dir, key_name};
-use crate::config::Config;
 use crate::error::Diagnostic;
 
 /// `about.es.md` -> (`about.md`, `es`); `index.pt-br.md` -> (`index.md`, `pt-br`); None
@@ -21,12 +20,7 @@ use crate::error::Diagnostic;
 pub fn split(key: &str) -> Option<(String, &str)> {
     let stem = key_name(key).strip_suffix(".md")?;
     let (name, lang) = stem.rsplit_once('.')?;
-    let letters = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic());
-    let is_language = match lang.split_once('-') {
-        Some((base, region)) => letters(base) && letters(region),
-        None => letters(lang),
-    } && lang.as_bytes()[..2].iter().all(u8::is_ascii_lowercase);
-    if !is_language || name.is_empty() {
+    if !crate::i18n::is_file_code(lang) || name.is_empty() {
         return None;
     }
     let dir = key_dir(key);
@@ -194,18 +188,19 @@ impl Doc {
     }
 }
 
-/// What the content's languages must agree with in site.yaml: every suffix is a
-/// language the site lists (and not its default language, whose files have none), and
-/// every listed language has its home page.
-pub fn check(site: &Site, config: &Config, config_text: &str) -> Vec<Diagnostic> {
+/// What the content's languages must agree with in site.yaml (`config_text`), whose
+/// `language:` is `main` and `languages:` lists `others`: every suffix is a language
+/// the site lists (and not its main language, whose files have none), and every listed
+/// language has its home page.
+pub fn check(site: &Site, main: &str, others: &[&str], config_text: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let listed = |code: &str| config.languages.iter().skip(1).any(|l| l.code.eq_ignore_ascii_case(code));
+    let listed = |code: &str| others.iter().any(|l| l.eq_ignore_ascii_case(code));
     for (index, code) in site.languages.iter().enumerate().skip(1) {
         let files = site.pages.iter().filter(|p| p.lang == index && !p.doc.implicit);
-        if code.eq_ignore_ascii_case(&config.language) {
+        if code.eq_ignore_ascii_case(main) {
             problems.extend(files.map(|p| default_suffix(&p.doc, code)));
         } else if !listed(code) {
-            problems.extend(files.map(|p| unlisted(&p.doc, code, config)));
+            problems.extend(files.map(|p| unlisted(&p.doc, code, others)));
         } else if site.pages[site.homes[index]].doc.implicit {
             let first = site.pages.iter().find(|p| p.lang == index && !p.doc.implicit);
             let path = first.map_or_else(|| PathBuf::from("content"), |p| p.doc.display_path());
@@ -215,12 +210,12 @@ pub fn check(site: &Site, config: &Config, config_text: &str) -> Vec<Diagnostic>
             );
         }
     }
-    for language in config.languages.iter().skip(1) {
-        if !site.languages.iter().any(|c| c.eq_ignore_ascii_case(&language.code)) {
+    for code in others {
+        if !site.languages.iter().any(|c| c.eq_ignore_ascii_case(code)) {
             let (line, col) = crate::yaml::locate_key(config_text, "languages").unwrap_or((1, 1));
             problems.push(
-                Diagnostic::error(crate::config::FILE_NAME, line, col, format!("site.yaml lists the language `{}`, but no page is written in it", language.code))
-                    .with_help(format!("add its home page, content/_index.{}.md (then translate the other pages as `about.{}.md`), or remove `{}` from `languages:`", language.code, language.code, language.code))
+                Diagnostic::error("site.yaml", line, col, format!("site.yaml lists the language `{code}`, but no page is written in it"))
+                    .with_help(format!("add its home page, content/_index.{code}.md (then translate the other pages as `about.{code}.md`), or remove `{code}` from `languages:`"))
                     .with_source(config_text),
             );
         }
@@ -239,8 +234,8 @@ fn default_suffix(doc: &Doc, code: &str) -> Diagnostic {
     .with_help(format!("rename the file to content/{plain}"))
 }
 
-fn unlisted(doc: &Doc, code: &str, config: &Config) -> Diagnostic {
-    let mut codes: Vec<&str> = config.languages.iter().skip(1).map(|l| l.code.as_str()).collect();
+fn unlisted(doc: &Doc, code: &str, others: &[&str]) -> Diagnostic {
+    let mut codes = others.to_vec();
     codes.push(code);
     let plain = doc.key.replace(&format!(".{code}.md"), &format!("-{code}.md"));
     Diagnostic::error(

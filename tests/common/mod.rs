@@ -159,7 +159,7 @@ impl Run {
 }
 
 /// Every entry below `dir` with what identifies its state: kind, length, modification
-/// time (not for folders) and a hash of its bytes (a link's target). Entries at the
+/// time (neither for folders) and a hash of its bytes (a link's target). Entries at the
 /// paths in `skip` and below are left out. Safety tests compare two of these around a
 /// build to prove nothing outside the output changed.
 pub type Snapshot = BTreeMap<PathBuf, (&'static str, u64, Option<SystemTime>, u64)>;
@@ -180,8 +180,11 @@ pub fn snapshot(dir: &Path, skip: &[&Path]) -> Snapshot {
         } else {
             "dir"
         };
-        let mtime = if meta.is_dir() { None } else { Some(meta.modified().unwrap()) };
-        seen.insert(entry.path().to_path_buf(), (kind, meta.len(), mtime, h.finish()));
+        // A folder's own size and time are the file system's bookkeeping (tmpfs counts its
+        // entries, so the output folder appearing inside one changes it); what is in the
+        // folder is compared entry by entry instead.
+        let (len, mtime) = if meta.is_dir() { (0, None) } else { (meta.len(), Some(meta.modified().unwrap())) };
+        seen.insert(entry.path().to_path_buf(), (kind, len, mtime, h.finish()));
     }
     seen
 }
