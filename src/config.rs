@@ -301,7 +301,14 @@ impl Config {
             );
         }
         problems.extend(located);
-        let others = languages::parse(&raw.languages, text, &raw.language, country, &raw.description, &mut problems);
+        let others = languages::parse(
+            &raw.languages,
+            text,
+            &raw.language,
+            country,
+            (&raw.title, &raw.description),
+            &mut problems,
+        );
         // Links written here appear on every page: one that runs code would run on all of them.
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url));
         let menus = raw.menu.iter().chain(others.iter().filter_map(|l| l.menu.as_ref()));
@@ -332,6 +339,7 @@ impl Config {
             code: raw.language.clone(),
             locale: locale.clone(),
             menu: raw.menu.clone(),
+            title: raw.title.clone(),
             description: raw.description.clone(),
         };
         Ok(Config {

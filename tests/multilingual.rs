@@ -97,6 +97,10 @@ fn each_language_has_its_menu_strings_dates_and_404_page() {
     let en = site.page("about/");
     assert!(en.contains("March 1, 2026") && en.contains("<p class=\"markdown-alert-title\">Note</p>"));
     assert!(en.contains("Book a consultation") && !en.contains("Reservar una consulta"));
+    let home = site.page("es/");
+    assert!(home.contains("<title>Clínica de prueba — Test SMP Clinic, Tempe</title>"), "the Spanish site title");
+    assert!(home.contains("\"name\":\"Clínica de prueba\"") && home.contains("dos idiomas"), "the Spanish JSON-LD");
+    assert!(site.page("").contains("<title>Test Clinic — Test SMP Clinic, Tempe</title>"));
     let not_found = site.read("public/es/404.html");
     assert!(not_found.contains("<html lang=\"es\">") && not_found.contains("Página no encontrada"));
     assert!(site.read("public/404.html").contains("Page not found"));

@@ -4,12 +4,13 @@
 //! ```yaml
 //! languages:
 //!   es:
+//!     title: La micropigmentación capilar, explicada
 //!     description: Micropigmentación capilar en Phoenix
 //!     menu: [{title: Inicio, url: /es/}, {title: Contacto, url: /es/contacto/}]
 //!     strings: {book_consultation: Reserve su consulta gratuita}
 //! ```
 //!
-//! The default language (`language:`, with the top-level `description`, `menu` and
+//! The default language (`language:`, with the top-level `title`, `description`, `menu` and
 //! `strings`) is always first.
 
 use std::collections::BTreeMap;
@@ -30,6 +31,8 @@ pub struct Language {
     pub locale: Arc<Locale>,
     /// This language's `menu:`; generated from its pages when absent.
     pub menu: Option<Vec<MenuItem>>,
+    /// The site's title in this language (the home page's `<title>`, `og:site_name`).
+    pub title: String,
     /// The site's description in this language (for pages without their own).
     pub description: String,
 }
@@ -37,6 +40,8 @@ pub struct Language {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Settings {
+    #[serde(default)]
+    title: Option<String>,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -46,13 +51,14 @@ struct Settings {
 }
 
 /// The other languages of `languages:` (`value`, in the file `text`), each with its
-/// words; `default` is the `description` used when a language has none of its own.
+/// words; `default` holds the `title` and `description` used when a language has none
+/// of its own.
 pub(super) fn parse(
     value: &serde_yaml::Value,
     text: &str,
     main: &str,
     country: Option<&str>,
-    default: &str,
+    default: (&str, &str),
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Language> {
     // A language's own key (`es:` in the mapping form), else `languages:`.
@@ -87,7 +93,8 @@ pub(super) fn parse(
                 code,
                 locale: Arc::new(locale),
                 menu: settings.menu,
-                description: settings.description.unwrap_or_else(|| default.to_string()),
+                title: settings.title.unwrap_or_else(|| default.0.to_string()),
+                description: settings.description.unwrap_or_else(|| default.1.to_string()),
             }),
             None => {
                 let codes: Vec<&str> = i18n::languages().collect();
@@ -131,7 +138,7 @@ fn entries(value: &serde_yaml::Value, error: &mut impl FnMut(&str, String, Strin
                         error(
                             &code,
                             format!("the settings of language `{code}` are not as expected: {words}"),
-                            "a language may have `description:`, `menu:` and `strings:`".into(),
+                            "a language may have `title:`, `description:`, `menu:` and `strings:`".into(),
                         );
                         None
                     }

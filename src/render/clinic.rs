@@ -40,7 +40,7 @@ pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool, lang: usi
     };
     let home_url = config.url(&site.pages[site.home_of(lang)].path);
     json!({
-        "title": config.title,
+        "title": language.title,
         "description": language.description,
         "language": language.code,
         "base_url": config.base_url,

@@ -15,9 +15,10 @@ pub(super) fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> V
     let language = &super::languages::language(config, site, page.lang).code;
     let mut docs = Vec::new();
     if site.is_home(id) {
-        docs.push(clinic_jsonld(config));
+        let words = super::languages::language(config, site, page.lang);
+        docs.push(clinic_jsonld(config, &words.description));
         let url = config.permalink(&page.path);
-        docs.push(json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": url, "inLanguage": language}));
+        docs.push(json!({"@context": "https://schema.org", "@type": "WebSite", "name": words.title, "url": url, "inLanguage": language}));
         return docs;
     }
     let items: Vec<Value> = site
@@ -51,7 +52,8 @@ pub(super) fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> V
     docs
 }
 
-fn clinic_jsonld(config: &Config) -> Value {
+/// The clinic, described in the home page's language (`description`).
+fn clinic_jsonld(config: &Config, description: &str) -> Value {
     let clinic = &config.clinic;
     let tels: Vec<(String, &str)> = clinic
         .phones
@@ -67,8 +69,8 @@ fn clinic_jsonld(config: &Config) -> Value {
         "url": config.base_url,
     });
     let obj = business.as_object_mut().expect("a JSON object");
-    if !config.description.is_empty() {
-        obj.insert("description".into(), json!(config.description));
+    if !description.is_empty() {
+        obj.insert("description".into(), json!(description));
     }
     if let Some((first, _)) = tels.first() {
         obj.insert("telephone".into(), json!(first));

@@ -166,7 +166,7 @@ impl Site {
         self.pages[id].translations.get(lang).copied().flatten().unwrap_or(id)
     }
 
-    /// The home page of the language with the code `code` (the default's for `""`).
+    /// The home page of language `lang` (an index into [`Site::languages`]).
     pub fn home_of(&self, lang: usize) -> PageId {
         self.homes.get(lang).copied().unwrap_or(self.home)
     }
