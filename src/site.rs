@@ -248,6 +248,9 @@ pub struct Site {
     pub languages: Vec<String>,
     /// The home page of each language, as [`Site::languages`].
     pub homes: Vec<PageId>,
+    /// Files named as translations (`prices.es.md`) of a page that does not exist,
+    /// left out: `languages::check` reports them.
+    pub orphans: Vec<Arc<Doc>>,
 }
 
 impl Site {
@@ -502,6 +505,7 @@ impl Site {
             drafts,
             languages: vec![String::new()],
             homes: vec![home],
+            orphans: Vec::new(),
         };
         (Some(site), problems)
     }

@@ -223,3 +223,15 @@ fn a_listed_language_must_be_one_the_theme_speaks() {
     assert!(err.contains("site.yaml:6:3"), "the error points at `nl:`: {err}");
     assert!(err.contains("the theme has no words for the language `nl`"), "{err}");
 }
+
+#[test]
+fn a_file_named_in_the_main_language_is_an_error_that_names_the_right_name() {
+    let site = TestSite::fixture("bilingual");
+    site.write("content/prices.en.md", "---\ntitle: Prices\n---\nPrices.\n");
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("content/prices.en.md"), "{err}");
+    assert!(
+        err.contains("`en` is the site's main language") && err.contains("rename the file to content/prices.md"),
+        "{err}"
+    );
+}

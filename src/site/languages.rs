@@ -58,7 +58,7 @@ pub(super) fn build(docs: Vec<Arc<Doc>>, asset_paths: Vec<PathBuf>, drafts: bool
         let mut real: HashMap<String, Arc<Doc>> = HashMap::new();
         for (base, doc) in docs {
             if !originals.contains(&base) {
-                problems.push(no_original(&doc, &base, &lang));
+                site.orphans.push(doc);
                 continue;
             }
             let mut renamed = (*doc).clone();
@@ -195,6 +195,16 @@ impl Doc {
 pub fn check(site: &Site, main: &str, others: &[&str], config_text: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let listed = |code: &str| others.iter().any(|l| l.eq_ignore_ascii_case(code));
+    for doc in &site.orphans {
+        let Some((base, code)) = split(&doc.key) else { continue };
+        problems.push(if code.eq_ignore_ascii_case(main) {
+            default_suffix(doc, code)
+        } else if !listed(code) {
+            unlisted(doc, code, others)
+        } else {
+            no_original(doc, &base, code)
+        });
+    }
     for (index, code) in site.languages.iter().enumerate().skip(1) {
         let files = site.pages.iter().filter(|p| p.lang == index && !p.doc.implicit);
         if code.eq_ignore_ascii_case(main) {
@@ -300,12 +310,17 @@ mod tests {
     }
 
     #[test]
-    fn a_translation_without_its_page_is_an_error() {
+    fn a_translation_without_its_page_is_left_out_and_reported() {
         let docs =
             vec![doc("_index.md", "title: Home"), doc("_index.es.md", "title: Inicio"), doc("abuot.es.md", "title: X")];
-        let errs = Site::build(docs, vec![], false).unwrap_err();
+        let site = Site::build(docs, vec![], false).unwrap();
+        assert_eq!(site.page_at("abuot.es.md"), None);
+        let errs = check(&site, "en", &["es"], "");
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].path, PathBuf::from("content/abuot.es.md"));
         assert!(errs[0].message.contains("there is no content/abuot.md"), "{}", errs[0].message);
+        // Named in the main language, or in one the site does not list: said so instead.
+        assert!(check(&site, "es", &[], "")[0].message.contains("main language"));
+        assert!(check(&site, "en", &[], "")[0].message.contains("does not list"));
     }
 }
