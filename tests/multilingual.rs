@@ -143,6 +143,12 @@ fn the_sitemap_and_structured_data_name_each_language() {
         "{about}"
     );
     assert!(about.contains("<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://clinic.test/about/\"/>"));
+    assert!(
+        about.contains("<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://clinic.test/about/\"/>")
+    );
+    let sobre =
+        sitemap.split("<url>").find(|u| u.contains("<loc>https://clinic.test/es/sobre-la-clinica/</loc>")).unwrap();
+    assert!(sobre.contains("hreflang=\"en\" href=\"https://clinic.test/about/\""), "reciprocal: {sobre}");
     let faq = sitemap.split("<url>").find(|u| u.contains("<loc>https://clinic.test/faq/</loc>")).unwrap();
     assert!(!faq.contains("xhtml:link"), "an untranslated page has no alternates: {faq}");
     assert!(sitemap.contains("<loc>https://clinic.test/es/proceso/primera-sesion/</loc>"));

@@ -152,6 +152,10 @@ pub(super) fn sitemap_links(config: &Config, site: &Site, id: PageId) -> String 
             ));
         }
     }
+    if let Some(Some(main)) = page.translations.first() {
+        let href = super::feeds::xml_escape(&config.permalink(&site.pages[*main].path));
+        xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>\n"));
+    }
     xml
 }
 
