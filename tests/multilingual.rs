@@ -104,6 +104,10 @@ fn each_language_has_its_menu_strings_dates_and_404_page() {
     let not_found = site.read("public/es/404.html");
     assert!(not_found.contains("<html lang=\"es\">") && not_found.contains("Página no encontrada"));
     assert!(site.read("public/404.html").contains("Page not found"));
+    // A translation's old address redirects in its language.
+    let moved = site.read("public/es/primera/index.html");
+    assert!(moved.contains("<html lang=\"es\">") && moved.contains("Redirigiendo…"), "{moved}");
+    assert!(moved.contains("https://clinic.test/es/proceso/primera-sesion/"));
 }
 
 #[test]

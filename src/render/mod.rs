@@ -386,6 +386,7 @@ impl<'a> Renderer<'a> {
             Job::Alias(target) => {
                 let mut ctx = Context::new();
                 ctx.insert("redirect_to", &config.permalink(&site.pages[target].path));
+                self.insert_language(&mut ctx, site.pages[target].lang);
                 html("alias.html", &ctx, Some(&site.pages[target]))
             }
             Job::NotFound(lang) => {
