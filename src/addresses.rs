@@ -15,7 +15,8 @@ use crate::site::{PageId, Site, alias_error, alias_path};
 pub enum Job<'a> {
     Page(PageId),
     Alias(PageId),
-    NotFound,
+    /// The "page not found" page of a language (an index into `Site::languages`).
+    NotFound(usize),
     Sitemap,
     Feed,
     Robots,
@@ -119,7 +120,7 @@ fn describe(site: &Site, claim: &Claim) -> String {
     match claim.1 {
         Job::Page(id) => format!("the page {}", site.pages[id].doc.display_path().display()),
         Job::Alias(id) => format!("an alias of {}", site.pages[id].doc.display_path().display()),
-        Job::NotFound => "the \"page not found\" page the site generates".into(),
+        Job::NotFound(_) => "the \"page not found\" page the site generates".into(),
         Job::Sitemap => "the sitemap the site generates".into(),
         Job::Feed => "the news feed the site generates".into(),
         Job::Robots => "the robots.txt the site generates".into(),

@@ -394,6 +394,8 @@ fn prepare_all(loaded: &Loaded, drafts: bool, cache: &mut Cache) -> Result<(Prep
     };
     let mut uncached = None;
     let graph = if keep { cache.graph.insert(graph) } else { uncached.insert(graph) };
+    let others: Vec<&str> = config.languages.iter().skip(1).map(|l| l.code.as_str()).collect();
+    problems.extend(crate::site::languages::check(&graph.site, &config.language, &others, &sources.config_text));
     let generation = cache.generations;
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
     let mut sizes = graph.asset_sizes.clone();

@@ -37,6 +37,9 @@ pub enum Command {
 pub struct InitArgs {
     /// Folder to create the site in (must be empty or absent) [default: the current folder]
     pub dir: Option<PathBuf>,
+    /// The example's language: `en` (the default) or `es`
+    #[arg(long, value_name = "CODE")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,9 @@ use crate::error::Diagnostic;
 use crate::i18n::{self, Locale};
 use crate::yaml::{self, Origin};
 
+mod languages;
+pub use languages::Language;
+
 pub const FILE_NAME: &str = "site.yaml";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +40,9 @@ struct RawConfig {
     /// The site's own wording of any theme string (`book_consultation: Book a free visit`).
     #[serde(default)]
     strings: BTreeMap<String, String>,
+    /// The site's other languages (see `config/languages.rs`).
+    #[serde(default)]
+    languages: serde_yaml::Value,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -155,6 +161,9 @@ pub struct Config {
     pub lint: LintSettings,
     /// The theme's words, dates and hours in `language`, with the site's `strings:`.
     pub locale: Arc<Locale>,
+    /// Every language the site publishes, the default (`language`, `locale`, `menu`,
+    /// `description`) first, then those of `languages:`.
+    pub languages: Vec<Language>,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -292,9 +301,18 @@ impl Config {
             );
         }
         problems.extend(located);
+        let others = languages::parse(
+            &raw.languages,
+            text,
+            &raw.language,
+            country,
+            (&raw.title, &raw.description),
+            &mut problems,
+        );
         // Links written here appear on every page: one that runs code would run on all of them.
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url));
-        let menu = raw.menu.iter().flatten().map(|item| ("url", &item.url));
+        let menus = raw.menu.iter().chain(others.iter().filter_map(|l| l.menu.as_ref()));
+        let menu = menus.flatten().map(|item| ("url", &item.url));
         for (key, url) in links.chain(menu) {
             if let Some(scheme) = crate::markdown::unsafe_scheme(url, false) {
                 let (line, col) = locate_value(text, key, url).unwrap_or((1, 1));
@@ -316,6 +334,14 @@ impl Config {
             return Err(problems);
         }
         let Some(locale) = locale else { return Err(problems) };
+        let locale = Arc::new(locale);
+        let main = Language {
+            code: raw.language.clone(),
+            locale: locale.clone(),
+            menu: raw.menu.clone(),
+            title: raw.title.clone(),
+            description: raw.description.clone(),
+        };
         Ok(Config {
             title: raw.title,
             description: raw.description,
@@ -329,7 +355,8 @@ impl Config {
             palette,
             menu: raw.menu,
             lint: raw.lint,
-            locale: Arc::new(locale),
+            locale,
+            languages: std::iter::once(main).chain(others).collect(),
             extra: raw.extra,
         })
     }

@@ -46,6 +46,17 @@ pub struct Locale {
     month_first: bool,
 }
 
+/// Whether `code` can name a language in a file's name (`about.es.md`): two lowercase
+/// letters, and an optional two-letter region (`pt-BR`, `es-mx`).
+pub fn is_file_code(code: &str) -> bool {
+    let letters = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic());
+    let well_formed = match code.split_once('-') {
+        Some((base, region)) => letters(base) && letters(region),
+        None => letters(code),
+    };
+    well_formed && code.bytes().take(2).all(|b| b.is_ascii_lowercase())
+}
+
 /// The languages with a built-in table.
 pub fn languages() -> impl Iterator<Item = &'static str> {
     TABLES.iter().map(|(code, _)| *code)

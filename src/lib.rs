@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init(args) => {
             let dir = args.dir.or(cli.root).unwrap_or_else(|| PathBuf::from("."));
-            let files = scaffold::init(&dir)?;
+            let files = scaffold::init(&dir, args.language.as_deref())?;
             report::init_done(&dir, files);
         }
         Command::Build(args) => {

@@ -15,9 +15,24 @@ use crate::theme::embedded_files;
 static EXAMPLE_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
 const EXAMPLE_CONFIG: &str = include_str!("../site.yaml");
 
-/// Writes the example site into `dir`, which must be absent or empty. Returns the
-/// number of files written.
-pub fn init(dir: &Path) -> Result<usize> {
+/// The example in Spanish (`init --language es`): a shorter site, written in Spanish.
+static SPANISH_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starters/es/content");
+const SPANISH_CONFIG: &str = include_str!("../starters/es/site.yaml");
+
+/// Writes the example site in `language` (English when None) into `dir`, which must be
+/// absent or empty. Returns the number of files written.
+pub fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
+    let (config, content) = match language.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("en") => (EXAMPLE_CONFIG, &EXAMPLE_CONTENT),
+        Some("es") => (SPANISH_CONFIG, &SPANISH_CONTENT),
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "there is no example site in `{other}` yet: `--language` takes `en` or `es`. \
+                 Start from the English one (`smpsite init DIR`) and set `language: {other}` in site.yaml: \
+                 the theme's own words then follow it"
+            )));
+        }
+    };
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
         if entries.next().is_some() {
@@ -29,12 +44,10 @@ pub fn init(dir: &Path) -> Result<usize> {
         }
     }
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (PathBuf::from(crate::config::FILE_NAME), EXAMPLE_CONFIG.as_bytes().to_vec()),
+        (PathBuf::from(crate::config::FILE_NAME), config.as_bytes().to_vec()),
         (PathBuf::from(".gitignore"), b"/public/\n".to_vec()),
     ];
-    files.extend(
-        embedded_files(&EXAMPLE_CONTENT).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes.to_vec())),
-    );
+    files.extend(embedded_files(content).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes.to_vec())));
     output::create_new_files(dir, &files)?;
     Ok(files.len())
 }
@@ -138,7 +151,7 @@ mod tests {
     fn init_refuses_a_non_empty_folder() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
-        assert!(matches!(init(tmp.path()), Err(Error::Usage(_))));
+        assert!(matches!(init(tmp.path(), None), Err(Error::Usage(_))));
         assert_eq!(std::fs::read_to_string(tmp.path().join("notes.txt")).unwrap(), "mine");
     }
 

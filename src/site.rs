@@ -15,6 +15,8 @@ use crate::markdown::LinkTarget;
 use crate::theme::slash_path;
 use crate::yaml;
 
+pub mod languages;
+
 pub type PageId = usize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,6 +41,12 @@ pub struct Page {
     pub section_kind: SectionKind,
     pub prev: Option<PageId>,
     pub next: Option<PageId>,
+    /// Index into [`Site::languages`]: 0 for the default language (`about.md`), else the
+    /// language of the file's suffix (`about.es.md`). See [`languages`].
+    pub lang: usize,
+    /// This page in each language of [`Site::languages`] (itself at its own), None
+    /// where it is not translated; empty on a site in one language.
+    pub translations: Vec<Option<PageId>>,
 }
 
 impl Page {
@@ -74,6 +82,14 @@ pub struct Site {
     asset_index: HashMap<String, usize>,
     /// Sources left out as drafts (by key), so links to them get a precise message.
     drafts: HashSet<String>,
+    /// The language suffixes of the content's files (`es` for `about.es.md`), after `""`
+    /// for the default language: what [`Page::lang`] indexes.
+    pub languages: Vec<String>,
+    /// The home page of each language, as [`Site::languages`].
+    pub homes: Vec<PageId>,
+    /// Files named as translations (`prices.es.md`) of a page that does not exist,
+    /// left out: `languages::check` reports them.
+    pub orphans: Vec<Arc<Doc>>,
 }
 
 impl Site {
@@ -107,11 +123,22 @@ impl Site {
         include_drafts: bool,
     ) -> (Option<Site>, Vec<Diagnostic>) {
         let docs: Vec<Arc<Doc>> = docs.into_iter().map(Into::into).collect();
+        languages::build(docs, asset_paths, include_drafts)
+    }
+
+    /// The graph of one language's files (`docs`, named as the default language's),
+    /// its addresses below `prefix` (`es/`, or `` for the default language).
+    fn build_tree(
+        docs: Vec<Arc<Doc>>,
+        asset_paths: Vec<PathBuf>,
+        include_drafts: bool,
+        prefix: &str,
+    ) -> (Option<Site>, Vec<Diagnostic>) {
         let mut problems = Vec::new();
         let (mut kept, drafts) = Drafts::leave_out(docs, include_drafts);
         kept.extend(implicit_sections(&kept));
         let mut urls = DirUrls::new(&kept);
-        let (mut pages, section_of_dir) = place_pages(&kept, &mut urls, &mut problems);
+        let (mut pages, section_of_dir) = place_pages(&kept, &mut urls, prefix, &mut problems);
         let asset_outputs: Vec<String> = asset_paths
             .iter()
             .map(|source| {
@@ -141,8 +168,19 @@ impl Site {
             .map(|(source, output)| Asset { source, output })
             .collect();
         let asset_index = assets.iter().enumerate().map(|(i, a)| (slash_path(&a.source), i)).collect();
-        let drafts = drafts.left_out;
-        (Some(Site { pages, home, assets, aliases, by_source, asset_index, drafts }), problems)
+        let site = Site {
+            pages,
+            home,
+            assets,
+            aliases,
+            by_source,
+            asset_index,
+            drafts: drafts.left_out,
+            languages: vec![String::new()],
+            homes: vec![home],
+            orphans: Vec::new(),
+        };
+        (Some(site), problems)
     }
 
     /// Puts new versions of documents into the graph when only what orders pages
@@ -187,7 +225,11 @@ impl Site {
             };
         }
         match target.as_ref().and_then(|t| self.by_source.get(t)) {
-            Some(&id) => LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path)),
+            Some(&id) => {
+                // From a translation, a link to a page leads to that page in the same language.
+                let id = self.in_language(id, from.lang);
+                LinkTarget::Replace(format!("{root}{}{suffix}", self.pages[id].path))
+            }
             None => {
                 let shown = target.as_deref().map_or_else(|| path.to_string(), |t| format!("content/{t}"));
                 if target.as_ref().is_some_and(|t| self.drafts.contains(t)) {
@@ -314,6 +356,7 @@ impl<'d> DirUrls<'d> {
 fn place_pages(
     kept: &[Arc<Doc>],
     urls: &mut DirUrls,
+    prefix: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<Page>, HashMap<String, PageId>) {
     let mut pages: Vec<Page> = Vec::with_capacity(kept.len());
@@ -331,6 +374,7 @@ fn place_pages(
                 (Kind::Page, format!("{}{segment}/", urls.of(dir)))
             }
         };
+        let path = if prefix.is_empty() { path } else { format!("{prefix}{path}") };
         if kind != Kind::Page {
             section_of_dir.insert(dir.to_string(), pages.len());
         } else if doc.meta.fm.kind.is_some() {
@@ -349,6 +393,8 @@ fn place_pages(
             section_kind,
             prev: None,
             next: None,
+            lang: 0,
+            translations: vec![],
         });
     }
     (pages, section_of_dir)

@@ -362,3 +362,42 @@ fn a_long_menu_stays_a_menu_button_on_desktop() {
         assert!(lowest_top < highest_bottom, "at {width} px the header parts are not on one row: {parts:?}");
     }
 }
+
+/// Issue 17: a site in two languages. The switcher shares the desktop row with the
+/// name, menu, phone and booking button, sits in the "Menu" on phones, and no page of
+/// either language scrolls sideways at 320 px or wider.
+#[test]
+fn the_language_switcher_fits_every_width() {
+    let site = TestSite::fixture("bilingual");
+    let server = StaticServer::start(site.path("public"));
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    for (width, height) in [(320, 640), (390, 844), (1024, 800), (1280, 900)] {
+        set_viewport(&tab, width, height);
+        let at = format!("at {width}x{height}");
+        for page in ["/", "/es/", "/es/sobre-la-clinica/", "/faq/", "/es/proceso/primera-sesion/"] {
+            load(&tab, &format!("{}{page}", server.origin));
+            let sideways = json(&tab, "document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assert_eq!(sideways.as_f64(), Some(0.0), "{page} {at} scrolls sideways by {sideways} px");
+        }
+        load(&tab, &format!("{}/es/sobre-la-clinica/", server.origin));
+        if width < 1024 {
+            assert!(rect(&tab, ".language-switch").is_none(), "{at}: the desktop switcher shows on a phone");
+            tab.find_element(".menu > summary").unwrap().click().unwrap();
+            let link = rect(&tab, ".menu .menu-language a[hreflang=en]").expect("the switcher in the open menu");
+            assert!(f(&link, "right") <= f64::from(width), "{at}: the switcher runs off the screen: {link}");
+        } else {
+            let parts: Vec<_> = [".brand", ".site-nav", ".language-switch a", ".header-actions .button"]
+                .iter()
+                .map(|s| rect(&tab, s).unwrap_or_else(|| panic!("{at}: {s} is not shown")))
+                .collect();
+            let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
+            let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
+            assert!(lowest_top < highest_bottom, "{at}: the header parts are not on one row: {parts:?}");
+            let header = rect(&tab, ".site-header").unwrap();
+            assert!(f(&header, "height") <= 100.0, "{at}: the header is {} px tall", f(&header, "height"));
+        }
+    }
+}

@@ -9,11 +9,19 @@ use common::TestSite;
 use scraper::{Html, Node};
 
 /// Every piece of text a visitor or a screen reader meets on a page: text nodes outside
-/// scripts and styles, and the attributes that are read out or shown.
+/// scripts and styles, and the attributes that are read out or shown. Text marked as
+/// another language than the page's (`<a lang="en">English</a>` in a language switcher)
+/// is left out: it is meant to be in that language.
 fn visible_strings(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
+    let page_lang = doc.root_element().attr("lang").unwrap_or_default().to_string();
     let mut out = Vec::new();
     for node in doc.tree.nodes() {
+        let lang = std::iter::successors(Some(node), |n| n.parent())
+            .find_map(|n| n.value().as_element().and_then(|e| e.attr("lang")));
+        if lang.is_some_and(|l| l != page_lang) {
+            continue;
+        }
         match node.value() {
             Node::Text(text) => {
                 let parent = node.parent().and_then(|p| p.value().as_element().map(|e| e.name().to_string()));
@@ -53,6 +61,17 @@ fn pages(site: &TestSite) -> Vec<(String, String)> {
 fn a_spanish_site_has_no_english_ui_string() {
     let site = TestSite::fixture("es");
     site.build();
+    let pages = pages(&site);
+    assert!(pages.len() >= 9, "{:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>());
+    let found = english_in(&pages);
+    assert!(found.is_empty(), "English UI strings on a `language: es` site:\n{}", found.join("\n"));
+    spanish_is_there(&site);
+}
+
+/// Where `pages` show an English UI string: each English string (its parts around
+/// `{n}`-style slots) that Spanish words differently, plus the English day and month
+/// names and the 12-hour clock.
+fn english_in(pages: &[(String, String)]) -> Vec<String> {
     let spanish = {
         let text =
             std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/i18n/es.yaml")).unwrap();
@@ -76,10 +95,8 @@ fn a_spanish_site_has_no_english_ui_string() {
         })
         .collect();
 
-    let pages = pages(&site);
-    assert!(pages.len() >= 9, "{:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>());
     let mut found = Vec::new();
-    for (path, html) in &pages {
+    for (path, html) in pages {
         for text in visible_strings(html) {
             for (needle, re) in &patterns {
                 if re.is_match(&text) {
@@ -88,9 +105,11 @@ fn a_spanish_site_has_no_english_ui_string() {
             }
         }
     }
-    assert!(found.is_empty(), "English UI strings on a `language: es` site:\n{}", found.join("\n"));
+    found
+}
 
-    // And the Spanish is there: words, dates, hours, labels.
+/// The Spanish is there: words, dates, hours, labels.
+fn spanish_is_there(site: &TestSite) {
     let home = site.page("");
     for expected in ["Reservar una consulta", "Saltar al contenido", "lunes–viernes 09:00–18:00", "Horario", "Menú"]
     {
@@ -128,4 +147,30 @@ fn an_unknown_string_or_language_is_an_error_at_its_line() {
     site.write("site.yaml", yaml.replace("language: es", "language: nl"));
     let err = site.run(&["build"]).fails();
     assert!(err.contains("site.yaml:4:1") && err.contains("language: nl"), "{err}");
+}
+
+#[test]
+fn the_spanish_starter_has_no_english_ui_string() {
+    let site = TestSite::empty();
+    let root = site.root().to_str().unwrap().to_string();
+    site.run(&["init", &root, "--language", "es"]).success();
+    let built = site.build();
+    assert!(!built.stderr().contains("warning"), "the starter builds without warnings: {}", built.stderr());
+    let pages = pages(&site);
+    assert!(pages.len() >= 6, "{:?}", pages.iter().map(|p| &p.0).collect::<Vec<_>>());
+    let found = english_in(&pages);
+    assert!(found.is_empty(), "English UI strings in `init --language es`:\n{}", found.join("\n"));
+    let home = site.page("");
+    assert!(home.contains("<html lang=\"es\">") && home.contains("Micropigmentación capilar en Madrid"), "{home}");
+    assert!(site.page("preguntas-frecuentes/").contains("¿Duele?"));
+}
+
+#[test]
+fn the_spanish_pages_of_a_bilingual_site_have_no_english_ui_string() {
+    let site = TestSite::fixture("bilingual");
+    site.build();
+    let spanish: Vec<(String, String)> = pages(&site).into_iter().filter(|(path, _)| path.starts_with("es/")).collect();
+    assert!(spanish.len() >= 6, "{:?}", spanish.iter().map(|p| &p.0).collect::<Vec<_>>());
+    let found = english_in(&spanish);
+    assert!(found.is_empty(), "English UI strings under /es/:\n{}", found.join("\n"));
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::FEED;
 use crate::config::{Config, tel_uri};
 use crate::error::Diagnostic;
-use crate::site::{Page, PageId, Site};
+use crate::site::{Page, Site};
 use crate::theme::Theme;
 
 #[derive(Serialize)]
@@ -20,8 +20,11 @@ struct PhoneValue<'a> {
     tel: String,
 }
 
-pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value {
+/// The `site` value of the pages in language `lang` (an index into [`Site::languages`]):
+/// the same clinic, with that language's menu, description, hours and booking page.
+pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool, lang: usize) -> Value {
     let clinic = &config.clinic;
+    let language = super::languages::language(config, site, lang);
     let phones: Vec<PhoneValue> = clinic
         .phones
         .iter()
@@ -31,42 +34,33 @@ pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value 
             tel: tel_uri(&p.number, config.country()).unwrap_or_default(),
         })
         .collect();
-    let nav: Vec<Value> = match &config.menu {
+    let nav: Vec<Value> = match &language.menu {
         Some(menu) => menu.iter().map(|item| json!({"title": item.title, "url": config.link(&item.url)})).collect(),
-        None => {
-            let home = &site.pages[site.home];
-            let mut top: Vec<PageId> = home.subsections.iter().chain(&home.pages).copied().collect();
-            top.sort_by_key(|&id| {
-                (site.pages[id].doc.meta.fm.weight.unwrap_or(i64::MAX), site.pages[id].title().to_lowercase())
-            });
-            let mut nav = vec![json!({"title": config.locale.get("home"), "url": config.root})];
-            nav.extend(
-                top.iter().map(|&id| json!({"title": site.pages[id].title(), "url": config.url(&site.pages[id].path)})),
-            );
-            nav
-        }
+        None => super::languages::generated_nav(config, site, lang),
     };
+    let home_url = config.url(&site.pages[site.home_of(lang)].path);
     json!({
-        "title": config.title,
-        "description": config.description,
-        "language": config.language,
+        "title": language.title,
+        "description": language.description,
+        "language": language.code,
         "base_url": config.base_url,
         "root": config.root,
+        "home_url": home_url,
         "clinic": {
             "name": clinic.name,
             "address": clinic.address,
             "phone": phones.first(),
             "phones": phones,
             "email": clinic.email,
-            "booking_url": booking_url(config, site),
+            "booking_url": booking_url(config, site, lang),
             "hours": clinic.hours,
-            "hours_display": clinic.hours.iter().map(|h| config.locale.hours(h)).collect::<Vec<_>>(),
+            "hours_display": clinic.hours.iter().map(|h| language.locale.hours(h)).collect::<Vec<_>>(),
             "credentials": clinic.credentials,
             "reviews": clinic.reviews,
             "directions": clinic.address.as_ref().and_then(directions_url),
         },
         // Too long to share the desktop row: the menu then stays a "Menu" button there too.
-        "nav_long": nav_too_long(&nav, &config.root),
+        "nav_long": nav_too_long(&nav, &home_url),
         "nav": nav,
         "feed_url": has_feed.then(|| config.url(FEED)),
         "extra": yaml_to_json(&config.extra),
@@ -74,15 +68,21 @@ pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool) -> Value 
 }
 
 /// Where "Book a consultation" leads: `booking_url` as written; else the site's
-/// `/contact/` page; else a call to the first phone, else an email; else nowhere (the
-/// theme then leaves the button out).
-pub(super) fn booking_url(config: &Config, site: &Site) -> Option<String> {
+/// `/contact/` page (in language `lang` when it is translated); else a call to the
+/// first phone, else an email; else nowhere (the theme then leaves the button out).
+pub(super) fn booking_url(config: &Config, site: &Site, lang: usize) -> Option<String> {
     let clinic = &config.clinic;
     if let Some(url) = &clinic.booking_url {
-        return Some(config.link(url));
+        // A page of the site leads to its translation.
+        let path = url.strip_prefix('/').filter(|_| lang > 0);
+        let page = path.and_then(|p| site.pages.iter().position(|page| page.lang == 0 && page.path == p));
+        return Some(match page {
+            Some(id) => config.url(&site.pages[site.in_language(id, lang)].path),
+            None => config.link(url),
+        });
     }
-    if site.pages.iter().any(|p| p.path == "contact/") {
-        return Some(config.url("contact/"));
+    if let Some(id) = site.pages.iter().position(|p| p.path == "contact/") {
+        return Some(config.url(&site.pages[site.in_language(id, lang)].path));
     }
     let call = clinic.phones.iter().find_map(|p| tel_uri(&p.number, config.country()));
     call.or_else(|| clinic.email.as_ref().map(|email| format!("mailto:{email}")))

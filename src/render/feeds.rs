@@ -5,12 +5,14 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::site::{Page, PageId, Site};
 
-/// The `n` newest dated pages, newest first (ties by path, so the order is stable).
-pub(super) fn newest_dated(site: &Site, n: usize) -> Vec<PageId> {
+/// The `n` newest dated pages in language `lang` (0 for the default), newest first
+/// (ties by path, so the order is stable).
+pub(super) fn newest_dated(site: &Site, n: usize, lang: usize) -> Vec<PageId> {
     let mut dated: Vec<(std::cmp::Reverse<jiff::civil::Date>, &str, PageId)> = site
         .pages
         .iter()
         .enumerate()
+        .filter(|(_, p)| p.lang == lang)
         .filter_map(|(id, p)| Some((std::cmp::Reverse(p.doc.meta.date?), p.path.as_str(), id)))
         .collect();
     if dated.len() > n {
@@ -81,24 +83,30 @@ fn atom_date(date: jiff::civil::Date) -> String {
 
 pub(super) fn sitemap(config: &Config, site: &Site) -> String {
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
-    let mut pages: Vec<&Page> = site.pages.iter().collect();
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
-    for page in pages {
+    // The alternates of translated pages (issue 17), as Google reads them.
+    if site.languages.len() > 1 {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
+    let mut pages: Vec<(PageId, &Page)> = site.pages.iter().enumerate().collect();
+    pages.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    for (id, page) in pages {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&xml_escape(&config.permalink(&page.path)));
         xml.push_str("</loc>\n");
         if let Some(date) = page.doc.meta.updated.or(page.doc.meta.date) {
             xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
         }
+        xml.push_str(&super::languages::sitemap_links(config, site, id));
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
     xml
 }
 
-fn xml_escape(text: &str) -> String {
+pub(super) fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 

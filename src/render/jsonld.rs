@@ -12,10 +12,13 @@ use crate::site::{PageId, Site};
 /// other page, FAQPage on FAQ pages, Article on dated pages.
 pub(super) fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> Vec<Value> {
     let page = &site.pages[id];
+    let language = &super::languages::language(config, site, page.lang).code;
     let mut docs = Vec::new();
-    if id == site.home {
-        docs.push(clinic_jsonld(config));
-        docs.push(json!({"@context": "https://schema.org", "@type": "WebSite", "name": config.title, "url": config.base_url, "inLanguage": config.language}));
+    if site.is_home(id) {
+        let words = super::languages::language(config, site, page.lang);
+        docs.push(clinic_jsonld(config, &words.description));
+        let url = config.permalink(&page.path);
+        docs.push(json!({"@context": "https://schema.org", "@type": "WebSite", "name": words.title, "url": url, "inLanguage": language}));
         return docs;
     }
     let items: Vec<Value> = site
@@ -31,13 +34,17 @@ pub(super) fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> V
             .iter()
             .map(|q| json!({"@type": "Question", "name": q.question, "acceptedAnswer": {"@type": "Answer", "text": q.answer.trim()}}))
             .collect();
-        docs.push(json!({"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": questions}));
+        docs.push(json!({"@context": "https://schema.org", "@type": "FAQPage", "inLanguage": language, "mainEntity": questions}));
+    } else if site.languages.len() > 1 && page.doc.meta.date.is_none() {
+        // Every page of a site in several languages says which language it is in.
+        docs.push(json!({"@context": "https://schema.org", "@type": "WebPage", "name": page.title(),
+                         "url": config.permalink(&page.path), "inLanguage": language}));
     }
     if let Some(date) = page.doc.meta.date {
         let modified = page.doc.meta.updated.unwrap_or(date);
         docs.push(json!({
             "@context": "https://schema.org", "@type": "Article", "headline": page.title(),
-            "datePublished": date.to_string(), "dateModified": modified.to_string(),
+            "datePublished": date.to_string(), "dateModified": modified.to_string(), "inLanguage": language,
             "mainEntityOfPage": config.permalink(&page.path),
             "publisher": {"@type": "Organization", "name": config.clinic.name, "url": config.base_url},
         }));
@@ -45,7 +52,8 @@ pub(super) fn jsonld(config: &Config, site: &Site, id: PageId, body: &Body) -> V
     docs
 }
 
-fn clinic_jsonld(config: &Config) -> Value {
+/// The clinic, described in the home page's language (`description`).
+fn clinic_jsonld(config: &Config, description: &str) -> Value {
     let clinic = &config.clinic;
     let tels: Vec<(String, &str)> = clinic
         .phones
@@ -61,8 +69,8 @@ fn clinic_jsonld(config: &Config) -> Value {
         "url": config.base_url,
     });
     let obj = business.as_object_mut().expect("a JSON object");
-    if !config.description.is_empty() {
-        obj.insert("description".into(), json!(config.description));
+    if !description.is_empty() {
+        obj.insert("description".into(), json!(description));
     }
     if let Some((first, _)) = tels.first() {
         obj.insert("telephone".into(), json!(first));

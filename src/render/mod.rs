@@ -11,6 +11,7 @@
 mod clinic;
 mod feeds;
 mod jsonld;
+mod languages;
 mod values;
 
 use std::borrow::Cow;
@@ -101,6 +102,9 @@ pub struct Renderer<'a> {
     faq: Option<PageId>,
     /// By page: a hash of all that other pages show of it (URL, kind, front matter).
     summaries: Vec<u64>,
+    /// On a site in several languages, each language's `site` value (as
+    /// [`Site::languages`]; the default language's is the global one).
+    site_values: Vec<Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -118,10 +122,16 @@ impl<'a> Renderer<'a> {
     ) -> Result<Self, Vec<Diagnostic>> {
         let Parts { site, theme, sizes, photos } = parts;
         tera.register_function("image", crate::photo::template_function(photos, &config.root));
-        let newest = feeds::newest_dated(site, FEED_ENTRIES.max(LATEST));
+        let newest = feeds::newest_dated(site, FEED_ENTRIES.max(LATEST), 0);
         let brand = clinic::brand_value(config, theme, sizes).map_err(|d| vec![d])?;
-        let mut site_value = clinic::site_value(config, site, !newest.is_empty());
-        site_value["brand"] = brand;
+        let mut site_values: Vec<Value> = (0..site.languages.len())
+            .map(|lang| {
+                let mut value = clinic::site_value(config, site, !newest.is_empty(), lang);
+                value["brand"] = brand.clone();
+                value
+            })
+            .collect();
+        let site_value = site_values.remove(0);
         tera.global_context().insert("site", &site_value);
         tera.global_context().insert("t", config.locale.strings());
         let templates: Vec<(&String, &str)> = theme.templates.iter().map(|(n, t)| (n, t.text.as_str())).collect();
@@ -131,13 +141,30 @@ impl<'a> Renderer<'a> {
         // And the photos' pixel sizes (a `before_after` photo carries its width and height).
         let mut image_sizes: Vec<_> = sizes.iter().collect();
         image_sizes.sort_unstable();
-        let global_key = hash_of((format!("{config:?}"), site_value.to_string(), templates, assets, image_sizes));
+        let site_text: Vec<String> = std::iter::once(&site_value).chain(&site_values).map(Value::to_string).collect();
+        let global_key = hash_of((format!("{config:?}"), site_text, templates, assets, image_sizes));
         let summaries =
             site.pages.iter().map(|p| hash_of((&p.path, p.doc.meta_hash, p.kind, p.section_kind))).collect();
-        let process =
-            site.pages.iter().position(|p| p.kind == Kind::Section && p.section_kind == SectionKind::Sessions);
-        let faq = site.pages.iter().position(Page::is_faq);
-        Ok(Renderer { config, site, bodies, theme, sizes, photos, tera, global_key, process, faq, summaries, newest })
+        let process = site
+            .pages
+            .iter()
+            .position(|p| p.lang == 0 && p.kind == Kind::Section && p.section_kind == SectionKind::Sessions);
+        let faq = site.pages.iter().position(|p| p.lang == 0 && p.is_faq());
+        Ok(Renderer {
+            config,
+            site,
+            bodies,
+            theme,
+            sizes,
+            photos,
+            tera,
+            global_key,
+            process,
+            faq,
+            summaries,
+            newest,
+            site_values,
+        })
     }
 
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -155,19 +182,22 @@ impl<'a> Renderer<'a> {
             Job::Page(id) => {
                 let page = &site.pages[id];
                 let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
-                let latest = if id == site.home { self.latest() } else { &[] };
+                let latest = self.latest_of(id);
                 let showcased = self.showcased(id);
-                let listed = page.pages.iter().chain(&page.subsections).chain(latest).chain(&showcased).map(|&p| s[p]);
-                let faq_body = if id == site.home { self.faq.map(|f| self.bodies.hash(f)) } else { None };
+                let listed = page.pages.iter().chain(&page.subsections).chain(&latest).chain(&showcased).map(|&p| s[p]);
+                let faq_body =
+                    if site.is_home(id) { self.faq_of(page.lang).map(|f| self.bodies.hash(f)) } else { None };
+                let translations = page.translations.iter().map(|t| t.map(|t| s[t]));
                 let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
                 let mut h = self.hasher();
-                (1u8, s[id], id == site.home, template_for(page), self.bodies.hash(id), related).hash(&mut h);
+                (1u8, s[id], site.is_home(id), template_for(page), self.bodies.hash(id), related).hash(&mut h);
                 faq_body.hash(&mut h);
+                translations.for_each(|t| t.hash(&mut h));
                 listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
                 h.finish()
             }
             Job::Alias(target) => hash_of((self.global_key, 2u8, s[target])),
-            Job::NotFound => hash_of((self.global_key, 3u8, s[site.home])),
+            Job::NotFound(lang) => hash_of((self.global_key, 3u8, s[site.home_of(lang)])),
             Job::Robots => hash_of((self.global_key, 4u8)),
             Job::Sitemap => hash_of((self.global_key, 5u8, s)),
             Job::Feed => {
@@ -185,18 +215,36 @@ impl<'a> Renderer<'a> {
     /// The pages the home page shows besides its own listings: the process section, its
     /// sessions, and the FAQ page.
     fn showcased(&self, id: PageId) -> Vec<PageId> {
-        if id != self.site.home {
+        if !self.site.is_home(id) {
             return Vec::new();
         }
-        let sessions = self.process.map(|p| self.site.pages[p].pages.clone()).unwrap_or_default();
-        self.process.into_iter().chain(sessions).chain(self.faq).collect()
+        let lang = self.site.pages[id].lang;
+        let process = self.process_of(lang);
+        let sessions = process.map(|p| self.site.pages[p].pages.clone()).unwrap_or_default();
+        process.into_iter().chain(sessions).chain(self.faq_of(lang)).collect()
+    }
+
+    /// The process section the home page of language `lang` shows: the default
+    /// language's, or its translation (none when it is not translated).
+    fn process_of(&self, lang: usize) -> Option<PageId> {
+        let id = self.process?;
+        let shown = self.site.in_language(id, lang);
+        (self.site.pages[shown].lang == lang).then_some(shown)
+    }
+
+    /// The FAQ page the home page of language `lang` shows, as [`Renderer::process_of`].
+    fn faq_of(&self, lang: usize) -> Option<PageId> {
+        let id = self.faq?;
+        let shown = self.site.in_language(id, lang);
+        (self.site.pages[shown].lang == lang).then_some(shown)
     }
 
     /// `home`: the process as a timeline (the sessions section's pages) and a teaser of
     /// the FAQ (its first questions, each linking to its answer).
-    fn home_value(&self) -> Result<Value, Vec<Diagnostic>> {
+    fn home_value(&self, lang: usize) -> Result<Value, Vec<Diagnostic>> {
         let (config, site) = (self.config, self.site);
-        let process = self.process.map(|p| {
+        let (process_id, faq_id) = (self.process_of(lang), self.faq_of(lang));
+        let process = process_id.map(|p| {
             let section = &site.pages[p];
             let steps: Vec<Value> = section
                 .pages
@@ -209,7 +257,7 @@ impl<'a> Renderer<'a> {
                 .collect();
             json!({"title": section.title(), "url": config.url(&section.path), "steps": steps})
         });
-        let faq = match self.faq {
+        let faq = match faq_id {
             Some(f) => {
                 let page = &site.pages[f];
                 let url = config.url(&page.path);
@@ -225,12 +273,12 @@ impl<'a> Renderer<'a> {
             None => None,
         };
         // What to expect: the home page's other sections and pages.
-        let home = &site.pages[site.home];
+        let home = &site.pages[site.home_of(lang)];
         let others: Vec<Value> = home
             .subsections
             .iter()
             .chain(&home.pages)
-            .filter(|&&p| Some(p) != self.process && Some(p) != self.faq)
+            .filter(|&&p| Some(p) != process_id && Some(p) != faq_id)
             .map(|&p| {
                 let page = &site.pages[p];
                 json!({"title": page.title(), "url": config.url(&page.path), "description": page.doc.meta.fm.description})
@@ -242,12 +290,19 @@ impl<'a> Renderer<'a> {
     /// Whether rendering page `id` reads another page's Markdown (the home page shows
     /// the FAQ's first questions), so an unchanged body of its own does not settle it.
     pub fn shows_other_bodies(&self, id: PageId) -> bool {
-        id == self.site.home && self.faq.is_some()
+        self.site.is_home(id) && self.faq_of(self.site.pages[id].lang).is_some()
     }
 
-    /// The newest dated pages the home page lists.
-    fn latest(&self) -> &[PageId] {
-        &self.newest[..LATEST.min(self.newest.len())]
+    /// The newest dated pages page `id` lists: on a home page, those of its language.
+    fn latest_of(&self, id: PageId) -> Vec<PageId> {
+        if !self.site.is_home(id) {
+            return Vec::new();
+        }
+        let lang = self.site.pages[id].lang;
+        if lang == 0 {
+            return self.newest[..LATEST.min(self.newest.len())].to_vec();
+        }
+        feeds::newest_dated(self.site, LATEST, lang)
     }
 
     /// The part of every key that all files share (site.yaml, templates, the `site` value).
@@ -290,7 +345,10 @@ impl<'a> Renderer<'a> {
         for (alias, &target) in &site.aliases {
             generated.push((alias_output(alias), Job::Alias(target)));
         }
-        generated.push(("404.html".into(), Job::NotFound));
+        generated.push(("404.html".into(), Job::NotFound(0)));
+        for lang in 1..site.languages.len() {
+            generated.push((format!("{}404.html", site.pages[site.home_of(lang)].path), Job::NotFound(lang)));
+        }
         generated.push(("sitemap.xml".into(), Job::Sitemap));
         if !self.newest.is_empty() {
             generated.push((FEED.into(), Job::Feed));
@@ -326,23 +384,26 @@ impl<'a> Renderer<'a> {
                 let page = &site.pages[id];
                 let mut ctx = Context::new();
                 let body = self.bodies.body(id)?;
-                let latest = if id == site.home { self.latest() } else { &[] };
-                ctx.insert("page", &values::page_value(config, site, self.sizes, latest, id, &body));
-                if id == site.home {
-                    ctx.insert("home", &self.home_value()?);
+                let latest = self.latest_of(id);
+                ctx.insert("page", &values::page_value(config, site, self.sizes, &latest, id, &body));
+                if site.is_home(id) {
+                    ctx.insert("home", &self.home_value(page.lang)?);
                 }
+                self.insert_language(&mut ctx, page.lang);
                 ctx.insert("current_url", &config.url(&page.path));
                 html(template_for(page), &ctx, Some(page))
             }
             Job::Alias(target) => {
                 let mut ctx = Context::new();
                 ctx.insert("redirect_to", &config.permalink(&site.pages[target].path));
+                self.insert_language(&mut ctx, site.pages[target].lang);
                 html("alias.html", &ctx, Some(&site.pages[target]))
             }
-            Job::NotFound => {
+            Job::NotFound(lang) => {
                 let mut ctx = Context::new();
-                ctx.insert("page", &values::not_found_value(config, site));
-                ctx.insert("current_url", &config.url("404.html"));
+                ctx.insert("page", &values::not_found_value(config, site, lang));
+                ctx.insert("current_url", &config.url(&format!("{}404.html", site.pages[site.home_of(lang)].path)));
+                self.insert_language(&mut ctx, lang);
                 html("404.html", &ctx, None)
             }
             Job::Sitemap => Ok(Cow::Owned(feeds::sitemap(config, site).into_bytes())),
@@ -353,6 +414,20 @@ impl<'a> Renderer<'a> {
             Job::Robots => Ok(Cow::Owned(feeds::robots(config).into_bytes())),
             Job::Copy(bytes) => Ok(Cow::Borrowed(bytes)),
             Job::Photo(path, variant) => self.photos.file(path, variant).map_err(|d| vec![d]),
+        }
+    }
+}
+
+impl Renderer<'_> {
+    /// Outside the default language, the page's own `site` and `t` values in place of
+    /// the global ones.
+    fn insert_language(&self, ctx: &mut Context, lang: usize) {
+        if lang == 0 {
+            return;
+        }
+        if let Some(value) = self.site_values.get(lang - 1) {
+            ctx.insert("site", value);
+            ctx.insert("t", languages::locale(self.config, self.site, lang).strings());
         }
     }
 }

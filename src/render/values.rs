@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::Body;
 use super::clinic::{hero_value, phone_links, team_value, yaml_to_json};
 use super::jsonld::{jsonld, script_json};
+use super::languages::{PageLanguages, locale, page_languages};
 use crate::config::Config;
 use crate::markdown::{self, FaqItem};
 use crate::showcase;
@@ -104,6 +105,10 @@ pub(super) struct PageValue<'a> {
     /// The social preview: the page's first photo (in its text, else its first
     /// before/after photo), else `brand.image`; an absolute URL.
     og_image: Option<String>,
+    /// The page's language, its `hreflang` alternates, the switcher's links and the
+    /// notes of a page not translated (see `render/languages.rs`).
+    #[serde(flatten)]
+    languages: PageLanguages<'a>,
 }
 
 pub(super) fn page_value<'a>(
@@ -117,6 +122,7 @@ pub(super) fn page_value<'a>(
     let page = &site.pages[id];
     let meta = &page.doc.meta;
     let fm = &meta.fm;
+    let words = locale(config, site, page.lang);
     let kind = match page.kind {
         Kind::Home => "home",
         Kind::Section => "section",
@@ -124,7 +130,8 @@ pub(super) fn page_value<'a>(
         Kind::Page if page.is_faq() => "faq",
         Kind::Page => "page",
     };
-    let description = fm.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(&config.description);
+    let site_description = &super::languages::language(config, site, page.lang).description;
+    let description = fm.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(site_description);
     let breadcrumbs = site
         .ancestry(id)
         .iter()
@@ -141,7 +148,7 @@ pub(super) fn page_value<'a>(
             duration: m.fm.duration.as_deref(),
             weight: m.fm.weight,
             date: m.date.map(|d| d.to_string()),
-            date_display: m.date.map(|d| config.locale.date(d)),
+            date_display: m.date.map(|d| words.date(d)),
         }
     };
     let pages = page.pages.iter().map(|&c| listed(c)).collect();
@@ -172,7 +179,7 @@ pub(super) fn page_value<'a>(
     let section_kind = match page.kind {
         Kind::Home => None,
         Kind::Section => Some(page.section_kind.as_str()),
-        Kind::Page => page.parent.filter(|&p| p != site.home).map(|_| page.section_kind.as_str()),
+        Kind::Page => page.parent.filter(|&p| !site.is_home(p)).map(|_| page.section_kind.as_str()),
     };
     PageValue {
         kind,
@@ -181,11 +188,11 @@ pub(super) fn page_value<'a>(
         description,
         url: config.url(&page.path),
         permalink: config.permalink(&page.path),
-        content: phone_links(&body.html, config),
+        content: super::languages::alert_titles(phone_links(&body.html, config), words),
         date: meta.date.map(|d| d.to_string()),
-        date_display: meta.date.map(|d| config.locale.date(d)),
+        date_display: meta.date.map(|d| words.date(d)),
         updated: meta.updated.map(|d| d.to_string()),
-        updated_display: meta.updated.map(|d| config.locale.date(d)),
+        updated_display: meta.updated.map(|d| words.date(d)),
         tags: &fm.tags,
         weight: fm.weight,
         extra: yaml_to_json(&fm.extra),
@@ -205,14 +212,14 @@ pub(super) fn page_value<'a>(
         .zip(&fm.before_after)
         .map(|(mut pair, e)| {
             // The label in the site's language (the gallery's own is English).
-            pair["label"] = json!(config.locale.photo_label(e.session, e.healed, e.days_after, e.retouched));
+            pair["label"] = json!(words.photo_label(e.session, e.healed, e.days_after, e.retouched));
             pair
         })
         .collect(),
         testimonials: showcase::testimonials(&fm.testimonials),
         prev: page.prev.map(|p| link_value(config, &site.pages[p])),
         next: page.next.map(|p| link_value(config, &site.pages[p])),
-        parent: page.parent.filter(|&p| p != site.home).map(|p| {
+        parent: page.parent.filter(|&p| !site.is_home(p)).map(|p| {
             let parent = &site.pages[p];
             SectionValue {
                 title: parent.title(),
@@ -230,6 +237,7 @@ pub(super) fn page_value<'a>(
         jsonld: jsonld(config, site, id, body).iter().map(script_json).collect(),
         og_type: if meta.date.is_some() { "article" } else { "website" },
         og_image: og_image(config, body, &fm.before_after, src, sizes),
+        languages: page_languages(config, site, id),
     }
 }
 
@@ -262,25 +270,31 @@ pub(super) fn absolute(config: &Config, url: &str) -> String {
 }
 
 pub(super) fn crumb_title<'a>(config: &'a Config, site: &'a Site, id: PageId) -> &'a str {
-    if id == site.home { config.locale.get("home") } else { site.pages[id].title() }
+    let page = &site.pages[id];
+    if site.is_home(id) { locale(config, site, page.lang).get("home") } else { page.title() }
 }
 
-pub(super) fn not_found_value<'a>(config: &'a Config, site: &Site) -> PageValue<'a> {
-    let home = &site.pages[site.home];
-    let (t, title) = (&config.locale, config.locale.get("not_found_title"));
+/// The "page not found" page of language `lang` (an index into `Site::languages`).
+pub(super) fn not_found_value<'a>(config: &'a Config, site: &Site, lang: usize) -> PageValue<'a> {
+    let home = &site.pages[site.home_of(lang)];
+    let t = locale(config, site, lang);
+    let title = t.get("not_found_title");
+    let path = format!("{}404.html", home.path);
+    let language = &super::languages::language(config, site, lang).code;
     PageValue {
         kind: "page",
         title,
         description: t.get("not_found_description"),
-        url: config.url("404.html"),
-        permalink: config.permalink("404.html"),
+        url: config.url(&path),
+        permalink: config.permalink(&path),
         extra: json!({}),
         breadcrumbs: vec![
             CrumbValue { title: t.get("home"), url: config.url(&home.path) },
-            CrumbValue { title, url: config.url("404.html") },
+            CrumbValue { title, url: config.url(&path) },
         ],
         og_type: "website",
         og_image: config.brand.image.as_deref().map(|image| absolute(config, &config.link(image))),
+        languages: PageLanguages { language, ..PageLanguages::default() },
         ..PageValue::default()
     }
 }
