@@ -120,6 +120,11 @@ impl Prepared {
         &self.photos
     }
 
+    /// The same photos, shared: `serve` makes new ones on a thread of its own.
+    pub fn shared_photos(&self) -> Arc<photo::Store> {
+        self.photos.clone()
+    }
+
     /// What the [`Renderer`] reads of this site besides the bodies.
     pub fn parts(&self) -> Parts<'_> {
         Parts { site: &self.site, theme: &self.theme, sizes: &self.sizes, photos: &self.photos }

@@ -171,6 +171,15 @@ impl Store {
         self.photos.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
+    /// Whether the files of the photo at `path` can be had at once: it was processed
+    /// (or found broken), or its cache entry is there. `serve` makes the others on a
+    /// thread of its own, so that a page edit does not wait for them.
+    pub fn ready(&self, path: &str) -> bool {
+        let Some(photo) = self.photos.get(path) else { return true };
+        let (Mode::Publish(dir) | Mode::Check(dir)) = &self.mode;
+        photo.done.get().is_some() || dir.join(&photo.key).is_dir()
+    }
+
     /// The bytes of one published file of the photo at `path` (output path); in check
     /// mode, nothing once the photo is known to open. An unreadable photo is an error
     /// naming its file.
