@@ -130,7 +130,7 @@ fn aftercare_is_written_once_and_every_page_that_shows_it_follows_a_change() {
 fn the_gallery_shows_twelve_labelled_pairs_of_generated_pictures_light_enough_for_a_phone() {
     let site = TestSite::example();
     site.build();
-    let html = site.page("gallery/");
+    let html = site.page("expectations/gallery/");
     let labels = texts(&html, ".ba-pair .ba-photos figure:nth-child(2) figcaption");
     assert_eq!(labels.len(), 12, "{labels:?}");
     assert!(labels.iter().all(|l| l.starts_with("After session ") && l.ends_with(", unretouched")), "{labels:?}");
@@ -154,7 +154,7 @@ fn the_gallery_shows_twelve_labelled_pairs_of_generated_pictures_light_enough_fo
         }
     }
     // The committed pictures stay small: the example site is copied into every new site.
-    let bytes: u64 = common::tree(&site.path("content/gallery"))
+    let bytes: u64 = common::tree(&site.path("content/expectations/gallery"))
         .iter()
         .filter(|(path, _)| path.ends_with(".jpg"))
         .map(|(_, b)| b.len() as u64)
