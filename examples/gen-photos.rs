@@ -9,6 +9,10 @@
 //! With `--gallery DIR` it writes the example gallery's 12 before/after pairs: a patch
 //! of scalp seen from above, thinning toward a crown or a hairline (before), and the same
 //! patch with pigment dots filling the thin area (after). Generated textures, not people.
+//!
+//! With `--fuzz-seeds DIR` it writes tiny seed inputs for the `photo` fuzz target: a
+//! JPEG taken sideways with GPS, a PNG and a WebP, each after the byte that picks its
+//! format.
 
 use image::ImageEncoder;
 use img_parts::{Bytes, ImageEXIF};
@@ -36,6 +40,15 @@ fn main() {
                 let path = std::path::Path::new(dir).join(format!("pair-{:02}-{side}.jpg", pair + 1));
                 std::fs::write(path, scalp(pair, after)).expect("write");
             }
+        }
+        return;
+    }
+    if let [_, flag, dir] = &args[..]
+        && flag == "--fuzz-seeds"
+    {
+        std::fs::create_dir_all(dir).expect("create DIR");
+        for (name, seed) in fuzz_seeds() {
+            std::fs::write(std::path::Path::new(dir).join(name), seed).expect("write");
         }
         return;
     }
@@ -161,6 +174,32 @@ fn scalp(pair: u32, after: bool) -> Vec<u8> {
     jpeg
 }
 
+/// Seeds for fuzz/fuzz_targets/photo.rs: its first byte picks the format (0 JPEG,
+/// 1 PNG, 2 WebP), the rest is the file.
+fn fuzz_seeds() -> Vec<(&'static str, Vec<u8>)> {
+    let img = image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([(x * 8) as u8, (y * 10) as u8, 90]));
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+        .write_image(&img, 32, 24, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(Bytes::from(jpeg)).expect("our own JPEG");
+    jpeg.set_exif(Some(Bytes::from(exif(7, 6))));
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(&img, 32, 24, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    let mut webp = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
+        .write_image(&img, 32, 24, image::ExtendedColorType::Rgb8)
+        .expect("encode");
+    let seed = |pick: u8, file: &[u8]| [&[pick][..], file].concat();
+    vec![
+        ("seed-jpeg-sideways-gps", seed(0, &jpeg.encoder().bytes())),
+        ("seed-png", seed(1, &png)),
+        ("seed-webp", seed(2, &webp)),
+    ]
+}
+
 /// Smooth light like a room or a scalp under a lamp, with sensor-like noise so the
 /// JPEG is as large as a phone's (3-5 MB).
 fn photo(i: u32) -> Vec<u8> {
@@ -185,13 +224,13 @@ fn photo(i: u32) -> Vec<u8> {
         .write_image(&img, W, H, image::ExtendedColorType::Rgb8)
         .expect("encode");
     let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(Bytes::from(jpeg)).expect("our own JPEG");
-    jpeg.set_exif(Some(Bytes::from(exif(i))));
+    jpeg.set_exif(Some(Bytes::from(exif(i, 1))));
     jpeg.encoder().bytes().to_vec()
 }
 
-/// EXIF (big-endian TIFF): IFD0 with make, model, orientation 1 and a GPS pointer;
+/// EXIF (big-endian TIFF): IFD0 with make, model, `orientation` and a GPS pointer;
 /// a GPS IFD with latitude and longitude.
-fn exif(i: u32) -> Vec<u8> {
+fn exif(i: u32, orientation: u8) -> Vec<u8> {
     let mut t = b"MM\0\x2a\0\0\0\x08".to_vec();
     let entry = |t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: [u8; 4]| {
         t.extend_from_slice(&tag.to_be_bytes());
@@ -203,7 +242,7 @@ fn exif(i: u32) -> Vec<u8> {
     t.extend_from_slice(&4u16.to_be_bytes());
     entry(&mut t, 0x010F, 2, 6, 62u32.to_be_bytes()); // Make "Phone\0"
     entry(&mut t, 0x0110, 2, 8, 68u32.to_be_bytes()); // Model "Model 12\0" (8 with NUL)
-    entry(&mut t, 0x0112, 3, 1, [0, 1, 0, 0]);
+    entry(&mut t, 0x0112, 3, 1, [0, orientation, 0, 0]);
     entry(&mut t, 0x8825, 4, 1, 76u32.to_be_bytes());
     t.extend_from_slice(&0u32.to_be_bytes());
     t.extend_from_slice(b"Phone\0");
