@@ -136,6 +136,11 @@ impl Prepared {
         &self.photos
     }
 
+    /// The same photos, shared: `serve` makes new ones on a thread of its own.
+    pub fn shared_photos(&self) -> Arc<photo::Store> {
+        self.photos.clone()
+    }
+
     /// What the [`Renderer`] reads of this site besides the bodies.
     pub fn parts(&self) -> Parts<'_> {
         Parts { site: &self.site, theme: &self.theme, sizes: &self.sizes, photos: &self.photos }
@@ -492,13 +497,18 @@ fn photo_store(
 ) -> Result<photo::Store> {
     let dir = sources.root.join(photo::CACHE_DIR);
     let mode = if check { photo::Mode::Check(dir) } else { photo::Mode::Publish(dir) };
-    let by_source: HashMap<&Path, &Arc<[u8]>> =
-        sources.content.iter().filter(|f| !f.is_markdown()).map(|f| (f.rel.as_path(), &f.bytes)).collect();
-    let statics = theme.statics.iter().map(|(p, b)| (p.clone(), Path::new("static").join(p), b.clone()));
-    let assets = site
-        .assets
-        .iter()
-        .map(|a| (a.output.clone(), Path::new("content").join(&a.source), by_source[a.source.as_path()].clone()));
+    let origin = |bytes: &Arc<[u8]>, on_disk: Option<&source::OnDisk>| match on_disk {
+        Some(d) => photo::Origin::Disk { path: d.path.clone(), fingerprint: d.fingerprint },
+        None => photo::Origin::Memory(bytes.clone()),
+    };
+    let by_source: HashMap<&Path, &source::File> =
+        sources.content.iter().filter(|f| !f.is_markdown()).map(|f| (f.rel.as_path(), f)).collect();
+    let statics =
+        theme.statics.iter().map(|(p, b)| (p.clone(), Path::new("static").join(p), origin(b, theme.on_disk.get(p))));
+    let assets = site.assets.iter().map(|a| {
+        let file = by_source[a.source.as_path()];
+        (a.output.clone(), Path::new("content").join(&a.source), origin(&file.bytes, file.on_disk.as_ref()))
+    });
     photo::Store::new(mode, previous, statics.chain(assets)).map_err(content_error)
 }
 

@@ -17,11 +17,41 @@ pub struct File {
     pub rel: PathBuf,
     /// Shared, so a rebuild can tell an unchanged file by pointer and nothing is copied.
     /// Read for this path and never given to another: the same `Arc` is the same
-    /// version of the same file (`build`'s document memo relies on it).
+    /// version of the same file (`build`'s document memo relies on it). Empty for a
+    /// photo, which stays on disk (see `on_disk`).
     pub bytes: Arc<[u8]>,
+    /// For a photo (JPEG, PNG, WebP): where to read it again and a fingerprint of the
+    /// bytes read now. Photos are not kept in memory: a gallery of phone photos is
+    /// hundreds of megabytes, and the photo store reads each one when it needs it.
+    pub on_disk: Option<OnDisk>,
+}
+
+/// A photo left on disk (see [`File::on_disk`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OnDisk {
+    /// The path it was read from: inside the site, as [`load`] allows.
+    pub path: PathBuf,
+    /// 128 bits of its bytes when they were read: a save with the same bytes is no change.
+    pub fingerprint: u128,
 }
 
 impl File {
+    /// The file at `path` (shown as `rel`), read whole, or only fingerprinted when it
+    /// is a photo.
+    fn read(path: &Path, rel: PathBuf) -> std::io::Result<File> {
+        let bytes = std::fs::read(path)?;
+        if !is_photo(&rel) {
+            return Ok(File { rel, bytes: bytes.into(), on_disk: None });
+        }
+        let on_disk = OnDisk { path: path.to_path_buf(), fingerprint: fingerprint(&bytes) };
+        Ok(File { rel, bytes: Arc::from(Vec::new()), on_disk: Some(on_disk) })
+    }
+
+    /// A file held in memory (embedded in the binary, or made by a test).
+    pub fn in_memory(rel: PathBuf, bytes: Arc<[u8]>) -> File {
+        File { rel, bytes, on_disk: None }
+    }
+
     /// Whether this is a Markdown page (`.md`) rather than a file beside the pages.
     pub fn is_markdown(&self) -> bool {
         // As `extension() == "md"`, without parsing the path (this runs per file per rebuild).
@@ -49,6 +79,18 @@ pub struct ThemeDir {
     pub name: String,
     pub templates: Vec<File>,
     pub statics: Vec<File>,
+}
+
+/// Whether `rel` names a photo the photo store publishes (and so reads itself).
+fn is_photo(rel: &Path) -> bool {
+    rel.to_str().is_some_and(|rel| crate::photo::format_of(rel).is_some())
+}
+
+/// 128 bits of `bytes`.
+pub fn fingerprint(bytes: &[u8]) -> u128 {
+    use std::hash::BuildHasher;
+    let hash = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one(bytes);
+    (u128::from(hash(0x243f_6a88_85a3_08d3)) << 64) | u128::from(hash(0x1319_8a2e_0370_7344))
 }
 
 /// Where the site lives: `--root`, else the current folder.
@@ -120,14 +162,14 @@ pub fn update_tree(files: &mut Vec<File>, root: &Path, dir: &Path, changed: &Pat
     }
     match std::fs::metadata(changed) {
         Ok(meta) if meta.is_file() => {
-            let bytes = match std::fs::read(changed) {
-                Ok(bytes) => Some(File { rel: rel.to_path_buf(), bytes: bytes.into() }),
+            let bytes = match File::read(changed, rel.to_path_buf()) {
+                Ok(file) => Some(file),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => return Err(Error::io("read", changed, e)),
             };
             // The common case, one file saved: replace it where it sits in the sorted list.
             match (files.binary_search_by(|f| f.rel.as_path().cmp(rel)), bytes) {
-                (Ok(at), Some(file)) if files[at].bytes == file.bytes => return Ok(false),
+                (Ok(at), Some(file)) if files[at] == file => return Ok(false),
                 (Ok(at), Some(file)) => files[at] = file,
                 (Ok(at), None) => {
                     files.remove(at);
@@ -142,7 +184,7 @@ pub fn update_tree(files: &mut Vec<File>, root: &Path, dir: &Path, changed: &Pat
         }
         Ok(meta) if meta.is_dir() => {
             files.retain(|f| !f.rel.starts_with(rel));
-            files.extend(read_tree(changed)?.into_iter().map(|f| File { rel: rel.join(&f.rel), bytes: f.bytes }));
+            files.extend(read_tree(changed)?.into_iter().map(|f| File { rel: rel.join(&f.rel), ..f }));
             files.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
         _ => {
@@ -275,7 +317,7 @@ impl Site {
             .into_par_iter()
             .map(|path| {
                 let rel = path.strip_prefix(dir).expect("walkdir yields paths below its root").to_path_buf();
-                Ok(File { bytes: fs::read(&path)?.into(), rel })
+                File::read(&path, rel).map_err(|e| Error::io("read", &path, e))
             })
             .collect::<Result<Vec<File>>>()?;
         // Path order (by component), which `update_tree` keeps too.

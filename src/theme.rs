@@ -9,7 +9,7 @@ use std::sync::Arc;
 use include_dir::{Dir, include_dir};
 
 use crate::error::Diagnostic;
-use crate::source::{File, Sources};
+use crate::source::{File, OnDisk, Sources};
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -31,8 +31,11 @@ pub const REQUIRED_TEMPLATES: &[&str] =
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     pub templates: BTreeMap<String, Template>,
-    /// Files copied to the output root, by output path.
+    /// Files copied to the output root, by output path (a photo's bytes are empty:
+    /// it is in `on_disk`).
     pub statics: BTreeMap<String, Arc<[u8]>>,
+    /// Where the photos among `statics` are, by output path: the photo store reads them.
+    pub on_disk: BTreeMap<String, OnDisk>,
 }
 
 /// Resolves the theme named `name` (from `site.yaml`) against `sources`.
@@ -48,10 +51,10 @@ pub fn resolve(name: &str, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> 
         None if name == "default" => {
             for file in embedded_files(&DEFAULT_THEME) {
                 if let Ok(rel) = file.rel.strip_prefix("templates") {
-                    let file = File { rel: rel.to_path_buf(), bytes: file.bytes.clone() };
+                    let file = File::in_memory(rel.to_path_buf(), file.bytes.clone());
                     add_templates(&mut theme, &[file], Path::new("(built-in default theme)/templates"), &mut problems);
                 } else if let Ok(rel) = file.rel.strip_prefix("static") {
-                    add_statics(&mut theme, &[File { rel: rel.to_path_buf(), bytes: file.bytes }]);
+                    add_statics(&mut theme, &[File::in_memory(rel.to_path_buf(), file.bytes)]);
                 }
             }
         }
@@ -88,7 +91,12 @@ fn add_templates(theme: &mut Theme, files: &[File], base: &Path, problems: &mut 
 
 fn add_statics(theme: &mut Theme, files: &[File]) {
     for file in files {
-        theme.statics.insert(slash_path(&file.rel), file.bytes.clone());
+        let path = slash_path(&file.rel);
+        match &file.on_disk {
+            Some(on_disk) => theme.on_disk.insert(path.clone(), on_disk.clone()),
+            None => theme.on_disk.remove(&path),
+        };
+        theme.statics.insert(path, file.bytes.clone());
     }
 }
 
@@ -107,7 +115,7 @@ pub fn embedded_files(dir: &Dir<'static>) -> Vec<File> {
 
 fn collect(dir: &Dir<'static>, out: &mut Vec<File>) {
     for file in dir.files() {
-        out.push(File { rel: file.path().to_path_buf(), bytes: file.contents().into() });
+        out.push(File::in_memory(file.path().to_path_buf(), file.contents().into()));
     }
     for sub in dir.dirs() {
         collect(sub, out);
@@ -141,8 +149,8 @@ mod tests {
     #[test]
     fn site_templates_override_single_theme_files() {
         let mut s = sources();
-        s.templates.push(File { rel: "page.html".into(), bytes: b"mine"[..].into() });
-        s.statics.push(File { rel: PathBuf::from("style.css"), bytes: b"body{}"[..].into() });
+        s.templates.push(File::in_memory("page.html".into(), b"mine"[..].into()));
+        s.statics.push(File::in_memory(PathBuf::from("style.css"), b"body{}"[..].into()));
         let theme = resolve("default", &s).unwrap();
         assert_eq!(theme.templates["page.html"].text, "mine");
         assert_eq!(theme.templates["page.html"].origin, Path::new("templates/page.html"));

@@ -143,3 +143,60 @@ fn the_checker_sees_cycles_and_imports() {
         .collect();
     assert_eq!(cycles(&graph), BTreeSet::from([vec!["a".to_string(), "b".into(), "c".into()]]));
 }
+
+/// Calls that write, rename or delete on disk. Only `src/output/` may make them (STYLE.md:
+/// `output.rs` is the only writer), so "never touch what is not yours" is checked in one place.
+const WRITING_CALLS: &[&str] = &[
+    "fs::write",
+    "File::create",
+    "File::options",
+    "OpenOptions",
+    "create_dir",
+    "remove_file",
+    "remove_dir",
+    "fs::rename",
+    "fs::copy",
+    "set_permissions",
+    ".persist(",
+    "hard_link",
+    "unix::fs::symlink",
+];
+
+/// The writing calls in `text` outside comments and `#[cfg(test)]` modules (which sit at
+/// the end of a file), as `(line, call)`.
+fn writes(text: &str) -> Vec<(usize, &'static str)> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+    let mut found = Vec::new();
+    for (i, line) in code.lines().enumerate() {
+        let line = line.split("//").next().unwrap_or("");
+        found.extend(WRITING_CALLS.iter().filter(|call| line.contains(*call)).map(|call| (i + 1, *call)));
+    }
+    found
+}
+
+#[test]
+fn only_the_output_module_writes_to_disk() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut elsewhere = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") || module_of(path, &src) == "output" {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let rel = path.strip_prefix(&src).unwrap().display().to_string();
+        elsewhere.extend(writes(&text).into_iter().map(|(line, call)| format!("src/{rel}:{line}: {call}")));
+    }
+    assert!(
+        elsewhere.is_empty(),
+        "only src/output/ may write or delete files; move these there:\n{}",
+        elsewhere.join("\n")
+    );
+}
+
+#[test]
+fn the_writer_check_sees_writes_but_not_comments_or_tests() {
+    let text = "fn a() { std::fs::write(p, b) }\n// fs::remove_file(x)\nlet f = File::options().write(true);\n#[cfg(test)]\nmod tests { fn t() { std::fs::write(p, b) } }\n";
+    assert_eq!(writes(text), [(1, "fs::write"), (3, "File::options")]);
+}

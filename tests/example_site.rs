@@ -125,3 +125,39 @@ fn aftercare_is_written_once_and_every_page_that_shows_it_follows_a_change() {
     // A page without `extra: { aftercare: true }` does not show it.
     assert!(aftercare_rows(&site.page("about/")).is_empty());
 }
+
+#[test]
+fn the_gallery_shows_twelve_labelled_pairs_of_generated_pictures_light_enough_for_a_phone() {
+    let site = TestSite::example();
+    site.build();
+    let html = site.page("expectations/gallery/");
+    let labels = texts(&html, ".ba-pair .ba-photos figure:nth-child(2) figcaption");
+    assert_eq!(labels.len(), 12, "{labels:?}");
+    assert!(labels.iter().all(|l| l.starts_with("After session ") && l.ends_with(", unretouched")), "{labels:?}");
+    assert!(labels.iter().all(|l| l.contains("healed")), "{labels:?}");
+    // Said plainly: these are drawings, not clients.
+    let captions = texts(&html, ".ba-pair > figcaption");
+    assert_eq!(captions.len(), 12);
+    assert!(captions.iter().all(|c| c.contains("generated illustration, not a client")), "{captions:?}");
+    let doc = Html::parse_document(&html);
+    let imgs: Vec<_> = doc.select(&Selector::parse(".ba-pair img").unwrap()).collect();
+    assert_eq!(imgs.len(), 24);
+    for img in &imgs {
+        let attr = |name| img.value().attr(name).unwrap_or_else(|| panic!("no {name} on {:?}", img.value()));
+        assert!(attr("alt").starts_with("Generated illustration"), "{}", attr("alt"));
+        assert!(attr("srcset").contains(" 480w") && !attr("sizes").is_empty());
+        assert_eq!((attr("width"), attr("height")), ("800", "600"));
+        // Every copy the page lists is published.
+        for candidate in attr("srcset").split(", ") {
+            let url = candidate.split(' ').next().unwrap();
+            assert!(site.path(&format!("public{url}")).is_file(), "{url} is not published");
+        }
+    }
+    // The committed pictures stay small: the example site is copied into every new site.
+    let bytes: u64 = common::tree(&site.path("content/expectations/gallery"))
+        .iter()
+        .filter(|(path, _)| path.ends_with(".jpg"))
+        .map(|(_, b)| b.len() as u64)
+        .sum();
+    assert!(bytes < 3_000_000, "the gallery's pictures take {bytes} bytes");
+}

@@ -411,3 +411,26 @@ fn serve_publishes_stripped_photos_and_a_text_edit_does_not_remake_them() {
     let lamp = served("gallery/lamp.jpg");
     assert!(!contains(&lamp, b"Exif\0\0") && !contains(&lamp, b"xmpmeta"));
 }
+
+#[test]
+fn in_serve_a_page_edit_does_not_wait_for_the_new_photo_saved_with_it() {
+    use common::server::Server;
+    let site = site_with_photos();
+    let server = Server::start(site.root(), &[]);
+    assert_eq!(server.get("/gallery/").0, 200);
+    // A photo whose header reads but whose pixels are cut off: making its copies fails,
+    // so an edit that waited for them would never show.
+    let mut cut = phone_jpeg(900, 600, 1);
+    cut.truncate(cut.len() / 2);
+    site.write("content/gallery/cut.jpg", &cut);
+    let page = site.read("content/gallery/index.md") + "\nTwo years on.\n\n![A cut-off photo](cut.jpg)\n";
+    site.write("content/gallery/index.md", page);
+    let (_, body) = server.wait_for("/gallery/", "the edit", |s, body| s == 200 && body.contains("Two years on"));
+    assert!(body.contains("cut-480w.webp"), "the page lists the photo's copies at once: {body}");
+    // The photo is made on its own, and its rebuild reports what is wrong with it.
+    let status = server.wait_for_status("the cut-off photo reported", |s| {
+        s["error"].as_str().is_some_and(|e| e.contains("content/gallery/cut.jpg"))
+    });
+    assert!(status["error"].as_str().unwrap().contains("cut off"), "{status}");
+    assert!(!server.output.join("gallery/cut-480w.webp").exists());
+}

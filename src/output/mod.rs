@@ -22,9 +22,11 @@
 //! points to, under the same rules. Nothing here ever follows a symlink while
 //! removing, and nothing is ever removed recursively but the staging folder it made.
 
+mod cache;
 mod create;
 mod live;
 
+pub use cache::save_cache_entry;
 pub use create::create_new_files;
 pub use live::{LiveDir, private_temp_dir};
 

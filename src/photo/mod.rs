@@ -12,8 +12,15 @@ mod store;
 mod strip;
 
 pub use process::size;
-pub use store::{Mode, Photo, Store};
+pub use store::{Mode, Origin, Photo, Store};
 pub use strip::{has_gps, strip};
+
+/// Everything a build makes of a photo's `bytes` (each copy, and the original when it
+/// had to be turned upright), or why it cannot, in a clinic's words. The photo store
+/// calls it once per photo; the fuzz target calls it on any bytes.
+pub fn make_copies(format: Format, bytes: &[u8]) -> Result<Vec<(Variant, Vec<u8>)>, String> {
+    process::all(format, bytes)
+}
 
 /// The widths (in pixels) of the smaller copies made of each photo: a phone, a tablet,
 /// a laptop's content column and a high-density screen. A photo is never enlarged: one

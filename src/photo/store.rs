@@ -1,14 +1,17 @@
 //! Each photo processed once: the first file of a photo that is asked for makes all of
 //! them, in the site's photo cache ([`super::CACHE_DIR`]), keyed by the photo's bytes and
-//! the settings; the others, and every later build, read them from there. Besides the
-//! output folder this is the one place smpsite writes: only inside that folder, each
-//! photo's files made in a temporary folder and renamed into place whole.
+//! the settings; the others, and every later build, read them from there. `output`
+//! writes them (each photo's files in a temporary folder renamed into place whole).
+//! Source photos are read from disk when needed, never all held at once, and only a
+//! few are opened at a time ([`IN_FLIGHT`]): memory stays bounded however many there are.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+
+use rayon::prelude::*;
 
 use crate::error::Diagnostic;
 
@@ -23,6 +26,34 @@ pub enum Mode {
     Check(PathBuf),
 }
 
+/// Where a source photo's bytes are.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// In memory (embedded in the binary, or given by a test).
+    Memory(Arc<[u8]>),
+    /// On disk, read when needed: a gallery of phone photos is hundreds of megabytes,
+    /// so none is kept in memory. `fingerprint` is of the bytes when the site was read.
+    Disk { path: PathBuf, fingerprint: u128 },
+}
+
+impl Origin {
+    /// Whether `self` and `other` are the same version of the same file.
+    fn same(&self, other: &Origin) -> bool {
+        match (self, other) {
+            (Origin::Memory(a), Origin::Memory(b)) => Arc::ptr_eq(a, b),
+            (Origin::Disk { path: a, fingerprint: x }, Origin::Disk { path: b, fingerprint: y }) => a == b && x == y,
+            _ => false,
+        }
+    }
+
+    fn read(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        match self {
+            Origin::Memory(bytes) => Ok(Cow::Borrowed(bytes)),
+            Origin::Disk { path, .. } => std::fs::read(path).map(Cow::Owned),
+        }
+    }
+}
+
 /// One source photo.
 #[derive(Debug)]
 pub struct Photo {
@@ -32,13 +63,37 @@ pub struct Photo {
     /// Its size as it shows, upright; None when its header cannot be read (publishing it
     /// then reports why).
     pub size: Option<(u32, u32)>,
-    bytes: Arc<[u8]>,
+    origin: Origin,
+    /// Whether it records where it was taken.
+    gps: bool,
     /// Names the photo's folder in the cache: its bytes and the settings.
     key: String,
     done: OnceLock<Result<(), String>>,
 }
 
 impl Photo {
+    /// Reads the photo at `origin` once to learn its size, cache key and GPS; the bytes
+    /// are dropped again.
+    fn open(source: PathBuf, format: Format, origin: Origin) -> Photo {
+        let (size, key, gps, done) = match origin.read() {
+            Ok(bytes) => {
+                (super::size(format, &bytes), cache_key(format, &bytes), super::has_gps(&bytes), OnceLock::new())
+            }
+            Err(e) => (None, String::new(), false, OnceLock::from(Err(format!("it cannot be read: {e}")))),
+        };
+        Photo { source, format, size, origin, gps, key, done }
+    }
+
+    /// The photo's bytes, read again: an error when they are no longer those it was
+    /// opened with (it was saved again while the site was being built).
+    fn bytes(&self) -> Result<Cow<'_, [u8]>, String> {
+        let bytes = self.origin.read().map_err(|e| format!("it cannot be read: {e}"))?;
+        if matches!(self.origin, Origin::Disk { .. }) && cache_key(self.format, &bytes) != self.key {
+            return Err("it changed while smpsite was publishing it; build again".into());
+        }
+        Ok(bytes)
+    }
+
     /// A fingerprint of what this photo publishes (for `serve`, which skips files whose
     /// fingerprint did not change).
     pub fn fingerprint(&self) -> u64 {
@@ -47,7 +102,7 @@ impl Photo {
 
     /// Whether the photo records where it was taken.
     pub fn has_gps(&self) -> bool {
-        super::has_gps(&self.bytes)
+        self.gps
     }
 }
 
@@ -65,11 +120,11 @@ impl Store {
     pub fn new(
         mode: Mode,
         previous: Option<&Store>,
-        files: impl IntoIterator<Item = (String, PathBuf, Arc<[u8]>)>,
+        files: impl IntoIterator<Item = (String, PathBuf, Origin)>,
     ) -> Result<Store, Vec<Diagnostic>> {
-        let mut photos = BTreeMap::new();
+        let mut known = Vec::new();
         let mut problems = Vec::new();
-        for (path, source, bytes) in files {
+        for (path, source, origin) in files {
             if is_heic(&path) {
                 problems.push(
                     Diagnostic::error(&source, 0, 0, "this photo is in the iPhone's HEIC format, which most browsers cannot show")
@@ -80,21 +135,21 @@ impl Store {
             let Some(format) = format_of(&path) else { continue };
             let reused = previous
                 .and_then(|p| p.photos.get(&path))
-                .filter(|p| Arc::ptr_eq(&p.bytes, &bytes) && p.source == source)
+                .filter(|p| p.origin.same(&origin) && p.source == source)
                 .cloned();
-            let photo = reused.unwrap_or_else(|| {
-                Arc::new(Photo {
-                    size: super::size(format, &bytes),
-                    key: cache_key(format, &bytes),
-                    source,
-                    format,
-                    bytes,
-                    done: OnceLock::new(),
-                })
-            });
-            photos.insert(path, photo);
+            known.push((path, source, format, origin, reused));
         }
-        if problems.is_empty() { Ok(Store { mode, photos }) } else { Err(problems) }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // Each new photo is read once here, a few at a time (one per core).
+        let photos = known
+            .into_par_iter()
+            .map(|(path, source, format, origin, reused)| {
+                (path, reused.unwrap_or_else(|| Arc::new(Photo::open(source, format, origin))))
+            })
+            .collect();
+        Ok(Store { mode, photos })
     }
 
     /// A store that knows no photos (and so publishes every file as it is).
@@ -116,6 +171,15 @@ impl Store {
         self.photos.iter().map(|(k, v)| (k.as_str(), &**v))
     }
 
+    /// Whether the files of the photo at `path` can be had at once: it was processed
+    /// (or found broken), or its cache entry is there. `serve` makes the others on a
+    /// thread of its own, so that a page edit does not wait for them.
+    pub fn ready(&self, path: &str) -> bool {
+        let Some(photo) = self.photos.get(path) else { return true };
+        let (Mode::Publish(dir) | Mode::Check(dir)) = &self.mode;
+        photo.done.get().is_some() || dir.join(&photo.key).is_dir()
+    }
+
     /// The bytes of one published file of the photo at `path` (output path); in check
     /// mode, nothing once the photo is known to open. An unreadable photo is an error
     /// naming its file.
@@ -133,7 +197,7 @@ impl Store {
                 let file = dir.join(&photo.key).join(file_name(variant, photo.format));
                 if variant == Variant::Original && !file.exists() {
                     // Upright: the original is only stripped, which is quick (see `process::all`).
-                    let stripped = super::strip(photo.format, &photo.bytes);
+                    let stripped = photo.bytes().and_then(|bytes| super::strip(photo.format, &bytes));
                     return stripped.map(Cow::Owned).map_err(|reason| {
                         Diagnostic::error(&photo.source, 0, 0, format!("this photo cannot be published: {reason}"))
                     });
@@ -159,34 +223,45 @@ impl Store {
         if folder.is_dir() {
             return Ok(());
         }
-        let files = process::all(photo.format, &photo.bytes)?;
-        if write { save(dir, &folder, photo.format, files) } else { Ok(()) }
+        let files = {
+            let _slot = Slot::take();
+            process::all(photo.format, &photo.bytes()?)?
+        };
+        if !write {
+            return Ok(());
+        }
+        let files = files.into_iter().map(|(variant, bytes)| (file_name(variant, photo.format), bytes)).collect();
+        let root = dir.parent().unwrap_or(Path::new("."));
+        crate::output::save_cache_entry(root, dir, &photo.key, files)
+            .map_err(|e| format!("smpsite could not keep its processed copies in {}: {e}", dir.display()))
     }
 }
 
-/// Writes one photo's files into a temporary folder in `dir`, then renames it to
-/// `folder`, so the cache never holds half of a photo.
-fn save(dir: &Path, folder: &Path, format: Format, files: Vec<(Variant, Vec<u8>)>) -> Result<(), String> {
-    let failed = |what: &str, path: &Path, e: std::io::Error| {
-        format!("smpsite could not {what} its processed copies in {}: {e}", path.display())
-    };
-    std::fs::create_dir_all(dir).map_err(|e| failed("create the folder for", dir, e))?;
-    let temp = tempfile::Builder::new()
-        .prefix(".new-")
-        .tempdir_in(dir)
-        .map_err(|e| failed("create a temporary folder for", dir, e))?;
-    for (variant, bytes) in files {
-        let path = temp.path().join(file_name(variant, format));
-        std::fs::write(&path, bytes).map_err(|e| failed("write", &path, e))?;
+/// How many photos are opened at once, whatever the number of cores: each takes about
+/// 100 MB while it is resized (a 12-megapixel photo opened, and its copies).
+const IN_FLIGHT: usize = 3;
+
+/// A turn to open a photo: [`Slot::take`] waits while [`IN_FLIGHT`] are taken.
+struct Slot;
+
+static SLOTS: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+
+impl Slot {
+    fn take() -> Slot {
+        let (taken, freed) = &SLOTS;
+        let mut taken = freed
+            .wait_while(taken.lock().unwrap_or_else(|e| e.into_inner()), |n| *n >= IN_FLIGHT)
+            .unwrap_or_else(|e| e.into_inner());
+        *taken += 1;
+        Slot
     }
-    match std::fs::rename(temp.path(), folder) {
-        Ok(()) => {
-            let _ = temp.keep();
-            Ok(())
-        }
-        // Another build made it at the same time: theirs is the same.
-        Err(_) if folder.is_dir() => Ok(()),
-        Err(e) => Err(failed("save", folder, e)),
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let (taken, freed) = &SLOTS;
+        *taken.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        freed.notify_one();
     }
 }
 

@@ -5,11 +5,15 @@
 //! written; pages whose inputs are unchanged (`Renderer::key`) are not even rendered.
 //!
 //! The invariant, tested in `tests/serve.rs`: after any sequence of changes, the
-//! folder holds exactly what `smpsite build` of the same sources writes.
+//! folder holds exactly what `smpsite build` of the same sources writes. With
+//! [`Live::with_background_photos`] (as `serve` runs it), a new or changed photo is
+//! made on a thread of its own and written by the rebuild after [`Live::photos_made`]:
+//! a page edit saved with it does not wait for it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -50,6 +54,16 @@ pub struct Live {
     /// The last rebuild's page count and warnings, when it succeeded (None after a
     /// failure, so an unchanged broken site reports its errors again).
     last: Option<(usize, Vec<Diagnostic>)>,
+    /// Photos being made in the background; None: each rebuild makes them itself.
+    photos: Option<Arc<Background>>,
+}
+
+/// The photos a thread of their own is making, by output path, and whether one was
+/// made since the last rebuild.
+#[derive(Default)]
+struct Background {
+    making: Mutex<HashSet<String>>,
+    made: AtomicBool,
 }
 
 /// What a change at one path means for the site (see [`classify`]).
@@ -140,7 +154,44 @@ impl Live {
             keys: HashMap::default(),
             links: Vec::new(),
             last: None,
+            photos: None,
         }
+    }
+
+    /// New and changed photos are made on a thread of their own, after the first
+    /// build: a rebuild writes everything else at once, and the photos' files in the
+    /// rebuild after [`Live::photos_made`] turns true.
+    pub fn with_background_photos(mut self) -> Live {
+        self.photos = Some(Arc::default());
+        self
+    }
+
+    /// Whether photos were made in the background since the last rebuild, which then
+    /// writes them: rebuild (with no changed paths) when this is true.
+    pub fn photos_made(&self) -> bool {
+        self.photos.as_ref().is_some_and(|b| b.made.load(Ordering::Acquire))
+    }
+
+    /// Makes the photos at `paths` (output paths of `store`) on a thread of its own,
+    /// but those already being made.
+    fn make_in_background(&self, store: Arc<crate::photo::Store>, paths: BTreeSet<String>) {
+        let Some(background) = &self.photos else { return };
+        let paths: Vec<String> = {
+            let mut making = background.making.lock().unwrap_or_else(|e| e.into_inner());
+            paths.into_iter().filter(|p| making.insert(p.clone())).collect()
+        };
+        if paths.is_empty() {
+            return;
+        }
+        let background = background.clone();
+        std::thread::spawn(move || {
+            for path in paths {
+                // A broken photo is reported by the rebuild that writes it.
+                let _ = store.file(&path, crate::photo::Variant::Original);
+                background.making.lock().unwrap_or_else(|e| e.into_inner()).remove(&path);
+                background.made.store(true, Ordering::Release);
+            }
+        });
     }
 
     /// Pages link to `origin` (`http://127.0.0.1:1111`) plus the path of site.yaml's
@@ -217,9 +268,10 @@ impl Live {
         if changes.iter().any(|(_, change)| *change == Change::Config) {
             self.state = None;
         }
+        let photos_made = self.photos.as_ref().is_some_and(|b| b.made.swap(false, Ordering::AcqRel));
         let state = match &mut self.state {
             Some(state) => {
-                let (mut changed, mut relink) = (false, false);
+                let (mut changed, mut relink) = (photos_made, false);
                 for (path, change) in changes {
                     relink |= std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file());
                     match apply(&self.root, &mut state.site.sources, &state.site.config.theme, path, *change) {
@@ -265,6 +317,18 @@ impl Live {
         // Render what may have changed, in memory: nothing is written unless all of it renders.
         let (out, keys) = (&self.out, &self.keys);
         let (generation, global) = (prepared.generation(), renderer.global_key());
+        // After the first build, photos not made yet are made in the background.
+        let photos = prepared.photos();
+        let later: BTreeSet<&str> = match (&self.photos, &state.rendered_from) {
+            (Some(_), Some(_)) => outputs
+                .values()
+                .filter_map(|job| match job {
+                    Job::Photo(path, _) if !photos.ready(path) => Some(*path),
+                    _ => None,
+                })
+                .collect(),
+            _ => BTreeSet::new(),
+        };
         let same_body = |id: usize| match &state.rendered_from {
             Some((g, k, before)) if *g == generation && *k == global => {
                 before.get(id).zip(bodies.get(id)).is_some_and(|(a, b)| Arc::ptr_eq(a, b))
@@ -277,6 +341,9 @@ impl Live {
                 // A page that shows another page's body (the home page's FAQ teaser) is
                 // not settled by its own body alone: its key decides.
                 if matches!(job, Job::Page(id) if same_body(*id) && !renderer.shows_other_bodies(*id)) {
+                    return None;
+                }
+                if matches!(job, Job::Photo(path, _) if later.contains(path)) {
                     return None;
                 }
                 let key = renderer.key(*job);
@@ -339,8 +406,11 @@ impl Live {
         let mut warnings = findings;
         warnings.extend(build::check_site_links(config, &sources.config_text, &outputs));
         let pages = prepared.site.pages.len();
+        let later: BTreeSet<String> = later.into_iter().map(str::to_string).collect();
+        let store = prepared.shared_photos();
         drop((outputs, renderer));
         state.rendered_from = Some((generation, global, bodies));
+        self.make_in_background(store, later);
         Ok(Rebuilt { changed, pages, elapsed: started.elapsed(), warnings })
     }
 }

@@ -1,8 +1,10 @@
 //! `smpsite serve`: build into a temporary folder, serve it on loopback, watch the
 //! sources, rebuild what changed and tell every open page to reload. A failed rebuild
 //! keeps the last good site served and shows the error in the page; so does a failed
-//! first build. One thread rebuilds, so two builds never run at once. Ctrl-C, SIGTERM
-//! and SIGHUP stop it and remove its (private) folder; a second one stops it at once.
+//! first build. One thread rebuilds, so two builds never run at once; after the first
+//! build, new photos are made on another (see `live`), and the rebuild after writes
+//! them. Ctrl-C, SIGTERM and SIGHUP stop it and remove its (private) folder; a second
+//! one stops it at once.
 
 mod http;
 pub mod live;
@@ -71,7 +73,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let out_path = out.path().canonicalize().map_err(|e| Error::io("read", out.path(), e))?;
 
     // Served pages link within the preview, under base_url's path (e.g. /clinic/).
-    let live = Live::new(&root, &out_path, None, options.drafts).with_origin(origin.clone());
+    let live = Live::new(&root, &out_path, None, options.drafts).with_origin(origin.clone()).with_background_photos();
     let Some((live, first)) = first_build(live, &runtime, &mut stop) else {
         // The build goes on until the process ends; its folder goes now.
         drop(out);
@@ -333,15 +335,17 @@ fn rebuild_loop(
     let mut watched_targets = std::collections::HashSet::new();
     watch_link_targets(&live, &mut watcher, &mut watched_targets);
     loop {
-        let first = match events.recv_timeout(POLL) {
-            Ok(event) => event,
+        // Photos made in the background are written by a rebuild of their own.
+        let first = match events.recv_timeout(if live.photos_made() { Duration::ZERO } else { POLL }) {
+            Ok(event) => Some(event),
+            Err(mpsc::RecvTimeoutError::Timeout) if live.photos_made() => None,
             Err(mpsc::RecvTimeoutError::Timeout) if !*shared.shutdown.borrow() => continue,
             Err(_) => return,
         };
         // Collect one burst of events: until QUIET passes without one (or MAX_WAIT).
         let mut paths = BTreeSet::new();
         let started = Instant::now();
-        let mut next = Some(first);
+        let mut next = first;
         while let Some(event) = next.take() {
             match event {
                 Ok(event) if event.need_rescan() => {
@@ -360,7 +364,7 @@ fn rebuild_loop(
         }
         let paths: Vec<PathBuf> = paths.into_iter().collect();
         let changes = live.changes(&paths);
-        if changes.is_empty() {
+        if changes.is_empty() && !live.photos_made() {
             continue;
         }
         // A source folder created after start is watched from now on.
