@@ -31,7 +31,7 @@ pub type Outputs<'a> = BTreeMap<String, Job<'a>>;
 
 /// Where a claim on an output path comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// Pages, aliases and the generated files: `Job` says which.
     Site,
     /// `static/` (the site's or the theme's).
@@ -42,7 +42,7 @@ pub enum Origin {
 
 /// The output plan from every claim, in order of precedence (pages, aliases, generated
 /// files, static files, content files); or every conflict between claims.
-pub fn plan<'a>(
+pub(crate) fn plan<'a>(
     site: &Site,
     claims: impl IntoIterator<Item = (String, Job<'a>, Origin)>,
 ) -> Result<Outputs<'a>, Vec<Diagnostic>> {
@@ -148,6 +148,6 @@ fn written_alias<'s>(site: &'s Site, id: PageId, out: &str) -> Option<&'s str> {
 }
 
 /// The file an alias's address (see [`alias_path`]) is written to.
-pub fn alias_output(address: &str) -> String {
+pub(crate) fn alias_output(address: &str) -> String {
     if address.is_empty() || address.ends_with('/') { format!("{address}index.html") } else { address.to_string() }
 }

@@ -4,7 +4,7 @@
 //! dark mode. A colour that fails comes back with the nearest shade of it that passes.
 
 /// WCAG 2.2 AA for normal-size text (1.4.3).
-pub const AA_TEXT: f64 = 4.5;
+pub(crate) const AA_TEXT: f64 = 4.5;
 
 /// The default theme's backgrounds and text on the accent, per mode (style.css `:root`).
 const LIGHT_BACKGROUNDS: [(&str, Rgb); 3] =
@@ -87,7 +87,7 @@ impl Rgb {
 }
 
 /// The WCAG contrast ratio of two colours (1 to 21).
-pub fn contrast(a: Rgb, b: Rgb) -> f64 {
+pub(crate) fn contrast(a: Rgb, b: Rgb) -> f64 {
     let (la, lb) = (a.luminance(), b.luminance());
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
@@ -105,7 +105,7 @@ pub struct Palette {
 
 /// Why a colour cannot be used as it is.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
+pub(crate) struct Failure {
     /// The use that fails worst, in words: "links on the page background".
     pub what: String,
     pub ratio: f64,
@@ -131,7 +131,7 @@ fn dark_passes(accent: Rgb) -> bool {
 
 /// Checks `accent` for every use in light mode, and finds its dark-mode shade (the
 /// darkest lighter shade of the same hue that passes on the dark backgrounds).
-pub fn palette(accent: Rgb) -> Result<Palette, Failure> {
+pub(crate) fn palette(accent: Rgb) -> Result<Palette, Failure> {
     let (what, ratio) = worst_light(accent);
     let (_, s, l) = accent.hsl();
     if ratio < AA_TEXT {

@@ -30,7 +30,7 @@ struct Table {
 
 /// How a language writes the time of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
+pub(crate) enum Clock {
     /// `09:00`.
     TwentyFourHour,
     /// `9 AM`, `5:30 PM`: English in the United States (and Canada).
@@ -48,7 +48,7 @@ pub struct Locale {
 
 /// Whether `code` can name a language in a file's name (`about.es.md`): two lowercase
 /// letters, and an optional two-letter region (`pt-BR`, `es-mx`).
-pub fn is_file_code(code: &str) -> bool {
+pub(crate) fn is_file_code(code: &str) -> bool {
     let letters = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic());
     let well_formed = match code.split_once('-') {
         Some((base, region)) => letters(base) && letters(region),
@@ -58,12 +58,12 @@ pub fn is_file_code(code: &str) -> bool {
 }
 
 /// The languages with a built-in table.
-pub fn languages() -> impl Iterator<Item = &'static str> {
+pub(crate) fn languages() -> impl Iterator<Item = &'static str> {
     TABLES.iter().map(|(code, _)| *code)
 }
 
 /// Every string key a site may override (the English table's keys).
-pub fn keys() -> Vec<String> {
+pub(crate) fn keys() -> Vec<String> {
     table("en").expect("the English table is built in").strings.into_keys().collect()
 }
 

@@ -5,15 +5,17 @@
 //! `render` applies the theme's templates into an output plan, and `output` writes it
 //! atomically.
 
-pub mod addresses;
+#![warn(unreachable_pub)]
+
+mod addresses;
 pub mod build;
 pub mod cli;
-pub mod color;
+mod color;
 pub mod config;
 pub mod doc;
 pub mod error;
 pub mod front_matter;
-pub mod i18n;
+mod i18n;
 pub mod lint;
 pub mod load;
 pub mod markdown;
@@ -21,13 +23,13 @@ pub mod output;
 pub mod photo;
 pub mod render;
 mod report;
-pub mod scaffold;
+mod scaffold;
 pub mod serve;
-pub mod showcase;
-pub mod site;
-pub mod source;
-pub mod theme;
-pub mod yaml;
+mod showcase;
+mod site;
+mod source;
+mod theme;
+mod yaml;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -64,7 +64,7 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
-pub fn error(err: &Error) {
+pub(crate) fn error(err: &Error) {
     match err {
         Error::Content(found) => {
             diagnostics(found);
@@ -93,7 +93,7 @@ fn warnings(findings: &[Diagnostic]) -> usize {
     warnings.len()
 }
 
-pub fn build_done(summary: &Summary, quiet: bool) {
+pub(crate) fn build_done(summary: &Summary, quiet: bool) {
     let count = warnings(&summary.warnings);
     if quiet {
         return;
@@ -118,12 +118,12 @@ fn shown(path: &Path) -> String {
     if text.ends_with('/') { text } else { format!("{text}/") }
 }
 
-pub fn init_done(dir: &Path, files: usize) {
+pub(crate) fn init_done(dir: &Path, files: usize) {
     anstream::println!("{GREEN}Created{GREEN:#} a clinic site in {} ({files} files).", shown(dir));
     anstream::println!("Next: edit site.yaml (clinic name, phones, address), then run `smpsite build` in that folder.");
 }
 
-pub fn new_done(path: &Path) {
+pub(crate) fn new_done(path: &Path) {
     anstream::println!(
         "{GREEN}Created{GREEN:#} {} (marked `draft: true`: it is left out of builds until you remove that line; preview drafts with `--drafts`).",
         path.display()
@@ -132,7 +132,7 @@ pub fn new_done(path: &Path) {
 
 /// `check`'s text report: every finding, allowed ones included, then one line.
 /// `deny_warnings` only changes the wording; the caller sets the exit code.
-pub fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
+pub(crate) fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
     let findings = match result {
         Ok(findings) => findings,
         Err(err) => return error(err),
@@ -159,7 +159,7 @@ pub fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
 
 /// The `check --format json` document (documented in the README; version 1). `ok` is
 /// false when the check fails: on errors, or on warnings with `deny_warnings`.
-pub fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
+pub(crate) fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
     let diagnostics: Vec<Diagnostic> = match result {
         Ok(warnings) => warnings.clone(),
         Err(Error::Content(diagnostics)) => diagnostics.clone(),
@@ -195,7 +195,7 @@ pub fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
 /// them the first time; on a big site reprinting hundreds on every save would hide the
 /// one just made), then one line with the count. `shown` holds what was printed and is
 /// updated.
-pub fn rebuilt(rebuilt: &crate::build::Rebuilt, first: bool, shown: &mut HashSet<String>) {
+pub(crate) fn rebuilt(rebuilt: &crate::build::Rebuilt, first: bool, shown: &mut HashSet<String>) {
     let current: Vec<(&Diagnostic, String)> =
         rebuilt.warnings.iter().filter(|d| d.is_warning()).map(|d| (d, d.to_string())).collect();
     let mut new = 0;
@@ -223,11 +223,11 @@ pub fn rebuilt(rebuilt: &crate::build::Rebuilt, first: bool, shown: &mut HashSet
 }
 
 /// After a failed rebuild, the one that succeeds: the error overlay is gone too.
-pub fn fixed() {
+pub(crate) fn fixed() {
     anstream::println!("{GREEN}Fixed{GREEN:#}: the site builds again, and the preview shows the latest save");
 }
 
-pub fn serving(url: &str, bind: std::net::IpAddr, port: u16, lan: Option<&std::net::IpAddr>, out: &Path) {
+pub(crate) fn serving(url: &str, bind: std::net::IpAddr, port: u16, lan: Option<&std::net::IpAddr>, out: &Path) {
     anstream::println!("{GREEN}Serving{GREEN:#} the preview at {BOLD}{url}{BOLD:#}");
     if let Some(ip) = lan {
         anstream::println!("On a phone on the same network: http://{ip}:{port}/");
@@ -238,6 +238,6 @@ pub fn serving(url: &str, bind: std::net::IpAddr, port: u16, lan: Option<&std::n
     anstream::println!("Watching for changes; edits show in the browser as you save. Press Ctrl-C to stop.");
 }
 
-pub fn stopped() {
+pub(crate) fn stopped() {
     anstream::println!("Stopped; the preview's temporary files are removed.");
 }

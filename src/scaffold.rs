@@ -21,7 +21,7 @@ const SPANISH_CONFIG: &str = include_str!("../starters/es/site.yaml");
 
 /// Writes the example site in `language` (English when None) into `dir`, which must be
 /// absent or empty. Returns the number of files written.
-pub fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
+pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
     let (config, content) = match language.map(str::to_ascii_lowercase).as_deref() {
         None | Some("en") => (EXAMPLE_CONFIG, &EXAMPLE_CONTENT),
         Some("es") => (SPANISH_CONFIG, &SPANISH_CONTENT),
@@ -54,7 +54,7 @@ pub fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
 
 /// What `smpsite new` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NewKind {
+pub(crate) enum NewKind {
     Session,
     Page,
     Faq,
@@ -62,7 +62,7 @@ pub enum NewKind {
 
 /// Creates a new Markdown file for `title` in the site at `root`; returns its path
 /// relative to the root.
-pub fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf> {
+pub(crate) fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBuf> {
     let title = title.trim();
     if title.is_empty() {
         return Err(Error::Usage("the title is empty; write it in quotes, e.g. smpsite new page \"About us\"".into()));

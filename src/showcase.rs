@@ -62,7 +62,7 @@ pub struct Testimonial {
 /// A problem in one entry, found after parsing: where (list, entry, key path inside it)
 /// and what to tell the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     pub list: &'static str,
     pub index: usize,
     pub path: Vec<&'static str>,
@@ -72,7 +72,7 @@ pub struct Problem {
 
 /// Checks what serde cannot: consent given, nothing retouched, when the photo was taken,
 /// alt text, who said it and the disclosures a testimonial needs.
-pub fn check(before_after: &[BeforeAfter], testimonials: &[Testimonial]) -> Vec<Problem> {
+pub(crate) fn check(before_after: &[BeforeAfter], testimonials: &[Testimonial]) -> Vec<Problem> {
     let mut problems = Vec::new();
     let blank = |s: &str| s.trim().is_empty();
     for (index, entry) in before_after.iter().enumerate() {
@@ -168,7 +168,7 @@ pub fn check(before_after: &[BeforeAfter], testimonials: &[Testimonial]) -> Vec<
 }
 
 /// The label shown beside the `after` photo: `After session 2, healed 4 weeks, unretouched`.
-pub fn label(entry: &BeforeAfter) -> String {
+pub(crate) fn label(entry: &BeforeAfter) -> String {
     let span = |days: u32| match days {
         d if d >= 7 && d % 7 == 0 => plural(d / 7, "week"),
         d => plural(d, "day"),
@@ -196,7 +196,7 @@ fn plural(n: u32, word: &str) -> String {
 /// `page.before_after` for templates; `url` turns a `src` as written into its URL, and
 /// `size` gives the pixel size of a published image by URL (so the page does not shift
 /// as photos load).
-pub fn gallery(
+pub(crate) fn gallery(
     entries: &[BeforeAfter],
     url: impl Fn(&str) -> String,
     size: impl Fn(&str) -> Option<(u32, u32)>,
@@ -231,7 +231,7 @@ pub fn gallery(
 
 /// `page.testimonials` for templates: `name` is the name or the initials;
 /// `material_connection` is null when the entry says `none`.
-pub fn testimonials(entries: &[Testimonial]) -> Vec<Value> {
+pub(crate) fn testimonials(entries: &[Testimonial]) -> Vec<Value> {
     entries
         .iter()
         .map(|t| {

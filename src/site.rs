@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use crate::doc::{Doc, hash_of, hasher};
+pub(crate) use crate::doc::{Doc, hash_of, hasher};
 use crate::doc::{key_dir, key_name};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
@@ -15,9 +15,9 @@ use crate::markdown::LinkTarget;
 use crate::theme::slash_path;
 use crate::yaml;
 
-pub mod languages;
+pub(crate) mod languages;
 
-pub type PageId = usize;
+pub(crate) type PageId = usize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -595,7 +595,7 @@ fn dir_url(dir: &str, slugs: &HashMap<&str, &str>, memo: &mut HashMap<String, St
 /// `/first-session` and `/first-session/index.html` -> `first-session/`; `/old.html` ->
 /// `old.html`; `/` and `/index.html` -> `` (the home page). None for what is not a
 /// path of this site (a URL, `..`, a query).
-pub fn alias_path(alias: &str) -> Option<String> {
+pub(crate) fn alias_path(alias: &str) -> Option<String> {
     if alias.contains("..") || alias.contains(['?', '#', '\\', ':']) {
         return None;
     }
@@ -608,7 +608,7 @@ pub fn alias_path(alias: &str) -> Option<String> {
 }
 
 /// An error at alias `alias` of `doc`: "the alias `X` {what}".
-pub fn alias_error(doc: &Doc, alias: &str, what: String) -> Diagnostic {
+pub(crate) fn alias_error(doc: &Doc, alias: &str, what: String) -> Diagnostic {
     let (line, col) = doc.value_position("aliases", alias);
     Diagnostic::error(doc.display_path(), line, col, format!("the alias `{alias}` {what}"))
         .with_help(
@@ -618,7 +618,7 @@ pub fn alias_error(doc: &Doc, alias: &str, what: String) -> Diagnostic {
 }
 
 /// A URL segment from a file or folder name: `First Session` -> `first-session`.
-pub fn slugify(name: &str) -> String {
+pub(crate) fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() { "page".into() } else { slug }
 }
@@ -679,7 +679,7 @@ fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether a link leaves the site: it has a URL scheme (`https:`, `mailto:`, `tel:`)
 /// or starts with `//`.
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
         scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))

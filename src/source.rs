@@ -87,14 +87,14 @@ fn is_photo(rel: &Path) -> bool {
 }
 
 /// 128 bits of `bytes`.
-pub fn fingerprint(bytes: &[u8]) -> u128 {
+pub(crate) fn fingerprint(bytes: &[u8]) -> u128 {
     use std::hash::BuildHasher;
     let hash = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one(bytes);
     (u128::from(hash(0x243f_6a88_85a3_08d3)) << 64) | u128::from(hash(0x1319_8a2e_0370_7344))
 }
 
 /// Where the site lives: `--root`, else the current folder.
-pub fn find_root(root: Option<&Path>) -> Result<PathBuf> {
+pub(crate) fn find_root(root: Option<&Path>) -> Result<PathBuf> {
     let root = match root {
         Some(root) => root.to_path_buf(),
         None => std::env::current_dir().map_err(|e| Error::io("read the current folder", ".", e))?,
@@ -110,7 +110,7 @@ pub fn find_root(root: Option<&Path>) -> Result<PathBuf> {
 /// Reads the site at `root` (which holds `site.yaml`). `theme` is the theme's name from
 /// `site.yaml`, read first by the caller. Every problem with a file (a link out of the
 /// site, a name that is not UTF-8) in every folder is reported together.
-pub fn load(root: &Path, config_text: String, theme: &str) -> Result<Sources> {
+pub(crate) fn load(root: &Path, config_text: String, theme: &str) -> Result<Sources> {
     let site = Site::at(root)?;
     let mut problems = Vec::new();
     let mut tree = |name: &str| site.read_tree(&root.join(name), &mut problems);
@@ -123,7 +123,7 @@ pub fn load(root: &Path, config_text: String, theme: &str) -> Result<Sources> {
 }
 
 /// The theme folder `themes/NAME` when the site has one (else the embedded theme is used).
-pub fn load_theme_dir(root: &Path, theme: &str) -> Result<Option<ThemeDir>> {
+pub(crate) fn load_theme_dir(root: &Path, theme: &str) -> Result<Option<ThemeDir>> {
     let mut problems = Vec::new();
     let dir = Site::at(root)?.theme_dir(theme, &mut problems)?;
     if problems.is_empty() { Ok(dir) } else { Err(Error::Content(problems)) }
@@ -135,7 +135,7 @@ pub fn load_theme_dir(root: &Path, theme: &str) -> Result<Option<ThemeDir>> {
 /// Returns whether `files` changed: a file saved with the same bytes keeps its old
 /// bytes (so nothing downstream sees a change), and ignored paths change nothing. `root`
 /// is the site folder: links are followed only as far as [`load`] follows them.
-pub fn update_tree(files: &mut Vec<File>, root: &Path, dir: &Path, changed: &Path) -> Result<bool> {
+pub(crate) fn update_tree(files: &mut Vec<File>, root: &Path, dir: &Path, changed: &Path) -> Result<bool> {
     let Ok(rel) = changed.strip_prefix(dir) else { return Ok(false) };
     let site = Site::at(root)?;
     let read_tree = |dir: &Path| {
@@ -195,7 +195,7 @@ pub fn update_tree(files: &mut Vec<File>, root: &Path, dir: &Path, changed: &Pat
     Ok(true)
 }
 
-pub fn read_config(root: &Path) -> Result<String> {
+pub(crate) fn read_config(root: &Path) -> Result<String> {
     let path = root.join(FILE_NAME);
     let bytes = fs::read(&path)?;
     String::from_utf8(bytes).map_err(|e| {
@@ -342,7 +342,7 @@ fn link_out_of_site(link: &Path, target: &Path) -> Diagnostic {
 
 /// Files that are never site content: dotfiles and the temp, swap and backup files of
 /// editors (vim `.swp` and `4913`, emacs `.#x` and `x~`, JetBrains `___jb_tmp___`).
-pub fn is_ignored(path: &Path) -> bool {
+pub(crate) fn is_ignored(path: &Path) -> bool {
     let Some(name) = path.file_name() else { return true };
     // A name that is not UTF-8 is not ignored: it is reported (see `Site::read_tree`).
     let name = name.to_string_lossy();
@@ -357,7 +357,7 @@ pub fn is_ignored(path: &Path) -> bool {
 }
 
 /// 1-based (line, column) of byte `offset` in `bytes`, counting characters.
-pub fn utf8_position(bytes: &[u8], offset: usize) -> (usize, usize) {
+pub(crate) fn utf8_position(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;

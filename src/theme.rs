@@ -22,7 +22,7 @@ pub struct Template {
 }
 
 /// Templates every theme provides (a site's `templates/` may override each).
-pub const REQUIRED_TEMPLATES: &[&str] =
+pub(crate) const REQUIRED_TEMPLATES: &[&str] =
     &["index.html", "section.html", "sessions.html", "page.html", "session.html", "faq.html", "404.html", "alias.html"];
 
 /// The theme a site renders with: the default theme embedded in the binary, or a
@@ -39,7 +39,7 @@ pub struct Theme {
 }
 
 /// Resolves the theme named `name` (from `site.yaml`) against `sources`.
-pub fn resolve(name: &str, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
+pub(crate) fn resolve(name: &str, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     let mut problems = Vec::new();
     match &sources.theme_dir {
@@ -101,12 +101,12 @@ fn add_statics(theme: &mut Theme, files: &[File]) {
 }
 
 /// `a\b` -> `a/b`: output paths and template names always use `/`.
-pub fn slash_path(path: &Path) -> String {
+pub(crate) fn slash_path(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Every file of an embedded folder, with paths relative to it.
-pub fn embedded_files(dir: &Dir<'static>) -> Vec<File> {
+pub(crate) fn embedded_files(dir: &Dir<'static>) -> Vec<File> {
     let mut files = Vec::new();
     collect(dir, &mut files);
     files.sort_by(|a, b| a.rel.cmp(&b.rel));

@@ -10,7 +10,7 @@ use crate::error::Diagnostic;
 
 /// Where a YAML document sits inside a file.
 #[derive(Debug, Clone, Copy)]
-pub struct Origin<'a> {
+pub(crate) struct Origin<'a> {
     /// The file, relative to the site root.
     pub path: &'a Path,
     /// The whole file, for snippets.
@@ -19,20 +19,13 @@ pub struct Origin<'a> {
     pub first_line: usize,
 }
 
-/// Parses `yaml` into `T`; errors point into the file described by `origin`.
-/// `what` names the document in messages ("front matter", "site.yaml").
-pub fn parse<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Diagnostic> {
-    // An empty document is an empty mapping, so "missing `title`" is reported instead of
-    // serde_yaml's "EOF while parsing a value".
-    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(yaml).map_err(|err| diagnostic(&err, yaml, origin, what))
-}
-
-/// Like [`parse`], but finds every problem it can in one go: after an error in a
-/// top-level key, that key is blanked out (its lines kept empty, so positions hold) and
-/// the document parsed again; a missing required key is filled in with a stand-in. A
+/// Parses `yaml` into `T`, finding every problem it can in one go; errors point into the
+/// file described by `origin`, and `what` names the document in messages ("front matter",
+/// "site.yaml"). An empty document is an empty mapping, so "missing `title`" is reported.
+/// After an error in a top-level key, that key is blanked out (its lines kept empty, so
+/// positions hold) and the document parsed again; a missing required key is filled in with a stand-in. A
 /// syntax error ends the search, as the rest cannot be read reliably.
-pub fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Vec<Diagnostic>> {
+pub(crate) fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Vec<Diagnostic>> {
     let mut text = yaml.to_string();
     let mut found: Vec<Diagnostic> = Vec::new();
     // Keys given a stand-in, and keys blanked out for an error in their value.
@@ -300,7 +293,7 @@ fn backticked(text: &str) -> Vec<String> {
 }
 
 /// The allowed name closest to a typo, if any is close enough to be a plausible intent.
-pub fn closest<'a, S: AsRef<str>>(name: &str, allowed: &'a [S]) -> Option<&'a str> {
+pub(crate) fn closest<'a, S: AsRef<str>>(name: &str, allowed: &'a [S]) -> Option<&'a str> {
     allowed
         .iter()
         .map(|k| (strsim::jaro_winkler(name, k.as_ref()), k.as_ref()))
@@ -310,7 +303,7 @@ pub fn closest<'a, S: AsRef<str>>(name: &str, allowed: &'a [S]) -> Option<&'a st
 }
 
 /// The help for a required key that is missing: a real line and what it means.
-pub fn required_help(key: &str) -> String {
+pub(crate) fn required_help(key: &str) -> String {
     let example = example_for(key);
     match meaning_of(key) {
         Some(meaning) => format!("add a line such as `{key}: {example}` ({meaning})"),
@@ -414,7 +407,7 @@ fn example_for(key: &str) -> &'static str {
 /// An unquoted value that a `#` cut short: YAML starts a comment at a space and `#`,
 /// so `description: The #1 studio` reads "The".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cut {
+pub(crate) struct Cut {
     /// 1-based line in the YAML, and column of the `#`.
     pub line: usize,
     pub col: usize,
@@ -427,7 +420,7 @@ pub struct Cut {
 /// Every plain (unquoted) value in `yaml` that a `#` cut short. A deliberate comment
 /// reads `value  # note`, with a space after the `#`; text such as `#1` or `#hairline`
 /// is taken for part of the value.
-pub fn cut_by_comment(yaml: &str) -> Vec<Cut> {
+pub(crate) fn cut_by_comment(yaml: &str) -> Vec<Cut> {
     let mut cuts = Vec::new();
     for (i, line) in yaml.lines().enumerate() {
         let trimmed = line.trim_start();
@@ -461,7 +454,7 @@ pub fn cut_by_comment(yaml: &str) -> Vec<Cut> {
 
 /// The 1-based line and column of the first `key:` at the start of a line (any indent)
 /// in `yaml`, for errors found after parsing (serde keeps no positions).
-pub fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
     yaml.lines().enumerate().find_map(|(i, line)| {
         let trimmed = line.trim_start();
         let trimmed_list = trimmed.strip_prefix("- ").unwrap_or(trimmed);
@@ -476,7 +469,7 @@ pub fn locate_key(yaml: &str, key: &str) -> Option<(usize, usize)> {
 /// into the entry (`["before", "alt"]`); with an empty path, or a key the entry lacks,
 /// the entry's own first line. Entries may be blocks (`- key: value` lines) or flow maps
 /// (`- { key: value }`). None when the list or the entry cannot be found.
-pub fn locate_entry(yaml: &str, list_key: &str, index: usize, path: &[&str]) -> Option<(usize, usize)> {
+pub(crate) fn locate_entry(yaml: &str, list_key: &str, index: usize, path: &[&str]) -> Option<(usize, usize)> {
     let (list_line, _) = locate_key(yaml, list_key)?;
     let lines: Vec<&str> = yaml.lines().collect();
     let indent = |l: &str| l.len() - l.trim_start().len();
@@ -539,7 +532,7 @@ mod tests {
     fn parse_at(yaml: &str, first_line: usize) -> Diagnostic {
         let file = format!("---\n{yaml}---\n");
         let origin = Origin { path: Path::new("content/x.md"), file_text: &file, first_line };
-        parse::<Doc>(yaml, origin, "front matter").unwrap_err()
+        parse_all::<Doc>(yaml, origin, "front matter").unwrap_err().remove(0)
     }
 
     #[test]

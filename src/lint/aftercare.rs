@@ -13,7 +13,7 @@ use crate::yaml;
 /// One activity of `extra.aftercare`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Activity {
+pub(super) struct Activity {
     /// What the client does: "Swimming".
     pub activity: String,
     /// Days to wait after each session.
@@ -29,7 +29,7 @@ pub struct Activity {
 
 /// `extra.aftercare` of site.yaml: the activities written correctly, and a warning at
 /// the line of each one that is not (the theme leaves those rows out; the site still builds).
-pub fn activities(config: &Config, config_text: &str) -> (Vec<Activity>, Vec<Diagnostic>) {
+pub(super) fn activities(config: &Config, config_text: &str) -> (Vec<Activity>, Vec<Diagnostic>) {
     let Some(value) = config.extra.get("aftercare") else { return (Vec::new(), Vec::new()) };
     let warning = |at: Option<(usize, usize)>, problem: String| {
         let (line, col) = at.or_else(|| yaml::locate_key(config_text, "aftercare")).unwrap_or((0, 0));
@@ -159,7 +159,7 @@ fn disagreements<'a>(text: &str, activities: &'a [Activity]) -> Vec<(&'a Activit
 
 /// Where `doc`'s own text (its body and its `aftercare:` items) gives an activity of
 /// `activities` a waiting time other than the one written in site.yaml.
-pub fn page_days(doc: &Doc, activities: &[Activity]) -> Vec<Diagnostic> {
+pub(super) fn page_days(doc: &Doc, activities: &[Activity]) -> Vec<Diagnostic> {
     if activities.is_empty() {
         return Vec::new();
     }

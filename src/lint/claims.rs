@@ -21,7 +21,7 @@ use crate::site::Doc;
 use crate::theme::Theme;
 
 /// The built-in rules, documented in the file itself and in the README.
-pub const BUILTIN: &str = include_str!("claims.yaml");
+pub(super) const BUILTIN: &str = include_str!("claims.yaml");
 
 /// The words and phrases that put a match out of the clinic's mouth, documented in the file.
 const SCOPE: &str = include_str!("scope.yaml");
@@ -68,12 +68,12 @@ fn apostrophes(text: &str) -> String {
 const WINDOW: usize = 300;
 
 /// The built-in rules. `claims.yaml` is part of the binary and a unit test parses it.
-pub fn builtin() -> Vec<RuleSpec> {
+pub(super) fn builtin() -> Vec<RuleSpec> {
     serde_yaml::from_str(BUILTIN).expect("src/lint/claims.yaml is valid (see its unit test)")
 }
 
 /// A rule's pattern as it is matched: ignoring case.
-pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+pub(super) fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern).case_insensitive(true).build()
 }
 
@@ -81,7 +81,7 @@ pub fn compile(pattern: &str) -> Result<Regex, regex::Error> {
 /// rule's own regex the first time a page trips it, since compiling them all would
 /// cost every build tens of milliseconds for rules that mostly never fire.
 #[derive(Clone)]
-pub struct Matcher {
+pub(super) struct Matcher {
     /// Every rule's pattern in one regex (what `regex::RegexSet` is, built without the
     /// engines a set never uses: a third of the compile time, which every build pays).
     set: meta::Regex,
@@ -103,7 +103,7 @@ impl std::fmt::Debug for Matcher {
 impl Matcher {
     /// Fails when a pattern is not a valid regular expression, or when the patterns
     /// together exceed the regex size limit.
-    pub fn new(rules: Vec<RuleSpec>) -> Result<Matcher, String> {
+    pub(super) fn new(rules: Vec<RuleSpec>) -> Result<Matcher, String> {
         let config =
             meta::Config::new().match_kind(MatchKind::All).auto_prefilter(false).onepass(false).backtrack(false);
         let set = meta::Regex::builder()
@@ -115,7 +115,7 @@ impl Matcher {
     }
 
     /// Every match of every rule in `text`, as (rule index, byte range), in text order.
-    pub fn find(&self, text: &str) -> Vec<(usize, Range<usize>)> {
+    pub(super) fn find(&self, text: &str) -> Vec<(usize, Range<usize>)> {
         let mut found = Vec::new();
         // Most pages trip nothing, and finding that out stops at the first match.
         if !self.set.is_match(text) {
@@ -159,13 +159,13 @@ impl Matcher {
         found
     }
 
-    pub fn spec(&self, rule: usize) -> &RuleSpec {
+    pub(super) fn spec(&self, rule: usize) -> &RuleSpec {
         &self.rules[rule].0
     }
 
     /// The findings in one page: its prose (positions mapped back to the Markdown) and
     /// the front matter values a reader sees.
-    pub fn page(&self, doc: &Doc, outline: &Outline) -> Vec<Diagnostic> {
+    pub(super) fn page(&self, doc: &Doc, outline: &Outline) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for (rule, range) in self.find(&outline.prose) {
             let start = doc.body_offset(outline.source_offset(range.start));
@@ -207,7 +207,7 @@ impl Matcher {
 
     /// The findings in what site.yaml shows every visitor: the site's title and
     /// description, the clinic's name, hours and credentials, and the menu titles.
-    pub fn config(&self, config: &Config, text: &str) -> Vec<Diagnostic> {
+    pub(super) fn config(&self, config: &Config, text: &str) -> Vec<Diagnostic> {
         let clinic = &config.clinic;
         let mut values = vec![config.title.as_str(), config.description.as_str(), clinic.name.as_str()];
         values.extend(clinic.credentials.iter().map(String::as_str));
@@ -240,7 +240,7 @@ impl Matcher {
 
     /// The findings in the words a theme's templates print on every page that uses them
     /// (the text between tags; template code and attributes are skipped).
-    pub fn theme(&self, theme: &Theme) -> Vec<Diagnostic> {
+    pub(super) fn theme(&self, theme: &Theme) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for template in theme.templates.values() {
             let shown = visible_text(&template.text);
@@ -263,7 +263,7 @@ impl Matcher {
 }
 
 /// The phrase a claims finding quotes: its message starts with it, in curly quotes.
-pub fn quoted(message: &str) -> Option<&str> {
+pub(super) fn quoted(message: &str) -> Option<&str> {
     Some(message.strip_prefix('“')?.split_once('”')?.0)
 }
 

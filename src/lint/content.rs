@@ -15,35 +15,35 @@ use crate::theme::Theme;
 use crate::yaml;
 
 /// A content rule: its id, why it matters and where it comes from.
-pub struct Rule {
+pub(super) struct Rule {
     pub id: &'static str,
     pub why: &'static str,
     pub source: Option<&'static str>,
 }
 
-pub const DESCRIPTION: &str = "content/description";
-pub const ALT_TEXT: &str = "content/alt-text";
-pub const TEL: &str = "content/tel";
-pub const ANCHOR: &str = "content/anchor";
-pub const LINK: &str = "content/link";
-pub const SESSION_AFTERCARE: &str = "content/session-aftercare";
-pub const SESSION_EXPECTATIONS: &str = "content/session-expectations";
-pub const STAGE: &str = "content/stage";
-pub const UNUSED_ALLOW: &str = "content/unused-allow";
-pub const BODY_BEFORE_AFTER: &str = "content/body-before-after";
-pub const BODY_TESTIMONIAL: &str = "content/body-testimonial";
-pub const FRESH_AFTER_PHOTO: &str = "content/fresh-after-photo";
-pub const AFTERCARE_DAYS: &str = "content/aftercare-days";
+pub(super) const DESCRIPTION: &str = "content/description";
+pub(super) const ALT_TEXT: &str = "content/alt-text";
+pub(super) const TEL: &str = "content/tel";
+pub(super) const ANCHOR: &str = "content/anchor";
+pub(super) const LINK: &str = "content/link";
+pub(super) const SESSION_AFTERCARE: &str = "content/session-aftercare";
+pub(super) const SESSION_EXPECTATIONS: &str = "content/session-expectations";
+pub(super) const STAGE: &str = "content/stage";
+pub(super) const UNUSED_ALLOW: &str = "content/unused-allow";
+pub(super) const BODY_BEFORE_AFTER: &str = "content/body-before-after";
+pub(super) const BODY_TESTIMONIAL: &str = "content/body-testimonial";
+pub(super) const FRESH_AFTER_PHOTO: &str = "content/fresh-after-photo";
+pub(super) const AFTERCARE_DAYS: &str = "content/aftercare-days";
 
 /// An `after` photo taken fewer days than this after its session shows skin that has
 /// not healed: the dots are darker and sharper, the skin red, and the result flatters
 /// the work. Four weeks is when the healing pages of the example site, and most
 /// aftercare advice, judge a session's result.
-pub const HEALED_AFTER_DAYS: u32 = 28;
-pub const RAW_HTML: &str = "content/raw-html";
+pub(super) const HEALED_AFTER_DAYS: u32 = 28;
+pub(super) const RAW_HTML: &str = "content/raw-html";
 
 /// The content rules, documented in the README.
-pub const RULES: &[Rule] = &[
+pub(super) const RULES: &[Rule] = &[
     Rule {
         id: DESCRIPTION,
         why: "search results and link previews show the description; without one they show the site's, and longer than about 160 characters they cut it off mid-sentence",
@@ -120,7 +120,7 @@ pub const RULES: &[Rule] = &[
 
 /// The rules whose findings are errors unless site.yaml says otherwise: a link that
 /// leads nowhere is a broken page, not a matter of style.
-pub const ERRORS_BY_DEFAULT: &[&str] = &[LINK];
+pub(super) const ERRORS_BY_DEFAULT: &[&str] = &[LINK];
 
 /// Where descriptions get cut in search results.
 const DESCRIPTION_LIMIT: usize = 160;
@@ -132,7 +132,7 @@ fn finding(id: &str, doc: &Doc, (line, col, len): (usize, usize, usize), message
     with_rule(d, id)
 }
 
-pub fn with_rule(d: Diagnostic, id: &str) -> Diagnostic {
+pub(super) fn with_rule(d: Diagnostic, id: &str) -> Diagnostic {
     let rule = RULES.iter().find(|r| r.id == id);
     d.with_rule(id, rule.map(|r| r.why.into()), rule.and_then(|r| r.source.map(Into::into)))
 }
@@ -142,7 +142,7 @@ fn link_span(doc: &Doc, link: &LinkRef) -> (usize, usize, usize) {
 }
 
 /// The checks that need only the page itself: description, alt text, `tel:` numbers.
-pub fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnostic> {
+pub(super) fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Ok(split) = crate::front_matter::split(doc.text(), &doc.display_path()) {
         out.extend(cut_by_comment(&doc.display_path(), doc.text(), split.yaml, split.yaml_line));
@@ -264,7 +264,7 @@ fn quoted_clients(prose: &str) -> Vec<std::ops::Range<usize>> {
 
 /// What the site-wide checks know: where every page, alias and file is published, and
 /// each page's links and anchor targets.
-pub struct World<'a> {
+pub(super) struct World<'a> {
     site: &'a Site,
     pages_by_url: HashMap<&'a str, PageId>,
     files: HashSet<&'a str>,
@@ -282,7 +282,7 @@ pub struct World<'a> {
 const GENERATED: &[&str] = &["sitemap.xml", "robots.txt", "404.html", "atom.xml"];
 
 impl<'a> World<'a> {
-    pub fn new(site: &'a Site, theme: &'a Theme, shared_aftercare: bool) -> World<'a> {
+    pub(super) fn new(site: &'a Site, theme: &'a Theme, shared_aftercare: bool) -> World<'a> {
         let mut pages_by_url: HashMap<&str, PageId> =
             site.pages.iter().enumerate().map(|(id, p)| (p.path.as_str(), id)).collect();
         pages_by_url.extend(site.aliases.iter().map(|(path, &id)| (path.as_str(), id)));
@@ -311,7 +311,12 @@ impl<'a> World<'a> {
 
     /// Links, images and before/after photos of page `id` that lead nowhere, and
     /// `#anchors` that match no heading; `anchors` gives each page's anchor targets.
-    pub fn links<'f>(&self, id: PageId, links: &[LinkRef], anchors: impl Fn(PageId) -> &'f Anchors) -> Vec<Diagnostic> {
+    pub(super) fn links<'f>(
+        &self,
+        id: PageId,
+        links: &[LinkRef],
+        anchors: impl Fn(PageId) -> &'f Anchors,
+    ) -> Vec<Diagnostic> {
         let (site, page) = (self.site, &self.site.pages[id]);
         let doc = &page.doc;
         let mut out = Vec::new();
@@ -485,7 +490,7 @@ impl<'a> World<'a> {
 
     /// What a session page must show (the theme shows `aftercare:` and `healing:`, or
     /// the page links to the pages that cover them), and `stage` outside sessions.
-    pub fn structure(&self, id: PageId, links: &[LinkRef], mut consult: impl FnMut(PageId)) -> Vec<Diagnostic> {
+    pub(super) fn structure(&self, id: PageId, links: &[LinkRef], mut consult: impl FnMut(PageId)) -> Vec<Diagnostic> {
         let (site, page) = (self.site, &self.site.pages[id]);
         let (doc, fm) = (&page.doc, &page.doc.meta.fm);
         let mut out = Vec::new();
@@ -577,7 +582,7 @@ fn bad_percent(path: &str) -> Option<&str> {
 
 /// Warnings for unquoted values in `yaml` (of the file `path`, whose whole text is
 /// `text`, the YAML starting on line `first_line`) that a `#` cut short.
-pub fn cut_by_comment(path: &Path, text: &str, yaml: &str, first_line: usize) -> Vec<Diagnostic> {
+pub(super) fn cut_by_comment(path: &Path, text: &str, yaml: &str, first_line: usize) -> Vec<Diagnostic> {
     yaml::cut_by_comment(yaml)
         .into_iter()
         .map(|cut| {
@@ -598,7 +603,7 @@ const MENU_LIMIT: usize = 8;
 
 /// A warning when the generated menu (no `menu:` in site.yaml) would list more than
 /// about eight entries: every top-level section and page joins it.
-pub fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
+pub(super) fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
     let home = &site.pages[site.home];
     let entries = 1 + home.subsections.len() + home.pages.len();
     if config.menu.is_some() || entries <= MENU_LIMIT {
@@ -616,7 +621,7 @@ pub fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
 }
 
 /// site.yaml's phone numbers that are not E.164 once normalised.
-pub fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
+pub(super) fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
     config
         .clinic
         .phones

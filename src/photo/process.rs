@@ -25,7 +25,7 @@ const WEBP_QUALITY: f32 = 80.0;
 const ORIGINAL_QUALITY: u8 = 90;
 
 /// Everything that changes what `process` makes: part of the cache key.
-pub const SETTINGS: &str = "v2 480/800/1200/1600 jpeg82 webp80 orig90 lanczos3";
+pub(super) const SETTINGS: &str = "v2 480/800/1200/1600 jpeg82 webp80 orig90 lanczos3";
 
 fn limits() -> Limits {
     let mut limits = Limits::default();
@@ -63,7 +63,7 @@ pub fn size(format: Format, bytes: &[u8]) -> Option<(u32, u32)> {
 /// (its structure by `strip`, its pixels by decoding) either way. Memory: the photo
 /// opened once (36 MB for 12 megapixels), moved into the resizer without a copy, and
 /// one copy at a time beside it.
-pub fn all(format: Format, bytes: &[u8]) -> Result<Vec<(Variant, Vec<u8>)>, String> {
+pub(super) fn all(format: Format, bytes: &[u8]) -> Result<Vec<(Variant, Vec<u8>)>, String> {
     // Stripping walks the file's structure: a file cut short is named as such here.
     // An upright original is published as `strip` makes it, at once: the cache keeps
     // only what took work, so that it stays small enough to commit.

@@ -96,7 +96,7 @@ fn clinic_jsonld(config: &Config, description: &str) -> Value {
 }
 
 /// JSON for a `<script>`: `<`, `>` and `&` escaped so no text can close the tag.
-pub fn script_json(value: &Value) -> String {
+pub(super) fn script_json(value: &Value) -> String {
     serde_json::to_string(value)
         .expect("JSON values serialize")
         .replace('<', "\\u003c")

@@ -20,7 +20,7 @@ const SCRIPT: &str = include_str!("live.js");
 /// What every open page needs to know: which build it shows, and whether the last
 /// rebuild failed (then `error` holds the message, file and line included).
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Status {
+pub(super) struct Status {
     pub generation: u64,
     pub error: Option<String>,
     /// Only stylesheets changed: pages swap them instead of reloading.
@@ -33,14 +33,14 @@ pub struct Status {
     pub prefix: String,
 }
 
-pub struct Shared {
+pub(super) struct Shared {
     /// The served folder, canonicalised.
     pub out: PathBuf,
     pub status: watch::Sender<Status>,
     pub shutdown: watch::Receiver<bool>,
 }
 
-pub fn router(shared: Arc<Shared>) -> axum::Router {
+pub(super) fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(shared)
 }
 

@@ -17,7 +17,7 @@ use crate::error::Diagnostic;
 /// `about.es.md` -> (`about.md`, `es`); `index.pt-br.md` -> (`index.md`, `pt-br`); None
 /// for a file without a language suffix. A suffix is two letters, with an optional
 /// two-letter region (`es-MX`).
-pub fn split(key: &str) -> Option<(String, &str)> {
+pub(crate) fn split(key: &str) -> Option<(String, &str)> {
     let stem = key_name(key).strip_suffix(".md")?;
     let (name, lang) = stem.rsplit_once('.')?;
     if !crate::i18n::is_file_code(lang) || name.is_empty() {
@@ -192,7 +192,7 @@ impl Doc {
 /// `language:` is `main` and `languages:` lists `others`: every suffix is a language
 /// the site lists (and not its main language, whose files have none), and every listed
 /// language has its home page.
-pub fn check(site: &Site, main: &str, others: &[&str], config_text: &str) -> Vec<Diagnostic> {
+pub(crate) fn check(site: &Site, main: &str, others: &[&str], config_text: &str) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let listed = |code: &str| others.iter().any(|l| l.eq_ignore_ascii_case(code));
     for doc in &site.orphans {
