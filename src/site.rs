@@ -27,28 +27,43 @@ mod order;
 pub(crate) use addresses::{alias_error, alias_path, slugify};
 pub(crate) use links::is_external;
 
+/// A page's index in [`Site::pages`].
 pub(crate) type PageId = usize;
 
+/// What a page is in the graph: the home page (`content/_index.md`), a section (a
+/// folder's `_index.md`, or a folder of pages without one), or a page (a `.md` file, or
+/// a bundle's `index.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
+    /// `content/_index.md` (or `content/index.md`), and each language's.
     Home,
+    /// A folder's `_index.md`, or a folder of pages without one.
     Section,
+    /// A Markdown file, or a page bundle's `index.md`.
     Page,
 }
 
+/// One published page of the graph: the home page, a section or a page, with the
+/// document it is made from, its URL, and its place among the others (parent, the
+/// pages and subsections it lists, previous and next). Pages refer to each other by
+/// [`PageId`], their index in [`Site::pages`].
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// Home page, section or page.
     pub kind: Kind,
     /// Shared, so a rebuild that keeps a file's text reuses its parse.
     pub doc: Arc<Doc>,
     /// URL path below the site root, `process/first-session/` (`""` for home).
     pub path: String,
+    /// The section (or bundle) that lists this page; None for the home page.
     pub parent: Option<PageId>,
     /// For the home page and sections: their pages in order, and their subsections.
     pub pages: Vec<PageId>,
     pub subsections: Vec<PageId>,
     /// A section's own kind; a page's parent section's kind.
     pub section_kind: SectionKind,
+    /// The page before and after this one in its section's order (None at the ends,
+    /// and for the home page's own pages, which are not a sequence).
     pub prev: Option<PageId>,
     pub next: Option<PageId>,
     /// Index into [`Site::languages`]: 0 for the default language (`about.md`), else the
@@ -60,14 +75,17 @@ pub struct Page {
 }
 
 impl Page {
+    /// The page's `title` from its front matter.
     pub fn title(&self) -> &str {
         &self.doc.meta.fm.title
     }
 
+    /// Whether the page is an FAQ: `faq: true`, or a page in a section of kind `faq`.
     pub fn is_faq(&self) -> bool {
         self.kind == Kind::Page && (self.doc.meta.fm.faq || self.section_kind == SectionKind::Faq)
     }
 
+    /// Whether the page is a session, a page in a section of kind `sessions`.
     pub fn is_session(&self) -> bool {
         self.kind == Kind::Page && self.section_kind == SectionKind::Sessions
     }
@@ -76,17 +94,27 @@ impl Page {
 /// A file beside the Markdown (a bundle's photo) and where it is copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
+    /// The file, relative to `content/`.
     pub source: PathBuf,
+    /// Where it is published, below the output folder (`process/third/photo.jpg`).
     pub output: String,
 }
 
+/// The site graph: every page that is published (drafts left out unless asked), the
+/// files beside them, the aliases that redirect, and the lookups from a source file to
+/// its page. Made by [`Site::build`] from parsed documents; pure, so a rebuild can make
+/// it again or [`Site::patch`] it when only what orders pages changed.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Every page, in the order of the documents (each language's after the default's).
     pub pages: Vec<Page>,
+    /// The default language's home page.
     pub home: PageId,
+    /// The files beside the Markdown that are published.
     pub assets: Vec<Asset>,
     /// Redirect output folders (`first-session/`) to the page they lead to.
     pub aliases: BTreeMap<String, PageId>,
+    /// Each page by its Markdown file's key (`process/first.md`).
     by_source: HashMap<String, PageId>,
     /// Index into `assets` by source path, for links to them.
     asset_index: HashMap<String, usize>,
