@@ -10,6 +10,7 @@
 mod aftercare;
 mod claims;
 mod content;
+mod world;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -300,7 +301,7 @@ pub fn check<'a>(
     let (activities, aftercare_problems) = aftercare::activities(config, config_text);
     // Built only when a page is checked: a save that changes no finding needs no world.
     let world = std::sync::OnceLock::new();
-    let world = || world.get_or_init(|| content::World::new(site, theme, !activities.is_empty()));
+    let world = || world.get_or_init(|| world::World::new(site, theme, !activities.is_empty()));
     let mut fresh = Memo::default();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
