@@ -185,6 +185,49 @@ fn a_patched_graph_is_the_graph_built_from_the_same_documents() {
 }
 
 #[test]
+fn patching_a_big_section_moves_each_edited_page_to_its_place() {
+    let mut docs = clinic();
+    docs.push(doc("blog/_index.md", "title: Blog"));
+    for i in 0..40 {
+        docs.push(doc(&format!("blog/p{i:02}.md"), &format!("title: Post {i}\ndate: 2024-01-{:02}", i % 28 + 1)));
+    }
+    let mut patched = site(docs.clone());
+    // First, last, middle, a tie on date broken by title, a weight: each lands where a
+    // fresh build puts it; more than a few at once sort the section again.
+    let rounds: [&[(usize, &str)]; 3] = [
+        &[(3, "title: Post 3\ndate: 2030-01-01")],
+        &[
+            (5, "title: A post\ndate: 2024-01-06"),
+            (9, "title: Post 9\ndate: 2001-01-01"),
+            (12, "title: Post 12\nweight: 1"),
+        ],
+        &[
+            (1, "title: Z"),
+            (2, "title: Y"),
+            (4, "title: X"),
+            (6, "title: W"),
+            (7, "title: V"),
+            (8, "title: U"),
+            (10, "title: T"),
+            (11, "title: S"),
+            (13, "title: R"),
+        ],
+    ];
+    for round in rounds {
+        let mut changed = Vec::new();
+        for &(i, yaml) in round {
+            let key = format!("blog/p{i:02}.md");
+            let new = Arc::new(doc(&key, yaml));
+            let at = docs.iter().position(|d| d.key == key).unwrap();
+            docs[at] = (*new).clone();
+            changed.push(new);
+        }
+        assert!(patched.patch(changed).is_empty());
+        assert_eq!(shape(&patched), shape(&site(docs.clone())));
+    }
+}
+
+#[test]
 fn front_matter_that_moves_a_page_changes_its_shape() {
     let base = doc("news/a.md", "title: A");
     for yaml in ["title: A\nslug: b", "title: A\ndraft: true", "title: A\naliases: [/a/]", "title: A\nfaq: true"] {
