@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use anstyle::{AnsiColor, Style};
 use serde_json::json;
@@ -191,21 +192,44 @@ pub(crate) fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) 
     println!("{}", serde_json::to_string_pretty(&doc).expect("JSON serializes"));
 }
 
+/// The warnings a `serve` session has printed: their texts, and the list they came in
+/// (a rebuild that changed no finding hands back the same list, which is not looked
+/// at again: formatting thousands of warnings on every save would cost more than the
+/// save).
+#[derive(Default)]
+pub(crate) struct Shown {
+    texts: HashSet<String>,
+    last: Option<Arc<Vec<Diagnostic>>>,
+}
+
+impl Shown {
+    /// Prints the warnings of `warnings` not printed before; how many it printed.
+    fn update(&mut self, warnings: &Arc<Vec<Diagnostic>>) -> usize {
+        if self.last.as_ref().is_some_and(|last| Arc::ptr_eq(last, warnings)) {
+            return 0;
+        }
+        let current: Vec<(&Diagnostic, String)> =
+            warnings.iter().filter(|d| d.is_warning()).map(|d| (d, d.to_string())).collect();
+        let mut new = 0;
+        for (d, text) in &current {
+            if !self.texts.contains(text) {
+                diagnostic(d);
+                new += 1;
+            }
+        }
+        self.texts = current.into_iter().map(|(_, text)| text).collect();
+        self.last = Some(warnings.clone());
+        new
+    }
+}
+
 /// After a `serve` build: the warnings not printed after the previous one (all of
 /// them the first time; on a big site reprinting hundreds on every save would hide the
 /// one just made), then one line with the count. `shown` holds what was printed and is
 /// updated.
-pub(crate) fn rebuilt(rebuilt: &crate::build::Rebuilt, first: bool, shown: &mut HashSet<String>) {
-    let current: Vec<(&Diagnostic, String)> =
-        rebuilt.warnings.iter().filter(|d| d.is_warning()).map(|d| (d, d.to_string())).collect();
-    let mut new = 0;
-    for (d, text) in &current {
-        if !shown.contains(text) {
-            diagnostic(d);
-            new += 1;
-        }
-    }
-    *shown = current.into_iter().map(|(_, text)| text).collect();
+pub(crate) fn rebuilt(rebuilt: &crate::build::Rebuilt, first: bool, shown: &mut Shown) {
+    let new = shown.update(&rebuilt.warnings);
+    let shown = &shown.texts;
     let ms = rebuilt.elapsed.as_millis();
     let count = match (shown.len(), new) {
         (0, _) => String::new(),

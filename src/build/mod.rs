@@ -23,6 +23,7 @@ mod safety;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -68,7 +69,8 @@ pub struct Rebuilt {
     pub changed: Vec<String>,
     pub pages: usize,
     pub elapsed: Duration,
-    pub warnings: Vec<Diagnostic>,
+    /// Shared with the next rebuild's when no finding changed, so it is not copied.
+    pub warnings: Arc<Vec<Diagnostic>>,
 }
 
 /// Builds the site described by `options` and writes it.
@@ -110,7 +112,8 @@ fn render_site(site: &Loaded, drafts: bool, output: Option<&Path>) -> Result<(us
             Err(other) => return Err(other),
         };
     match prepared.findings(config, &sources.config_text, None) {
-        Ok(findings) | Err(Error::Content(findings)) => later.extend(findings),
+        Ok(findings) => later.extend(Arc::unwrap_or_clone(findings)),
+        Err(Error::Content(findings)) => later.extend(findings),
         Err(other) => return Err(other),
     }
     let all = merged(problems, later, &failed);

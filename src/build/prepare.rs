@@ -55,7 +55,14 @@ impl Prepared {
     /// is rendered now): the warnings and allowed findings; or, when a rule at level
     /// `error` fires, every finding as the error. With the `cache` that prepared the
     /// site (serve), pages whose findings cannot have changed are not checked again.
-    pub fn findings(&self, config: &Config, config_text: &str, cache: Option<&mut Cache>) -> Result<Vec<Diagnostic>> {
+    /// The list is shared with the cache (serve): a save that changes no finding gets
+    /// the same list back, not a copy.
+    pub fn findings(
+        &self,
+        config: &Config,
+        config_text: &str,
+        cache: Option<&mut Cache>,
+    ) -> Result<Arc<Vec<Diagnostic>>> {
         // A page with a broken link is still checked: every finding comes out in one run.
         let mut broken = Vec::new();
         for (id, checks) in self.checks.iter().enumerate() {
@@ -75,8 +82,13 @@ impl Prepared {
         let key = crate::site::hash_of((self.world, statics, templates, config_text));
         let memo = cache.map(|cache| (&mut cache.lint, key));
         let mut findings = lint::check(&self.site, facts, &self.theme, &self.rules, config, config_text, memo);
-        findings.extend(broken);
-        if findings.iter().any(Diagnostic::is_error) { Err(content_error(findings)) } else { Ok(findings) }
+        if !broken.is_empty() {
+            Arc::make_mut(&mut findings).extend(broken);
+        }
+        match findings.iter().any(Diagnostic::is_error) {
+            true => Err(content_error(Arc::unwrap_or_clone(findings))),
+            false => Ok(findings),
+        }
     }
 
     /// Which site graph this is: the same number means the same pages, URLs and front

@@ -299,6 +299,9 @@ pub struct Memo {
     pages: Vec<Option<PageMemo>>,
     /// The findings on site.yaml and the theme, which depend on nothing else.
     site_wide: Option<Vec<Diagnostic>>,
+    /// The last answer, and the menu findings in it: while no page's findings change,
+    /// a save gets it again (shared, not copied: a big site has thousands).
+    assembled: Option<(Option<Diagnostic>, Arc<Vec<Diagnostic>>)>,
 }
 
 struct PageMemo {
@@ -322,17 +325,53 @@ pub fn check<'a>(
     config: &Config,
     config_text: &str,
     memo: Option<(&mut Memo, u64)>,
-) -> Vec<Diagnostic> {
+) -> Arc<Vec<Diagnostic>> {
     let (activities, aftercare_problems) = aftercare::activities(config, config_text);
-    // Built only when a page is checked: a save that changes no finding needs no world.
-    let world = std::sync::OnceLock::new();
-    let world = || world.get_or_init(|| world::World::new(site, theme, !activities.is_empty()));
     let mut fresh = Memo::default();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
-        *memo = Memo { key, pages: site.pages.iter().map(|_| None).collect(), site_wide: None };
+        *memo = Memo { key, pages: site.pages.iter().map(|_| None).collect(), site_wide: None, assembled: None };
     }
-    memo.pages.par_iter_mut().enumerate().for_each(|(id, slot)| {
+    let pages_changed = check_pages(site, &facts, theme, rules, &activities, &mut memo.pages);
+    let site_wide_changed = memo.site_wide.is_none();
+    let site_wide = memo.site_wide.get_or_insert_with(|| {
+        let mut found: Vec<Diagnostic> = content::phones(config, config_text);
+        found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
+        found.extend(rules.matcher.config(config, config_text));
+        found.extend(rules.matcher.theme(theme));
+        let mut found: Vec<Diagnostic> = found.into_iter().filter_map(|d| rules.leveled(d)).collect();
+        let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
+        found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
+        found
+    });
+    let menu = content::menu_size(site, config);
+    match &memo.assembled {
+        Some((before, all)) if !pages_changed && !site_wide_changed && *before == menu => return all.clone(),
+        _ => {}
+    }
+    let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
+    findings.extend(site_wide.iter().cloned());
+    findings.extend(menu.clone());
+    let all = Arc::new(sorted(findings));
+    memo.assembled = Some((menu, all.clone()));
+    all
+}
+
+/// Checks each page whose findings may have changed (see [`Memo`]) into its slot of
+/// `pages`; whether any page's findings are not what they were.
+fn check_pages<'a>(
+    site: &Site,
+    facts: &(impl Fn(PageId) -> &'a Arc<PageFacts> + Sync),
+    theme: &Theme,
+    rules: &Rules,
+    activities: &[aftercare::Activity],
+    pages: &mut [Option<PageMemo>],
+) -> bool {
+    // Built only when a page is checked: a save that changes no finding needs no world.
+    let world = std::sync::OnceLock::new();
+    let world = || world.get_or_init(|| world::World::new(site, theme, !activities.is_empty()));
+    let changed = std::sync::atomic::AtomicBool::new(false);
+    pages.par_iter_mut().enumerate().for_each(|(id, slot)| {
         let (own, doc) = (facts(id), &site.pages[id].doc);
         if let Some(m) = slot {
             let same = |(t, d, f): &(PageId, Arc<Doc>, Arc<PageFacts>)| {
@@ -350,29 +389,19 @@ pub fn check<'a>(
         }));
         found.extend(world().structure(id, &own.links, |other| consulted.borrow_mut().push(other)));
         found.extend(
-            aftercare::page_days(doc, &activities).into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)),
+            aftercare::page_days(doc, activities).into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)),
         );
         let mut targets = consulted.into_inner();
         targets.sort_unstable();
         targets.dedup();
         let targets = targets.into_iter().map(|t| (t, site.pages[t].doc.clone(), facts(t).clone())).collect();
         let found = rules.settle(doc, found);
+        if slot.as_ref().is_none_or(|m| m.found != found) {
+            changed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         *slot = Some(PageMemo { doc: doc.clone(), facts: own.clone(), targets, found });
     });
-    let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
-    let site_wide = memo.site_wide.get_or_insert_with(|| {
-        let mut found: Vec<Diagnostic> = content::phones(config, config_text);
-        found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
-        found.extend(rules.matcher.config(config, config_text));
-        found.extend(rules.matcher.theme(theme));
-        let mut found: Vec<Diagnostic> = found.into_iter().filter_map(|d| rules.leveled(d)).collect();
-        let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
-        found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
-        found
-    });
-    findings.extend(site_wide.iter().cloned());
-    findings.extend(content::menu_size(site, config));
-    sorted(findings)
+    changed.into_inner()
 }
 
 /// `findings` in the order of [`Diagnostic::sort_key`] (stable), each path cut into its

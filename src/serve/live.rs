@@ -53,7 +53,7 @@ pub struct Live {
     links: Vec<(PathBuf, PathBuf)>,
     /// The last rebuild's page count and warnings, when it succeeded (None after a
     /// failure, so an unchanged broken site reports its errors again).
-    last: Option<(usize, Vec<Diagnostic>)>,
+    last: Option<(usize, Arc<Vec<Diagnostic>>)>,
     /// Photos being made in the background; None: each rebuild makes them itself.
     photos: Option<Arc<Background>>,
 }
@@ -373,7 +373,11 @@ impl Live {
         let findings =
             match (problems.is_empty(), prepared.findings(config, &sources.config_text, Some(&mut state.cache))) {
                 (true, result) => result?,
-                (false, Ok(found) | Err(Error::Content(found))) => {
+                (false, Ok(found)) => {
+                    problems.extend(found.iter().cloned());
+                    return Err(Error::Content(problems));
+                }
+                (false, Err(Error::Content(found))) => {
                     problems.extend(found);
                     return Err(Error::Content(problems));
                 }
@@ -404,7 +408,10 @@ impl Live {
         }
         changed.sort();
         let mut warnings = findings;
-        warnings.extend(build::check_site_links(config, &sources.config_text, &outputs));
+        let broken_links = build::check_site_links(config, &sources.config_text, &outputs);
+        if !broken_links.is_empty() {
+            Arc::make_mut(&mut warnings).extend(broken_links);
+        }
         let pages = prepared.site.pages.len();
         let later: BTreeSet<String> = later.into_iter().map(str::to_string).collect();
         let store = prepared.shared_photos();

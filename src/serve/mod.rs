@@ -82,7 +82,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     };
     let mut status = Status::default();
     // The warnings printed so far, so a rebuild prints only new ones.
-    let mut shown = std::collections::HashSet::new();
+    let mut shown = report::Shown::default();
     match first {
         Ok(rebuilt) => report::rebuilt(&rebuilt, true, &mut shown),
         Err(err) => {
@@ -328,7 +328,7 @@ fn rebuild_loop(
     root: &Path,
     events: mpsc::Receiver<notify::Result<notify::Event>>,
     shared: &Shared,
-    mut shown: std::collections::HashSet<String>,
+    mut shown: report::Shown,
 ) {
     let config_file = root.join(config::FILE_NAME);
     // Folders outside the site that symlinks point into, watched so an edit there shows.
