@@ -40,6 +40,9 @@ pub struct ServeOptions {
 pub const DEFAULT_PORT: u16 = 1111;
 /// Events closer together than this are one change (an editor's save is several).
 const QUIET: Duration = Duration::from_millis(8);
+/// After a file is closed from writing (its save is done), how long to wait for more:
+/// what is left of a save then (an editor's rename of its temporary file) comes at once.
+const SETTLE: Duration = Duration::from_millis(1);
 /// A stream of changes is built at least this often, so a storm still shows progress.
 const MAX_WAIT: Duration = Duration::from_millis(250);
 /// How often the rebuilder looks whether the server has stopped.
@@ -347,6 +350,7 @@ fn rebuild_loop(
         let started = Instant::now();
         let mut next = first;
         while let Some(event) = next.take() {
+            let quiet = if event.as_ref().is_ok_and(closed_from_writing) { SETTLE } else { QUIET };
             match event {
                 Ok(event) if event.need_rescan() => {
                     paths.insert(config_file.clone());
@@ -356,7 +360,7 @@ fn rebuild_loop(
                 Err(e) => anstream::eprintln!("warning: watching files: {e}"),
             }
             if started.elapsed() < MAX_WAIT {
-                next = events.recv_timeout(QUIET).ok();
+                next = events.recv_timeout(quiet).ok();
             }
         }
         if *shared.shutdown.borrow() {
@@ -399,6 +403,12 @@ fn rebuild_loop(
             }
         }
     }
+}
+
+/// Whether `event` says a file written to was closed: a save is then complete, and
+/// waiting the full [`QUIET`] for more would only delay the preview.
+fn closed_from_writing(event: &notify::Event) -> bool {
+    matches!(event.kind, EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write)))
 }
 
 /// Watches the folders symlinks point into that are not watched yet.
