@@ -4,66 +4,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
-use crate::error::{Diagnostic, Result};
+use crate::error::Diagnostic;
 use crate::lint;
 use crate::markdown::{self, Resolver};
-use crate::render::{Bodies, Body};
-use crate::site::{Page, PageId, Site};
-
-use super::content_error;
-use super::prepare::{Cache, Prepared};
-/// Bodies rendered as their pages are, and then dropped: a build never holds the
-/// whole site's HTML.
-pub struct Fresh<'a> {
-    pub prepared: &'a Prepared,
-    pub config: &'a Config,
-}
-
-impl Bodies for Fresh<'_> {
-    fn body(&self, id: PageId) -> std::result::Result<Arc<Body>, Vec<Diagnostic>> {
-        self.prepared.body(id, self.config).map(Arc::new)
-    }
-}
-
-/// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a
-/// page whose document and [`Prepared::body_key`] are unchanged is not rendered again.
-/// `prepared` is what `prepare` last returned with this `cache`.
-pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) -> Result<Vec<Arc<Body>>> {
-    let site = &prepared.site;
-    let mut none = vec![None; site.pages.len()];
-    let memos = match cache.graph.as_mut() {
-        Some(graph) if Arc::ptr_eq(&graph.site, site) => &mut graph.bodies,
-        _ => &mut none,
-    };
-    // Each memo is brought up to date where it sits: only pages rendered now write one.
-    let rendered: Vec<std::result::Result<Arc<Body>, Vec<Diagnostic>>> = memos
-        .par_iter_mut()
-        .enumerate()
-        .map(|(id, memo)| {
-            let (doc, key) = (&site.pages[id].doc, prepared.body_key(id));
-            if let Some((_, _, body)) = memo.as_ref().filter(|(d, k, _)| Arc::ptr_eq(d, doc) && *k == key) {
-                let _ = prepared.checks[id].set(body.checks.clone());
-                return Ok(body.clone());
-            }
-            let body = Arc::new(prepared.body(id, config)?);
-            *memo = Some((doc.clone(), key, body.clone()));
-            Ok(body)
-        })
-        .collect();
-    let mut problems = Vec::new();
-    let mut bodies = Vec::with_capacity(rendered.len());
-    for result in rendered {
-        match result {
-            Ok(body) => bodies.push(body),
-            Err(errs) => problems.extend(errs),
-        }
-    }
-    if problems.is_empty() { Ok(bodies) } else { Err(content_error(problems)) }
-}
-
+use crate::render::Body;
+use crate::site::{Page, Site};
+/// Page `page`'s body, or every broken link in it.
 pub(super) fn render_body(
     site: &Site,
     page: &Page,

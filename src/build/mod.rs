@@ -14,8 +14,9 @@
 //! and keys, never another order. Parsing, Markdown and templates run in parallel.
 //! Every stage collects all of its problems, so one run reports every error it can find.
 //!
-//! Files: `prepare` (stage 2 and the serve cache), `bodies` (stage 3), `safety` (where
-//! a build may write); this file runs the stages and collects their findings.
+//! Files: `prepare` (stage 2, and serve's cache with its bodies), `bodies` (stage 3 for
+//! one page), `safety` (where a build may not write); this file runs the stages and
+//! collects their findings. Imports among them point one way: prepare -> bodies.
 
 mod bodies;
 mod prepare;
@@ -37,9 +38,8 @@ use crate::render::{Job, Outputs, Renderer};
 use crate::site::Site;
 use crate::source::{self, Sources};
 
-pub use bodies::{Fresh, render_bodies};
 use prepare::prepare_all;
-pub use prepare::{Cache, Prepared, prepare};
+pub use prepare::{Cache, Fresh, Prepared, prepare, render_bodies};
 use safety::check_output_is_safe;
 
 /// What `build` is asked to do (the command line's `build` options).

@@ -13,13 +13,14 @@ use crate::error::{Diagnostic, Result};
 use crate::lint;
 use crate::load::Loaded;
 use crate::photo;
-use crate::render::{Body, Parts};
+use crate::render::{Bodies, Body, Parts};
 use crate::site::{Doc, PageId, Site};
 use crate::source::{self, Sources};
 use crate::theme::{self, Theme};
 
 use super::bodies::{image_sizes, link_world, render_body, render_body_anyway};
 use super::{content_error, failed_keys, merged};
+
 /// A site read, parsed and linked: everything the templates need but the pages'
 /// Markdown, which is rendered per page ([`Prepared::body`]) as the page is. Owns what
 /// the [`Renderer`](crate::render::Renderer) borrows.
@@ -29,7 +30,7 @@ pub struct Prepared {
     pub theme: Theme,
     /// By page: what the content rules found in the page by itself, filled in as its
     /// body is rendered (see [`Prepared::findings`]).
-    pub(super) checks: Vec<OnceLock<Arc<lint::PageFacts>>>,
+    checks: Vec<OnceLock<Arc<lint::PageFacts>>>,
     /// Pixel sizes of the images this build publishes, by output path.
     sizes: HashMap<String, (u32, u32)>,
     /// [`link_world`]: what a body's links can see of the rest of the site.
@@ -119,9 +120,58 @@ impl Prepared {
 
     /// What rendering page `id`'s body depends on besides its own text: the links'
     /// world, and whether the page is an FAQ (which its section's `kind` can change).
-    pub(super) fn body_key(&self, id: PageId) -> u64 {
+    fn body_key(&self, id: PageId) -> u64 {
         self.world ^ u64::from(self.site.pages[id].is_faq())
     }
+}
+
+/// Bodies rendered as their pages are, and then dropped: a build never holds the
+/// whole site's HTML.
+pub struct Fresh<'a> {
+    pub prepared: &'a Prepared,
+    pub config: &'a Config,
+}
+
+impl Bodies for Fresh<'_> {
+    fn body(&self, id: PageId) -> std::result::Result<Arc<Body>, Vec<Diagnostic>> {
+        self.prepared.body(id, self.config).map(Arc::new)
+    }
+}
+
+/// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a
+/// page whose document and [`Prepared::body_key`] are unchanged is not rendered again.
+/// `prepared` is what `prepare` last returned with this `cache`.
+pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) -> Result<Vec<Arc<Body>>> {
+    let site = &prepared.site;
+    let mut none = vec![None; site.pages.len()];
+    let memos = match cache.graph.as_mut() {
+        Some(graph) if Arc::ptr_eq(&graph.site, site) => &mut graph.bodies,
+        _ => &mut none,
+    };
+    // Each memo is brought up to date where it sits: only pages rendered now write one.
+    let rendered: Vec<std::result::Result<Arc<Body>, Vec<Diagnostic>>> = memos
+        .par_iter_mut()
+        .enumerate()
+        .map(|(id, memo)| {
+            let (doc, key) = (&site.pages[id].doc, prepared.body_key(id));
+            if let Some((_, _, body)) = memo.as_ref().filter(|(d, k, _)| Arc::ptr_eq(d, doc) && *k == key) {
+                let _ = prepared.checks[id].set(body.checks.clone());
+                return Ok(body.clone());
+            }
+            let body = Arc::new(prepared.body(id, config)?);
+            *memo = Some((doc.clone(), key, body.clone()));
+            Ok(body)
+        })
+        .collect();
+    let mut problems = Vec::new();
+    let mut bodies = Vec::with_capacity(rendered.len());
+    for result in rendered {
+        match result {
+            Ok(body) => bodies.push(body),
+            Err(errs) => problems.extend(errs),
+        }
+    }
+    if problems.is_empty() { Ok(bodies) } else { Err(content_error(problems)) }
 }
 
 /// What one `prepare` computed, kept for the next (by `serve`). Each stage is reused
@@ -134,7 +184,7 @@ pub struct Cache {
     /// Parsed documents by the address of the bytes they were parsed from: every read
     /// makes new bytes, and the memo keeps them alive, so an address is never reused.
     docs: DocMemo,
-    pub(super) graph: Option<Graph>,
+    graph: Option<Graph>,
     /// How many graphs this cache has built: a graph's identity for later stages.
     generations: u64,
     lint: lint::Memo,
@@ -158,21 +208,21 @@ type Looked<T> = (bool, std::result::Result<Arc<T>, Vec<Diagnostic>>);
 type DocMemo = HashMap<usize, (Arc<[u8]>, Arc<Doc>), foldhash::fast::FixedState>;
 
 /// The site graph of the last successful `prepare`, and the inputs it was built from.
-pub(super) struct Graph {
+struct Graph {
     /// Every Markdown document in source order, drafts included.
     docs: Vec<Arc<Doc>>,
     /// The other files under `content/`.
     assets: Vec<(PathBuf, Arc<[u8]>)>,
     drafts: bool,
     root: String,
-    pub(super) site: Arc<Site>,
+    site: Arc<Site>,
     /// Pixel sizes of the content's images (the static files' are read on every
     /// `prepare`: a static file can change while the graph stands).
     asset_sizes: HashMap<String, (u32, u32)>,
     /// [`link_world`] of this graph.
     world: u64,
     /// By page id: the document and key (see `prepare`) a page's body was rendered from.
-    pub(super) bodies: Vec<Option<BodyMemo>>,
+    bodies: Vec<Option<BodyMemo>>,
 }
 
 /// A rendered body, and the document and key it was rendered from.
