@@ -19,16 +19,16 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::build::{self, Cache};
-use crate::config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, Loaded};
 use crate::output::LiveDir;
-use crate::render::{Body, Job, Renderer, Templates};
+use crate::render::{Body, Job, Outputs, Renderer, Templates};
 use crate::source::{self, Sources};
 
 /// Source folders watched below the site root (site.yaml is watched on its own).
 pub const WATCHED: &[&str] = &["content", "static", "templates", "themes"];
 
+pub use super::change::{Change, Tree, classify};
 pub use crate::build::Rebuilt;
 
 /// The live preview's site: reads the sources once, then brings the served folder up
@@ -47,7 +47,7 @@ pub struct Live {
     /// None until site.yaml reads and parses; dropped when it changes.
     state: Option<State>,
     /// The `Renderer::key` each rendered file in `out` was rendered from.
-    keys: HashMap<String, u64, foldhash::fast::FixedState>,
+    keys: Keys,
     /// Symlinks in the source folders: (where each points, canonicalised; the link). A
     /// change at a target is a change at its links.
     links: Vec<(PathBuf, PathBuf)>,
@@ -66,67 +66,15 @@ struct Background {
     made: AtomicBool,
 }
 
-/// What a change at one path means for the site (see [`classify`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// `site.yaml`: everything is read again.
-    Config,
-    /// A file or folder in one of the source trees.
-    Tree(Tree),
-    /// Something in the theme's folder: the theme is read again.
-    Theme,
-    /// Not a site source (editor and hidden files, other folders, other themes).
-    Ignored,
-}
+/// A file rendered again: its render key, and its bytes (None when they are what the
+/// folder already holds).
+type Update = (Option<u64>, Option<Vec<u8>>);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tree {
-    Content,
-    Static,
-    Templates,
-}
+/// A file rendered again: its path, whether it is new to the folder, and its update.
+type Rendered<'a> = (&'a String, bool, std::result::Result<Update, Vec<Diagnostic>>);
 
-impl Tree {
-    fn dir(self) -> &'static str {
-        match self {
-            Tree::Content => "content",
-            Tree::Static => "static",
-            Tree::Templates => "templates",
-        }
-    }
-
-    fn files(self, sources: &mut Sources) -> &mut Vec<source::File> {
-        match self {
-            Tree::Content => &mut sources.content,
-            Tree::Static => &mut sources.statics,
-            Tree::Templates => &mut sources.templates,
-        }
-    }
-}
-
-/// What a change at `rel` (a path below the site root) means. `theme` is the theme's
-/// name, None while site.yaml has not been read (then all of `themes/` counts).
-pub fn classify(rel: &Path, theme: Option<&str>) -> Change {
-    if rel == Path::new(config::FILE_NAME) {
-        return Change::Config;
-    }
-    if rel.components().any(|c| source::is_ignored(Path::new(c.as_os_str()))) {
-        return Change::Ignored;
-    }
-    let mut parts = rel.components().map(|c| c.as_os_str());
-    match (parts.next().and_then(|top| top.to_str()), parts.next()) {
-        (Some("content"), _) => Change::Tree(Tree::Content),
-        (Some("static"), _) => Change::Tree(Tree::Static),
-        (Some("templates"), _) => Change::Tree(Tree::Templates),
-        (Some("themes"), None) => Change::Theme,
-        (Some("themes"), Some(name)) if theme.is_none_or(|theme| name == theme) => Change::Theme,
-        _ => Change::Ignored,
-    }
-}
-
-/// A file rendered again: its path, whether it is new to the folder, and its render
-/// key with its bytes (None when they are what the folder already holds).
-type Rendered<'a> = (&'a String, bool, std::result::Result<(Option<u64>, Option<Vec<u8>>), Vec<Diagnostic>>);
+/// The render key each file of the served folder was written with.
+type Keys = HashMap<String, u64, foldhash::fast::FixedState>;
 
 struct State {
     site: Loaded,
@@ -264,49 +212,55 @@ impl Live {
         result
     }
 
-    fn update(&mut self, changes: &[(PathBuf, Change)], started: Instant) -> Result<Rebuilt> {
+    /// Applies `changes` to the kept sources, or reads everything when there are none
+    /// (the first call, or after site.yaml changed). Some when nothing a build reads
+    /// changed: the last rebuild's result stands.
+    fn take_changes(&mut self, changes: &[(PathBuf, Change)], started: Instant) -> Result<Option<Rebuilt>> {
         if changes.iter().any(|(_, change)| *change == Change::Config) {
             self.state = None;
         }
         let photos_made = self.photos.as_ref().is_some_and(|b| b.made.swap(false, Ordering::AcqRel));
-        let state = match &mut self.state {
-            Some(state) => {
-                let (mut changed, mut relink) = (photos_made, false);
-                for (path, change) in changes {
-                    relink |= std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file());
-                    match apply(&self.root, &mut state.site.sources, &state.site.config.theme, path, *change) {
-                        Ok(c) => changed |= c,
-                        Err(e) => {
-                            self.state = None; // the sources may be half updated: read all next time
-                            return Err(e);
-                        }
-                    }
-                }
-                if relink {
-                    self.links = find_links(&self.root, &state.site.config.theme);
-                }
-                // Saved without a change, or only files that are not sources: the site
-                // is what it was.
-                if let (false, Some((pages, warnings))) = (changed, &self.last) {
-                    let warnings = warnings.clone();
-                    return Ok(Rebuilt { changed: Vec::new(), pages: *pages, elapsed: started.elapsed(), warnings });
-                }
-                state
+        let Some(state) = &mut self.state else {
+            let mut site = load::load(&self.root, self.base_url.as_deref())?;
+            if let Some(origin) = &self.origin {
+                site.config.base_url = format!("{origin}{}", site.config.root);
             }
-            None => {
-                let mut site = load::load(&self.root, self.base_url.as_deref())?;
-                if let Some(origin) = &self.origin {
-                    site.config.base_url = format!("{origin}{}", site.config.root);
-                }
-                self.links = find_links(&self.root, &site.config.theme);
-                self.state.insert(State {
-                    site,
-                    cache: Cache::default(),
-                    templates: Templates::default(),
-                    rendered_from: None,
-                })
-            }
+            self.links = find_links(&self.root, &site.config.theme);
+            let (cache, templates) = (Cache::default(), Templates::default());
+            self.state = Some(State { site, cache, templates, rendered_from: None });
+            return Ok(None);
         };
+        let (mut changed, mut relink) = (photos_made, false);
+        for (path, change) in changes {
+            relink |= std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file());
+            match apply(&self.root, &mut state.site.sources, &state.site.config.theme, path, *change) {
+                Ok(c) => changed |= c,
+                Err(e) => {
+                    self.state = None; // the sources may be half updated: read all next time
+                    return Err(e);
+                }
+            }
+        }
+        if relink {
+            self.links = find_links(&self.root, &state.site.config.theme);
+        }
+        // Saved without a change, or only files that are not sources: the site is what it was.
+        Ok(match (changed, &self.last) {
+            (false, Some((pages, warnings))) => Some(Rebuilt {
+                changed: Vec::new(),
+                pages: *pages,
+                elapsed: started.elapsed(),
+                warnings: warnings.clone(),
+            }),
+            _ => None,
+        })
+    }
+
+    fn update(&mut self, changes: &[(PathBuf, Change)], started: Instant) -> Result<Rebuilt> {
+        if let Some(unchanged) = self.take_changes(changes, started)? {
+            return Ok(unchanged);
+        }
+        let state = self.state.as_mut().expect("take_changes keeps or reads the sources");
         let (config, sources) = (&state.site.config, &state.site.sources);
         let prepared = build::prepare(&state.site, self.drafts, &mut state.cache)?;
         let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
@@ -315,7 +269,6 @@ impl Live {
         let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
 
         // Render what may have changed, in memory: nothing is written unless all of it renders.
-        let (out, keys) = (&self.out, &self.keys);
         let (generation, global) = (prepared.generation(), renderer.global_key());
         // After the first build, photos not made yet are made in the background.
         let photos = prepared.photos();
@@ -335,29 +288,13 @@ impl Live {
             }
             _ => false,
         };
-        let rendered: Vec<Rendered> = outputs
-            .par_iter()
-            .filter_map(|(path, job)| {
-                // A page that shows another page's body (the home page's FAQ teaser) is
-                // not settled by its own body alone: its key decides.
-                if matches!(job, Job::Page(id) if same_body(*id) && !renderer.shows_other_bodies(*id)) {
-                    return None;
-                }
-                if matches!(job, Job::Photo(path, _) if later.contains(path)) {
-                    return None;
-                }
-                let key = renderer.key(*job);
-                let present = out.contains(path);
-                if present && key.is_some() && keys.get(path) == key.as_ref() {
-                    return None;
-                }
-                let result = renderer.render(*job).map(|bytes| {
-                    let same = out.holds(path, &bytes);
-                    (key, (!same).then(|| bytes.into_owned()))
-                });
-                Some((path, !present, result))
-            })
-            .collect();
+        let skip = |job: &Job| {
+            // A page that shows another page's body (the home page's FAQ teaser) is
+            // not settled by its own body alone: its key decides.
+            matches!(job, Job::Page(id) if same_body(*id) && !renderer.shows_other_bodies(*id))
+                || matches!(job, Job::Photo(path, _) if later.contains(path))
+        };
+        let rendered = render_changed(&renderer, &outputs, &self.out, &self.keys, skip);
         let mut problems = Vec::new();
         let mut updates = Vec::new();
         let mut new_files = 0;
@@ -370,44 +307,9 @@ impl Live {
         }
         // The content rules run after the templates, as in `build`, and every problem of
         // both comes out together.
-        let findings =
-            match (problems.is_empty(), prepared.findings(config, &sources.config_text, Some(&mut state.cache))) {
-                (true, result) => result?,
-                (false, Ok(found)) => {
-                    problems.extend(found.iter().cloned());
-                    return Err(Error::Content(problems));
-                }
-                (false, Err(Error::Content(found))) => {
-                    problems.extend(found);
-                    return Err(Error::Content(problems));
-                }
-                (false, Err(other)) => return Err(other),
-            };
-
-        // Stale files first, so a file that becomes a folder (or back) has room. Every
-        // output is in the folder but the new ones: more files there means stale ones.
-        let mut changed = Vec::new();
-        if self.out.len() + new_files > outputs.len() {
-            let stale: Vec<String> =
-                self.out.paths().filter(|p| !outputs.contains_key(*p)).map(str::to_string).collect();
-            for path in stale {
-                self.out.remove(&path);
-                self.keys.remove(&path);
-                changed.push(path);
-            }
-        }
-        for (path, (key, bytes)) in updates {
-            if let Some(bytes) = bytes {
-                self.out.write(path, &bytes)?;
-                changed.push(path.clone());
-            }
-            match key {
-                Some(key) => self.keys.insert(path.clone(), key),
-                None => self.keys.remove(path),
-            };
-        }
-        changed.sort();
-        let mut warnings = findings;
+        let mut warnings =
+            with_template_problems(problems, prepared.findings(config, &sources.config_text, Some(&mut state.cache)))?;
+        let changed = write(&mut self.out, &mut self.keys, &outputs, new_files, updates)?;
         let broken_links = build::check_site_links(config, &sources.config_text, &outputs);
         if !broken_links.is_empty() {
             Arc::make_mut(&mut warnings).extend(broken_links);
@@ -420,6 +322,89 @@ impl Live {
         self.make_in_background(store, later);
         Ok(Rebuilt { changed, pages, elapsed: started.elapsed(), warnings })
     }
+}
+
+/// Renders, in parallel and in memory, every output that `skip` does not settle and
+/// whose render key is not the one its file in `out` was written with.
+fn render_changed<'o>(
+    renderer: &Renderer,
+    outputs: &'o Outputs,
+    out: &LiveDir,
+    keys: &Keys,
+    skip: impl Fn(&Job) -> bool + Sync,
+) -> Vec<Rendered<'o>> {
+    outputs
+        .par_iter()
+        .filter_map(|(path, job)| {
+            if skip(job) {
+                return None;
+            }
+            let key = renderer.key(*job);
+            let present = out.contains(path);
+            if present && key.is_some() && keys.get(path) == key.as_ref() {
+                return None;
+            }
+            let result = renderer.render(*job).map(|bytes| {
+                let same = out.holds(path, &bytes);
+                (key, (!same).then(|| bytes.into_owned()))
+            });
+            Some((path, !present, result))
+        })
+        .collect()
+}
+
+/// The content rules' `findings`; or, when a template failed (`problems`), those
+/// problems and the findings together as one error.
+fn with_template_problems(
+    mut problems: Vec<Diagnostic>,
+    findings: Result<Arc<Vec<Diagnostic>>>,
+) -> Result<Arc<Vec<Diagnostic>>> {
+    match (problems.is_empty(), findings) {
+        (true, result) => result,
+        (false, Ok(found)) => {
+            problems.extend(found.iter().cloned());
+            Err(Error::Content(problems))
+        }
+        (false, Err(Error::Content(found))) => {
+            problems.extend(found);
+            Err(Error::Content(problems))
+        }
+        (false, Err(other)) => Err(other),
+    }
+}
+
+/// Writes the `updates` into `out` and removes its stale files, keeping `keys` in step;
+/// the output paths that changed, sorted.
+fn write(
+    out: &mut LiveDir,
+    keys: &mut Keys,
+    outputs: &Outputs,
+    new_files: usize,
+    updates: Vec<(&String, Update)>,
+) -> Result<Vec<String>> {
+    // Stale files first, so a file that becomes a folder (or back) has room. Every
+    // output is in the folder but the new ones: more files there means stale ones.
+    let mut changed = Vec::new();
+    if out.len() + new_files > outputs.len() {
+        let stale: Vec<String> = out.paths().filter(|p| !outputs.contains_key(*p)).map(str::to_string).collect();
+        for path in stale {
+            out.remove(&path);
+            keys.remove(&path);
+            changed.push(path);
+        }
+    }
+    for (path, (key, bytes)) in updates {
+        if let Some(bytes) = bytes {
+            out.write(path, &bytes)?;
+            changed.push(path.clone());
+        }
+        match key {
+            Some(key) => keys.insert(path.clone(), key),
+            None => keys.remove(path),
+        };
+    }
+    changed.sort();
+    Ok(changed)
 }
 
 /// Updates `sources` for a `change` at `path`; returns whether they changed. The
@@ -458,50 +443,6 @@ fn find_links(root: &Path, theme: &str) -> Vec<(PathBuf, PathBuf)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn class(rel: &str) -> Change {
-        classify(Path::new(rel), Some("clinic"))
-    }
-
-    #[test]
-    fn site_yaml_reads_everything_again() {
-        assert_eq!(class("site.yaml"), Change::Config);
-        assert_eq!(class("site.yaml~"), Change::Ignored, "an editor's backup of it");
-    }
-
-    #[test]
-    fn each_source_tree_is_its_own_change() {
-        assert_eq!(class("content/process/first.md"), Change::Tree(Tree::Content));
-        assert_eq!(class("content"), Change::Tree(Tree::Content), "the folder itself, created or removed");
-        assert_eq!(class("static/images/logo.svg"), Change::Tree(Tree::Static));
-        assert_eq!(class("templates/page.html"), Change::Tree(Tree::Templates));
-    }
-
-    #[test]
-    fn only_the_sites_theme_counts() {
-        assert_eq!(class("themes/clinic/templates/page.html"), Change::Theme);
-        assert_eq!(class("themes"), Change::Theme);
-        assert_eq!(class("themes/other/templates/page.html"), Change::Ignored);
-        // Before site.yaml is read the theme is unknown, so any theme may be it.
-        assert_eq!(classify(Path::new("themes/other/static/x.css"), None), Change::Theme);
-    }
-
-    #[test]
-    fn editor_files_dotfiles_and_other_folders_change_nothing() {
-        for rel in [
-            "content/process/.first.md.swp",
-            "content/process/first.md~",
-            "content/process/4913",
-            "content/.git/index",
-            "static/.DS_Store",
-            ".git/HEAD",
-            "public/index.html",
-            "notes.txt",
-            "",
-        ] {
-            assert_eq!(class(rel), Change::Ignored, "{rel}");
-        }
-    }
 
     #[test]
     fn a_changed_symlink_target_stands_for_its_links() {

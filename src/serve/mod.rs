@@ -6,6 +6,7 @@
 //! them. Ctrl-C, SIGTERM and SIGHUP stop it and remove its (private) folder; a second
 //! one stops it at once.
 
+mod change;
 mod http;
 pub mod live;
 
