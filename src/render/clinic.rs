@@ -222,42 +222,50 @@ pub(super) fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
     if tels.is_empty() {
         return Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut changed = false;
+    // A run the pattern finds is one of these numbers only when its digits are the
+    // number's, less a leading country code `1` at most: text with fewer digits than
+    // that is passed over without running the pattern (most of a page's text).
+    let fewest = tels.iter().map(|t| t.bytes().filter(u8::is_ascii_digit).count()).min().unwrap_or(0);
+    let fewest = fewest.saturating_sub(1).max(2);
+    // Built only from the first number found: `html[..copied]` is in `out`.
+    let mut out = String::new();
+    let mut copied = 0;
     let mut in_link = 0usize;
-    let mut rest = html;
-    while !rest.is_empty() {
+    let mut at = 0;
+    while at < html.len() {
+        let rest = &html[at..];
         if rest.starts_with('<') {
             let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-            let tag = &rest[..end];
-            let name = tag[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
+            let name = rest[1..end].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
             match name {
                 "a" | "pre" | "code" => in_link += 1,
                 "/a" | "/pre" | "/code" => in_link = in_link.saturating_sub(1),
                 _ => {}
             }
-            out.push_str(tag);
-            rest = &rest[end..];
+            at += end;
             continue;
         }
         let end = rest.find('<').unwrap_or(rest.len());
-        let text = &rest[..end];
-        rest = &rest[end..];
-        if in_link > 0 {
-            out.push_str(text);
+        let (text, start) = (&rest[..end], at);
+        at += end;
+        if in_link > 0 || text.bytes().filter(u8::is_ascii_digit).nth(fewest - 1).is_none() {
             continue;
         }
-        let mut last = 0;
         for m in PHONE_LIKE.captures_iter(text).filter_map(|c| c.get(1)) {
             let Some(tel) = tel_uri(m.as_str(), country).filter(|t| tels.contains(t)) else { continue };
-            out.push_str(&text[last..m.start()]);
+            if out.is_empty() {
+                out.reserve(html.len() + 64);
+            }
+            out.push_str(&html[copied..start + m.start()]);
             out.push_str(&format!("<a href=\"{tel}\">{}</a>", m.as_str()));
-            last = m.end();
-            changed = true;
+            copied = start + m.end();
         }
-        out.push_str(&text[last..]);
     }
-    if changed { Cow::Owned(out) } else { Cow::Borrowed(html) }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
 }
 
 /// `site.brand`: the logo's URL and pixel size, and the CSS that sets the brand colour
