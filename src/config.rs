@@ -7,13 +7,21 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::color::{self, Palette, Rgb};
+use crate::color::Palette;
 use crate::error::Diagnostic;
-use crate::i18n::{self, Locale};
+use crate::i18n::Locale;
 use crate::yaml::{self, Origin};
 
+mod checks;
 mod languages;
+mod lint_settings;
+mod phone;
+
+#[cfg(test)]
+use checks::opening_hours;
 pub use languages::Language;
+pub use lint_settings::{Level, LintSettings, RuleSpec, Unless};
+pub use phone::{e164, tel_uri};
 
 pub const FILE_NAME: &str = "site.yaml";
 
@@ -168,172 +176,45 @@ pub struct Config {
 }
 
 impl Config {
-    /// Parses the text of `site.yaml`. `base_url_override` is `--base-url`.
+    /// Parses the text of `site.yaml`. `base_url_override` is `--base-url`. Every
+    /// problem the file has is reported in one go, each at its line.
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Diagnostic>> {
         // Windows Notepad starts UTF-8 files with a byte-order mark.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let path = Path::new(FILE_NAME);
-        let origin = Origin { path, file_text: text, first_line: 1 };
+        let origin = Origin { path: Path::new(FILE_NAME), file_text: text, first_line: 1 };
         let raw: RawConfig = yaml::parse_all(text, origin, FILE_NAME)?;
-        let mut problems = Vec::new();
-        let mut at_key = |key: &str, message: String, help: &str| {
-            let (line, col) = yaml::locate_key(text, key).unwrap_or((1, 1));
-            problems.push(Diagnostic::error(path, line, col, message).with_help(help).with_source(text));
-        };
-
-        let base = base_url_override.unwrap_or(&raw.base_url);
-        let (base_url, root) = match normalize_base_url(base) {
-            Some(pair) => pair,
-            None => {
-                let help = "write the address the site will live at, starting with https://, e.g. `base_url: https://www.example-clinic.com`";
-                if base_url_override.is_some() {
-                    // Not in the file: report against the command line.
-                    return Err(vec![
-                        Diagnostic::error("--base-url", 0, 0, format!("`{base}` is not an http(s) URL"))
-                            .with_help(help),
-                    ]);
-                }
-                at_key("base_url", format!("`base_url: {base}` is not an http(s) URL"), help);
-                (String::new(), String::new())
-            }
-        };
-        if raw.title.trim().is_empty() {
-            at_key("title", "the site `title` is empty".into(), "write the site's name after `title:`");
-        }
-        if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
-            at_key(
-                "theme",
-                format!("`theme: {}` is not a theme folder name", raw.theme),
-                "use `default` or the name of a folder under `themes/`",
-            );
-        }
-        // Problems found at a value's own line (pushed once `at_key` is done).
-        let mut located = Vec::new();
-        for phone in &raw.clinic.phones {
-            if tel_uri(&phone.number, None).is_none() {
-                let (line, col) = locate_value(text, "number", &phone.number).unwrap_or((1, 1));
-                let message = format!("the phone number `{}` has no digits to dial", phone.number);
-                located.push(
-                    Diagnostic::error(path, line, col, message)
-                        .with_help("write the number as people dial it, e.g. `number: \"480-555-0100\"`")
-                        .with_source(text),
-                );
-            }
-        }
-        for hours in &raw.clinic.hours {
-            if let Err(why) = opening_hours(hours) {
-                let (line, col) = text
-                    .lines()
-                    .enumerate()
-                    .find_map(|(i, l)| Some((i + 1, l[..l.find(hours.as_str())?].chars().count() + 1)))
-                    .unwrap_or((1, 1));
-                located.push(
-                    Diagnostic::error(path, line, col, format!("the opening hours `{hours}` cannot be read: {why}"))
-                        .with_len(hours.chars().count())
-                        .with_help(
-                            "write the days as `Mo` `Tu` `We` `Th` `Fr` `Sa` `Su` (a range with `-`, several with `,`), a space, \
-                             and the 24-hour times it opens and closes: `\"Mo-Fr 09:00-17:00\"`, `\"Sa 10:00-14:00\"`",
-                        )
-                        .with_source(text),
-                );
-            }
-        }
-        for review in &raw.clinic.reviews {
-            if !(review.url.starts_with("https://") || review.url.starts_with("http://")) {
-                at_key(
-                    "url",
-                    format!("the reviews link `{}` is not a web address", review.url),
-                    "copy the address of the clinic's review page from the browser, starting with https://",
-                );
-            }
-        }
-        let palette = raw.brand.color.as_deref().and_then(|text| match Rgb::parse(text) {
-            None => {
-                at_key(
-                    "color",
-                    format!("`color: {text}` is not a colour the theme can use"),
-                    "write the colour as a hex code in quotes, as design tools show it, e.g. `color: \"#0b5d5b\"`",
-                );
-                None
-            }
-            Some(rgb) => match color::palette(rgb) {
-                Ok(palette) => Some(palette),
-                Err(f) => {
-                    at_key(
-                        "color",
-                        format!(
-                            "the brand colour {} is too light to read: {} have a contrast of {:.1}:1, and WCAG 2.2 AA asks for {}:1",
-                            rgb.hex(),
-                            f.what,
-                            f.ratio,
-                            color::AA_TEXT
-                        ),
-                        &format!(
-                            "use `color: \"{}\"`, the nearest darker shade of the same colour that passes ({:.1}:1); the theme makes the lighter shade for dark mode itself",
-                            f.suggestion.hex(),
-                            f.suggestion_ratio
-                        ),
-                    );
-                    None
-                }
-            },
-        });
-        let known = i18n::keys();
-        for key in raw.strings.keys().filter(|k| !known.contains(k)) {
-            let hint = yaml::closest(key, &known).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
-            at_key(
-                key,
-                format!("`strings:` has no theme string called `{key}`"),
-                &format!("{hint}the strings a site can change are: {}", known.join(", ")),
-            );
-        }
+        let mut problems = checks::Problems::new(text);
+        let (base_url, root) = checks::base_url(&raw.base_url, base_url_override, &mut problems)?;
+        checks::names(&raw, &mut problems);
+        let located = checks::clinic_values(&raw.clinic, text);
+        checks::reviews(&raw.clinic, &mut problems);
+        let palette = checks::palette(raw.brand.color.as_deref(), &mut problems);
         let country = raw.clinic.address.as_ref().and_then(|a| a.country.as_deref());
-        let locale = Locale::new(&raw.language, country, &raw.strings);
-        if locale.is_none() {
-            let codes: Vec<&str> = i18n::languages().collect();
-            at_key(
-                "language",
-                format!("the theme has no words for `language: {}`", raw.language),
-                &format!(
-                    "write the language as a code the theme speaks: {} (a region may follow, e.g. `es-MX`)",
-                    codes.join(", ")
-                ),
-            );
-        }
-        problems.extend(located);
-        let others = languages::parse(
-            &raw.languages,
-            text,
-            &raw.language,
-            country,
-            (&raw.title, &raw.description),
-            &mut problems,
-        );
-        // Links written here appear on every page: one that runs code would run on all of them.
-        let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url));
+        let locale = checks::locale(&raw.language, country, &raw.strings, &mut problems);
+        problems.list.extend(located);
+        let site = (raw.title.as_str(), raw.description.as_str());
+        let others = languages::parse(&raw.languages, text, &raw.language, country, site, &mut problems.list);
+        let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url.as_str()));
         let menus = raw.menu.iter().chain(others.iter().filter_map(|l| l.menu.as_ref()));
-        let menu = menus.flatten().map(|item| ("url", &item.url));
-        for (key, url) in links.chain(menu) {
-            if let Some(scheme) = crate::markdown::unsafe_scheme(url, false) {
-                let (line, col) = locate_value(text, key, url).unwrap_or((1, 1));
-                problems.push(
-                    Diagnostic::error(
-                        path,
-                        line,
-                        col,
-                        format!("`{key}: {url}` runs code (`{scheme}:`) in the browser of everyone who clicks it"),
-                    )
-                    .with_help(format!(
-                        "point it at a page of the site (`{key}: /contact/`) or a web address starting with https://"
-                    ))
-                    .with_source(text),
-                );
+        checks::link_schemes(links.chain(menus.flatten().map(|item| ("url", item.url.as_str()))), &mut problems);
+        match locale {
+            Some(locale) if problems.list.is_empty() => {
+                Ok(Config::new(raw, text, base_url, root, palette, locale, others))
             }
+            _ => Err(problems.list),
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let Some(locale) = locale else { return Err(problems) };
+    }
+
+    /// The checked settings, the default language first.
+    fn new(
+        raw: RawConfig,
+        text: &str,
+        base_url: String,
+        root: String,
+        palette: Option<Palette>,
+        locale: Locale,
+        others: Vec<Language>,
+    ) -> Config {
         let locale = Arc::new(locale);
         let main = Language {
             code: raw.language.clone(),
@@ -342,7 +223,7 @@ impl Config {
             title: raw.title.clone(),
             description: raw.description.clone(),
         };
-        Ok(Config {
+        Config {
             title: raw.title,
             description: raw.description,
             base_url,
@@ -358,7 +239,7 @@ impl Config {
             locale,
             languages: std::iter::once(main).chain(others).collect(),
             extra: raw.extra,
-        })
+        }
     }
 
     /// A site-relative path (`process/first-session/`) as a link: `/clinic/process/first-session/`.
@@ -391,140 +272,6 @@ pub fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)
         let rest = rest.trim_start().trim_start_matches(['"', '\'']).trim_start();
         rest.starts_with(value.trim()).then(|| (i + 1, line[..value_at].chars().count() + 1))
     })
-}
-
-/// Checks one `clinic.hours` entry in schema.org's form (`Mo-Fr 09:00-18:00`,
-/// `Mo,We 10:00-14:00`): days `Mo`–`Su`, times 00:00–24:00, opening before closing.
-/// Search engines read these; a wrong one shows clients the wrong hours.
-fn opening_hours(text: &str) -> Result<(), String> {
-    const DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
-    let Some((days, times)) = text.trim().split_once(' ') else {
-        return Err("it needs the days, a space, then the times".into());
-    };
-    for day in days.split([',', '-']) {
-        if !DAYS.contains(&day) {
-            return Err(format!("`{day}` is not one of the days `Mo` to `Su`"));
-        }
-    }
-    let minutes = |time: &str| -> Result<u32, String> {
-        let wrong = || format!("`{time}` is not a time of day from 00:00 to 24:00");
-        // `HH:MM`: the `:` is ASCII, so the slices fall on character boundaries.
-        if time.len() != 5 || time.as_bytes()[2] != b':' {
-            return Err(wrong());
-        }
-        let (h, m) = match (time[..2].parse::<u32>(), time[3..].parse::<u32>()) {
-            (Ok(h), Ok(m)) if m < 60 && (h < 24 || (h == 24 && m == 0)) => (h, m),
-            _ => return Err(wrong()),
-        };
-        Ok(h * 60 + m)
-    };
-    let Some((open, close)) = times.trim().split_once('-') else {
-        return Err(format!("`{times}` should be the opening and closing times, e.g. `09:00-17:00`"));
-    };
-    if minutes(open)? >= minutes(close)? {
-        return Err(format!("it closes ({close}) before it opens ({open})"));
-    }
-    Ok(())
-}
-
-/// `https://host/clinic` -> (`https://host/clinic/`, `/clinic/`).
-fn normalize_base_url(url: &str) -> Option<(String, String)> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if host.is_empty() || host.contains(char::is_whitespace) || url.contains(['?', '#']) {
-        return None;
-    }
-    let path = path.trim_matches('/');
-    let root = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
-    let scheme_len = url.len() - rest.len();
-    Some((format!("{}{host}{root}", &url[..scheme_len]), root))
-}
-
-/// A dialable `tel:` URI: `480-555-0100` (US) -> `tel:+14805550100`. Numbers written with
-/// `+` keep their country code; national numbers in the US or Canada get `+1`.
-pub fn tel_uri(number: &str, country: Option<&str>) -> Option<String> {
-    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return None;
-    }
-    let international = number.trim_start().starts_with('+');
-    let nanp = matches!(
-        country.map(str::to_ascii_uppercase).as_deref(),
-        Some("US" | "CA" | "USA" | "UNITED STATES" | "CANADA")
-    );
-    Some(match (international, nanp, digits.len()) {
-        (true, _, _) => format!("tel:+{digits}"),
-        (false, true, 10) => format!("tel:+1{digits}"),
-        (false, true, 11) if digits.starts_with('1') => format!("tel:+{digits}"),
-        _ => format!("tel:{digits}"),
-    })
-}
-
-/// The number in E.164 form (`+14805550100`) when it is one once normalised: written
-/// as people dial it (spaces, dashes, dots, brackets), with `+` and its country code or
-/// as a national number of the clinic's country (US/Canada). None otherwise, or when it
-/// holds letters.
-pub fn e164(number: &str, country: Option<&str>) -> Option<String> {
-    let trimmed = number.trim();
-    let body = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    if !body.chars().all(|c| c.is_ascii_digit() || " -.()/\u{a0}".contains(c)) {
-        return None;
-    }
-    let tel = tel_uri(trimmed, country)?;
-    let digits = tel.strip_prefix("tel:+")?;
-    if (7..=15).contains(&digits.len()) && !digits.starts_with('0') { Some(format!("+{digits}")) } else { None }
-}
-
-// site.yaml's `lint:` as written, and the rule shape it shares with the built-in
-// `claims.yaml`. The lint module compiles them (`lint::Rules::new`).
-
-/// What a rule's findings are: nothing, warnings (the default) or errors that fail the build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Off,
-    Warning,
-    Error,
-}
-
-/// `lint:` in site.yaml.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LintSettings {
-    /// A rule id (`claims/painless`) or a whole group (`claims`, `content`) -> its level.
-    #[serde(default)]
-    pub levels: BTreeMap<String, Level>,
-    /// The site's own claim rules, in the shape of `claims.yaml`.
-    #[serde(default)]
-    pub rules: Vec<RuleSpec>,
-}
-
-/// One rule as written in `claims.yaml` or in site.yaml's `lint.rules`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: String,
-    pub pattern: String,
-    /// Finishes the sentence that starts with the phrase found.
-    pub message: String,
-    pub why: String,
-    pub fix: String,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub unless: Option<Unless>,
-    /// A pattern for honest uses of the rule's words: a match it overlaps is dropped
-    /// (`semi-permanent`, `permanent makeup`).
-    #[serde(default)]
-    pub except: Option<String>,
-}
-
-/// When a rule does not apply to a site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Unless {
-    /// The site lists `clinic.credentials`, so credential words have something behind them.
-    Credentials,
 }
 
 #[cfg(test)]

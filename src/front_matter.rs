@@ -177,20 +177,8 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
             return Err(problems);
         }
     };
-    if let Some((line, col)) = yaml::locate_key(split.yaml, "title").filter(|&(line, _)| {
-        let value = split.yaml.lines().nth(line - 1).and_then(|l| l.split_once(':')).map_or("", |(_, v)| v.trim());
-        matches!(value, "~" | "null" | "Null" | "NULL")
-    }) {
-        return Err(vec![
-            Diagnostic::error(
-                path,
-                line + split.yaml_line - 1,
-                col,
-                "the `title` is empty (`~` means nothing in YAML)",
-            )
-            .with_help(yaml::required_help("title"))
-            .with_source(text),
-        ]);
+    if let Some(null) = null_title(split, text, path) {
+        return Err(vec![null]);
     }
     let mut problems = Vec::new();
     let mut at_key = |key: &str, message: String, help: &str| {
@@ -246,6 +234,21 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
         }
     }
     if problems.is_empty() { Ok(Meta { fm, date, updated }) } else { Err(problems) }
+}
+
+/// `title: ~` (or `null`): YAML reads it as no title at all, which serde would report
+/// as a missing key; say what happened instead.
+fn null_title(split: &Split, text: &str, path: &Path) -> Option<Diagnostic> {
+    let (line, col) = yaml::locate_key(split.yaml, "title").filter(|&(line, _)| {
+        let value = split.yaml.lines().nth(line - 1).and_then(|l| l.split_once(':')).map_or("", |(_, v)| v.trim());
+        matches!(value, "~" | "null" | "Null" | "NULL")
+    })?;
+    let message = "the `title` is empty (`~` means nothing in YAML)";
+    Some(
+        Diagnostic::error(path, line + split.yaml_line - 1, col, message)
+            .with_help(yaml::required_help("title"))
+            .with_source(text),
+    )
 }
 
 /// The required keys that `before_after` and `testimonials` entries lack, all of them,

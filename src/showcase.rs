@@ -74,97 +74,113 @@ pub(crate) struct Problem {
 /// alt text, who said it and the disclosures a testimonial needs.
 pub(crate) fn check(before_after: &[BeforeAfter], testimonials: &[Testimonial]) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let blank = |s: &str| s.trim().is_empty();
     for (index, entry) in before_after.iter().enumerate() {
-        let mut problem = |path: Vec<&'static str>, message: String, help: &str| {
+        check_before_after(index, entry, &mut |path, message, help| {
             problems.push(Problem { list: "before_after", index, path, message, help: help.into() })
-        };
-        let n = index + 1;
-        if !entry.consent {
-            problem(
-                vec!["consent"],
-                format!(
-                    "before/after {n} has `consent: false`: a client's photos are published only with their written consent"
-                ),
-                "remove the entry, or get the client's written consent and then write `consent: true`",
-            );
-        }
-        if entry.retouched {
-            problem(
-                vec!["retouched"],
-                format!("before/after {n} is retouched: an edited photo cannot show what the treatment achieved"),
-                "use the unedited photos and write `retouched: false` (ASA/CAP: before/after photos must not be altered)",
-            );
-        }
-        if entry.healed.is_none() && entry.days_after.is_none() {
-            problem(
-                vec![],
-                format!("before/after {n} does not say when the `after` photo was taken"),
-                "add `healed: true` (or `false`) and/or `days_after: 28`: fresh results look darker and crisper than healed ones",
-            );
-        }
-        if entry.session == 0 {
-            problem(vec!["session"], format!("before/after {n} has `session: 0`"), "sessions count from 1");
-        }
-        for (side, photo) in [("before", &entry.before), ("after", &entry.after)] {
-            if blank(&photo.src) {
-                problem(
-                    vec![side, "src"],
-                    format!("the `{side}` photo of before/after {n} has no `src`"),
-                    "write the photo's file name, e.g. `src: crown-after.jpg`",
-                );
-            }
-            if blank(&photo.alt) {
-                problem(
-                    vec![side, "alt"],
-                    format!("the `{side}` photo of before/after {n} has no `alt` text"),
-                    "describe what the photo shows, e.g. `alt: \"Crown in daylight, four weeks after session 2\"`",
-                );
-            }
-        }
+        });
     }
     for (index, entry) in testimonials.iter().enumerate() {
-        let mut problem = |path: Vec<&'static str>, message: String, help: &str| {
+        check_testimonial(index, entry, &mut |path, message, help| {
             problems.push(Problem { list: "testimonials", index, path, message, help: help.into() })
-        };
-        let n = index + 1;
-        if blank(&entry.quote) {
+        });
+    }
+    problems
+}
+
+/// Records a problem at a key path of the entry being checked.
+type Report<'a> = dyn FnMut(Vec<&'static str>, String, &str) + 'a;
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// Before/after entry `index`: consent, no retouching, when the photo was taken, the
+/// session, and both photos' file and alt text.
+fn check_before_after(index: usize, entry: &BeforeAfter, problem: &mut Report) {
+    let n = index + 1;
+    if !entry.consent {
+        problem(
+            vec!["consent"],
+            format!(
+                "before/after {n} has `consent: false`: a client's photos are published only with their written consent"
+            ),
+            "remove the entry, or get the client's written consent and then write `consent: true`",
+        );
+    }
+    if entry.retouched {
+        problem(
+            vec!["retouched"],
+            format!("before/after {n} is retouched: an edited photo cannot show what the treatment achieved"),
+            "use the unedited photos and write `retouched: false` (ASA/CAP: before/after photos must not be altered)",
+        );
+    }
+    if entry.healed.is_none() && entry.days_after.is_none() {
+        problem(
+            vec![],
+            format!("before/after {n} does not say when the `after` photo was taken"),
+            "add `healed: true` (or `false`) and/or `days_after: 28`: fresh results look darker and crisper than healed ones",
+        );
+    }
+    if entry.session == 0 {
+        problem(vec!["session"], format!("before/after {n} has `session: 0`"), "sessions count from 1");
+    }
+    for (side, photo) in [("before", &entry.before), ("after", &entry.after)] {
+        if blank(&photo.src) {
             problem(
-                vec!["quote"],
-                format!("testimonial {n} has an empty `quote`"),
-                "write the client's words as they gave them",
+                vec![side, "src"],
+                format!("the `{side}` photo of before/after {n} has no `src`"),
+                "write the photo's file name, e.g. `src: crown-after.jpg`",
             );
         }
-        if entry.name.as_deref().is_none_or(blank) && entry.initials.as_deref().is_none_or(blank) {
+        if blank(&photo.alt) {
             problem(
-                vec![],
-                format!("testimonial {n} does not say who gave it"),
-                "add `name: Sam` or `initials: S. R.` (with the client's permission)",
-            );
-        }
-        if blank(&entry.source) {
-            problem(
-                vec!["source"],
-                format!("testimonial {n} has an empty `source`"),
-                "say where the words come from, e.g. `source: Google review, March 2026`",
-            );
-        }
-        if !entry.typical && entry.typical_result.as_deref().is_none_or(blank) {
-            problem(
-                vec!["typical"],
-                format!("testimonial {n} is marked `typical: false` without saying what is typical"),
-                "add `typical_result:` with what most clients can expect; a bare \"results not typical\" is not enough (FTC, 16 CFR 255.2(b))",
-            );
-        }
-        if blank(&entry.material_connection) {
-            problem(
-                vec!["material_connection"],
-                format!("testimonial {n} has an empty `material_connection`"),
-                "write what connects the client to the clinic (e.g. `received a discount`), or `none`",
+                vec![side, "alt"],
+                format!("the `{side}` photo of before/after {n} has no `alt` text"),
+                "describe what the photo shows, e.g. `alt: \"Crown in daylight, four weeks after session 2\"`",
             );
         }
     }
-    problems
+}
+
+/// Testimonial `index`: the quote, who gave it, where from, what is typical and the
+/// connection to the clinic.
+fn check_testimonial(index: usize, entry: &Testimonial, problem: &mut Report) {
+    let n = index + 1;
+    if blank(&entry.quote) {
+        problem(
+            vec!["quote"],
+            format!("testimonial {n} has an empty `quote`"),
+            "write the client's words as they gave them",
+        );
+    }
+    if entry.name.as_deref().is_none_or(blank) && entry.initials.as_deref().is_none_or(blank) {
+        problem(
+            vec![],
+            format!("testimonial {n} does not say who gave it"),
+            "add `name: Sam` or `initials: S. R.` (with the client's permission)",
+        );
+    }
+    if blank(&entry.source) {
+        problem(
+            vec!["source"],
+            format!("testimonial {n} has an empty `source`"),
+            "say where the words come from, e.g. `source: Google review, March 2026`",
+        );
+    }
+    if !entry.typical && entry.typical_result.as_deref().is_none_or(blank) {
+        problem(
+            vec!["typical"],
+            format!("testimonial {n} is marked `typical: false` without saying what is typical"),
+            "add `typical_result:` with what most clients can expect; a bare \"results not typical\" is not enough (FTC, 16 CFR 255.2(b))",
+        );
+    }
+    if blank(&entry.material_connection) {
+        problem(
+            vec!["material_connection"],
+            format!("testimonial {n} has an empty `material_connection`"),
+            "write what connects the client to the clinic (e.g. `received a discount`), or `none`",
+        );
+    }
 }
 
 /// The label shown beside the `after` photo: `After session 2, healed 4 weeks, unretouched`.

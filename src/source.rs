@@ -273,31 +273,9 @@ impl Site {
                 Ok(_) => {}
                 Err(e) => {
                     let path = e.path().unwrap_or(dir).to_path_buf();
-                    let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
-                    match (e.loop_ancestor(), is_link) {
-                        (Some(_), _) => found.borrow_mut().push(
-                            Diagnostic::error(
-                                shown(&path),
-                                0,
-                                0,
-                                "this link leads back to a folder that holds it, so the folder would never end",
-                            )
-                            .with_help("remove the link, or point it at a file or a folder beside it"),
-                        ),
-                        (None, true) => {
-                            let target = std::fs::read_link(&path).unwrap_or_default();
-                            found.borrow_mut().push(
-                                Diagnostic::error(
-                                    shown(&path),
-                                    0,
-                                    0,
-                                    format!("this link points to {}, which does not exist", target.display()),
-                                )
-                                .with_help("remove the link, or copy the file it should show into the site"),
-                            );
-                        }
-                        (None, false) => return Err(Error::io("read", path, e.into())),
-                    }
+                    let problem =
+                        broken_link(&e, &path, &shown(&path)).ok_or_else(|| Error::io("read", &path, e.into()))?;
+                    found.borrow_mut().push(problem);
                 }
             }
         }
@@ -324,6 +302,28 @@ impl Site {
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         Ok(files)
     }
+}
+
+/// What walkdir's error `e` at `path` (shown as `shown`) means when it is a link that
+/// loops or leads nowhere; None for any other error (the disk's, reported as such).
+fn broken_link(e: &walkdir::Error, path: &Path, shown: &Path) -> Option<Diagnostic> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+    if e.loop_ancestor().is_some() {
+        return Some(
+            Diagnostic::error(
+                shown,
+                0,
+                0,
+                "this link leads back to a folder that holds it, so the folder would never end",
+            )
+            .with_help("remove the link, or point it at a file or a folder beside it"),
+        );
+    }
+    let target = is_link.then(|| std::fs::read_link(path).unwrap_or_default())?;
+    Some(
+        Diagnostic::error(shown, 0, 0, format!("this link points to {}, which does not exist", target.display()))
+            .with_help("remove the link, or copy the file it should show into the site"),
+    )
 }
 
 fn link_out_of_site(link: &Path, target: &Path) -> Diagnostic {

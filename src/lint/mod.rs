@@ -10,6 +10,7 @@
 mod aftercare;
 mod claims;
 mod content;
+mod world;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -44,11 +45,6 @@ impl Rules {
     /// `clinic.credentials`. Errors point into `site_yaml`.
     pub fn new(settings: &Settings, credentials: bool, site_yaml: &str) -> Result<Rules, Vec<Diagnostic>> {
         let mut problems = Vec::new();
-        let mut error = |at: Option<(usize, usize)>, message: String, help: String| {
-            let (line, col) = at.unwrap_or((0, 0));
-            let d = Diagnostic::error(FILE_NAME, line, col, message).with_help(help);
-            problems.push(d.with_source(site_yaml));
-        };
         // Built-in patterns are checked by unit tests; only the site's are compiled one by
         // one here, to point at the one that is wrong.
         let mut specs: Vec<RuleSpec> = claims::builtin();
@@ -57,85 +53,11 @@ impl Rules {
             let level = if content::ERRORS_BY_DEFAULT.contains(&r.id) { Level::Error } else { Level::Warning };
             (r.id.to_string(), level)
         }));
-        for (i, spec) in settings.rules.iter().enumerate() {
-            let at = |key: &str| yaml::locate_entry(site_yaml, "rules", i, &[key]);
-            if !valid_id(&spec.id) {
-                error(
-                    at("id"),
-                    format!("`{}` is not a rule id", spec.id),
-                    "a rule id is a group and a name in lowercase words joined by `-`, e.g. `clinic/no-discounts`"
-                        .into(),
-                );
-                continue;
-            }
-            if levels.contains_key(&spec.id) {
-                error(
-                    at("id"),
-                    format!("there already is a rule `{}`", spec.id),
-                    "give your rule its own id; to replace a built-in rule, switch it off under `lint.levels` and add yours".into(),
-                );
-                continue;
-            }
-            if let Some(Err(e)) = spec.except.as_deref().map(claims::compile) {
-                error(
-                    at("except"),
-                    format!("the `except` pattern of `{}` is not a valid regular expression", spec.id),
-                    format!(
-                        "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
-                        e.to_string().lines().last().unwrap_or("").trim()
-                    ),
-                );
-                continue;
-            }
-            match claims::compile(&spec.pattern) {
-                Ok(regex) if regex.is_match("") => error(
-                    at("pattern"),
-                    format!("the pattern of `{}` matches empty text, so it would flag every page", spec.id),
-                    "write the words to look for, e.g. `pattern: 'best\\s+price'`".into(),
-                ),
-                Ok(_) => {
-                    levels.insert(spec.id.clone(), Level::Warning);
-                    specs.push(spec.clone());
-                }
-                Err(e) => error(
-                    at("pattern"),
-                    format!("the pattern of `{}` is not a valid regular expression", spec.id),
-                    format!(
-                        "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
-                        e.to_string().lines().last().unwrap_or("").trim()
-                    ),
-                ),
-            }
+        for spec in site_rules(settings, &levels, site_yaml, &mut problems) {
+            levels.insert(spec.id.clone(), Level::Warning);
+            specs.push(spec);
         }
-        let known: Vec<String> = levels.keys().cloned().collect();
-        let groups: HashSet<&str> = known.iter().filter_map(|id| id.split_once('/').map(|(g, _)| g)).collect();
-        // Groups first, so a single rule's level wins over its group's.
-        let (group_levels, rule_levels): (Vec<_>, Vec<_>) =
-            settings.levels.iter().partition(|(key, _)| groups.contains(key.as_str()));
-        for (group, level) in group_levels {
-            for (id, l) in levels.iter_mut() {
-                if id.split_once('/').is_some_and(|(g, _)| g == group) {
-                    *l = *level;
-                }
-            }
-        }
-        for (id, level) in rule_levels {
-            match levels.get_mut(id) {
-                Some(l) => *l = *level,
-                None => {
-                    let mut names = known.clone();
-                    names.extend(groups.iter().map(|g| g.to_string()));
-                    let hint = yaml::closest(id, &names).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
-                    error(
-                        yaml::locate_key(site_yaml, id).or_else(|| yaml::locate_key(site_yaml, "levels")),
-                        format!("`lint.levels` names no rule `{id}`"),
-                        format!(
-                            "{hint}Use a rule id from the README (e.g. `claims/painless`) or a group (`claims`, `content`)."
-                        ),
-                    );
-                }
-            }
-        }
+        set_levels(settings, &mut levels, site_yaml, &mut problems);
         if credentials {
             for spec in &specs {
                 if spec.unless == Some(Unless::Credentials) {
@@ -241,6 +163,110 @@ impl Rules {
     }
 }
 
+/// An error in site.yaml's `lint:` at `at` (or the file's start).
+fn lint_error(site_yaml: &str, at: Option<(usize, usize)>, message: String, help: String) -> Diagnostic {
+    let (line, col) = at.unwrap_or((0, 0));
+    Diagnostic::error(FILE_NAME, line, col, message).with_help(help).with_source(site_yaml)
+}
+
+/// The site's own rules (`lint.rules`) that are sound: a well-formed id of their own,
+/// and patterns that compile and do not match empty text. The others are `problems`.
+fn site_rules(
+    settings: &Settings,
+    levels: &BTreeMap<String, Level>,
+    site_yaml: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<RuleSpec> {
+    let mut error = |at, message, help| problems.push(lint_error(site_yaml, at, message, help));
+    let mut sound: Vec<RuleSpec> = Vec::new();
+    for (i, spec) in settings.rules.iter().enumerate() {
+        let at = |key: &str| yaml::locate_entry(site_yaml, "rules", i, &[key]);
+        if !valid_id(&spec.id) {
+            error(
+                at("id"),
+                format!("`{}` is not a rule id", spec.id),
+                "a rule id is a group and a name in lowercase words joined by `-`, e.g. `clinic/no-discounts`".into(),
+            );
+            continue;
+        }
+        if levels.contains_key(&spec.id) || sound.iter().any(|s| s.id == spec.id) {
+            error(
+            at("id"),
+            format!("there already is a rule `{}`", spec.id),
+            "give your rule its own id; to replace a built-in rule, switch it off under `lint.levels` and add yours".into(),
+        );
+            continue;
+        }
+        if let Some(Err(e)) = spec.except.as_deref().map(claims::compile) {
+            error(
+                at("except"),
+                format!("the `except` pattern of `{}` is not a valid regular expression", spec.id),
+                format!(
+                    "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
+                    e.to_string().lines().last().unwrap_or("").trim()
+                ),
+            );
+            continue;
+        }
+        match claims::compile(&spec.pattern) {
+            Ok(regex) if regex.is_match("") => error(
+                at("pattern"),
+                format!("the pattern of `{}` matches empty text, so it would flag every page", spec.id),
+                "write the words to look for, e.g. `pattern: 'best\\s+price'`".into(),
+            ),
+            Ok(_) => sound.push(spec.clone()),
+            Err(e) => error(
+                at("pattern"),
+                format!("the pattern of `{}` is not a valid regular expression", spec.id),
+                format!(
+                    "{}; the syntax is at https://docs.rs/regex/latest/regex/#syntax (write patterns in 'single quotes')",
+                    e.to_string().lines().last().unwrap_or("").trim()
+                ),
+            ),
+        }
+    }
+    sound
+}
+
+/// `lint.levels` applied to `levels`: groups first, so a single rule's level wins over
+/// its group's. A name that is no rule nor group is one of `problems`.
+fn set_levels(
+    settings: &Settings,
+    levels: &mut BTreeMap<String, Level>,
+    site_yaml: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut error = |at, message, help| problems.push(lint_error(site_yaml, at, message, help));
+    let known: Vec<String> = levels.keys().cloned().collect();
+    let groups: HashSet<&str> = known.iter().filter_map(|id| id.split_once('/').map(|(g, _)| g)).collect();
+    let (group_levels, rule_levels): (Vec<_>, Vec<_>) =
+        settings.levels.iter().partition(|(key, _)| groups.contains(key.as_str()));
+    for (group, level) in group_levels {
+        for (id, l) in levels.iter_mut() {
+            if id.split_once('/').is_some_and(|(g, _)| g == group) {
+                *l = *level;
+            }
+        }
+    }
+    for (id, level) in rule_levels {
+        match levels.get_mut(id) {
+            Some(l) => *l = *level,
+            None => {
+                let mut names = known.clone();
+                names.extend(groups.iter().map(|g| g.to_string()));
+                let hint = yaml::closest(id, &names).map(|b| format!("did you mean `{b}`? ")).unwrap_or_default();
+                error(
+                    yaml::locate_key(site_yaml, id).or_else(|| yaml::locate_key(site_yaml, "levels")),
+                    format!("`lint.levels` names no rule `{id}`"),
+                    format!(
+                        "{hint}Use a rule id from the README (e.g. `claims/painless`) or a group (`claims`, `content`)."
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Lowercase, with runs of whitespace as one space: how an `allow` phrase is compared.
 fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
@@ -300,7 +326,7 @@ pub fn check<'a>(
     let (activities, aftercare_problems) = aftercare::activities(config, config_text);
     // Built only when a page is checked: a save that changes no finding needs no world.
     let world = std::sync::OnceLock::new();
-    let world = || world.get_or_init(|| content::World::new(site, theme, !activities.is_empty()));
+    let world = || world.get_or_init(|| world::World::new(site, theme, !activities.is_empty()));
     let mut fresh = Memo::default();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
