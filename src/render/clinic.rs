@@ -227,6 +227,9 @@ pub(super) fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
     // that is passed over without running the pattern (most of a page's text).
     let fewest = tels.iter().map(|t| t.bytes().filter(u8::is_ascii_digit).count()).min().unwrap_or(0);
     let fewest = fewest.saturating_sub(1).max(2);
+    if !has_digit_run(html, fewest) {
+        return Cow::Borrowed(html);
+    }
     // Built only from the first number found: `html[..copied]` is in `out`.
     let mut out = String::new();
     let mut copied = 0;
@@ -266,6 +269,22 @@ pub(super) fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
     }
     out.push_str(&html[copied..]);
     Cow::Owned(out)
+}
+
+/// Whether `html` holds a run of at least `digits` digits with nothing between them but
+/// what a written number may hold (spaces, brackets, dots, dashes) or a non-ASCII
+/// character (which may be a space): where [`PHONE_LIKE`] could find a number that
+/// long. One pass over the bytes, cheaper than walking the tags.
+fn has_digit_run(html: &str, digits: usize) -> bool {
+    let mut count = 0;
+    for &b in html.as_bytes() {
+        let keeps = matches!(b, b'0'..=b'9' | b'\t'..=b'\r' | b' ' | b'(' | b')' | b'.' | b'-' | 0x80..);
+        count = (count + usize::from(b.is_ascii_digit())) * usize::from(keeps);
+        if count >= digits {
+            return true;
+        }
+    }
+    false
 }
 
 /// `site.brand`: the logo's URL and pixel size, and the CSS that sets the brand colour
@@ -325,5 +344,12 @@ mod tests {
             "<p>Call <a href=\"tel:+14805550100\">(480) 555-0100</a> or <a href=\"tel:+14805550100\">480.555.0100</a>, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>"
         );
         assert!(matches!(phone_links("<p>No numbers, 2026.</p>", &config), Cow::Borrowed(_)));
+        // With the country code, and split across a tag's edge (text either side).
+        assert_eq!(
+            phone_links("<p>Or +1 480 555 0100.</p><p>480-555</p>-0100", &config),
+            "<p>Or <a href=\"tel:+14805550100\">+1 480 555 0100</a>.</p><p>480-555</p>-0100"
+        );
+        assert!(!has_digit_run("<img width=\"800\" height=\"600\"> 2026-01-18", 10));
+        assert!(has_digit_run("(480)\u{a0}555-0100", 10));
     }
 }
