@@ -174,7 +174,10 @@ fn failed_keys(problems: &[Diagnostic]) -> HashSet<String> {
 /// follows from a file left out (`failed`): a link to it, or the home page missing
 /// when its own front matter failed.
 fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &HashSet<String>) -> Vec<Diagnostic> {
+    // By a hash of how each prints: a big site has tens of thousands of findings, and
+    // keeping each one's text for the comparison alone held tens of megabytes.
     let mut seen = HashSet::new();
+    let mut text = String::new();
     earlier
         .into_iter()
         .chain(later.into_iter().filter(|d| {
@@ -182,7 +185,11 @@ fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &HashSet<Str
             let to_failed = failed.iter().any(|key| d.message.contains(&format!("content/{key} does not exist")));
             !home_missing && !to_failed
         }))
-        .filter(|d| seen.insert(d.to_string()))
+        .filter(|d| {
+            text.clear();
+            let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{d}"));
+            seen.insert(crate::doc::hash_of(&text))
+        })
         .collect()
 }
 

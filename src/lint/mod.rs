@@ -328,6 +328,8 @@ pub fn check<'a>(
     let world = std::sync::OnceLock::new();
     let world = || world.get_or_init(|| world::World::new(site, theme, !activities.is_empty()));
     let mut fresh = Memo::default();
+    // Without a memo to keep (a build), the findings move out of the fresh one below.
+    let keep = memo.is_some();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
         *memo = Memo { key, pages: site.pages.iter().map(|_| None).collect(), site_wide: None };
@@ -359,7 +361,11 @@ pub fn check<'a>(
         let found = rules.settle(doc, found);
         *slot = Some(PageMemo { doc: doc.clone(), facts: own.clone(), targets, found });
     });
-    let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
+    let mut findings: Vec<Diagnostic> = if keep {
+        memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect()
+    } else {
+        memo.pages.iter_mut().flatten().flat_map(|m| std::mem::take(&mut m.found)).collect()
+    };
     let site_wide = memo.site_wide.get_or_insert_with(|| {
         let mut found: Vec<Diagnostic> = content::phones(config, config_text);
         found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
