@@ -132,16 +132,7 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
                 let (url, title, alt_start) = image.take().expect("image end follows its start");
                 let alt = plain_text(&events[alt_start..]);
                 events.truncate(alt_start);
-                let size = resolver.image_size(&url);
-                let html = match size {
-                    Some(size) if crate::photo::format_of(&url).is_some() => {
-                        let html = picture_tag(&url, &alt, &title, size, loading);
-                        loading = crate::photo::Loading::Lazy;
-                        out.first_photo.get_or_insert_with(|| (url.clone(), size));
-                        html
-                    }
-                    _ => img_tag(&url, &alt, &title, size),
-                };
+                let html = image_html(&mut out, (&url, &alt, &title), resolver, &mut loading);
                 events.push(Event::InlineHtml(html.into()));
             }
             Event::Start(Tag::Heading { .. }) => {
@@ -182,10 +173,16 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
         }
     }
     out.outline.anchors.seal();
+    write_html(&mut out, events, &questions);
+    out
+}
 
+/// The page's HTML from its rewritten `events`; on an FAQ page (`questions` found), the
+/// part before the first question as the page's HTML and each answer as an FAQ item.
+fn write_html(out: &mut Rendered, events: Vec<Event>, questions: &[(usize, usize)]) {
     if questions.is_empty() {
         html::push_html(&mut out.html, events.into_iter());
-        return out;
+        return;
     }
     let first = questions[0].0;
     html::push_html(&mut out.html, events[..first].iter().cloned());
@@ -201,7 +198,26 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
         let h = &out.headings[heading];
         out.faq.push(FaqItem { question: h.text.clone(), id: h.id.clone(), answer });
     }
-    out
+}
+
+/// An image as HTML: a site photo as `<picture>` (the first one loads at once and is
+/// the page's first photo), any other image as `<img>` with its size when known.
+fn image_html(
+    out: &mut Rendered,
+    (url, alt, title): (&str, &str, &str),
+    resolver: &dyn Resolver,
+    loading: &mut crate::photo::Loading,
+) -> String {
+    let size = resolver.image_size(url);
+    match size {
+        Some(size) if crate::photo::format_of(url).is_some() => {
+            let html = picture_tag(url, alt, title, size, *loading);
+            *loading = crate::photo::Loading::Lazy;
+            out.first_photo.get_or_insert_with(|| (url.to_string(), size));
+            html
+        }
+        _ => img_tag(url, alt, title, size),
+    }
 }
 
 /// Renders a one-line snippet (an aftercare item, a healing note) without the `<p>`.
