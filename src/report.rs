@@ -17,6 +17,11 @@ const GREEN: Style = Style::new().bold().fg_color(Some(anstyle::Color::Ansi(Ansi
 const BOLD: Style = Style::new().bold();
 
 fn diagnostic(d: &Diagnostic) {
+    anstream::eprint!("{}", diagnostic_text(d));
+}
+
+/// `d` as [`diagnostic`] prints it: the first line bold, the severity in its colour.
+fn diagnostic_text(d: &Diagnostic) -> String {
     let text = d.to_string();
     let style = match d.severity {
         Severity::Error => RED,
@@ -26,10 +31,12 @@ fn diagnostic(d: &Diagnostic) {
     let label = d.label();
     let styled = text.replacen(&format!(": {label}: "), &format!(": {style}{label}{style:#}: "), 1);
     let (first, rest) = styled.split_once('\n').map_or((styled.as_str(), ""), |(a, b)| (a, b));
-    anstream::eprintln!("{BOLD}{first}{BOLD:#}");
+    let mut out = format!("{BOLD}{first}{BOLD:#}\n");
     if !rest.is_empty() {
-        anstream::eprintln!("{rest}");
+        out.push_str(rest);
+        out.push('\n');
     }
+    out
 }
 
 /// Prints `diagnostics` each followed by a blank line. A help shared by several is
@@ -87,9 +94,10 @@ pub(crate) fn error(err: &Error) {
 /// returns how many there were.
 fn warnings(findings: &[Diagnostic]) -> usize {
     let warnings: Vec<&Diagnostic> = findings.iter().filter(|d| d.is_warning()).collect();
-    for w in &warnings {
-        diagnostic(w);
-    }
+    // One write, not two per warning to an unbuffered stderr: a big site prints
+    // thousands (10,000 pages: ~100 ms on the main thread before).
+    let text: String = warnings.iter().map(|w| diagnostic_text(w)).collect();
+    anstream::eprint!("{text}");
     warnings.len()
 }
 
