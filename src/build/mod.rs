@@ -135,7 +135,7 @@ fn render_site(site: &Loaded, drafts: bool, output: Option<&Path>) -> Result<(us
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
     let pages = prepared.site.pages.len();
     drop((renderer, outputs));
-    free_in_background(prepared);
+    free_in_background((prepared, cache));
     Ok((pages, warnings))
 }
 
