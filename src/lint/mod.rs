@@ -328,6 +328,8 @@ pub fn check<'a>(
 ) -> Arc<Vec<Diagnostic>> {
     let (activities, aftercare_problems) = aftercare::activities(config, config_text);
     let mut fresh = Memo::default();
+    // Without a memo to keep (a build), the findings move out of the fresh one below.
+    let keep = memo.is_some();
     let (memo, key) = memo.unwrap_or((&mut fresh, 0));
     if memo.key != key || memo.pages.len() != site.pages.len() {
         *memo = Memo { key, pages: site.pages.iter().map(|_| None).collect(), site_wide: None, assembled: None };
@@ -349,11 +351,17 @@ pub fn check<'a>(
         Some((before, all)) if !pages_changed && !site_wide_changed && *before == menu => return all.clone(),
         _ => {}
     }
-    let mut findings: Vec<Diagnostic> = memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect();
+    let mut findings: Vec<Diagnostic> = if keep {
+        memo.pages.iter().flatten().flat_map(|m| m.found.iter().cloned()).collect()
+    } else {
+        memo.pages.iter_mut().flatten().flat_map(|m| std::mem::take(&mut m.found)).collect()
+    };
     findings.extend(site_wide.iter().cloned());
     findings.extend(menu.clone());
     let all = Arc::new(sorted(findings));
-    memo.assembled = Some((menu, all.clone()));
+    if keep {
+        memo.assembled = Some((menu, all.clone()));
+    }
     all
 }
 

@@ -106,11 +106,9 @@ impl Staging {
             remove_own_file(&self.output, stale);
         }
         remove_empty_folders(&self.output, self.previous.difference(&self.files).map(String::as_str));
-        for level in folder_levels(self.files.iter().map(String::as_str)) {
-            level.par_iter().try_for_each(|folder| make_own_folder(&self.output, &self.shown, folder))?;
-        }
         let staging = self.staging().to_path_buf();
-        let files: Vec<&String> = self.files.iter().collect();
+        let moved = self.move_new_folders(&staging)?;
+        let files: Vec<&String> = self.files.iter().filter(|f| !in_any(&moved, f)).collect();
         files.par_iter().try_for_each(|path| {
             std::fs::rename(staging.join(path), self.output.join(path))
                 .map_err(|e| Error::io("move the new file into", self.shown.join(path), e))
@@ -118,6 +116,34 @@ impl Staging {
         write_manifest(&self.output, &self.files)?;
         self.created = false;
         Ok(())
+    }
+
+    /// Makes the folders the files need, shallowest first. A folder not in the output
+    /// at all is moved there whole from the staging folder, with everything in it (one
+    /// rename, not one per file and folder: a first build into a new folder moves only
+    /// its top-level entries); the folders moved so.
+    fn move_new_folders(&self, staging: &Path) -> Result<Vec<&str>> {
+        let mut moved: Vec<&str> = Vec::new();
+        for level in folder_levels(self.files.iter().map(String::as_str)) {
+            let level: Vec<&str> = level.into_iter().filter(|f| !in_any(&moved, f)).collect();
+            let whole: Vec<Option<&str>> = level
+                .par_iter()
+                .map(|&folder| {
+                    let path = self.output.join(folder);
+                    match std::fs::symlink_metadata(&path) {
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                            std::fs::rename(staging.join(folder), &path)
+                                .map_err(|e| Error::io("move the new folder into", self.shown.join(folder), e))?;
+                            Ok(Some(folder))
+                        }
+                        _ => make_own_folder(&self.output, &self.shown, folder).map(|()| None),
+                    }
+                })
+                .collect::<Result<_>>()?;
+            moved.extend(whole.into_iter().flatten());
+            moved.sort_unstable();
+        }
+        Ok(moved)
     }
 
     fn staging(&self) -> &Path {
@@ -326,6 +352,11 @@ fn folder_levels<'p>(paths: impl Iterator<Item = &'p str>) -> Vec<Vec<&'p str>> 
         level.dedup();
     }
     levels
+}
+
+/// Whether `path` is inside one of `folders` (sorted).
+fn in_any(folders: &[&str], path: &str) -> bool {
+    ancestors(path).take_while(|a| *a != path).any(|a| folders.binary_search(&a).is_ok())
 }
 
 /// `a/b/c` -> `a`, `a/b`, `a/b/c`.

@@ -222,42 +222,83 @@ pub(super) fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
     if tels.is_empty() {
         return Cow::Borrowed(html);
     }
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut changed = false;
+    // A run the pattern finds is one of these numbers only when its digits are the
+    // number's, less a leading country code `1` at most: text with fewer digits than
+    // that is passed over without running the pattern (most of a page's text).
+    let fewest = tels.iter().map(|t| t.bytes().filter(u8::is_ascii_digit).count()).min().unwrap_or(0);
+    let fewest = fewest.saturating_sub(1).max(2);
+    if !has_digit_run(html, fewest) {
+        return Cow::Borrowed(html);
+    }
+    // Built only from the first number found: `html[..copied]` is in `out`.
+    let mut out = String::new();
+    let mut copied = 0;
     let mut in_link = 0usize;
-    let mut rest = html;
-    while !rest.is_empty() {
+    let mut at = 0;
+    while at < html.len() {
+        let rest = &html[at..];
         if rest.starts_with('<') {
             let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-            let tag = &rest[..end];
-            let name = tag[1..].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
+            let name = rest[1..end].split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
             match name {
                 "a" | "pre" | "code" => in_link += 1,
                 "/a" | "/pre" | "/code" => in_link = in_link.saturating_sub(1),
                 _ => {}
             }
-            out.push_str(tag);
-            rest = &rest[end..];
+            at += end;
             continue;
         }
         let end = rest.find('<').unwrap_or(rest.len());
-        let text = &rest[..end];
-        rest = &rest[end..];
-        if in_link > 0 {
-            out.push_str(text);
+        let (text, start) = (&rest[..end], at);
+        at += end;
+        if in_link > 0 || text.bytes().filter(u8::is_ascii_digit).nth(fewest - 1).is_none() {
             continue;
         }
-        let mut last = 0;
         for m in PHONE_LIKE.captures_iter(text).filter_map(|c| c.get(1)) {
             let Some(tel) = tel_uri(m.as_str(), country).filter(|t| tels.contains(t)) else { continue };
-            out.push_str(&text[last..m.start()]);
+            if out.is_empty() {
+                out.reserve(html.len() + 64);
+            }
+            out.push_str(&html[copied..start + m.start()]);
             out.push_str(&format!("<a href=\"{tel}\">{}</a>", m.as_str()));
-            last = m.end();
-            changed = true;
+            copied = start + m.end();
         }
-        out.push_str(&text[last..]);
     }
-    if changed { Cow::Owned(out) } else { Cow::Borrowed(html) }
+    if copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    out.push_str(&html[copied..]);
+    Cow::Owned(out)
+}
+
+/// Whether `html` holds a run of at least `digits` digits with nothing between them but
+/// what a written number may hold (spaces, brackets, dots, dashes) or a non-ASCII
+/// character (which may be a space): where [`PHONE_LIKE`] could find a number that
+/// long. One pass over the bytes, cheaper than walking the tags.
+fn has_digit_run(html: &str, digits: usize) -> bool {
+    let keeps = |b: u8| matches!(b, b'0'..=b'9' | b'\t'..=b'\r' | b' ' | b'(' | b')' | b'.' | b'-' | 0x80..);
+    let mut count = 0;
+    // Most of a page has no digit: a chunk without one only ends the run or not, which
+    // the compiler checks many bytes at a time.
+    for chunk in html.as_bytes().chunks(32) {
+        if !chunk.iter().fold(false, |any, b| any | b.is_ascii_digit()) {
+            if !chunk.iter().fold(true, |all, &b| all & keeps(b)) {
+                count = 0;
+            }
+            continue;
+        }
+        for &b in chunk {
+            if b.is_ascii_digit() {
+                count += 1;
+                if count >= digits {
+                    return true;
+                }
+            } else if !keeps(b) {
+                count = 0;
+            }
+        }
+    }
+    false
 }
 
 /// `site.brand`: the logo's URL and pixel size, and the CSS that sets the brand colour
@@ -317,5 +358,12 @@ mod tests {
             "<p>Call <a href=\"tel:+14805550100\">(480) 555-0100</a> or <a href=\"tel:+14805550100\">480.555.0100</a>, not 480-555-0199.</p><p><a href=\"x\">480-555-0100</a> <code>480-555-0100</code></p>"
         );
         assert!(matches!(phone_links("<p>No numbers, 2026.</p>", &config), Cow::Borrowed(_)));
+        // With the country code, and split across a tag's edge (text either side).
+        assert_eq!(
+            phone_links("<p>Or +1 480 555 0100.</p><p>480-555</p>-0100", &config),
+            "<p>Or <a href=\"tel:+14805550100\">+1 480 555 0100</a>.</p><p>480-555</p>-0100"
+        );
+        assert!(!has_digit_run("<img width=\"800\" height=\"600\"> 2026-01-18", 10));
+        assert!(has_digit_run("(480)\u{a0}555-0100", 10));
     }
 }

@@ -1,7 +1,9 @@
 //! Site graph + rendered Markdown -> output files, through the theme's Tera templates.
 //! Writes nothing: the caller decides where each rendered file goes.
 //!
-//! - this file: the [`Renderer`] (what each output file is, its key, its bytes);
+//! - this file: the [`Renderer`] (the bytes of each output file);
+//! - [`plan`]: what the output files are (the plan) and each one's key for `serve`;
+//! - [`templates`]: the theme's templates in Tera, and their errors;
 //! - [`values`]: the `page` value every template reads;
 //! - [`clinic`]: the `site` value (clinic details, menu, brand) and the clinic's own
 //!   page blocks (hero, team, tappable numbers);
@@ -12,25 +14,27 @@ mod clinic;
 mod feeds;
 mod jsonld;
 mod languages;
+mod plan;
+mod templates;
 mod values;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 use tera::{Context, Tera};
 
-use crate::addresses::{self, Origin, alias_output};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
 use crate::markdown::FaqItem;
 use crate::site::{Kind, Page, PageId, Site, hash_of};
-use crate::theme::{REQUIRED_TEMPLATES, Theme};
+use crate::theme::Theme;
 
 pub use crate::addresses::{Job, Outputs};
+use templates::template_error;
+pub use templates::{Templates, load_templates};
 
 /// A page's Markdown, rendered.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -167,78 +171,6 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
-    /// the files whose key changed. A page's key covers the page, its Markdown, the
-    /// pages it shows (parent, breadcrumbs, prev/next, its listing: their front matter
-    /// and URLs, see [`Renderer::summaries`]) and what every file shares (site.yaml,
-    /// the templates, the `site` value); so a body edit renders that page again, and a
-    /// title edit also the pages that list or link it. Copied files have no key (their
-    /// bytes are compared). Keep it in step with `page_value`: the serve invariant test
-    /// guards it.
-    pub fn key(&self, job: Job) -> Option<u64> {
-        let site = self.site;
-        let s = &self.summaries;
-        Some(match job {
-            Job::Page(id) => {
-                let page = &site.pages[id];
-                let related = [page.parent, page.prev, page.next].map(|p| p.map(|p| s[p]));
-                let latest = self.latest_of(id);
-                let showcased = self.showcased(id);
-                let listed = page.pages.iter().chain(&page.subsections).chain(&latest).chain(&showcased).map(|&p| s[p]);
-                let faq_body =
-                    if site.is_home(id) { self.faq_of(page.lang).map(|f| self.bodies.hash(f)) } else { None };
-                let translations = page.translations.iter().map(|t| t.map(|t| s[t]));
-                let ancestry = std::iter::successors(page.parent, |&p| site.pages[p].parent).map(|p| s[p]);
-                let mut h = self.hasher();
-                (1u8, s[id], site.is_home(id), template_for(page), self.bodies.hash(id), related).hash(&mut h);
-                faq_body.hash(&mut h);
-                translations.for_each(|t| t.hash(&mut h));
-                listed.chain([u64::MAX]).chain(ancestry).for_each(|x| x.hash(&mut h));
-                h.finish()
-            }
-            Job::Alias(target) => hash_of((self.global_key, 2u8, s[target])),
-            Job::NotFound(lang) => hash_of((self.global_key, 3u8, s[site.home_of(lang)])),
-            Job::Robots => hash_of((self.global_key, 4u8)),
-            Job::Sitemap => hash_of((self.global_key, 5u8, s)),
-            Job::Feed => {
-                let entries: Vec<(u64, u64)> = self.newest[..FEED_ENTRIES.min(self.newest.len())]
-                    .iter()
-                    .map(|&id| (s[id], self.bodies.hash(id)))
-                    .collect();
-                hash_of((self.global_key, 6u8, entries))
-            }
-            Job::Copy(_) => return None,
-            Job::Photo(path, variant) => hash_of((7u8, self.photos.get(path).map(|p| p.fingerprint()), variant)),
-        })
-    }
-
-    /// The pages the home page shows besides its own listings: the process section, its
-    /// sessions, and the FAQ page.
-    fn showcased(&self, id: PageId) -> Vec<PageId> {
-        if !self.site.is_home(id) {
-            return Vec::new();
-        }
-        let lang = self.site.pages[id].lang;
-        let process = self.process_of(lang);
-        let sessions = process.map(|p| self.site.pages[p].pages.clone()).unwrap_or_default();
-        process.into_iter().chain(sessions).chain(self.faq_of(lang)).collect()
-    }
-
-    /// The process section the home page of language `lang` shows: the default
-    /// language's, or its translation (none when it is not translated).
-    fn process_of(&self, lang: usize) -> Option<PageId> {
-        let id = self.process?;
-        let shown = self.site.in_language(id, lang);
-        (self.site.pages[shown].lang == lang).then_some(shown)
-    }
-
-    /// The FAQ page the home page of language `lang` shows, as [`Renderer::process_of`].
-    fn faq_of(&self, lang: usize) -> Option<PageId> {
-        let id = self.faq?;
-        let shown = self.site.in_language(id, lang);
-        (self.site.pages[shown].lang == lang).then_some(shown)
-    }
-
     /// `home`: the process as a timeline (the sessions section's pages) and a teaser of
     /// the FAQ (its first questions, each linking to its answer).
     fn home_value(&self, lang: usize) -> Result<Value, Vec<Diagnostic>> {
@@ -286,90 +218,6 @@ impl<'a> Renderer<'a> {
             .collect();
         Ok(json!({"process": process, "faq": faq, "others": others}))
     }
-
-    /// Whether rendering page `id` reads another page's Markdown (the home page shows
-    /// the FAQ's first questions), so an unchanged body of its own does not settle it.
-    pub fn shows_other_bodies(&self, id: PageId) -> bool {
-        self.site.is_home(id) && self.faq_of(self.site.pages[id].lang).is_some()
-    }
-
-    /// The newest dated pages page `id` lists: on a home page, those of its language.
-    fn latest_of(&self, id: PageId) -> Vec<PageId> {
-        if !self.site.is_home(id) {
-            return Vec::new();
-        }
-        let lang = self.site.pages[id].lang;
-        if lang == 0 {
-            return self.newest[..LATEST.min(self.newest.len())].to_vec();
-        }
-        feeds::newest_dated(self.site, LATEST, lang)
-    }
-
-    /// The part of every key that all files share (site.yaml, templates, the `site` value).
-    pub fn global_key(&self) -> u64 {
-        self.global_key
-    }
-
-    fn hasher(&self) -> impl Hasher {
-        let mut h = std::hash::BuildHasher::build_hasher(&crate::site::hasher());
-        self.global_key.hash(&mut h);
-        h
-    }
-
-    /// Every output file: pages, aliases, the 404 page, sitemap, feed, robots.txt, the
-    /// theme's static files and the content's `assets` (output path -> bytes). A path
-    /// claimed twice, or a page asking for a template the theme lacks, is an error.
-    pub fn outputs(
-        &self,
-        assets: impl IntoIterator<Item = (String, &'a [u8])>,
-    ) -> Result<Outputs<'a>, Vec<Diagnostic>> {
-        let (site, theme) = (self.site, self.theme);
-        let mut generated: Vec<(String, Job)> = Vec::with_capacity(site.pages.len() + site.aliases.len() + 4);
-        let mut problems = Vec::new();
-        for (id, page) in site.pages.iter().enumerate() {
-            let name = template_for(page);
-            if !theme.templates.contains_key(name) {
-                let (line, col) = page.doc.key_position("template");
-                problems.push(
-                    Diagnostic::error(page.doc.display_path(), line, col, format!("there is no template `{name}`"))
-                        .with_help(format!(
-                            "use one of: {}",
-                            theme.templates.keys().cloned().collect::<Vec<_>>().join(", ")
-                        ))
-                        .with_source(page.doc.text()),
-                );
-            }
-            problems.extend(clinic::page_problems(page));
-            generated.push((format!("{}index.html", page.path), Job::Page(id)));
-        }
-        for (alias, &target) in &site.aliases {
-            generated.push((alias_output(alias), Job::Alias(target)));
-        }
-        generated.push(("404.html".into(), Job::NotFound(0)));
-        for lang in 1..site.languages.len() {
-            generated.push((format!("{}404.html", site.pages[site.home_of(lang)].path), Job::NotFound(lang)));
-        }
-        generated.push(("sitemap.xml".into(), Job::Sitemap));
-        if !self.newest.is_empty() {
-            generated.push((FEED.into(), Job::Feed));
-        }
-        generated.push(("robots.txt".into(), Job::Robots));
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let statics = theme.statics.iter().map(|(p, b)| (p.clone(), &b[..], Origin::Static));
-        let assets = assets.into_iter().map(|(p, b)| (p, b, Origin::Content));
-        // A photo publishes itself without metadata, and its smaller copies beside it.
-        let files = statics.chain(assets).flat_map(|(path, bytes, origin)| match self.photos.entry(&path) {
-            Some((key, photo)) => crate::photo::outputs(key, photo.format, photo.size.unwrap_or((0, 0)))
-                .into_iter()
-                .map(|(out, variant)| (out, Job::Photo(key, variant), origin))
-                .collect(),
-            None => vec![(path, Job::Copy(bytes), origin)],
-        });
-        addresses::plan(site, generated.into_iter().map(|(p, j)| (p, j, Origin::Site)).chain(files))
-    }
-
     /// The bytes of one output file.
     pub fn render(&self, job: Job<'a>) -> Result<Cow<'a, [u8]>, Vec<Diagnostic>> {
         let (config, site) = (self.config, self.site);
@@ -429,87 +277,6 @@ impl Renderer<'_> {
             ctx.insert("site", value);
             ctx.insert("t", languages::locale(self.config, self.site, lang).strings());
         }
-    }
-}
-
-/// Loads the theme's templates into Tera, or reports where one is broken.
-pub fn load_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
-    let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    // Tera checks at load time that a function exists; `Renderer::new` gives the real one.
-    tera.register_function("image", crate::photo::template_function(&crate::photo::Store::empty(), "/"));
-    let mut problems = Vec::new();
-    for name in REQUIRED_TEMPLATES {
-        if !theme.templates.contains_key(*name) {
-            problems.push(Diagnostic::error(format!("templates/{name}"), 0, 0, format!("the theme has no `{name}` template")).with_help("add the template to the theme, or remove the site's `theme:` setting to use the built-in default"));
-        }
-    }
-    if let Err(err) = tera.add_raw_templates(theme.templates.iter().map(|(name, t)| (name.as_str(), t.text.as_str()))) {
-        problems.push(template_error(&err, theme, None));
-    }
-    if problems.is_empty() { Ok(tera) } else { Err(problems) }
-}
-
-/// The theme's templates parsed, kept between `serve`'s rebuilds: a save parses again
-/// only the templates whose text changed (adding or removing one parses them all).
-#[derive(Default)]
-pub struct Templates {
-    /// The text of each template in `tera`, and `tera` with them parsed.
-    parsed: Option<(BTreeMap<String, String>, Tera)>,
-}
-
-impl Templates {
-    /// Tera with `theme`'s templates, as [`load_templates`] makes it.
-    pub fn load(&mut self, theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
-        if let Some((texts, tera)) = &mut self.parsed
-            && texts.keys().eq(theme.templates.keys())
-        {
-            let changed: Vec<(&String, &str)> = theme
-                .templates
-                .iter()
-                .filter(|(name, t)| texts.get(*name) != Some(&t.text))
-                .map(|(name, t)| (name, t.text.as_str()))
-                .collect();
-            if !changed.is_empty() {
-                // On an error Tera keeps the templates it had: the next save compares
-                // against those.
-                tera.add_raw_templates(changed.iter().copied()).map_err(|e| vec![template_error(&e, theme, None)])?;
-                texts.extend(changed.into_iter().map(|(name, text)| (name.clone(), text.to_string())));
-            }
-            return Ok(tera.clone());
-        }
-        let tera = load_templates(theme)?;
-        let texts = theme.templates.iter().map(|(name, t)| (name.clone(), t.text.clone())).collect();
-        self.parsed = Some((texts, tera.clone()));
-        Ok(tera)
-    }
-}
-
-/// A Tera error as a diagnostic pointing into the template file.
-fn template_error(err: &tera::Error, theme: &Theme, rendering: Option<&Page>) -> Diagnostic {
-    let during =
-        rendering.map(|p| format!(" (while rendering {})", p.doc.display_path().display())).unwrap_or_default();
-    let help = "fix the template; the Tera 2 syntax is at https://keats.github.io/tera/";
-    match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            let template = theme.templates.get(report.filename());
-            let path = template.map_or_else(|| report.filename().into(), |t| t.origin.clone());
-            let span = report.span();
-            let help = match report.message() {
-                "Unexpected end of input" => {
-                    "a tag is never closed: check that every {% if %}, {% for %}, {% block %} and {% set %} has its end tag"
-                }
-                _ => help,
-            };
-            let mut d =
-                Diagnostic::error(path, span.start_line, span.start_col + 1, format!("{}{during}", report.message()))
-                    .with_help(help);
-            if let Some(t) = template {
-                d = d.with_source(&t.text);
-            }
-            d
-        }
-        _ => Diagnostic::error("templates", 0, 0, format!("{err}{during}")).with_help(help),
     }
 }
 
