@@ -12,6 +12,7 @@ use super::clinic::{hero_value, phone_links, team_value, yaml_to_json};
 use super::jsonld::{jsonld, script_json};
 use super::languages::{PageLanguages, locale, page_languages};
 use crate::config::Config;
+use crate::i18n::Locale;
 use crate::markdown::{self, FaqItem};
 use crate::showcase;
 use crate::site::{Kind, Page, PageId, Site};
@@ -123,13 +124,7 @@ pub(super) fn page_value<'a>(
     let meta = &page.doc.meta;
     let fm = &meta.fm;
     let words = locale(config, site, page.lang);
-    let kind = match page.kind {
-        Kind::Home => "home",
-        Kind::Section => "section",
-        Kind::Page if page.is_session() => "session",
-        Kind::Page if page.is_faq() => "faq",
-        Kind::Page => "page",
-    };
+    let (kind, section_kind) = kinds(site, page);
     let site_description = &super::languages::language(config, site, page.lang).description;
     let description = fm.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(site_description);
     let breadcrumbs = site
@@ -137,35 +132,10 @@ pub(super) fn page_value<'a>(
         .iter()
         .map(|&a| CrumbValue { title: crumb_title(config, site, a), url: config.url(&site.pages[a].path) })
         .collect();
-    let listed = |c: PageId| {
-        let child = &site.pages[c];
-        let m = &child.doc.meta;
-        ListedValue {
-            title: child.title(),
-            url: config.url(&child.path),
-            description: m.fm.description.as_deref(),
-            stage: m.fm.stage,
-            duration: m.fm.duration.as_deref(),
-            weight: m.fm.weight,
-            date: m.date.map(|d| d.to_string()),
-            date_display: m.date.map(|d| words.date(d)),
-        }
-    };
+    let listed = |c: PageId| listed_value(config, &site.pages[c], words);
     let pages = page.pages.iter().map(|&c| listed(c)).collect();
     let latest = latest.iter().map(|&p| listed(p)).collect();
-    let subsections = page
-        .subsections
-        .iter()
-        .map(|&s| {
-            let sub = &site.pages[s];
-            SectionValue {
-                title: sub.title(),
-                url: config.url(&sub.path),
-                description: Some(sub.doc.meta.fm.description.as_deref()),
-                kind: sub.section_kind.as_str(),
-            }
-        })
-        .collect();
+    let subsections = page.subsections.iter().map(|&s| section_value(config, &site.pages[s], true)).collect();
     let src = |dest: &str| match site.resolve(page, dest, &config.root) {
         markdown::LinkTarget::Replace(url) => url,
         _ => dest.to_string(),
@@ -175,11 +145,6 @@ pub(super) fn page_value<'a>(
         let url = src(dest);
         let size = sizes.get(url.strip_prefix(config.root.as_str()).unwrap_or(&url)).copied();
         json!({"src": url, "alt": alt, "width": size.map(|s| s.0), "height": size.map(|s| s.1)})
-    };
-    let section_kind = match page.kind {
-        Kind::Home => None,
-        Kind::Section => Some(page.section_kind.as_str()),
-        Kind::Page => page.parent.filter(|&p| !site.is_home(p)).map(|_| page.section_kind.as_str()),
     };
     PageValue {
         kind,
@@ -205,29 +170,11 @@ pub(super) fn page_value<'a>(
             .collect(),
         aftercare: fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect(),
         faq: &body.faq,
-        before_after: showcase::gallery(&fm.before_after, src, |url| {
-            sizes.get(url.strip_prefix(config.root.as_str())?).copied()
-        })
-        .into_iter()
-        .zip(&fm.before_after)
-        .map(|(mut pair, e)| {
-            // The label in the site's language (the gallery's own is English).
-            pair["label"] = json!(words.photo_label(e.session, e.healed, e.days_after, e.retouched));
-            pair
-        })
-        .collect(),
+        before_after: before_after_values(config, sizes, &fm.before_after, src, words),
         testimonials: showcase::testimonials(&fm.testimonials),
         prev: page.prev.map(|p| link_value(config, &site.pages[p])),
         next: page.next.map(|p| link_value(config, &site.pages[p])),
-        parent: page.parent.filter(|&p| !site.is_home(p)).map(|p| {
-            let parent = &site.pages[p];
-            SectionValue {
-                title: parent.title(),
-                url: config.url(&parent.path),
-                description: None,
-                kind: parent.section_kind.as_str(),
-            }
-        }),
+        parent: page.parent.filter(|&p| !site.is_home(p)).map(|p| section_value(config, &site.pages[p], false)),
         breadcrumbs,
         pages,
         subsections,
@@ -239,6 +186,67 @@ pub(super) fn page_value<'a>(
         og_image: og_image(config, body, &fm.before_after, src, sizes),
         languages: page_languages(config, site, id),
     }
+}
+
+/// The page's kind and its section's kind, as the templates name them.
+fn kinds(site: &Site, page: &Page) -> (&'static str, Option<&'static str>) {
+    let kind = match page.kind {
+        Kind::Home => "home",
+        Kind::Section => "section",
+        Kind::Page if page.is_session() => "session",
+        Kind::Page if page.is_faq() => "faq",
+        Kind::Page => "page",
+    };
+    let section_kind = match page.kind {
+        Kind::Home => None,
+        Kind::Section => Some(page.section_kind.as_str()),
+        Kind::Page => page.parent.filter(|&p| !site.is_home(p)).map(|_| page.section_kind.as_str()),
+    };
+    (kind, section_kind)
+}
+
+/// A page as its section (or the home page's latest) lists it.
+fn listed_value<'a>(config: &Config, child: &'a Page, words: &Locale) -> ListedValue<'a> {
+    let m = &child.doc.meta;
+    ListedValue {
+        title: child.title(),
+        url: config.url(&child.path),
+        description: m.fm.description.as_deref(),
+        stage: m.fm.stage,
+        duration: m.fm.duration.as_deref(),
+        weight: m.fm.weight,
+        date: m.date.map(|d| d.to_string()),
+        date_display: m.date.map(|d| words.date(d)),
+    }
+}
+
+/// A section as a page shows it: a subsection (with its description) or the parent.
+fn section_value<'a>(config: &Config, section: &'a Page, with_description: bool) -> SectionValue<'a> {
+    SectionValue {
+        title: section.title(),
+        url: config.url(&section.path),
+        description: with_description.then(|| section.doc.meta.fm.description.as_deref()),
+        kind: section.section_kind.as_str(),
+    }
+}
+
+/// The page's before/after pairs as the theme shows them, labelled in its language.
+fn before_after_values(
+    config: &Config,
+    sizes: &HashMap<String, (u32, u32)>,
+    pairs: &[showcase::BeforeAfter],
+    src: impl Fn(&str) -> String,
+    words: &Locale,
+) -> Vec<Value> {
+    showcase::gallery(pairs, src, |url| sizes.get(url.strip_prefix(config.root.as_str())?).copied())
+        .into_iter()
+        .zip(pairs)
+        .map(|(mut pair, e)| {
+            // The label in the site's language (the gallery's own is English).
+            pair["label"] = json!(words.photo_label(e.session, e.healed, e.days_after, e.retouched));
+            pair
+        })
+        .collect()
 }
 
 /// The page's social preview image as an absolute URL: the widest copy (at most 1600
