@@ -6,6 +6,8 @@
 //!     cargo test --test architecture -- --nocapture    # prints the graph
 //!
 //! There are none of either: a cycle or an upward import fails the test, naming it.
+//! The files inside each folder module form no cycle either, and only `src/output/`
+//! writes to disk.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -142,6 +144,87 @@ fn the_checker_sees_cycles_and_imports() {
         .map(|(m, deps)| (m.to_string(), deps.iter().map(|d| d.to_string()).collect()))
         .collect();
     assert_eq!(cycles(&graph), BTreeSet::from([vec!["a".to_string(), "b".into(), "c".into()]]));
+}
+
+/// Within one folder module (`src/render/`), which of its files each file imports:
+/// `super::x` or `crate::render::x`, where `x` is another file of the folder. The
+/// folder's own `mod.rs` (or `render.rs`) is the parent, which its files may use, so it
+/// is left out; so are `tests.rs` files.
+fn file_graph(folder: &Path, module: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let files: BTreeMap<String, String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .filter(|(name, _)| name != "mod" && name != "tests")
+        .collect();
+    let own = format!("crate::{module}::");
+    let mut graph = BTreeMap::new();
+    for (name, text) in &files {
+        let mut deps = BTreeSet::new();
+        for line in text.split("#[cfg(test)]").next().unwrap_or(text).lines() {
+            let code = line.split("//").next().unwrap_or("");
+            for prefix in ["super::", own.as_str()] {
+                let mut rest = code;
+                while let Some(at) = rest.find(prefix) {
+                    rest = &rest[at + prefix.len()..];
+                    let names: Vec<String> = match rest.strip_prefix('{') {
+                        Some(group) => group
+                            .split('}')
+                            .next()
+                            .unwrap_or("")
+                            .split(',')
+                            .filter_map(|p| first_ident(p.trim()))
+                            .collect(),
+                        None => first_ident(rest).into_iter().collect(),
+                    };
+                    deps.extend(names.into_iter().filter(|n| n != name && files.contains_key(n)));
+                }
+            }
+        }
+        graph.insert(name.clone(), deps);
+    }
+    graph
+}
+
+#[test]
+fn the_files_of_each_folder_module_import_each_other_without_cycles() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&src).min_depth(1) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        let module = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("::");
+        let graph = file_graph(entry.path(), &module);
+        for (file, deps) in &graph {
+            if !deps.is_empty() {
+                println!("{module}: {file} -> {}", deps.iter().cloned().collect::<Vec<_>>().join(", "));
+            }
+        }
+        found.extend(cycles(&graph).into_iter().map(|c| format!("src/{}/: {}", rel.display(), c.join(", "))));
+    }
+    assert!(
+        found.is_empty(),
+        "files of one module that import each other, move what they share down:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_file_checker_sees_siblings_through_super_and_crate_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mod.rs"), "mod a; mod b;").unwrap();
+    std::fs::write(dir.path().join("a.rs"), "use super::{b::X, Y};\n// super::c\n").unwrap();
+    std::fs::write(dir.path().join("b.rs"), "let z = crate::m::a::f();").unwrap();
+    std::fs::write(dir.path().join("c.rs"), "use super::mod_item;").unwrap();
+    let graph = file_graph(dir.path(), "m");
+    assert_eq!(graph["a"], BTreeSet::from(["b".to_string()]));
+    assert_eq!(graph["b"], BTreeSet::from(["a".to_string()]));
+    assert!(graph["c"].is_empty());
+    assert_eq!(cycles(&graph), BTreeSet::from([vec!["a".to_string(), "b".into()]]));
 }
 
 /// Calls that write, rename or delete on disk. Only `src/output/` may make them (STYLE.md:

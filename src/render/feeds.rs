@@ -99,7 +99,7 @@ pub(super) fn sitemap(config: &Config, site: &Site) -> String {
         if let Some(date) = page.doc.meta.updated.or(page.doc.meta.date) {
             xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
         }
-        xml.push_str(&super::languages::sitemap_links(config, site, id));
+        xml.push_str(&sitemap_links(config, site, id));
         xml.push_str("  </url>\n");
     }
     xml.push_str("</urlset>\n");
@@ -113,4 +113,29 @@ pub(super) fn xml_escape(text: &str) -> String {
 /// `robots.txt`: everything may be crawled, and the sitemap is named.
 pub(super) fn robots(config: &Config) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url)
+}
+
+/// The sitemap's alternates of a page: `<xhtml:link rel="alternate" hreflang href/>`.
+fn sitemap_links(config: &Config, site: &Site, id: PageId) -> String {
+    let page = &site.pages[id];
+    if page.translations.iter().flatten().count() < 2 {
+        return String::new();
+    }
+    let mut xml = String::new();
+    for (lang, other) in page.translations.iter().enumerate() {
+        if let Some(other) = other {
+            let href = config.permalink(&site.pages[*other].path);
+            let code = &super::languages::language(config, site, lang).code;
+            xml.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                xml_escape(code),
+                xml_escape(&href)
+            ));
+        }
+    }
+    if let Some(Some(main)) = page.translations.first() {
+        let href = xml_escape(&config.permalink(&site.pages[*main].path));
+        xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>\n"));
+    }
+    xml
 }

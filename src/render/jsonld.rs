@@ -4,7 +4,6 @@
 use serde_json::{Value, json};
 
 use super::Body;
-use super::values::crumb_title;
 use crate::config::{Config, tel_uri};
 use crate::site::{PageId, Site};
 
@@ -102,6 +101,12 @@ pub(super) fn script_json(value: &Value) -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// A page's name in breadcrumbs: the home page's word for "home" in its language.
+pub(super) fn crumb_title<'a>(config: &'a Config, site: &'a Site, id: PageId) -> &'a str {
+    let page = &site.pages[id];
+    if site.is_home(id) { super::languages::locale(config, site, page.lang).get("home") } else { page.title() }
 }
 
 #[cfg(test)]

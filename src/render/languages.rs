@@ -134,31 +134,6 @@ pub(super) fn generated_nav(config: &Config, site: &Site, lang: usize) -> Vec<Va
     nav
 }
 
-/// The sitemap's alternates of a page: `<xhtml:link rel="alternate" hreflang href/>`.
-pub(super) fn sitemap_links(config: &Config, site: &Site, id: PageId) -> String {
-    let page = &site.pages[id];
-    if page.translations.iter().flatten().count() < 2 {
-        return String::new();
-    }
-    let mut xml = String::new();
-    for (lang, other) in page.translations.iter().enumerate() {
-        if let Some(other) = other {
-            let href = config.permalink(&site.pages[*other].path);
-            let code = &language(config, site, lang).code;
-            xml.push_str(&format!(
-                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
-                super::feeds::xml_escape(code),
-                super::feeds::xml_escape(&href)
-            ));
-        }
-    }
-    if let Some(Some(main)) = page.translations.first() {
-        let href = super::feeds::xml_escape(&config.permalink(&site.pages[*main].path));
-        xml.push_str(&format!("    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>\n"));
-    }
-    xml
-}
-
 /// The titles of GitHub-style alerts (`> [!NOTE]`), which `markdown` writes in English,
 /// in the page's language.
 pub(super) fn alert_titles<'h>(html: Cow<'h, str>, words: &Locale) -> Cow<'h, str> {

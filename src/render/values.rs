@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::Body;
 use super::clinic::{hero_value, phone_links, team_value, yaml_to_json};
-use super::jsonld::{jsonld, script_json};
+use super::jsonld::{crumb_title, jsonld, script_json};
 use super::languages::{PageLanguages, locale, page_languages};
 use crate::config::Config;
 use crate::i18n::Locale;
@@ -275,11 +275,6 @@ pub(super) fn absolute(config: &Config, url: &str) -> String {
         Some(path) if url.starts_with('/') => config.permalink(path),
         _ => url.to_string(),
     }
-}
-
-pub(super) fn crumb_title<'a>(config: &'a Config, site: &'a Site, id: PageId) -> &'a str {
-    let page = &site.pages[id];
-    if site.is_home(id) { locale(config, site, page.lang).get("home") } else { page.title() }
 }
 
 /// The "page not found" page of language `lang` (an index into `Site::languages`).
