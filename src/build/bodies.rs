@@ -10,21 +10,10 @@ use crate::lint;
 use crate::markdown::{self, Resolver};
 use crate::render::Body;
 use crate::site::{Page, Site};
-/// Page `page`'s body, or every broken link in it.
-pub(super) fn render_body(
-    site: &Site,
-    page: &Page,
-    config: &Config,
-    rules: &lint::Rules,
-    sizes: &HashMap<String, (u32, u32)>,
-) -> Result<Body, Vec<Diagnostic>> {
-    let (body, problems) = render_body_anyway(site, page, config, rules, sizes);
-    if problems.is_empty() { Ok(body) } else { Err(problems) }
-}
 
 /// A page's body and what the content rules find in it, even when some of its links
 /// are broken (those come back beside it): the other checks still run on the page.
-pub(super) fn render_body_anyway(
+pub(super) fn render_body(
     site: &Site,
     page: &Page,
     config: &Config,

@@ -18,7 +18,7 @@ use crate::site::{Doc, PageId, Site};
 use crate::source::{self, Sources};
 use crate::theme::{self, Theme};
 
-use super::bodies::{image_sizes, link_world, render_body, render_body_anyway};
+use super::bodies::{image_sizes, link_world, render_body};
 use super::{content_error, failed_keys, merged};
 
 /// A site read, parsed and linked: everything the templates need but the pages'
@@ -47,7 +47,10 @@ impl Prepared {
     /// Page `id`'s Markdown as HTML, its links resolved through the graph; or every
     /// broken link in it.
     pub fn body(&self, id: PageId, config: &Config) -> Result<Body, Vec<Diagnostic>> {
-        let body = render_body(&self.site, &self.site.pages[id], config, &self.rules, &self.sizes)?;
+        let (body, problems) = render_body(&self.site, &self.site.pages[id], config, &self.rules, &self.sizes);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
         let _ = self.checks[id].set(body.checks.clone());
         Ok(body)
     }
@@ -68,8 +71,7 @@ impl Prepared {
         let mut broken = Vec::new();
         for (id, checks) in self.checks.iter().enumerate() {
             if checks.get().is_none() {
-                let (body, problems) =
-                    render_body_anyway(&self.site, &self.site.pages[id], config, &self.rules, &self.sizes);
+                let (body, problems) = render_body(&self.site, &self.site.pages[id], config, &self.rules, &self.sizes);
                 broken.extend(problems);
                 let _ = checks.set(body.checks);
             }
