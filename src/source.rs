@@ -116,6 +116,8 @@ pub(crate) fn load(root: &Path, config_text: String, theme: &str) -> Result<Sour
     let mut tree = |name: &str| site.read_tree(&root.join(name), &mut problems);
     let (content, statics, templates) = (tree("content")?, tree("static")?, tree("templates")?);
     let theme_dir = site.theme_dir(theme, &mut problems)?;
+    // The photo cache is read (and written) by the photo store, not walked here.
+    problems.extend(site.link_out_on_the_way_to(&root.join(crate::photo::CACHE_DIR)));
     if !problems.is_empty() {
         return Err(Error::Content(problems));
     }
@@ -226,6 +228,10 @@ impl Site {
 
     fn theme_dir(&self, theme: &str, problems: &mut Vec<Diagnostic>) -> Result<Option<ThemeDir>> {
         let theme_root = self.real_root.join("themes").join(theme);
+        if let Some(problem) = self.link_out_on_the_way_to(&theme_root) {
+            problems.push(problem);
+            return Ok(None);
+        }
         if !theme_root.is_dir() {
             return Ok(None);
         }
@@ -236,19 +242,49 @@ impl Site {
         }))
     }
 
+    /// `path` relative to the site, for messages (as given when it is not below it).
+    fn shown(&self, path: &Path) -> PathBuf {
+        let rel = path.strip_prefix(&self.root).or_else(|_| path.strip_prefix(&self.real_root));
+        rel.unwrap_or(path).to_path_buf()
+    }
+
+    /// The one rule for every folder a build reads (`content/`, `static/`,
+    /// `templates/`, `themes/`, `themes/NAME` and its folders, the photo cache): each
+    /// part of the path from the site folder to `dir` that is a link must lead inside
+    /// the site. The problem with the first that does not (it leads out, or nowhere);
+    /// None when every part is a plain folder, a link inside the site, or not there.
+    fn link_out_on_the_way_to(&self, dir: &Path) -> Option<Diagnostic> {
+        let rel = dir.strip_prefix(&self.root).or_else(|_| dir.strip_prefix(&self.real_root)).ok()?;
+        let mut path = self.real_root.clone();
+        for part in rel.components() {
+            path.push(part);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            if !meta.is_symlink() {
+                continue;
+            }
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&self.real_root) => {}
+                Ok(target) => return Some(link_out_of_site(&self.shown(&path), &target)),
+                Err(_) => return Some(dangling_link(&path, &self.shown(&path))),
+            }
+        }
+        None
+    }
+
     /// Every file below `dir` (none when it does not exist), sorted, skipping what
     /// [`is_ignored`] says editors and the OS leave behind. Links are followed only
     /// when they stay inside the site folder: one that leads out of it (`static/etc ->
     /// /etc`), or nowhere, is a problem, and nothing behind it is read. So is a file
     /// name that is not UTF-8 text.
     fn read_tree(&self, dir: &Path, problems: &mut Vec<Diagnostic>) -> Result<Vec<File>> {
+        if let Some(problem) = self.link_out_on_the_way_to(dir) {
+            problems.push(problem);
+            return Ok(Vec::new());
+        }
         if !dir.is_dir() {
             return Ok(Vec::new());
         }
-        let shown = |path: &Path| {
-            let rel = path.strip_prefix(&self.root).or_else(|_| path.strip_prefix(&self.real_root));
-            rel.unwrap_or(path).to_path_buf()
-        };
+        let shown = |path: &Path| self.shown(path);
         let found = std::cell::RefCell::new(Vec::new());
         let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
             if e.depth() > 0 && is_ignored(e.path()) {
@@ -319,11 +355,14 @@ fn broken_link(e: &walkdir::Error, path: &Path, shown: &Path) -> Option<Diagnost
             .with_help("remove the link, or point it at a file or a folder beside it"),
         );
     }
-    let target = is_link.then(|| std::fs::read_link(path).unwrap_or_default())?;
-    Some(
-        Diagnostic::error(shown, 0, 0, format!("this link points to {}, which does not exist", target.display()))
-            .with_help("remove the link, or copy the file it should show into the site"),
-    )
+    is_link.then(|| dangling_link(path, shown))
+}
+
+/// The link at `path` (shown as `shown`) leads to nothing.
+fn dangling_link(path: &Path, shown: &Path) -> Diagnostic {
+    let target = std::fs::read_link(path).unwrap_or_default();
+    Diagnostic::error(shown, 0, 0, format!("this link points to {}, which does not exist", target.display()))
+        .with_help("remove the link, or copy the file it should show into the site")
 }
 
 fn link_out_of_site(link: &Path, target: &Path) -> Diagnostic {

@@ -147,6 +147,76 @@ fn links_out_of_the_site_are_errors_and_never_published() {
     assert_eq!(site.run(&["check"]).code(), 1, "check reports it too");
 }
 
+/// Issue 23, finding 1: only the start of each walk was checked, so a link at `themes/`,
+/// `themes/NAME`, a theme's `static/`, or the photo cache led out of the site unseen.
+#[cfg(unix)]
+#[test]
+fn every_folder_a_build_reads_is_refused_when_a_link_on_its_path_leads_out() {
+    // A theme outside the site whose static file must never go live.
+    let make_theme = |dir: &Path| {
+        std::fs::create_dir_all(dir.join("static")).unwrap();
+        std::fs::write(dir.join("static/secret.txt"), "the clinic's passwords").unwrap();
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+    };
+    let cases: [(&str, &dyn Fn(&TestSite, &Path)); 6] = [
+        ("themes", &|site, outside| {
+            make_theme(&outside.join("default"));
+            std::os::unix::fs::symlink(outside, site.path("themes")).unwrap();
+        }),
+        ("themes/default", &|site, outside| {
+            make_theme(outside);
+            std::fs::create_dir_all(site.path("themes")).unwrap();
+            std::os::unix::fs::symlink(outside, site.path("themes/default")).unwrap();
+        }),
+        ("themes/default/static", &|site, outside| {
+            make_theme(outside);
+            std::fs::create_dir_all(site.path("themes/default")).unwrap();
+            std::os::unix::fs::symlink(outside.join("static"), site.path("themes/default/static")).unwrap();
+        }),
+        ("static", &|site, outside| {
+            make_theme(outside);
+            let _ = std::fs::remove_dir_all(site.path("static"));
+            std::os::unix::fs::symlink(outside.join("static"), site.path("static")).unwrap();
+        }),
+        ("templates", &|site, outside| {
+            make_theme(outside);
+            let _ = std::fs::remove_dir_all(site.path("templates"));
+            std::os::unix::fs::symlink(outside.join("templates"), site.path("templates")).unwrap();
+        }),
+        ("photo-cache", &|site, outside| {
+            make_theme(outside);
+            std::os::unix::fs::symlink(outside, site.path("photo-cache")).unwrap();
+        }),
+    ];
+    for (link, plant) in cases {
+        let site = TestSite::fixture("minimal");
+        let outside = site.scratch().join("elsewhere");
+        std::fs::create_dir_all(&outside).unwrap();
+        plant(&site, &outside);
+        let err = site.run(&["build"]).fails();
+        assert!(
+            err.contains(&format!("{link}: error: this link points to")) && err.contains("outside the site folder"),
+            "the link at {link} was not reported: {err}"
+        );
+        assert!(!site.path("public").exists(), "{link}: nothing is published");
+        assert_eq!(site.run(&["check"]).code(), 1, "{link}: check reports it too");
+    }
+    // A dangling link at the theme folder is an error too, not a silent fallback.
+    let site = TestSite::fixture("minimal");
+    std::fs::create_dir_all(site.path("themes")).unwrap();
+    std::os::unix::fs::symlink(site.scratch().join("nowhere"), site.path("themes/default")).unwrap();
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("themes/default: error: this link points to") && err.contains("does not exist"), "{err}");
+    // A theme folder linked to another folder inside the site is read as before.
+    let site = TestSite::fixture("minimal");
+    common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"), &site.path("shared/theme"));
+    make_theme(&site.path("shared/theme"));
+    std::fs::create_dir_all(site.path("themes")).unwrap();
+    std::os::unix::fs::symlink("../shared/theme", site.path("themes/default")).unwrap();
+    site.build();
+    assert_eq!(site.read("public/secret.txt"), "the clinic's passwords", "a theme inside the site is published");
+}
+
 #[cfg(unix)]
 #[test]
 fn links_that_stay_inside_the_site_keep_working() {
