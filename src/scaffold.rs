@@ -68,6 +68,13 @@ pub(crate) fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBu
         return Err(Error::Usage("the title is empty; write it in quotes, e.g. smpsite new page \"About us\"".into()));
     }
     let slug = slugify(title);
+    if slug == "index" {
+        // `index.md` is read as the folder's own page (as `_index.md` is): it would
+        // replace the home page or the section's page.
+        return Err(Error::Usage(format!(
+            "a page titled \"{title}\" would be saved as `index.md`, the address of the folder's own page (the home page, or a section's `_index.md`); choose another title, e.g. smpsite new page \"Our clinic\""
+        )));
+    }
     let quoted = serde_json::to_string(title).expect("strings serialize");
     let (rel, text) = match kind {
         NewKind::Page => (PathBuf::from(format!("{slug}.md")), page_text(&quoted)),

@@ -81,3 +81,16 @@ fn new_session_without_a_sessions_section_explains() {
     assert!(err.contains("no sessions section"), "{err}");
     assert!(err.contains("kind: sessions"), "{err}");
 }
+
+/// Issue 23: `new page _index` wrote `content/index.md`, whose address is the home page's.
+#[test]
+fn new_refuses_a_title_whose_file_would_be_a_sections_own_page() {
+    let site = TestSite::fixture("minimal");
+    for (kind, title) in [("page", "_index"), ("page", "Index"), ("faq", "index"), ("session", "_index")] {
+        let run = site.run(&["new", kind, title]);
+        assert_eq!(run.code(), 2, "new {kind} {title}: {}", run.stderr());
+        assert!(run.stderr().contains("choose another title"), "{}", run.stderr());
+    }
+    assert!(!site.path("content/index.md").exists() && !site.path("content/process/index.md").exists());
+    site.build();
+}
