@@ -457,3 +457,59 @@ fn a_stop_signal_during_the_first_build_stops_it_and_removes_the_folder() {
     assert!(!log.contains("Serving"), "the build ended before the signal, so this proves nothing:\n{log}");
     assert_eq!(serve_folders(), 0, "the folder is left behind:\n{log}");
 }
+
+/// Sends `request` (the request line and headers, without the blank line that ends
+/// them) to `addr` as is; the status and the whole response, headers included.
+fn raw_request(addr: &str, request: &str) -> (u16, String) {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(common::server::DEADLINE)).unwrap();
+    write!(stream, "{request}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, response)
+}
+
+/// The `Location` header of a raw response, if any.
+fn location(response: &str) -> Option<&str> {
+    let head = response.split("\r\n\r\n").next().unwrap_or("");
+    head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("location").then(|| value.trim())
+    })
+}
+
+#[test]
+fn a_redirect_never_leads_off_the_site() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    let host = format!("Host: {}", server.addr);
+    // `//process` leads to `/process/`: a Location of `//process/` would be the host
+    // `process` to a browser.
+    for path in ["//process", "///process", "/process", "//%2F/process"] {
+        let (status, response) = raw_request(&server.addr, &format!("GET {path} HTTP/1.1\r\n{host}"));
+        if status == 404 {
+            continue;
+        }
+        assert_eq!(status, 302, "{path}:\n{response}");
+        let to = location(&response).unwrap_or_else(|| panic!("{path}: a redirect without a Location:\n{response}"));
+        assert!(to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"), "{path} -> {to}");
+        assert_eq!(to, "/process/", "{path}");
+    }
+    // The same below a base_url path (/clinic/): the host root and `/clinic` lead in.
+    let config = site.read("site.yaml").replace("base_url: https://clinic.test", "base_url: https://host.test/clinic");
+    site.write("site.yaml", config);
+    server.wait_for("/clinic/", "at the new path", |s, _| s == 200);
+    for (path, expected) in [
+        ("//clinic//process", "/clinic/process/"),
+        ("/clinic", "/clinic/"),
+        ("//clinic", "/clinic/"),
+        ("//", "/clinic/"),
+    ] {
+        let (status, response) = raw_request(&server.addr, &format!("GET {path} HTTP/1.1\r\n{host}"));
+        assert_eq!(status, 302, "{path}:\n{response}");
+        assert_eq!(location(&response), Some(expected), "{path}:\n{response}");
+    }
+}

@@ -45,7 +45,9 @@ pub(super) fn router(shared: Arc<Shared>) -> axum::Router {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    let raw = uri.path();
+    // `//process` is `/process`: a browser would read a leading `//` as another host.
+    let raw = format!("/{}", uri.path().trim_start_matches('/'));
+    let raw = raw.as_str();
     match raw {
         SCRIPT_PATH => return ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT).into_response(),
         EVENTS_PATH => return events(&shared).into_response(),
@@ -65,7 +67,7 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let mut file = shared.out.join(&rel);
     if file.is_dir() {
         if !rest.is_empty() && !rest.ends_with('/') {
-            return redirect(&format!("{raw}/"));
+            return redirect(&folder_address(&status.prefix, &rel));
         }
         file.push("index.html");
     }
@@ -108,9 +110,39 @@ async fn not_found(shared: &Shared) -> Response {
     }
 }
 
+/// The address of the folder `rel` below `prefix`, each segment percent-encoded:
+/// `/clinic/` and `first session` -> `/clinic/first%20session/`.
+fn folder_address(prefix: &str, rel: &Path) -> String {
+    let mut address = prefix.to_string();
+    for segment in rel.iter().filter_map(|s| s.to_str()) {
+        address.extend(percent_encoding::utf8_percent_encode(segment, SEGMENT));
+        address.push('/');
+    }
+    address
+}
+
+/// What a path segment in a Location header must encode (`/` and `\` too, so a
+/// segment stays one segment).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// A redirect to `to`, a path on this server: never one that starts with `//` or `/\`,
+/// which a browser reads as another host.
 fn redirect(to: &str) -> Response {
+    let to = format!("/{}", to.trim_start_matches(['/', '\\']));
     let mut response = StatusCode::FOUND.into_response();
-    if let Ok(value) = HeaderValue::from_str(to) {
+    if let Ok(value) = HeaderValue::from_str(&to) {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
@@ -193,7 +225,7 @@ fn events(shared: &Shared) -> Sse<impl futures_util::Stream<Item = Result<Event,
 
 #[cfg(test)]
 mod tests {
-    use super::safe_relative;
+    use super::{folder_address, safe_relative};
     use std::path::PathBuf;
 
     #[test]
@@ -216,5 +248,12 @@ mod tests {
         }
         // `//etc/passwd` stays below the folder: segments are pushed one by one.
         assert_eq!(safe_relative("/etc/passwd"), Some(PathBuf::from("etc/passwd")));
+    }
+
+    #[test]
+    fn a_folder_address_is_one_path_on_this_host() {
+        let rel = safe_relative("%2F/first%20session/a%3Fb").unwrap();
+        assert_eq!(folder_address("/clinic/", &rel), "/clinic/first%20session/a%3Fb/");
+        assert_eq!(folder_address("/", &PathBuf::from("process")), "/process/");
     }
 }
