@@ -513,3 +513,73 @@ fn a_redirect_never_leads_off_the_site() {
         assert_eq!(location(&response), Some(expected), "{path}:\n{response}");
     }
 }
+
+/// Sends `request` and reads the response's status line and headers only (an event
+/// stream never ends); the status and the head.
+fn response_head(addr: &str, request: &str) -> (u16, String) {
+    use std::io::{BufRead, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(common::server::DEADLINE)).unwrap();
+    write!(stream, "{request}\r\n\r\n").unwrap();
+    let mut reader = std::io::BufReader::new(stream);
+    let mut head = String::new();
+    while reader.read_line(&mut head).unwrap() > 0 && !head.ends_with("\r\n\r\n") {}
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head)
+}
+
+/// Asserts that `addr` answers the requests carrying each of `good` hosts and
+/// refuses (421, with a reason) those carrying each of `bad`, for pages, the reload
+/// script and the event stream alike.
+fn assert_hosts(addr: &str, good: &[String], bad: &[String]) {
+    for path in ["/", "/process/first/", "/__smpsite/live.js", "/__smpsite/events"] {
+        for host in good {
+            let (status, head) = response_head(addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}"));
+            assert_eq!(status, 200, "{path} for Host {host} was refused:\n{head}");
+        }
+        for host in bad {
+            let (status, response) = raw_request(addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}"));
+            assert_eq!(status, 421, "{path} for Host {host} was answered:\n{response}");
+            let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+            assert!(body.contains("127.0.0.1") && !body.contains("generation"), "{path}, {host}: {body}");
+        }
+    }
+}
+
+#[test]
+fn a_web_page_cannot_reach_the_preview_through_its_own_host_name() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    // DNS rebinding: evil.example resolves to 127.0.0.1, and its page reads the preview.
+    let bad: Vec<String> = ["evil.example:PORT", "evil.example", "127.0.0.1.evil.example:PORT", "localhost:1"]
+        .iter()
+        .map(|h| h.replace("PORT", &port))
+        .collect();
+    let good: Vec<String> = ["127.0.0.1:PORT", "localhost:PORT", "LocalHost:PORT", "[::1]:PORT", "localhost"]
+        .iter()
+        .map(|h| h.replace("PORT", &port))
+        .collect();
+    assert_hosts(&server.addr, &good, &bad);
+    // A request naming the host in its request line is judged by that host.
+    let (status, _) =
+        raw_request(&server.addr, &format!("GET http://evil.example:{port}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}"));
+    assert_eq!(status, 421, "the request line's host is the one that counts");
+    // Without a Host header (HTTP/1.0) there is nothing to tell who asks: refused too.
+    let (status, _) = raw_request(&server.addr, "GET / HTTP/1.0");
+    assert_eq!(status, 421, "a request without a Host header was answered");
+}
+
+#[test]
+fn on_the_network_the_printed_address_is_answered_and_other_names_are_not() {
+    let site = TestSite::fixture("minimal");
+    let mut server = Server::start(site.root(), &["--bind", "0.0.0.0"]);
+    let log = server.wait_for_log("Output: ");
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    let mut good = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("0.0.0.0:{port}")];
+    // The address printed for a phone, when this computer has a network.
+    if let Some(phone) = log.split("On a phone on the same network: http://").nth(1) {
+        good.push(phone.split('/').next().unwrap().to_string());
+    }
+    assert_hosts(&server.addr, &good, &[format!("evil.example:{port}"), format!("phone.example:{port}")]);
+}

@@ -1,17 +1,20 @@
 //! The preview's HTTP side (axum): files of the served folder only, the live-reload
 //! script injected into HTML, and the event stream that tells pages to reload or show
-//! an error. No handler panics; a request for anything outside the folder is a 404.
+//! an error. No handler panics; a request for anything outside the folder is a 404,
+//! and one addressed to another host (see `host`) a 421.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio::sync::watch;
+
+use super::host::Hosts;
 
 const SCRIPT_PATH: &str = "/__smpsite/live.js";
 const EVENTS_PATH: &str = "/__smpsite/events";
@@ -36,6 +39,8 @@ pub(super) struct Status {
 pub(super) struct Shared {
     /// The served folder, canonicalised.
     pub out: PathBuf,
+    /// The hosts requests may name; any other is refused.
+    pub hosts: Hosts,
     pub status: watch::Sender<Status>,
     pub shutdown: watch::Receiver<bool>,
 }
@@ -44,7 +49,17 @@ pub(super) fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(shared)
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap) -> Response {
+    // The host in the request line, when there is one, is the one the request is for.
+    let host = match uri.authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    };
+    if !host.is_some_and(|host| shared.hosts.allows(host)) {
+        let mut response = (StatusCode::MISDIRECTED_REQUEST, shared.hosts.refusal()).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        return response;
+    }
     // `//process` is `/process`: a browser would read a leading `//` as another host.
     let raw = format!("/{}", uri.path().trim_start_matches('/'));
     let raw = raw.as_str();

@@ -7,6 +7,7 @@
 //! one stops it at once.
 
 mod change;
+mod host;
 mod http;
 pub mod live;
 
@@ -99,7 +100,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let base_url = format!("{origin}{}", status.prefix);
     let (status_tx, _) = watch::channel(status);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let shared = Arc::new(Shared { out: out_path, status: status_tx, shutdown: shutdown_rx });
+    let lan = lan_address(options.bind);
+    let hosts = host::Hosts::new(options.bind, addr.port(), lan, origin.clone());
+    let shared = Arc::new(Shared { out: out_path, hosts, status: status_tx, shutdown: shutdown_rx });
 
     let (events_tx, events_rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
@@ -113,7 +116,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         std::thread::spawn(move || rebuild_loop(live, watcher, &root, events_rx, &shared, shown))
     };
 
-    report::serving(&base_url, options.bind, addr.port(), lan_address(options.bind).as_ref(), shared.out.as_path());
+    report::serving(&base_url, options.bind, addr.port(), lan.as_ref(), shared.out.as_path());
     if options.open {
         if let Err(e) = opener::open_browser(&base_url) {
             anstream::eprintln!("warning: could not open a browser ({e}); open {base_url} yourself");
