@@ -457,3 +457,176 @@ fn a_stop_signal_during_the_first_build_stops_it_and_removes_the_folder() {
     assert!(!log.contains("Serving"), "the build ended before the signal, so this proves nothing:\n{log}");
     assert_eq!(serve_folders(), 0, "the folder is left behind:\n{log}");
 }
+
+/// Sends `request` (the request line and headers, without the blank line that ends
+/// them) to `addr` as is; the status and the whole response, headers included.
+fn raw_request(addr: &str, request: &str) -> (u16, String) {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(common::server::DEADLINE)).unwrap();
+    write!(stream, "{request}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, response)
+}
+
+/// The `Location` header of a raw response, if any.
+fn location(response: &str) -> Option<&str> {
+    let head = response.split("\r\n\r\n").next().unwrap_or("");
+    head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.eq_ignore_ascii_case("location").then(|| value.trim())
+    })
+}
+
+#[test]
+fn a_redirect_never_leads_off_the_site() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    let host = format!("Host: {}", server.addr);
+    // `//process` leads to `/process/`: a Location of `//process/` would be the host
+    // `process` to a browser.
+    for path in ["//process", "///process", "/process", "//%2F/process"] {
+        let (status, response) = raw_request(&server.addr, &format!("GET {path} HTTP/1.1\r\n{host}"));
+        if status == 404 {
+            continue;
+        }
+        assert_eq!(status, 302, "{path}:\n{response}");
+        let to = location(&response).unwrap_or_else(|| panic!("{path}: a redirect without a Location:\n{response}"));
+        assert!(to.starts_with('/') && !to.starts_with("//") && !to.starts_with("/\\"), "{path} -> {to}");
+        assert_eq!(to, "/process/", "{path}");
+    }
+    // The same below a base_url path (/clinic/): the host root and `/clinic` lead in.
+    let config = site.read("site.yaml").replace("base_url: https://clinic.test", "base_url: https://host.test/clinic");
+    site.write("site.yaml", config);
+    server.wait_for("/clinic/", "at the new path", |s, _| s == 200);
+    for (path, expected) in [
+        ("//clinic//process", "/clinic/process/"),
+        ("/clinic", "/clinic/"),
+        ("//clinic", "/clinic/"),
+        ("//", "/clinic/"),
+    ] {
+        let (status, response) = raw_request(&server.addr, &format!("GET {path} HTTP/1.1\r\n{host}"));
+        assert_eq!(status, 302, "{path}:\n{response}");
+        assert_eq!(location(&response), Some(expected), "{path}:\n{response}");
+    }
+}
+
+/// Sends `request` and reads the response's status line and headers only (an event
+/// stream never ends); the status and the head.
+fn response_head(addr: &str, request: &str) -> (u16, String) {
+    use std::io::{BufRead, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(common::server::DEADLINE)).unwrap();
+    write!(stream, "{request}\r\n\r\n").unwrap();
+    let mut reader = std::io::BufReader::new(stream);
+    let mut head = String::new();
+    while reader.read_line(&mut head).unwrap() > 0 && !head.ends_with("\r\n\r\n") {}
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head)
+}
+
+/// Asserts that `addr` answers the requests carrying each of `good` hosts and
+/// refuses (421, with a reason) those carrying each of `bad`, for pages, the reload
+/// script and the event stream alike.
+fn assert_hosts(addr: &str, good: &[String], bad: &[String]) {
+    for path in ["/", "/process/first/", "/__smpsite/live.js", "/__smpsite/events"] {
+        for host in good {
+            let (status, head) = response_head(addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}"));
+            assert_eq!(status, 200, "{path} for Host {host} was refused:\n{head}");
+        }
+        for host in bad {
+            let (status, response) = raw_request(addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}"));
+            assert_eq!(status, 421, "{path} for Host {host} was answered:\n{response}");
+            let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+            assert!(body.contains("127.0.0.1") && !body.contains("generation"), "{path}, {host}: {body}");
+        }
+    }
+}
+
+#[test]
+fn a_web_page_cannot_reach_the_preview_through_its_own_host_name() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    // DNS rebinding: evil.example resolves to 127.0.0.1, and its page reads the preview.
+    let bad: Vec<String> = ["evil.example:PORT", "evil.example", "127.0.0.1.evil.example:PORT", "localhost:1"]
+        .iter()
+        .map(|h| h.replace("PORT", &port))
+        .collect();
+    let good: Vec<String> = ["127.0.0.1:PORT", "localhost:PORT", "LocalHost:PORT", "[::1]:PORT", "localhost"]
+        .iter()
+        .map(|h| h.replace("PORT", &port))
+        .collect();
+    assert_hosts(&server.addr, &good, &bad);
+    // A request naming the host in its request line is judged by that host.
+    let (status, _) =
+        raw_request(&server.addr, &format!("GET http://evil.example:{port}/ HTTP/1.1\r\nHost: 127.0.0.1:{port}"));
+    assert_eq!(status, 421, "the request line's host is the one that counts");
+    // Without a Host header (HTTP/1.0) there is nothing to tell who asks: refused too.
+    let (status, _) = raw_request(&server.addr, "GET / HTTP/1.0");
+    assert_eq!(status, 421, "a request without a Host header was answered");
+}
+
+#[test]
+fn on_the_network_the_printed_address_is_answered_and_other_names_are_not() {
+    let site = TestSite::fixture("minimal");
+    let mut server = Server::start(site.root(), &["--bind", "0.0.0.0"]);
+    let log = server.wait_for_log("Output: ");
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+    let mut good = vec![format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("0.0.0.0:{port}")];
+    // The address printed for a phone, when this computer has a network.
+    if let Some(phone) = log.split("On a phone on the same network: http://").nth(1) {
+        good.push(phone.split('/').next().unwrap().to_string());
+    }
+    assert_hosts(&server.addr, &good, &[format!("evil.example:{port}"), format!("phone.example:{port}")]);
+}
+
+/// Copies the folder `from` to `to` (which must not exist), file by file.
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_replaced_site_folder_is_followed() {
+    let site = TestSite::fixture("minimal");
+    let server = Server::start(site.root(), &[]);
+    assert!(server.get("/process/first/").1.contains("A light foundation"));
+    let page = "content/process/first.md";
+    let before = site.read(page);
+
+    // What `git checkout` of another branch or a sync tool may do: the folder is moved
+    // away and a changed copy takes its place.
+    let away = site.scratch().join("site-before");
+    std::fs::rename(site.root(), &away).unwrap();
+    let next = site.scratch().join("site-next");
+    copy_folder(&away, &next);
+    std::fs::write(next.join(page), before.replace("A light foundation", "Replaced by a checkout")).unwrap();
+    std::fs::rename(&next, site.root()).unwrap();
+    server.wait_for("/process/first/", "showing the new folder", |s, body| {
+        s == 200 && body.contains("Replaced by a checkout")
+    });
+
+    // Removed, then written again file by file.
+    std::fs::remove_dir_all(site.root()).unwrap();
+    copy_folder(&away, site.root());
+    site.write(page, before.replace("A light foundation", "Written again"));
+    server.wait_for("/process/first/", "showing the rewritten folder", |s, body| {
+        s == 200 && body.contains("Written again")
+    });
+
+    // And the new folder is watched like the first: an edit in it shows.
+    site.write(page, before.replace("A light foundation", "Edited afterwards"));
+    server.wait_for("/process/first/", "showing the edit", |s, body| s == 200 && body.contains("Edited afterwards"));
+    server.wait_for_status("clear of errors", |s| s["error"].is_null());
+}

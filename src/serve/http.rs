@@ -1,17 +1,20 @@
 //! The preview's HTTP side (axum): files of the served folder only, the live-reload
 //! script injected into HTML, and the event stream that tells pages to reload or show
-//! an error. No handler panics; a request for anything outside the folder is a 404.
+//! an error. No handler panics; a request for anything outside the folder is a 404,
+//! and one addressed to another host (see `host`) a 421.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio::sync::watch;
+
+use super::host::Hosts;
 
 const SCRIPT_PATH: &str = "/__smpsite/live.js";
 const EVENTS_PATH: &str = "/__smpsite/events";
@@ -36,6 +39,8 @@ pub(super) struct Status {
 pub(super) struct Shared {
     /// The served folder, canonicalised.
     pub out: PathBuf,
+    /// The hosts requests may name; any other is refused.
+    pub hosts: Hosts,
     pub status: watch::Sender<Status>,
     pub shutdown: watch::Receiver<bool>,
 }
@@ -44,8 +49,20 @@ pub(super) fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(shared)
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    let raw = uri.path();
+async fn handle(State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap) -> Response {
+    // The host in the request line, when there is one, is the one the request is for.
+    let host = match uri.authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    };
+    if !host.is_some_and(|host| shared.hosts.allows(host)) {
+        let mut response = (StatusCode::MISDIRECTED_REQUEST, shared.hosts.refusal()).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        return response;
+    }
+    // `//process` is `/process`: a browser would read a leading `//` as another host.
+    let raw = format!("/{}", uri.path().trim_start_matches('/'));
+    let raw = raw.as_str();
     match raw {
         SCRIPT_PATH => return ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], SCRIPT).into_response(),
         EVENTS_PATH => return events(&shared).into_response(),
@@ -65,7 +82,7 @@ async fn handle(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
     let mut file = shared.out.join(&rel);
     if file.is_dir() {
         if !rest.is_empty() && !rest.ends_with('/') {
-            return redirect(&format!("{raw}/"));
+            return redirect(&folder_address(&status.prefix, &rel));
         }
         file.push("index.html");
     }
@@ -108,9 +125,39 @@ async fn not_found(shared: &Shared) -> Response {
     }
 }
 
+/// The address of the folder `rel` below `prefix`, each segment percent-encoded:
+/// `/clinic/` and `first session` -> `/clinic/first%20session/`.
+fn folder_address(prefix: &str, rel: &Path) -> String {
+    let mut address = prefix.to_string();
+    for segment in rel.iter().filter_map(|s| s.to_str()) {
+        address.extend(percent_encoding::utf8_percent_encode(segment, SEGMENT));
+        address.push('/');
+    }
+    address
+}
+
+/// What a path segment in a Location header must encode (`/` and `\` too, so a
+/// segment stays one segment).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// A redirect to `to`, a path on this server: never one that starts with `//` or `/\`,
+/// which a browser reads as another host.
 fn redirect(to: &str) -> Response {
+    let to = format!("/{}", to.trim_start_matches(['/', '\\']));
     let mut response = StatusCode::FOUND.into_response();
-    if let Ok(value) = HeaderValue::from_str(to) {
+    if let Ok(value) = HeaderValue::from_str(&to) {
         response.headers_mut().insert(header::LOCATION, value);
     }
     response
@@ -193,7 +240,7 @@ fn events(shared: &Shared) -> Sse<impl futures_util::Stream<Item = Result<Event,
 
 #[cfg(test)]
 mod tests {
-    use super::safe_relative;
+    use super::{folder_address, safe_relative};
     use std::path::PathBuf;
 
     #[test]
@@ -216,5 +263,12 @@ mod tests {
         }
         // `//etc/passwd` stays below the folder: segments are pushed one by one.
         assert_eq!(safe_relative("/etc/passwd"), Some(PathBuf::from("etc/passwd")));
+    }
+
+    #[test]
+    fn a_folder_address_is_one_path_on_this_host() {
+        let rel = safe_relative("%2F/first%20session/a%3Fb").unwrap();
+        assert_eq!(folder_address("/clinic/", &rel), "/clinic/first%20session/a%3Fb/");
+        assert_eq!(folder_address("/", &PathBuf::from("process")), "/process/");
     }
 }

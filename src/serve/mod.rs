@@ -7,8 +7,10 @@
 //! one stops it at once.
 
 mod change;
+mod host;
 mod http;
 pub mod live;
+mod watcher;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
@@ -16,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::EventKind;
 use tokio::sync::watch;
 
 use crate::config;
@@ -26,7 +28,7 @@ use crate::report;
 use crate::source;
 use http::{Shared, Status};
 pub use live::Live;
-use live::WATCHED;
+use watcher::SourceWatch;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -99,21 +101,19 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let base_url = format!("{origin}{}", status.prefix);
     let (status_tx, _) = watch::channel(status);
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let shared = Arc::new(Shared { out: out_path, status: status_tx, shutdown: shutdown_rx });
+    let lan = lan_address(options.bind);
+    let hosts = host::Hosts::new(options.bind, addr.port(), lan, origin.clone());
+    let shared = Arc::new(Shared { out: out_path, hosts, status: status_tx, shutdown: shutdown_rx });
 
     let (events_tx, events_rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = events_tx.send(event);
-    })
-    .map_err(|e| Error::Usage(format!("cannot watch the site's files: {e}")))?;
-    watch_sources(&mut watcher, &root)?;
+    let watch = SourceWatch::new(&root, events_tx)?;
     let rebuilder = {
         let shared = shared.clone();
         let root = root.clone();
-        std::thread::spawn(move || rebuild_loop(live, watcher, &root, events_rx, &shared, shown))
+        std::thread::spawn(move || rebuild_loop(live, watch, &root, events_rx, &shared, shown))
     };
 
-    report::serving(&base_url, options.bind, addr.port(), lan_address(options.bind).as_ref(), shared.out.as_path());
+    report::serving(&base_url, options.bind, addr.port(), lan.as_ref(), shared.out.as_path());
     if options.open {
         if let Err(e) = opener::open_browser(&base_url) {
             anstream::eprintln!("warning: could not open a browser ({e}); open {base_url} yourself");
@@ -314,37 +314,22 @@ fn lan_address(bind: IpAddr) -> Option<IpAddr> {
     Some(socket.local_addr().ok()?.ip()).filter(|ip| !ip.is_loopback() && !ip.is_unspecified())
 }
 
-fn watch_sources(watcher: &mut impl Watcher, root: &Path) -> Result<()> {
-    let fail = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
-    watcher.watch(root, RecursiveMode::NonRecursive).map_err(fail)?;
-    for dir in WATCHED {
-        let dir = root.join(dir);
-        if dir.is_dir() {
-            watcher.watch(&dir, RecursiveMode::Recursive).map_err(fail)?;
-        }
-    }
-    Ok(())
-}
-
 fn rebuild_loop(
     mut live: Live,
-    mut watcher: notify::RecommendedWatcher,
+    mut watch: SourceWatch,
     root: &Path,
-    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    events: mpsc::Receiver<watcher::Event>,
     shared: &Shared,
     mut shown: report::Shown,
 ) {
     let config_file = root.join(config::FILE_NAME);
-    // Folders outside the site that symlinks point into, watched so an edit there shows.
-    let mut watched_targets = std::collections::HashSet::new();
-    watch_link_targets(&live, &mut watcher, &mut watched_targets);
+    watch.watch_link_targets(&live);
     loop {
         // Photos made in the background are written by a rebuild of their own.
         let first = match events.recv_timeout(if live.photos_made() { Duration::ZERO } else { POLL }) {
             Ok(event) => Some(event),
-            Err(mpsc::RecvTimeoutError::Timeout) if live.photos_made() => None,
-            Err(mpsc::RecvTimeoutError::Timeout) if !*shared.shutdown.borrow() => continue,
-            Err(_) => return,
+            Err(_) if *shared.shutdown.borrow() => return,
+            Err(_) => None,
         };
         // Collect one burst of events: until QUIET passes without one (or MAX_WAIT).
         let mut paths = BTreeSet::new();
@@ -352,6 +337,9 @@ fn rebuild_loop(
         let mut next = first;
         while let Some(event) = next.take() {
             let quiet = if event.as_ref().is_ok_and(closed_from_writing) { SETTLE } else { QUIET };
+            if let Ok(event) = &event {
+                watch.saw(event);
+            }
             match event {
                 Ok(event) if event.need_rescan() => {
                     paths.insert(config_file.clone());
@@ -367,6 +355,10 @@ fn rebuild_loop(
         if *shared.shutdown.borrow() {
             return;
         }
+        // The site folder replaced (`git checkout`, a sync tool): watched anew, read anew.
+        if watch.follow_replaced_root() {
+            paths.insert(config_file.clone());
+        }
         let paths: Vec<PathBuf> = paths.into_iter().collect();
         let changes = live.changes(&paths);
         if changes.is_empty() && !live.photos_made() {
@@ -375,11 +367,11 @@ fn rebuild_loop(
         // A source folder created after start is watched from now on.
         for (path, _) in &changes {
             if path.parent() == Some(root) && path.is_dir() {
-                let _ = watcher.watch(path, RecursiveMode::Recursive);
+                watch.watch_new_folder(path);
             }
         }
         let result = live.rebuild(&paths);
-        watch_link_targets(&live, &mut watcher, &mut watched_targets);
+        watch.watch_link_targets(&live);
         match result {
             Ok(rebuilt) => {
                 let was_broken = shared.status.borrow().error.is_some();
@@ -410,14 +402,4 @@ fn rebuild_loop(
 /// waiting the full [`QUIET`] for more would only delay the preview.
 fn closed_from_writing(event: &notify::Event) -> bool {
     matches!(event.kind, EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write)))
-}
-
-/// Watches the folders symlinks point into that are not watched yet.
-fn watch_link_targets(live: &Live, watcher: &mut impl Watcher, watched: &mut std::collections::HashSet<PathBuf>) {
-    for (folder, whole) in live.link_targets() {
-        if watched.insert(folder.clone()) {
-            let mode = if whole { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-            let _ = watcher.watch(&folder, mode);
-        }
-    }
 }
