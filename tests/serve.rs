@@ -584,19 +584,6 @@ fn on_the_network_the_printed_address_is_answered_and_other_names_are_not() {
     assert_hosts(&server.addr, &good, &[format!("evil.example:{port}"), format!("phone.example:{port}")]);
 }
 
-/// Copies the folder `from` to `to` (which must not exist), file by file.
-fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_replaced_site_folder_is_followed() {
     let site = TestSite::fixture("minimal");
@@ -610,7 +597,7 @@ fn a_replaced_site_folder_is_followed() {
     let away = site.scratch().join("site-before");
     std::fs::rename(site.root(), &away).unwrap();
     let next = site.scratch().join("site-next");
-    copy_folder(&away, &next);
+    common::copy_tree(&away, &next);
     std::fs::write(next.join(page), before.replace("A light foundation", "Replaced by a checkout")).unwrap();
     std::fs::rename(&next, site.root()).unwrap();
     server.wait_for("/process/first/", "showing the new folder", |s, body| {
@@ -619,7 +606,7 @@ fn a_replaced_site_folder_is_followed() {
 
     // Removed, then written again file by file.
     std::fs::remove_dir_all(site.root()).unwrap();
-    copy_folder(&away, site.root());
+    common::copy_tree(&away, site.root());
     site.write(page, before.replace("A light foundation", "Written again"));
     server.wait_for("/process/first/", "showing the rewritten folder", |s, body| {
         s == 200 && body.contains("Written again")
