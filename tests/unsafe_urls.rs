@@ -85,3 +85,21 @@ fn data_images_and_ordinary_links_pass() {
     site.build();
     assert!(site.page("contact/").contains("src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\""));
 }
+
+/// F4: the theme shows `aftercare:` items and `healing[].expect` as Markdown, raw HTML
+/// included, so `content/raw-html` covers them as it covers the body, at the same level
+/// and at the item's line and column.
+#[test]
+fn raw_html_in_aftercare_and_healing_items_trips_content_raw_html() {
+    let site = TestSite::fixture("minimal");
+    let text = site
+        .read("content/process/first.md")
+        .replace("\"No sun\"", "\"No sun <script>alert(1)</script>\"")
+        .replace("mild* tenderness.", "mild* <img src=x onerror=alert(1)>.");
+    site.write("content/process/first.md", text);
+    site.write("site.yaml", format!("{}lint:\n  levels:\n    content/raw-html: error\n", site.read("site.yaml")));
+    let err = site.run(&["build"]).fails();
+    assert!(!site.path("public").exists(), "a failed build wrote output");
+    assert!(err.contains("content/process/first.md:8:61: error[content/raw-html]: raw HTML with `onerror=`"), "{err}");
+    assert!(err.contains("content/process/first.md:11:13: error[content/raw-html]: raw HTML with `<script`"), "{err}");
+}

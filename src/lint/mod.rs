@@ -18,6 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use crate::config::{Level, LintSettings as Settings, RuleSpec, Unless};
+pub use content::markdown_fields;
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::{Diagnostic, Severity};
