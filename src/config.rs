@@ -313,7 +313,7 @@ mod tests {
     fn errors_on_relative_base_url_at_its_line() {
         let errs = Config::parse(&MINIMAL.replace("https://example.com", "example.com"), None).unwrap_err();
         assert_eq!(errs[0].line, 2);
-        assert!(errs[0].message.contains("not an http(s) URL"));
+        assert!(errs[0].message.contains("not a web address"), "{}", errs[0].message);
     }
 
     #[test]
