@@ -195,6 +195,8 @@ impl Config {
         let site = (raw.title.as_str(), raw.description.as_str());
         let others = languages::parse(&raw.languages, text, &raw.language, country, site, &mut problems.list);
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url.as_str()));
+        let brand = [("logo", &raw.brand.logo), ("image", &raw.brand.image)];
+        let links = links.chain(brand.into_iter().filter_map(|(key, url)| Some((key, url.as_deref()?))));
         let menus = raw.menu.iter().chain(others.iter().filter_map(|l| l.menu.as_ref()));
         checks::link_schemes(links.chain(menus.flatten().map(|item| ("url", item.url.as_str()))), &mut problems);
         match locale {

@@ -117,8 +117,9 @@ pub(super) fn clinic_values(clinic: &Clinic, text: &str) -> Vec<Diagnostic> {
 pub(super) fn reviews(clinic: &Clinic, problems: &mut Problems) {
     for review in &clinic.reviews {
         if !(review.url.starts_with("https://") || review.url.starts_with("http://")) {
-            problems.at_key(
+            problems.at_value(
                 "url",
+                &review.url,
                 format!("the reviews link `{}` is not a web address", review.url),
                 "copy the address of the clinic's review page from the browser, starting with https://",
             );

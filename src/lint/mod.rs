@@ -10,6 +10,7 @@
 mod aftercare;
 mod claims;
 mod content;
+mod fields;
 mod world;
 
 use std::collections::{BTreeMap, HashSet};
@@ -342,6 +343,8 @@ pub fn check<'a>(
         found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
         found.extend(rules.matcher.config(config, config_text));
         found.extend(rules.matcher.theme(theme));
+        let world = world::World::new(site, theme, false);
+        found.extend(fields::site_image(config, config_text, |url| world.has_file(url)));
         let mut found: Vec<Diagnostic> = found.into_iter().filter_map(|d| rules.leveled(d)).collect();
         let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
         found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
