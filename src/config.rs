@@ -195,6 +195,8 @@ impl Config {
         let site = (raw.title.as_str(), raw.description.as_str());
         let others = languages::parse(&raw.languages, text, &raw.language, country, site, &mut problems.list);
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url.as_str()));
+        let brand = [("logo", &raw.brand.logo), ("image", &raw.brand.image)];
+        let links = links.chain(brand.into_iter().filter_map(|(key, url)| Some((key, url.as_deref()?))));
         let menus = raw.menu.iter().chain(others.iter().filter_map(|l| l.menu.as_ref()));
         checks::link_schemes(links.chain(menus.flatten().map(|item| ("url", item.url.as_str()))), &mut problems);
         match locale {
@@ -313,7 +315,7 @@ mod tests {
     fn errors_on_relative_base_url_at_its_line() {
         let errs = Config::parse(&MINIMAL.replace("https://example.com", "example.com"), None).unwrap_err();
         assert_eq!(errs[0].line, 2);
-        assert!(errs[0].message.contains("not an http(s) URL"));
+        assert!(errs[0].message.contains("not a web address"), "{}", errs[0].message);
     }
 
     #[test]

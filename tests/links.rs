@@ -209,3 +209,55 @@ fn join(dir: &str, rel: &str) -> String {
     }
     parts.join("/")
 }
+
+/// F10: photos and addresses written in front matter (`extra.hero.photo`,
+/// `extra.team[].photo`, `before_after:` photos) and site.yaml (`brand.image`, `logo`)
+/// are checked like images in the text: a file of the site must exist, an address
+/// that runs code is an error and one on another site should be `https:`.
+#[test]
+fn photo_and_image_fields_are_checked_like_body_images() {
+    let site = TestSite::fixture("minimal");
+    let home = site.read("content/_index.md").replace(
+        "description: Home of the test clinic.\n",
+        "description: Home of the test clinic.\nextra: { hero: { photo: studio.jpg, alt: \"The room\" } }\n",
+    );
+    site.write("content/_index.md", home);
+    let contact = site.read("content/contact.md").replace(
+        "weight: 3\n",
+        "weight: 3\nextra:\n  team:\n    - { name: Sam, photo: \"javascript:alert(1)\", alt: Sam }\n    - { name: Jo, photo: \"http://cdn.example/jo.jpg\", alt: Jo }\n    - { name: Al, photo: /images/logo.svg, alt: Al }\n",
+    );
+    site.write("content/contact.md", contact);
+    site.write("site.yaml", format!("{}brand:\n  image: /images/studio.jpg\n", site.read("site.yaml")));
+    let err = site.run(&["build"]).fails();
+    assert!(!site.path("public").exists(), "a failed build wrote output");
+    assert!(
+        err.contains(
+            "content/_index.md:4:25: error: the image `studio.jpg` does not exist: content/studio.jpg is not there"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "content/contact.md:7:20: error: the photo of Sam `javascript:alert(1)` runs a script (`javascript:`)"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("content/contact.md:8:19: warning: the photo of Jo `http://cdn.example/jo.jpg` is not a secure (https:) address"), "{err}");
+    assert!(!err.contains("contact.md:9:"), "{err}");
+    assert!(
+        err.contains("site.yaml:13:10: error: the sharing image (`brand.image`) `/images/studio.jpg` does not exist"),
+        "{err}"
+    );
+
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "site.yaml",
+        format!(
+            "{}brand:\n  logo: \"javascript:alert(1)\"\n  image: \"javascript:alert(1)\"\n",
+            site.read("site.yaml")
+        ),
+    );
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("site.yaml:13:9: error: `logo: javascript:alert(1)` runs code"), "{err}");
+    assert!(err.contains("site.yaml:14:10: error: `image: javascript:alert(1)` runs code"), "{err}");
+}

@@ -85,3 +85,50 @@ fn data_images_and_ordinary_links_pass() {
     site.build();
     assert!(site.page("contact/").contains("src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\""));
 }
+
+/// F4: the theme shows `aftercare:` items and `healing[].expect` as Markdown, raw HTML
+/// included, so `content/raw-html` covers them as it covers the body, at the same level
+/// and at the item's line and column.
+#[test]
+fn raw_html_in_aftercare_and_healing_items_trips_content_raw_html() {
+    let site = TestSite::fixture("minimal");
+    let text = site
+        .read("content/process/first.md")
+        .replace("\"No sun\"", "\"No sun <script>alert(1)</script>\"")
+        .replace("mild* tenderness.", "mild* <img src=x onerror=alert(1)>.");
+    site.write("content/process/first.md", text);
+    site.write("site.yaml", format!("{}lint:\n  levels:\n    content/raw-html: error\n", site.read("site.yaml")));
+    let err = site.run(&["build"]).fails();
+    assert!(!site.path("public").exists(), "a failed build wrote output");
+    assert!(err.contains("content/process/first.md:8:61: error[content/raw-html]: raw HTML with `onerror=`"), "{err}");
+    assert!(err.contains("content/process/first.md:11:13: error[content/raw-html]: raw HTML with `<script`"), "{err}");
+}
+
+/// F6: `base_url` is written into robots.txt, the sitemap and every canonical link, so
+/// a line break or a quote in it rewrites those files; it must be a plain web address.
+#[test]
+fn base_url_with_line_breaks_spaces_or_markup_is_an_error_at_its_line() {
+    let err = fails(|s| {
+        let text = s
+            .read("site.yaml")
+            .replace("base_url: https://clinic.test", "base_url: \"https://x.com/\\nDisallow: /\\n\"");
+        s.write("site.yaml", text);
+    });
+    assert!(
+        err.contains("site.yaml:3:1: error: `base_url` is not a web address a browser can open: it has a line break"),
+        "{err}"
+    );
+    assert!(err.contains("help: "), "{err}");
+    for bad in ["https://clinic.test/\"><script>", "https://clinic .test/", "https://clinic.test/<x>"] {
+        let site = TestSite::fixture("minimal");
+        let err = site.run(&["build", "--base-url", bad]).fails();
+        assert!(err.contains("--base-url"), "{bad}: {err}");
+        assert!(err.contains("is not a web address a browser can open"), "{bad}: {err}");
+        assert!(!site.path("public").exists(), "{bad}: a failed build wrote output");
+    }
+    for good in ["http://127.0.0.1:18080/", "https://clinic.example/sub/", "https://[::1]:8080/x"] {
+        let site = TestSite::fixture("minimal");
+        site.run(&["build", "--base-url", good]).success();
+        assert!(site.read("public/robots.txt").contains(&format!("Sitemap: {good}")), "{good}");
+    }
+}

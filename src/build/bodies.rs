@@ -34,11 +34,7 @@ pub(super) fn render_body(
         })
         .collect();
     // The theme renders these front-matter items as Markdown too.
-    let fm = &doc.meta.fm;
-    let aftercare = fm.aftercare.iter().enumerate().map(|(i, text)| (text, doc.entry_position("aftercare", i, &[])));
-    let healing =
-        fm.healing.iter().enumerate().map(|(i, h)| (&h.expect, doc.entry_position("healing", i, &["expect"])));
-    for (text, (line, col)) in aftercare.chain(healing) {
+    for (text, (line, col)) in lint::markdown_fields(doc) {
         for problem in markdown::inline_problems(text) {
             problems.push(
                 Diagnostic::error(doc.display_path(), line, col, problem.message)

@@ -48,16 +48,19 @@ pub(super) fn base_url(
     problems: &mut Problems,
 ) -> Result<(String, String), Vec<Diagnostic>> {
     let base = flag.unwrap_or(written);
-    if let Some(pair) = normalize_base_url(base) {
-        return Ok(pair);
-    }
-    let help = "write the address the site will live at, starting with https://, e.g. `base_url: https://www.example-clinic.com`";
+    let why = match normalize_base_url(base) {
+        Ok(pair) => return Ok(pair),
+        Err(why) => why,
+    };
+    let help = "write the address the site will live at, starting with https://, on one line, e.g. `base_url: https://www.example-clinic.com`";
+    // Shown escaped, so a line break reads `\n` rather than breaking the message.
+    let shown: String = base.escape_debug().collect();
+    let message = |what: &str| format!("{what} is not a web address a browser can open: {why} (`{shown}`)");
     if flag.is_some() {
-        return Err(vec![
-            Diagnostic::error("--base-url", 0, 0, format!("`{base}` is not an http(s) URL")).with_help(help),
-        ]);
+        let help = "give the address the site will live at, starting with https://, e.g. `--base-url https://staging.example-clinic.com/`";
+        return Err(vec![Diagnostic::error("--base-url", 0, 0, message("`--base-url`")).with_help(help)]);
     }
-    problems.at_key("base_url", format!("`base_url: {base}` is not an http(s) URL"), help);
+    problems.at_key("base_url", message("`base_url`"), help);
     Ok((String::new(), String::new()))
 }
 
@@ -114,8 +117,9 @@ pub(super) fn clinic_values(clinic: &Clinic, text: &str) -> Vec<Diagnostic> {
 pub(super) fn reviews(clinic: &Clinic, problems: &mut Problems) {
     for review in &clinic.reviews {
         if !(review.url.starts_with("https://") || review.url.starts_with("http://")) {
-            problems.at_key(
+            problems.at_value(
                 "url",
+                &review.url,
                 format!("the reviews link `{}` is not a web address", review.url),
                 "copy the address of the clinic's review page from the browser, starting with https://",
             );
@@ -239,15 +243,73 @@ pub(super) fn opening_hours(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `https://host/clinic` -> (`https://host/clinic/`, `/clinic/`).
-pub(super) fn normalize_base_url(url: &str) -> Option<(String, String)> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+/// `https://host/clinic` -> (`https://host/clinic/`, `/clinic/`); what is wrong with it
+/// otherwise. The address is written as it is into robots.txt, the sitemap and every
+/// page's `<head>`, so it may hold no space, line break, quote or `<`/`>`: one could
+/// add a line to robots.txt (`Disallow: /`) or end an attribute.
+pub(super) fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+    if let Some(c) = url.chars().find(|&c| c.is_whitespace() || c.is_control() || "\"'<>\\`{}|^".contains(c)) {
+        return Err(match c {
+            '\n' | '\r' => "it has a line break".into(),
+            c if c.is_whitespace() => "it has a space".into(),
+            c if c.is_control() => "it has an invisible control character".into(),
+            c => format!("it has a `{c}`"),
+        });
+    }
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else { return Err("it does not start with https:// (or http://)".into()) };
+    if url.contains(['?', '#']) {
+        return Err("it has a `?` or `#`, which a site's address cannot have".into());
+    }
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if host.is_empty() || host.contains(char::is_whitespace) || url.contains(['?', '#']) {
-        return None;
+    if !valid_host(host) {
+        return Err(format!(
+            "`{host}` is not a host name (such as `www.example-clinic.com`, with an optional `:port`)"
+        ));
     }
     let path = path.trim_matches('/');
     let root = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
     let scheme_len = url.len() - rest.len();
-    Some((format!("{}{host}{root}", &url[..scheme_len]), root))
+    Ok((format!("{}{host}{root}", &url[..scheme_len]), root))
+}
+
+/// A host name or IP address (`[::1]` for IPv6), with an optional `:port`; no user
+/// name (`user@`), which would make the address show one site and open another.
+fn valid_host(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, port)) if addr.chars().all(|c| c.is_ascii_hexdigit() || c == ':') => (addr, port),
+            _ => return false,
+        },
+        None => host.find(':').map_or((host, ""), |at| host.split_at(at)),
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok());
+    let label = |l: &str| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-');
+    let name_ok = !name.is_empty() && (host.starts_with('[') || name.split('.').all(label));
+    name_ok && port_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_base_url;
+
+    #[test]
+    fn base_urls_are_plain_http_addresses() {
+        let ok = |url: &str| normalize_base_url(url).unwrap();
+        assert_eq!(ok("https://clinic.example/sub"), ("https://clinic.example/sub/".into(), "/sub/".into()));
+        assert_eq!(ok("http://127.0.0.1:18080/"), ("http://127.0.0.1:18080/".into(), "/".into()));
+        assert_eq!(ok("https://[::1]:8080"), ("https://[::1]:8080/".into(), "/".into()));
+        assert_eq!(ok("https://bücher.example/"), ("https://bücher.example/".into(), "/".into()));
+        let why = |url: &str| normalize_base_url(url).unwrap_err();
+        assert_eq!(why("https://x.com/\nDisallow: /\n"), "it has a line break");
+        assert_eq!(why("https://x.com/a b"), "it has a space");
+        assert_eq!(why("https://x.com/\"><script>"), "it has a `\"`");
+        assert_eq!(why("https://x.com/\u{7}"), "it has an invisible control character");
+        assert!(why("ftp://x.com/").contains("https://"));
+        assert!(why("https://user@evil.example/").contains("not a host name"));
+        assert!(why("https://x.com:99999/").contains("not a host name"));
+        assert!(why("https:///path").contains("not a host name"));
+        assert!(why("https://x.com/?a=1").contains("`?`"));
+    }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::config::{self, Config};
 use crate::error::Diagnostic;
-use crate::markdown::{LinkRef, Outline};
+use crate::markdown::{LinkRef, LinkTarget, Outline};
 use crate::site::{Doc, Site};
 use crate::yaml;
 
@@ -151,16 +151,15 @@ pub(super) fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<D
         out.extend(cut_by_comment(&doc.display_path(), doc.text(), split.yaml, split.yaml_line));
     }
     out.extend(description(doc));
-    for (range, what) in &outline.risky_html {
-        out.push(finding(
-            RAW_HTML,
-            doc,
-            doc.span(doc.body_offset(range.start), doc.body_offset(range.end)),
-            format!("raw HTML with `{what}` runs code or shows another site inside this page"),
-            "keep it only if you trust where it came from (a booking widget, a map); otherwise write the text in Markdown and link with `[text](https://…)`",
-        ));
+    let body_span = |range: &std::ops::Range<usize>| doc.span(doc.body_offset(range.start), doc.body_offset(range.end));
+    out.extend(markup_findings(doc, outline, body_span, country));
+    // The front matter the theme shows as Markdown gets the same checks, each finding
+    // at the piece's place in its item (or at the item, when it is written otherwise).
+    for (text, at) in markdown_fields(doc) {
+        let outline = crate::markdown::render(text, false, &|_: &str| LinkTarget::Keep).outline;
+        let item_span = |range: &std::ops::Range<usize>| in_item(doc, at, &text[range.clone()]);
+        out.extend(markup_findings(doc, &outline, item_span, country));
     }
-    out.extend(outline.links.iter().flat_map(|link| link_findings(doc, link, country)));
     for range in quoted_clients(&outline.prose) {
         let start = doc.body_offset(outline.source_offset(range.start));
         let end = doc.body_offset(outline.source_offset(range.end.saturating_sub(1)) + 1);
@@ -173,6 +172,52 @@ pub(super) fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<D
         ));
     }
     out.extend(fresh_after_photos(doc));
+    out
+}
+
+/// The front matter the theme renders as Markdown, as a visitor reads it (`aftercare:`
+/// items, the `expect` of `healing:` steps), each with where it is written. Testimonials,
+/// captions and the other texts are shown as plain text, so markup in them is harmless.
+pub fn markdown_fields(doc: &Doc) -> Vec<(&str, (usize, usize))> {
+    let fm = &doc.meta.fm;
+    let aftercare =
+        fm.aftercare.iter().enumerate().map(|(i, text)| (text.as_str(), doc.entry_position("aftercare", i, &[])));
+    let healing =
+        fm.healing.iter().enumerate().map(|(i, h)| (h.expect.as_str(), doc.entry_position("healing", i, &["expect"])));
+    aftercare.chain(healing).collect()
+}
+
+/// Where `piece` (text of the item written at `at`) is on the item's line, as a span;
+/// the item's own position when it is not written there as it reads (escaped, folded).
+fn in_item(doc: &Doc, (line, col): (usize, usize), piece: &str) -> (usize, usize, usize) {
+    let piece = piece.trim();
+    let written = doc.text().lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let from = written.char_indices().nth(col.saturating_sub(1)).map_or(written.len(), |(i, _)| i);
+    match written[from..].find(piece) {
+        Some(at) if !piece.is_empty() => (line, written[..from + at].chars().count() + 1, piece.chars().count()),
+        _ => (line, col, 0),
+    }
+}
+
+/// What the rules find in Markdown's raw HTML and links: `span` places a byte range of
+/// the Markdown in the page file.
+fn markup_findings(
+    doc: &Doc,
+    outline: &Outline,
+    span: impl Fn(&std::ops::Range<usize>) -> (usize, usize, usize),
+    country: Option<&str>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (range, what) in &outline.risky_html {
+        out.push(finding(
+            RAW_HTML,
+            doc,
+            span(range),
+            format!("raw HTML with `{what}` runs code or shows another site inside this page"),
+            "keep it only if you trust where it came from (a booking widget, a map); otherwise write the text in Markdown and link with `[text](https://…)`",
+        ));
+    }
+    out.extend(outline.links.iter().flat_map(|link| link_findings(doc, link, span(&link.range), country)));
     out
 }
 
@@ -205,13 +250,13 @@ fn description(doc: &Doc) -> Option<Diagnostic> {
 
 /// An image without alt text or that looks like a before/after photo, and a `tel:`
 /// link that does not dial everywhere.
-fn link_findings(doc: &Doc, link: &LinkRef, country: Option<&str>) -> Vec<Diagnostic> {
+fn link_findings(doc: &Doc, link: &LinkRef, at: (usize, usize, usize), country: Option<&str>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if link.image && link.alt.trim().is_empty() {
         out.push(finding(
             ALT_TEXT,
             doc,
-            link_span(doc, link),
+            at,
             format!("the image `{}` has no alt text", link.dest),
             "describe what it shows inside the brackets: `![Healed crown in daylight](photo.jpg)`",
         ));
@@ -220,7 +265,7 @@ fn link_findings(doc: &Doc, link: &LinkRef, country: Option<&str>) -> Vec<Diagno
         out.push(finding(
             BODY_BEFORE_AFTER,
             doc,
-            link_span(doc, link),
+            at,
             format!("the image `{}` looks like a before/after photo placed in the text", link.dest),
             "move it to `before_after:` in the front matter, with `consent`, `retouched`, `session` and `days_after` or `healed` (the theme shows the disclosures)",
         ));
@@ -230,7 +275,7 @@ fn link_findings(doc: &Doc, link: &LinkRef, country: Option<&str>) -> Vec<Diagno
         out.push(finding(
             TEL,
             doc,
-            link_span(doc, link),
+            at,
             format!("`tel:{number}` is not a phone number that dials everywhere (E.164)"),
             "write the full number with its country code, e.g. `tel:+14805550100` (or set `clinic.address.country` for national numbers)",
         ));

@@ -10,6 +10,7 @@
 mod aftercare;
 mod claims;
 mod content;
+mod fields;
 mod world;
 
 use std::collections::{BTreeMap, HashSet};
@@ -18,6 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use crate::config::{Level, LintSettings as Settings, RuleSpec, Unless};
+pub use content::markdown_fields;
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::{Diagnostic, Severity};
@@ -341,6 +343,8 @@ pub fn check<'a>(
         found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
         found.extend(rules.matcher.config(config, config_text));
         found.extend(rules.matcher.theme(theme));
+        let world = world::World::new(site, theme, false);
+        found.extend(fields::site_image(config, config_text, |url| world.has_file(url)));
         let mut found: Vec<Diagnostic> = found.into_iter().filter_map(|d| rules.leveled(d)).collect();
         let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
         found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::content::{ANCHOR, LINK, SESSION_AFTERCARE, SESSION_EXPECTATIONS, STAGE, finding, link_span};
+use super::fields;
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
 use crate::markdown::{self, Anchors, LinkRef};
@@ -99,7 +100,7 @@ impl<'a> World<'a> {
                 out.extend(self.missing_anchor(id, link, target, fragment, &anchors));
             }
         }
-        out.extend(self.before_after_photos(page));
+        out.extend(self.front_matter_photos(page));
         out
     }
 
@@ -135,47 +136,48 @@ impl<'a> World<'a> {
         Some(finding(ANCHOR, doc, link_span(doc, link), format!("`#{fragment}` is not a heading of {shown}"), &help))
     }
 
-    /// The `before_after:` photos of `page` that do not exist.
-    fn before_after_photos(&self, page: &Page) -> Vec<Diagnostic> {
+    /// The photos `page`'s front matter names (see [`fields::page_photos`]) whose address
+    /// runs code or leaves the site insecurely, or whose file does not exist.
+    fn front_matter_photos(&self, page: &Page) -> Vec<Diagnostic> {
         let (site, doc) = (self.site, &page.doc);
         let mut out = Vec::new();
-        for (index, entry) in doc.meta.fm.before_after.iter().enumerate() {
-            for (side, photo) in [("before", &entry.before), ("after", &entry.after)] {
-                let src = photo.src.as_str();
-                let problem = match src.strip_prefix('/') {
-                    Some(rooted) if !self.files.contains(rooted) => Some((
-                        format!("the {side} photo `{src}` does not exist"),
-                        "put the photo in static/ (`/images/a.jpg` is `static/images/a.jpg`) or beside the page"
-                            .to_string(),
-                    )),
-                    Some(_) => None,
-                    None if src.contains(':') => None,
-                    None if Site::source_path(page, src).is_some_and(|key| site.asset_at(&key).is_some()) => None,
-                    None => {
-                        let shown =
-                            Site::source_path(page, src).map_or_else(|| src.to_string(), |k| format!("content/{k}"));
-                        let help = if self.statics.contains(src.trim_start_matches("./")) {
-                            format!(
-                                "files in static/ are linked from the site root: `/{}`",
-                                src.trim_start_matches("./")
-                            )
-                        } else {
-                            "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`".into()
-                        };
-                        Some((format!("the image `{src}` does not exist: {shown} is not there"), help))
-                    }
-                };
-                if let Some((message, help)) = problem {
-                    let (line, col) = doc.entry_position("before_after", index, &[side, "src"]);
-                    out.push(
-                        Diagnostic::error(doc.display_path(), line, col, message)
-                            .with_help(help)
-                            .with_source(doc.text()),
-                    );
+        for fields::Photo { dest: src, at: (line, col), what } in fields::page_photos(doc) {
+            let at = |d: Diagnostic| Diagnostic { line, col, ..d }.with_source(doc.text());
+            if let Some(problem) = fields::address_problem(&doc.display_path(), &what, src) {
+                out.push(at(problem));
+                continue;
+            }
+            let problem = match src.strip_prefix('/') {
+                _ if crate::site::is_external(src) => None,
+                Some(rooted) if !self.files.contains(rooted) => Some((
+                    format!("{what} `{src}` does not exist"),
+                    "put the photo in static/ (`/images/a.jpg` is `static/images/a.jpg`) or beside the page"
+                        .to_string(),
+                )),
+                Some(_) => None,
+                None if Site::source_path(page, src).is_some_and(|key| site.asset_at(&key).is_some()) => None,
+                None => {
+                    let shown =
+                        Site::source_path(page, src).map_or_else(|| src.to_string(), |k| format!("content/{k}"));
+                    let help = if self.statics.contains(src.trim_start_matches("./")) {
+                        format!("files in static/ are linked from the site root: `/{}`", src.trim_start_matches("./"))
+                    } else {
+                        "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`"
+                            .into()
+                    };
+                    Some((format!("the image `{src}` does not exist: {shown} is not there"), help))
                 }
+            };
+            if let Some((message, help)) = problem {
+                out.push(at(Diagnostic::error(doc.display_path(), 0, 0, message).with_help(help)));
             }
         }
         out
+    }
+
+    /// Whether the site publishes a file at `url` (no leading `/`).
+    pub(super) fn has_file(&self, url: &str) -> bool {
+        self.files.contains(url)
     }
 
     /// Where a link or image path written in `page` (not a `.md` link, not a file
