@@ -252,6 +252,18 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_is_not_a_group_is_explained_in_whole_words() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Grouped {
+            extra: serde_yaml::Mapping,
+        }
+        let origin = Origin { path: Path::new("content/x.md"), file_text: "---\nextra: 5\n---\n", first_line: 2 };
+        let d = parse_all::<Grouped>("extra: 5\n", origin, "front matter").unwrap_err().remove(0);
+        assert_eq!(d.message, "`extra` should be a group of `key: value` lines, but it is the number 5");
+    }
+
+    #[test]
     fn a_bracket_that_starts_text_is_explained() {
         let d = parse_at("title: [Scalp check-up\nstage: 5\n", 2);
         assert_eq!((d.line, d.col), (2, 8));
