@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Diagnostic;
 
+mod limits;
 mod locate;
 mod wording;
 
@@ -33,6 +34,9 @@ pub(crate) struct Origin<'a> {
 /// positions hold) and the document parsed again; a missing required key is filled in with a stand-in. A
 /// syntax error ends the search, as the rest cannot be read reliably.
 pub(crate) fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Vec<Diagnostic>> {
+    if let Err(breach) = limits::check(yaml) {
+        return Err(vec![beyond_limit(breach, yaml, origin, what)]);
+    }
     let mut text = yaml.to_string();
     let mut found: Vec<Diagnostic> = Vec::new();
     // Keys given a stand-in, and keys blanked out for an error in their value.
@@ -81,6 +85,51 @@ pub(crate) fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &
         } else {
             return Err(found);
         }
+    }
+}
+
+/// serde_yaml's reading of `yaml` as any value, for a second look at a document
+/// [`parse_all`] refused; None when it is not YAML or crosses a limit of `limits.rs`.
+pub(crate) fn value(yaml: &str) -> Option<serde_yaml::Value> {
+    limits::check(yaml).ok()?;
+    serde_yaml::from_str(yaml).ok()
+}
+
+/// The message for a document that crosses a limit, at the point where it does.
+fn beyond_limit(breach: limits::Breach, yaml: &str, origin: Origin, what: &str) -> Diagnostic {
+    let (at, message, help) = match breach {
+        limits::Breach::TooDeep { at } => (
+            at,
+            format!(
+                "the {what} nests lists and groups more than {} levels deep; a site needs a handful",
+                limits::MAX_DEPTH
+            ),
+            "close the `[` and `{` opened before this point with `]` and `}`, or indent fewer levels; \
+             a file written by a program may need rewriting by hand"
+                .to_string(),
+        ),
+        limits::Breach::TooRepeated { at, name, bytes } => (
+            at,
+            format!(
+                "`*{name}` repeats the {} of text marked `&{name}`, taking the repeats in this {what} past {} in all",
+                in_words(bytes),
+                in_words(limits::MAX_REPEATED)
+            ),
+            format!("write the text out once instead of repeating it with `*{name}`, or shorten it"),
+        ),
+    };
+    let (line, col) = position(yaml, at);
+    Diagnostic::error(origin.path, origin.first_line + line - 1, col, message)
+        .with_help(help)
+        .with_source(origin.file_text)
+}
+
+/// A size as people say it: "300 bytes", "98 KB", "1.5 MB".
+fn in_words(bytes: usize) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{} KB", bytes / 1024),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
     }
 }
 

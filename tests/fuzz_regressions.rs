@@ -205,3 +205,61 @@ fn a_message_at_the_end_of_a_file_ending_in_a_carriage_return_stays_on_its_line(
         assert_points_into(d, text);
     }
 }
+
+const SITE_YAML: &str = "title: T\nbase_url: https://example.com/\nclinic: {name: C}\n";
+
+/// Found by review (F5): aliases count their uses, not their bytes, so a 100 KB text
+/// repeated with `*name` grew a site.yaml into gigabytes. Past 1 MB of repeats, the
+/// alias that crosses the line is refused.
+#[test]
+fn aliases_that_repeat_megabytes_of_text_are_refused_at_the_alias() {
+    let big = "x".repeat(100_000);
+    let uses = vec!["*big"; 30].join(", ");
+    let text = format!("{SITE_YAML}extra:\n  text: &big \"{big}\"\n  again: [{uses}]\n");
+    let problems = smpsite::config::Config::parse(&text, None).expect_err("1 MB of repeats must be refused");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let d = &problems[0];
+    // The 11th `*big` (1.1 MB) crosses the line: `  again: [` and ten `*big, `.
+    assert_eq!((d.line, d.col), (6, 71), "{d:?}");
+    assert!(d.message.contains("`*big`"), "{}", d.message);
+    assert!(d.help.as_deref().unwrap_or_default().contains("write the text out once"), "{d:?}");
+    assert_points_into(d, &text);
+}
+
+/// The same in front matter, with repeats of repeats: `b` holds five `*a` (500 KB) and
+/// each `*b` brings them again, so the second `*b` takes the total to 1.5 MB.
+#[test]
+fn repeats_of_repeats_count_every_byte_they_bring() {
+    let big = "y".repeat(100_000);
+    let text = format!(
+        "---\ntitle: T\nextra:\n  a: &a \"{big}\"\n  b: &b [*a, *a, *a, *a, *a]\n  c: [*b, *b, *b]\n---\nText.\n"
+    );
+    let path = Path::new("content/page.md");
+    let split = smpsite::front_matter::split(&text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, &text, path).expect_err("1.5 MB of repeats");
+    let d = &problems[0];
+    assert_eq!((d.line, d.col), (6, 11), "the second `*b`: {d:?}");
+    assert!(d.message.contains("`*b`"), "{}", d.message);
+}
+
+/// Found by review (F9): 100 000 `[` took half a minute to refuse, and 1000 gave a
+/// message about a "recursion limit". Nesting is now counted before the YAML is read,
+/// and refused where it passes 100 levels.
+#[test]
+fn lists_nested_too_deep_are_refused_where_the_limit_is_crossed() {
+    for depth in [1000, 100_000] {
+        let text = format!("{SITE_YAML}extra:\n  deep: {}\n", "[".repeat(depth));
+        let problems = smpsite::config::Config::parse(&text, None).unwrap_err();
+        let d = &problems[0];
+        assert!(d.message.contains("nests lists and groups more than 100 levels deep"), "{}", d.message);
+        // Levels: the file's keys, `extra:`'s, then each `[`: the 99th `[` is level 101.
+        assert_eq!((d.line, d.col), (5, 8 + 99), "{d:?}");
+        assert_points_into(d, &text);
+    }
+    let text = format!("---\ntitle: T\nextra: {}\n---\n", "{a: ".repeat(50_000));
+    let path = Path::new("content/page.md");
+    let split = smpsite::front_matter::split(&text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, &text, path).unwrap_err();
+    assert!(problems[0].message.starts_with("the front matter nests"), "{problems:?}");
+    assert_eq!((problems[0].line, problems[0].col), (3, 8 + 4 * 99), "{problems:?}");
+}
