@@ -165,6 +165,22 @@ fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -
     };
     let raw = strip_location(&err.to_string());
     let (message, mut help) = explain(&raw, what);
+    // libyaml refuses a control character before it reads anything: point at it.
+    let (line, col, message) = match control_character(yaml).filter(|_| raw.contains("control characters")) {
+        Some((at, c)) => {
+            let code = format!("U+{:04X}", u32::from(c));
+            help = Some(format!(
+                "delete it: it is invisible, and often comes with text copied from another program; \
+                 to keep it, write it inside double quotes as `\\u{:04X}`",
+                u32::from(c)
+            ));
+            let (line, col) = position(yaml, at);
+            let message =
+                format!("the {what} holds an invisible control character ({code}), which YAML does not allow");
+            (origin.first_line + line - 1, col, message)
+        }
+        None => (line, col, message),
+    };
     // An unclosed quote swallows the rest of the block, so the parser only notices at
     // its end; point at the quote instead.
     let (line, col) = match unclosed_quote(yaml_of(origin, err)) {
@@ -193,6 +209,13 @@ fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -
         d = d.with_help(help);
     }
     d
+}
+
+/// The first character libyaml refuses as a control character, and its byte offset.
+fn control_character(yaml: &str) -> Option<(usize, char)> {
+    yaml.char_indices().find(|&(_, c)| {
+        !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    })
 }
 
 /// A key written twice: its name, the line of its first occurrence, and the (line,
@@ -262,9 +285,10 @@ fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// serde_yaml appends " at line L column C"; we print the position ourselves.
+/// serde_yaml appends " at line L column C" (" at position N" for a character it
+/// cannot read); we print the position ourselves.
 fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
+    match message.find(" at line ").or_else(|| message.find(" at position ")) {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }

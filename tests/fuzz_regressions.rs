@@ -263,3 +263,18 @@ fn lists_nested_too_deep_are_refused_where_the_limit_is_crossed() {
     assert!(problems[0].message.starts_with("the front matter nests"), "{problems:?}");
     assert_eq!((problems[0].line, problems[0].col), (3, 8 + 4 * 99), "{problems:?}");
 }
+
+/// Found by review: a control character in site.yaml was reported at the start of the
+/// file, not where it is.
+#[test]
+fn a_control_character_is_reported_where_it_is() {
+    let text = format!("{SITE_YAML}extra:\n  note: \"a\u{1}b\"\n");
+    let problems = smpsite::config::Config::parse(&text, None).unwrap_err();
+    assert!(problems[0].message.contains("control character"), "{problems:?}");
+    assert_eq!((problems[0].line, problems[0].col), (5, 11), "{problems:?}");
+    let text = "---\ntitle: T\ndescription: caf\u{e9} \u{7f}\n---\nText.\n";
+    let path = Path::new("content/page.md");
+    let split = smpsite::front_matter::split(text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, text, path).unwrap_err();
+    assert_eq!((problems[0].line, problems[0].col), (3, 19), "{problems:?}");
+}
