@@ -11,6 +11,7 @@ use std::time::SystemTime;
 
 use common::snapshot;
 use smpsite::build::{self, BuildOptions};
+use smpsite::error::Severity;
 
 /// Each path under a folder (links not followed) with its kind, size, modification time
 /// and a hash of its bytes or link target.
@@ -277,4 +278,39 @@ fn a_control_character_is_reported_where_it_is() {
     let split = smpsite::front_matter::split(text, path).unwrap();
     let problems = smpsite::front_matter::parse(&split, text, path).unwrap_err();
     assert_eq!((problems[0].line, problems[0].col), (3, 19), "{problems:?}");
+}
+
+/// A site with `page` as its only page, built into a fresh output folder.
+fn build_page(page: &str) -> (tempfile::TempDir, Result<build::Summary, smpsite::error::Error>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    write(&site.join("site.yaml"), SITE_YAML);
+    write(&site.join("content/_index.md"), page);
+    let result = build::build(&BuildOptions {
+        root: Some(site),
+        output: Some(tmp.path().join("out")),
+        ..BuildOptions::default()
+    });
+    (tmp, result)
+}
+
+/// Found by review (F12): a 10 MB table of 100 000 columns took 1.8 GB to render. A
+/// table wider than 64 columns is refused at its line before it is read.
+#[test]
+fn a_table_wider_than_64_columns_is_refused_at_its_line() {
+    for columns in [65, 100_000] {
+        let row = "| a ".repeat(columns) + "|\n";
+        let rule = "|---".repeat(columns) + "|\n";
+        let page = format!("---\ntitle: T\n---\nIntro.\n\n{row}{rule}{row}{row}");
+        let (_tmp, result) = build_page(&page);
+        let Err(smpsite::error::Error::Content(problems)) = result else {
+            panic!("a table of {columns} columns must be refused: {result:?}")
+        };
+        let d = problems.iter().find(|d| d.severity == Severity::Error).expect("an error");
+        assert_eq!((d.line, d.col), (6, 1), "{d:?}");
+        assert!(d.message.contains(&format!("{columns} columns")), "{}", d.message);
+    }
+    let row = "| a ".repeat(64) + "|\n";
+    let (_tmp, result) = build_page(&format!("---\ntitle: T\n---\n{row}{}{row}", "|---".repeat(64) + "|\n"));
+    assert!(result.is_ok(), "64 columns are fine: {result:?}");
 }
