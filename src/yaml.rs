@@ -34,10 +34,10 @@ pub(crate) struct Origin<'a> {
 /// positions hold) and the document parsed again; a missing required key is filled in with a stand-in. A
 /// syntax error ends the search, as the rest cannot be read reliably.
 pub(crate) fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Vec<Diagnostic>> {
-    if let Err(breach) = limits::check(yaml) {
-        return Err(vec![beyond_limit(breach, yaml, origin, what)]);
-    }
-    let mut text = yaml.to_string();
+    let mut text = match limits::check(yaml) {
+        Ok(nul_escapes) => without_nul(yaml, &nul_escapes),
+        Err(breach) => return Err(vec![beyond_limit(breach, yaml, origin, what)]),
+    };
     let mut found: Vec<Diagnostic> = Vec::new();
     // Keys given a stand-in, and keys blanked out for an error in their value.
     let mut seen: Vec<String> = Vec::new();
@@ -93,6 +93,21 @@ pub(crate) fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &
 pub(crate) fn value(yaml: &str) -> Option<serde_yaml::Value> {
     limits::check(yaml).ok()?;
     serde_yaml::from_str(yaml).ok()
+}
+
+/// `yaml` with U+FFFD itself in place of each escape in `escapes` that writes a NUL
+/// (`"\0"`): CommonMark's rule for NUL, so no page shows one. Lines stay as they
+/// are; a column after such an escape on its line moves by the escape's length.
+fn without_nul(yaml: &str, escapes: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(yaml.len());
+    let mut from = 0;
+    for escape in escapes {
+        out.push_str(&yaml[from..escape.start]);
+        out.push('\u{fffd}');
+        from = escape.end;
+    }
+    out.push_str(&yaml[from..]);
+    out
 }
 
 /// The message for a document that crosses a limit, at the point where it does.

@@ -314,3 +314,21 @@ fn a_table_wider_than_64_columns_is_refused_at_its_line() {
     let (_tmp, result) = build_page(&format!("---\ntitle: T\n---\n{row}{}{row}", "|---".repeat(64) + "|\n"));
     assert!(result.is_ok(), "64 columns are fine: {result:?}");
 }
+
+/// Found by review: CommonMark replaces a NUL character with U+FFFD; one in raw HTML
+/// or in a front-matter text (`"\0"` in quotes) reached the published page as is.
+#[test]
+fn a_nul_character_is_never_published() {
+    let page = "---\ntitle: \"Nul\\0title\"\ndescription: \"a\\x00b\"\n---\nText \0 here.\n\n<div>raw \0 html</div>\n\n`code \0`\n";
+    let (tmp, result) = build_page(page);
+    result.unwrap();
+    for entry in walkdir::WalkDir::new(tmp.path().join("out")).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(!bytes.contains(&0), "a NUL byte in {}", entry.path().display());
+        }
+    }
+    let home = std::fs::read_to_string(tmp.path().join("out/index.html")).unwrap();
+    assert!(home.contains("raw \u{fffd} html"), "{home}");
+    assert!(home.contains("Nul\u{fffd}title"), "{home}");
+}

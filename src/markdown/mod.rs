@@ -182,7 +182,30 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     }
     out.outline.anchors.seal();
     write_html(&mut out, events, &questions);
+    if text.contains('\0') {
+        replace_nul(&mut out);
+    }
     out
+}
+
+/// CommonMark's rule for a NUL character, which pulldown-cmark leaves as it is (in
+/// text, code and raw HTML alike): each one becomes U+FFFD, in all the page shows.
+fn replace_nul(out: &mut Rendered) {
+    let fix = |s: &mut String| {
+        if s.contains('\0') {
+            *s = s.replace('\0', "\u{fffd}");
+        }
+    };
+    fix(&mut out.html);
+    for h in &mut out.headings {
+        fix(&mut h.id);
+        fix(&mut h.text);
+    }
+    for item in &mut out.faq {
+        fix(&mut item.question);
+        fix(&mut item.id);
+        fix(&mut item.answer);
+    }
 }
 
 /// The first table of `text` too wide to render, as a problem at its header line.
@@ -256,6 +279,7 @@ pub fn render_inline(text: &str) -> String {
         other => other,
     });
     html::push_html(&mut html, events);
+    let html = html.replace('\0', "\u{fffd}");
     let trimmed = html.trim_end();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),

@@ -225,6 +225,15 @@ fn inline_rendering_drops_the_paragraph() {
 }
 
 #[test]
+fn a_nul_character_becomes_the_replacement_character_wherever_it_shows() {
+    let out = render("## Q\0\n\nText \0 `c\0`\n\n<div>raw \0</div>\n", true, &keep);
+    assert_eq!(out.faq[0].question, "Q\u{fffd}");
+    assert!(out.faq[0].answer.contains("Text \u{fffd} <code>c\u{fffd}</code>"), "{:?}", out.faq[0].answer);
+    assert!(out.faq[0].answer.contains("<div>raw \u{fffd}</div>"), "{:?}", out.faq[0].answer);
+    assert_eq!(render_inline("a \0 <b>\0</b>"), "a \u{fffd} <b>\u{fffd}</b>");
+}
+
+#[test]
 fn a_table_too_wide_is_a_problem_at_its_header_before_it_is_read() {
     let table = |columns: usize| format!("{}|\n{}|\n", "| a ".repeat(columns), "|---".repeat(columns));
     let out = render(&format!("Intro.\n\n{}", table(MAX_COLUMNS + 1)), false, &keep);

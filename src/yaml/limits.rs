@@ -3,12 +3,16 @@
 //! many bytes `*name` repeats add (serde_yaml limits how many repeats there are, not
 //! their size, so one large anchored text repeated grows to gigabytes).
 //!
+//! The same pass finds the NUL characters written with an escape in double quotes
+//! (`"\0"`), which CommonMark and browsers want as U+FFFD.
+//!
 //! The pass knows as much YAML as it needs: where a node starts (after indentation,
 //! `- `, `? `, `: `, `[`, `{`, `,`, an anchor or a tag), quotes, comments and block
 //! text (`|`, `>`). A level is each indentation of a block, each `- ` or `? ` that
 //! opens a list or group on the line of its parent, and each `[` and `{`.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// Levels of nesting allowed: a site needs a handful; serde_yaml gives up at 128.
 pub(crate) const MAX_DEPTH: usize = 100;
@@ -27,9 +31,12 @@ pub(crate) enum Breach<'a> {
     TooRepeated { at: usize, name: &'a str, bytes: usize },
 }
 
-/// The first limit `yaml` crosses, if any.
-pub(crate) fn check(yaml: &str) -> Result<(), Breach<'_>> {
-    Scan::new(yaml).run()
+/// The first limit `yaml` crosses; when it crosses none, where it writes a NUL
+/// character with an escape in double quotes (`\0`, `\x00`, `\u0000`, `\U00000000`).
+pub(crate) fn check(yaml: &str) -> Result<Vec<Range<usize>>, Breach<'_>> {
+    let mut scan = Scan::new(yaml);
+    scan.run()?;
+    Ok(scan.nul_escapes)
 }
 
 /// A node marked `&name`: where it starts, and once it is complete where it ends.
@@ -67,6 +74,7 @@ struct Scan<'a> {
     latest: HashMap<&'a str, usize>,
     /// Each repeat's offset, and the bytes of all repeats up to and including it.
     repeats: Vec<(usize, usize)>,
+    nul_escapes: Vec<Range<usize>>,
 }
 
 impl<'a> Scan<'a> {
@@ -86,6 +94,7 @@ impl<'a> Scan<'a> {
             open: Vec::new(),
             latest: HashMap::new(),
             repeats: Vec::new(),
+            nul_escapes: Vec::new(),
         }
     }
 
@@ -274,7 +283,14 @@ impl<'a> Scan<'a> {
         let mut i = self.at + 1;
         while i < self.bytes.len() {
             match self.bytes[i] {
-                b'\\' if quote == b'"' => i += 2,
+                b'\\' if quote == b'"' => {
+                    let escape = &self.bytes[i + 1..];
+                    let nul = [&b"0"[..], b"x00", b"u0000", b"U00000000"].into_iter().find(|e| escape.starts_with(e));
+                    if let Some(nul) = nul {
+                        self.nul_escapes.push(i..i + 1 + nul.len());
+                    }
+                    i += 2;
+                }
                 b'\'' if quote == b'\'' && self.bytes.get(i + 1) == Some(&b'\'') => i += 2,
                 b if b == quote => {
                     i += 1;
@@ -382,5 +398,12 @@ mod tests {
         let renamed = format!("a: &a {big}\nb: &a x\nc: [{}]\n", vec!["*a"; 100].join(", "));
         assert!(fine(&renamed));
         assert!(fine("a: *missing\nb: &c [*c]\n"));
+    }
+
+    #[test]
+    fn finds_nul_escapes_in_double_quotes_only() {
+        let yaml = "a: \"x\\0y\\\\0\\x00\\u0000\\U00000000\\x01\"\nb: 'x\\0'\nc: x\\0\n";
+        let found: Vec<&str> = check(yaml).unwrap().into_iter().map(|r| &yaml[r]).collect();
+        assert_eq!(found, ["\\0", "\\x00", "\\u0000", "\\U00000000"], "{yaml}");
     }
 }
