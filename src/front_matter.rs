@@ -257,7 +257,7 @@ fn missing_entry_fields(split: &Split, text: &str, path: &Path) -> Vec<Diagnosti
     const PAIR: &[&str] = &["before", "after", "session", "consent", "retouched"];
     const PHOTO: &[&str] = &["src", "alt"];
     const QUOTE: &[&str] = &["quote", "source", "typical", "material_connection"];
-    let Ok(serde_yaml::Value::Mapping(doc)) = serde_yaml::from_str::<serde_yaml::Value>(split.yaml) else {
+    let Some(serde_yaml::Value::Mapping(doc)) = yaml::value(split.yaml) else {
         return Vec::new();
     };
     let mut out = Vec::new();

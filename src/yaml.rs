@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Diagnostic;
 
+mod limits;
 mod locate;
 mod wording;
 
@@ -33,7 +34,10 @@ pub(crate) struct Origin<'a> {
 /// positions hold) and the document parsed again; a missing required key is filled in with a stand-in. A
 /// syntax error ends the search, as the rest cannot be read reliably.
 pub(crate) fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &str) -> Result<T, Vec<Diagnostic>> {
-    let mut text = yaml.to_string();
+    let mut text = match limits::check(yaml) {
+        Ok(nul_escapes) => without_nul(yaml, &nul_escapes),
+        Err(breach) => return Err(vec![beyond_limit(breach, yaml, origin, what)]),
+    };
     let mut found: Vec<Diagnostic> = Vec::new();
     // Keys given a stand-in, and keys blanked out for an error in their value.
     let mut seen: Vec<String> = Vec::new();
@@ -84,6 +88,66 @@ pub(crate) fn parse_all<T: DeserializeOwned>(yaml: &str, origin: Origin, what: &
     }
 }
 
+/// serde_yaml's reading of `yaml` as any value, for a second look at a document
+/// [`parse_all`] refused; None when it is not YAML or crosses a limit of `limits.rs`.
+pub(crate) fn value(yaml: &str) -> Option<serde_yaml::Value> {
+    limits::check(yaml).ok()?;
+    serde_yaml::from_str(yaml).ok()
+}
+
+/// `yaml` with U+FFFD itself in place of each escape in `escapes` that writes a NUL
+/// (`"\0"`): CommonMark's rule for NUL, so no page shows one. Lines stay as they
+/// are; a column after such an escape on its line moves by the escape's length.
+fn without_nul(yaml: &str, escapes: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(yaml.len());
+    let mut from = 0;
+    for escape in escapes {
+        out.push_str(&yaml[from..escape.start]);
+        out.push('\u{fffd}');
+        from = escape.end;
+    }
+    out.push_str(&yaml[from..]);
+    out
+}
+
+/// The message for a document that crosses a limit, at the point where it does.
+fn beyond_limit(breach: limits::Breach, yaml: &str, origin: Origin, what: &str) -> Diagnostic {
+    let (at, message, help) = match breach {
+        limits::Breach::TooDeep { at } => (
+            at,
+            format!(
+                "the {what} nests lists and groups more than {} levels deep; a site needs a handful",
+                limits::MAX_DEPTH
+            ),
+            "close the `[` and `{` opened before this point with `]` and `}`, or indent fewer levels; \
+             a file written by a program may need rewriting by hand"
+                .to_string(),
+        ),
+        limits::Breach::TooRepeated { at, name, bytes } => (
+            at,
+            format!(
+                "`*{name}` repeats the {} of text marked `&{name}`, taking the repeats in this {what} past {} in all",
+                in_words(bytes),
+                in_words(limits::MAX_REPEATED)
+            ),
+            format!("write the text out once instead of repeating it with `*{name}`, or shorten it"),
+        ),
+    };
+    let (line, col) = position(yaml, at);
+    Diagnostic::error(origin.path, origin.first_line + line - 1, col, message)
+        .with_help(help)
+        .with_source(origin.file_text)
+}
+
+/// A size as people say it: "300 bytes", "98 KB", "1.5 MB".
+fn in_words(bytes: usize) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{} KB", bytes / 1024),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
 /// Empties the lines of the top-level `key:` and of its nested lines in `text`,
 /// keeping the line breaks; false when there is no such key.
 fn blank_key(text: &mut String, key: &str) -> bool {
@@ -116,6 +180,22 @@ fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -
     };
     let raw = strip_location(&err.to_string());
     let (message, mut help) = explain(&raw, what);
+    // libyaml refuses a control character before it reads anything: point at it.
+    let (line, col, message) = match control_character(yaml).filter(|_| raw.contains("control characters")) {
+        Some((at, c)) => {
+            let code = format!("U+{:04X}", u32::from(c));
+            help = Some(format!(
+                "delete it: it is invisible, and often comes with text copied from another program; \
+                 to keep it, write it inside double quotes as `\\u{:04X}`",
+                u32::from(c)
+            ));
+            let (line, col) = position(yaml, at);
+            let message =
+                format!("the {what} holds an invisible control character ({code}), which YAML does not allow");
+            (origin.first_line + line - 1, col, message)
+        }
+        None => (line, col, message),
+    };
     // An unclosed quote swallows the rest of the block, so the parser only notices at
     // its end; point at the quote instead.
     let (line, col) = match unclosed_quote(yaml_of(origin, err)) {
@@ -144,6 +224,13 @@ fn diagnostic(err: &serde_yaml::Error, yaml: &str, origin: Origin, what: &str) -
         d = d.with_help(help);
     }
     d
+}
+
+/// The first character libyaml refuses as a control character, and its byte offset.
+fn control_character(yaml: &str) -> Option<(usize, char)> {
+    yaml.char_indices().find(|&(_, c)| {
+        !matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+    })
 }
 
 /// A key written twice: its name, the line of its first occurrence, and the (line,
@@ -213,9 +300,10 @@ fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// serde_yaml appends " at line L column C"; we print the position ourselves.
+/// serde_yaml appends " at line L column C" (" at position N" for a character it
+/// cannot read); we print the position ourselves.
 fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
+    match message.find(" at line ").or_else(|| message.find(" at position ")) {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
@@ -249,6 +337,18 @@ mod tests {
         assert_eq!((d.line, d.col), (3, 8));
         assert_eq!(d.message, "`stage` should be a whole number, but it is the text \"two\"");
         assert_eq!(d.snippet.as_deref(), Some("stage: two"));
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_group_is_explained_in_whole_words() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Grouped {
+            extra: serde_yaml::Mapping,
+        }
+        let origin = Origin { path: Path::new("content/x.md"), file_text: "---\nextra: 5\n---\n", first_line: 2 };
+        let d = parse_all::<Grouped>("extra: 5\n", origin, "front matter").unwrap_err().remove(0);
+        assert_eq!(d.message, "`extra` should be a group of `key: value` lines, but it is the number 5");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::time::SystemTime;
 
 use common::snapshot;
 use smpsite::build::{self, BuildOptions};
+use smpsite::error::Severity;
 
 /// Each path under a folder (links not followed) with its kind, size, modification time
 /// and a hash of its bytes or link target.
@@ -204,4 +205,130 @@ fn a_message_at_the_end_of_a_file_ending_in_a_carriage_return_stays_on_its_line(
     for d in &problems {
         assert_points_into(d, text);
     }
+}
+
+const SITE_YAML: &str = "title: T\nbase_url: https://example.com/\nclinic: {name: C}\n";
+
+/// Found by review (F5): aliases count their uses, not their bytes, so a 100 KB text
+/// repeated with `*name` grew a site.yaml into gigabytes. Past 1 MB of repeats, the
+/// alias that crosses the line is refused.
+#[test]
+fn aliases_that_repeat_megabytes_of_text_are_refused_at_the_alias() {
+    let big = "x".repeat(100_000);
+    let uses = vec!["*big"; 30].join(", ");
+    let text = format!("{SITE_YAML}extra:\n  text: &big \"{big}\"\n  again: [{uses}]\n");
+    let problems = smpsite::config::Config::parse(&text, None).expect_err("1 MB of repeats must be refused");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let d = &problems[0];
+    // The 11th `*big` (1.1 MB) crosses the line: `  again: [` and ten `*big, `.
+    assert_eq!((d.line, d.col), (6, 71), "{d:?}");
+    assert!(d.message.contains("`*big`"), "{}", d.message);
+    assert!(d.help.as_deref().unwrap_or_default().contains("write the text out once"), "{d:?}");
+    assert_points_into(d, &text);
+}
+
+/// The same in front matter, with repeats of repeats: `b` holds five `*a` (500 KB) and
+/// each `*b` brings them again, so the second `*b` takes the total to 1.5 MB.
+#[test]
+fn repeats_of_repeats_count_every_byte_they_bring() {
+    let big = "y".repeat(100_000);
+    let text = format!(
+        "---\ntitle: T\nextra:\n  a: &a \"{big}\"\n  b: &b [*a, *a, *a, *a, *a]\n  c: [*b, *b, *b]\n---\nText.\n"
+    );
+    let path = Path::new("content/page.md");
+    let split = smpsite::front_matter::split(&text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, &text, path).expect_err("1.5 MB of repeats");
+    let d = &problems[0];
+    assert_eq!((d.line, d.col), (6, 11), "the second `*b`: {d:?}");
+    assert!(d.message.contains("`*b`"), "{}", d.message);
+}
+
+/// Found by review (F9): 100 000 `[` took half a minute to refuse, and 1000 gave a
+/// message about a "recursion limit". Nesting is now counted before the YAML is read,
+/// and refused where it passes 100 levels.
+#[test]
+fn lists_nested_too_deep_are_refused_where_the_limit_is_crossed() {
+    for depth in [1000, 100_000] {
+        let text = format!("{SITE_YAML}extra:\n  deep: {}\n", "[".repeat(depth));
+        let problems = smpsite::config::Config::parse(&text, None).unwrap_err();
+        let d = &problems[0];
+        assert!(d.message.contains("nests lists and groups more than 100 levels deep"), "{}", d.message);
+        // Levels: the file's keys, `extra:`'s, then each `[`: the 99th `[` is level 101.
+        assert_eq!((d.line, d.col), (5, 8 + 99), "{d:?}");
+        assert_points_into(d, &text);
+    }
+    let text = format!("---\ntitle: T\nextra: {}\n---\n", "{a: ".repeat(50_000));
+    let path = Path::new("content/page.md");
+    let split = smpsite::front_matter::split(&text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, &text, path).unwrap_err();
+    assert!(problems[0].message.starts_with("the front matter nests"), "{problems:?}");
+    assert_eq!((problems[0].line, problems[0].col), (3, 8 + 4 * 99), "{problems:?}");
+}
+
+/// Found by review: a control character in site.yaml was reported at the start of the
+/// file, not where it is.
+#[test]
+fn a_control_character_is_reported_where_it_is() {
+    let text = format!("{SITE_YAML}extra:\n  note: \"a\u{1}b\"\n");
+    let problems = smpsite::config::Config::parse(&text, None).unwrap_err();
+    assert!(problems[0].message.contains("control character"), "{problems:?}");
+    assert_eq!((problems[0].line, problems[0].col), (5, 11), "{problems:?}");
+    let text = "---\ntitle: T\ndescription: caf\u{e9} \u{7f}\n---\nText.\n";
+    let path = Path::new("content/page.md");
+    let split = smpsite::front_matter::split(text, path).unwrap();
+    let problems = smpsite::front_matter::parse(&split, text, path).unwrap_err();
+    assert_eq!((problems[0].line, problems[0].col), (3, 19), "{problems:?}");
+}
+
+/// A site with `page` as its only page, built into a fresh output folder.
+fn build_page(page: &str) -> (tempfile::TempDir, Result<build::Summary, smpsite::error::Error>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    write(&site.join("site.yaml"), SITE_YAML);
+    write(&site.join("content/_index.md"), page);
+    let result = build::build(&BuildOptions {
+        root: Some(site),
+        output: Some(tmp.path().join("out")),
+        ..BuildOptions::default()
+    });
+    (tmp, result)
+}
+
+/// Found by review (F12): a 10 MB table of 100 000 columns took 1.8 GB to render. A
+/// table wider than 64 columns is refused at its line before it is read.
+#[test]
+fn a_table_wider_than_64_columns_is_refused_at_its_line() {
+    for columns in [65, 100_000] {
+        let row = "| a ".repeat(columns) + "|\n";
+        let rule = "|---".repeat(columns) + "|\n";
+        let page = format!("---\ntitle: T\n---\nIntro.\n\n{row}{rule}{row}{row}");
+        let (_tmp, result) = build_page(&page);
+        let Err(smpsite::error::Error::Content(problems)) = result else {
+            panic!("a table of {columns} columns must be refused: {result:?}")
+        };
+        let d = problems.iter().find(|d| d.severity == Severity::Error).expect("an error");
+        assert_eq!((d.line, d.col), (6, 1), "{d:?}");
+        assert!(d.message.contains(&format!("{columns} columns")), "{}", d.message);
+    }
+    let row = "| a ".repeat(64) + "|\n";
+    let (_tmp, result) = build_page(&format!("---\ntitle: T\n---\n{row}{}{row}", "|---".repeat(64) + "|\n"));
+    assert!(result.is_ok(), "64 columns are fine: {result:?}");
+}
+
+/// Found by review: CommonMark replaces a NUL character with U+FFFD; one in raw HTML
+/// or in a front-matter text (`"\0"` in quotes) reached the published page as is.
+#[test]
+fn a_nul_character_is_never_published() {
+    let page = "---\ntitle: \"Nul\\0title\"\ndescription: \"a\\x00b\"\n---\nText \0 here.\n\n<div>raw \0 html</div>\n\n`code \0`\n";
+    let (tmp, result) = build_page(page);
+    result.unwrap();
+    for entry in walkdir::WalkDir::new(tmp.path().join("out")).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(!bytes.contains(&0), "a NUL byte in {}", entry.path().display());
+        }
+    }
+    let home = std::fs::read_to_string(tmp.path().join("out/index.html")).unwrap();
+    assert!(home.contains("raw \u{fffd} html"), "{home}");
+    assert!(home.contains("Nul\u{fffd}title"), "{home}");
 }

@@ -3,10 +3,14 @@
 
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag};
 
-use super::{LinkProblem, LinkTarget, Resolver, options};
+use super::{LinkTarget, Problem, Resolver, options, too_wide};
 
-/// The links and images of a one-line snippet whose URL runs code, at their byte offsets.
-pub fn inline_problems(text: &str) -> Vec<LinkProblem> {
+/// The links and images of a one-line snippet whose URL runs code, at their byte offsets
+/// (or a table too wide to render, which [`super::render_inline`] shows as plain text).
+pub fn inline_problems(text: &str) -> Vec<Problem> {
+    if let Some(problem) = too_wide(text) {
+        return vec![problem];
+    }
     let mut problems = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let (dest, image) = match &event {
@@ -44,7 +48,7 @@ pub fn unsafe_scheme(dest: &str, image: bool) -> Option<&'static str> {
 }
 
 /// The error for a link or image whose URL runs code, if it is one.
-fn unsafe_problem(dest: &str, image: bool, offset: usize) -> Option<LinkProblem> {
+fn unsafe_problem(dest: &str, image: bool, offset: usize) -> Option<Problem> {
     let scheme = unsafe_scheme(dest, image)?;
     let what = if image { "image" } else { "link" };
     let message = match scheme {
@@ -59,7 +63,7 @@ fn unsafe_problem(dest: &str, image: bool, offset: usize) -> Option<LinkProblem>
     } else {
         "link to a page of the site (`contact.md`, `/contact/`) or a web address starting with https://"
     };
-    Some(LinkProblem { offset, message, help: help.into() })
+    Some(Problem { offset, message, help: help.into() })
 }
 
 /// At most 60 characters of `text`, so a long address does not fill the screen.
@@ -75,7 +79,7 @@ pub(super) fn resolved<'a>(
     image: bool,
     offset: usize,
     resolver: &dyn Resolver,
-    problems: &mut Vec<LinkProblem>,
+    problems: &mut Vec<Problem>,
 ) -> CowStr<'a> {
     if let Some(problem) = unsafe_problem(&dest, image, offset) {
         problems.push(problem);
@@ -85,7 +89,7 @@ pub(super) fn resolved<'a>(
         LinkTarget::Keep => dest,
         LinkTarget::Replace(url) => url.into(),
         LinkTarget::Broken { message, help } => {
-            problems.push(LinkProblem { offset, message, help });
+            problems.push(Problem { offset, message, help });
             dest
         }
     }

@@ -10,11 +10,13 @@
 //!   task lists, the FAQ split) and [`render_inline`];
 //! - `links.rs`: link and image destinations, resolved or refused (URLs that run code);
 //! - `headings.rs`: heading ids and GitHub-style anchors, and the ids in raw HTML;
-//! - `outline.rs`: the [`Outline`] the content rules read.
+//! - `outline.rs`: the [`Outline`] the content rules read;
+//! - `tables.rs`: tables too wide to render, refused before the text is read.
 
 mod headings;
 mod links;
 mod outline;
+mod tables;
 
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
@@ -23,6 +25,7 @@ pub use headings::{anchor, html_ids};
 use links::resolved;
 pub use links::{inline_problems, risky_html, unsafe_scheme};
 pub use outline::{Anchors, LinkRef, Outline};
+pub use tables::MAX_COLUMNS;
 
 /// What the caller's resolver decides for a link or image destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,9 +55,10 @@ impl<F: Fn(&str) -> LinkTarget> Resolver for F {
     }
 }
 
-/// A link the resolver rejected, at a byte offset into the Markdown text.
+/// A problem in the Markdown text, at a byte offset into it: a link the resolver
+/// rejected, or a table too wide to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkProblem {
+pub struct Problem {
     pub offset: usize,
     pub message: String,
     pub help: String,
@@ -82,7 +86,7 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub faq: Vec<FaqItem>,
-    pub problems: Vec<LinkProblem>,
+    pub problems: Vec<Problem>,
     pub outline: Outline,
     /// The URL of the first site photo, and its size: the page's social preview.
     pub first_photo: Option<(String, (u32, u32))>,
@@ -104,6 +108,10 @@ pub(super) fn options() -> Options {
 /// images load).
 pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut out = Rendered::default();
+    if let Some(problem) = too_wide(text) {
+        out.problems.push(problem);
+        return out;
+    }
     let mut ids = Ids::default();
     let mut events: Vec<Event> = Vec::new();
     // Index in `events` of the open heading's start, while inside one.
@@ -174,7 +182,40 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     }
     out.outline.anchors.seal();
     write_html(&mut out, events, &questions);
+    if text.contains('\0') {
+        replace_nul(&mut out);
+    }
     out
+}
+
+/// CommonMark's rule for a NUL character, which pulldown-cmark leaves as it is (in
+/// text, code and raw HTML alike): each one becomes U+FFFD, in all the page shows.
+fn replace_nul(out: &mut Rendered) {
+    let fix = |s: &mut String| {
+        if s.contains('\0') {
+            *s = s.replace('\0', "\u{fffd}");
+        }
+    };
+    fix(&mut out.html);
+    for h in &mut out.headings {
+        fix(&mut h.id);
+        fix(&mut h.text);
+    }
+    for item in &mut out.faq {
+        fix(&mut item.question);
+        fix(&mut item.id);
+        fix(&mut item.answer);
+    }
+}
+
+/// The first table of `text` too wide to render, as a problem at its header line.
+fn too_wide(text: &str) -> Option<Problem> {
+    let (offset, columns) = tables::too_wide(text)?;
+    Some(Problem {
+        offset,
+        message: format!("this table has {columns} columns, more than the {MAX_COLUMNS} a page can show"),
+        help: "split it into smaller tables, or write it as a list: a phone screen fits a handful of columns".into(),
+    })
 }
 
 /// The page's HTML from its rewritten `events`; on an FAQ page (`questions` found), the
@@ -224,6 +265,10 @@ fn image_html(
 /// A URL that runs code is left out (see [`inline_problems`], which reports it).
 pub fn render_inline(text: &str) -> String {
     let mut html = String::new();
+    if tables::too_wide(text).is_some() {
+        pulldown_cmark_escape::escape_html(&mut html, text).expect("writing to a String");
+        return html;
+    }
     let events = Parser::new_ext(text, options()).map(|event| match event {
         Event::Start(Tag::Link { link_type, dest_url, title, id }) if unsafe_scheme(&dest_url, false).is_some() => {
             Event::Start(Tag::Link { link_type, dest_url: "#".into(), title, id })
@@ -234,6 +279,7 @@ pub fn render_inline(text: &str) -> String {
         other => other,
     });
     html::push_html(&mut html, events);
+    let html = html.replace('\0', "\u{fffd}");
     let trimmed = html.trim_end();
     match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),

@@ -66,7 +66,7 @@ fn rewrites_and_reports_links_at_their_offset() {
     assert!(out.html.contains("src=\"/root/img.png\""));
     assert_eq!(
         out.problems,
-        [LinkProblem { offset: text.find("[two]").unwrap(), message: "no b".into(), help: "fix".into() }]
+        [Problem { offset: text.find("[two]").unwrap(), message: "no b".into(), help: "fix".into() }]
     );
 }
 
@@ -222,4 +222,26 @@ fn renders_definition_lists() {
 #[test]
 fn inline_rendering_drops_the_paragraph() {
     assert_eq!(render_inline("No **sun** for a week"), "No <strong>sun</strong> for a week");
+}
+
+#[test]
+fn a_nul_character_becomes_the_replacement_character_wherever_it_shows() {
+    let out = render("## Q\0\n\nText \0 `c\0`\n\n<div>raw \0</div>\n", true, &keep);
+    assert_eq!(out.faq[0].question, "Q\u{fffd}");
+    assert!(out.faq[0].answer.contains("Text \u{fffd} <code>c\u{fffd}</code>"), "{:?}", out.faq[0].answer);
+    assert!(out.faq[0].answer.contains("<div>raw \u{fffd}</div>"), "{:?}", out.faq[0].answer);
+    assert_eq!(render_inline("a \0 <b>\0</b>"), "a \u{fffd} <b>\u{fffd}</b>");
+}
+
+#[test]
+fn a_table_too_wide_is_a_problem_at_its_header_before_it_is_read() {
+    let table = |columns: usize| format!("{}|\n{}|\n", "| a ".repeat(columns), "|---".repeat(columns));
+    let out = render(&format!("Intro.\n\n{}", table(MAX_COLUMNS + 1)), false, &keep);
+    assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    assert_eq!(out.problems[0].offset, "Intro.\n\n".len());
+    assert!(out.problems[0].message.contains("65 columns"), "{}", out.problems[0].message);
+    assert_eq!((out.html.as_str(), out.headings.len()), ("", 0), "nothing rendered");
+    assert!(render(&table(MAX_COLUMNS), false, &keep).problems.is_empty());
+    assert_eq!(inline_problems(&table(MAX_COLUMNS + 1)).len(), 1);
+    assert!(!render_inline(&table(MAX_COLUMNS + 1)).contains("<table>"));
 }

@@ -147,12 +147,37 @@ fn plain(serde_words: &str) -> String {
     let mapped = match words {
         "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "usize" | "integer" => "a whole number",
         "a boolean" | "bool" => "true or false",
-        "a sequence" | "sequence" => "a list (`[a, b]`, or lines starting with `- `)",
-        "a map" | "map" | "struct" => "a group of `key: value` lines",
+        "a sequence" | "sequence" | "a YAML sequence" => "a list (`[a, b]`, or lines starting with `- `)",
+        "a map" | "map" | "struct" | "a YAML mapping" => "a group of `key: value` lines",
         "a string" | "string" => "text",
-        other => return other.replace("sequence", "list").replace("map", "group of `key: value` lines"),
+        other => return in_plain_words(other),
     };
     mapped.to_string()
+}
+
+/// serde's words for kinds of values, and a clinic's.
+const WORDS: [(&str, &str); 3] =
+    [("sequence", "list"), ("map", "group of `key: value` lines"), ("mapping", "group of `key: value` lines")];
+
+/// `text` with each whole word of [`WORDS`] in a clinic's words; a word inside a
+/// longer one (`map` in `mapping`) is left alone.
+fn in_plain_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word_start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        let in_word = c.is_alphanumeric() || c == '_';
+        if let (false, Some(start)) = (in_word, word_start) {
+            let word = &text[start..i];
+            out.push_str(WORDS.iter().find(|(serde, _)| *serde == word).map_or(word, |(_, plain)| plain));
+            word_start = None;
+        }
+        if in_word {
+            word_start = word_start.or(Some(i));
+        } else if i < text.len() {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A plausible value for a key, used in hints.
@@ -188,5 +213,23 @@ fn example_for(key: &str) -> &'static str {
         "material_connection" => "none",
         "clinic" => "{ name: Example SMP Studio }",
         _ => "...",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_substitution_replaces_whole_words_only() {
+        for (serde, words) in WORDS {
+            assert_eq!(in_plain_words(&format!("a {serde}, or {serde}")), format!("a {words}, or {words}"));
+            for longer in [format!("{serde}s"), format!("re{serde}"), format!("{serde}_x")] {
+                assert_eq!(in_plain_words(&longer), longer, "{serde} inside a word");
+            }
+        }
+        assert_eq!(plain("a YAML mapping"), "a group of `key: value` lines");
+        assert_eq!(plain("a YAML sequence"), "a list (`[a, b]`, or lines starting with `- `)");
+        assert!(!plain("a YAML tagged mapping value").contains("linesping"));
     }
 }
