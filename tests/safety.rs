@@ -153,12 +153,13 @@ fn links_out_of_the_site_are_errors_and_never_published() {
 #[test]
 fn every_folder_a_build_reads_is_refused_when_a_link_on_its_path_leads_out() {
     // A theme outside the site whose static file must never go live.
-    let make_theme = |dir: &Path| {
+    fn make_theme(dir: &Path) {
         std::fs::create_dir_all(dir.join("static")).unwrap();
         std::fs::write(dir.join("static/secret.txt"), "the clinic's passwords").unwrap();
         std::fs::create_dir_all(dir.join("templates")).unwrap();
-    };
-    let cases: [(&str, &dyn Fn(&TestSite, &Path)); 6] = [
+    }
+    type Plant = dyn Fn(&TestSite, &Path);
+    let cases: [(&str, &Plant); 6] = [
         ("themes", &|site, outside| {
             make_theme(&outside.join("default"));
             std::os::unix::fs::symlink(outside, site.path("themes")).unwrap();
