@@ -320,3 +320,92 @@ fn broken_inputs_change_nothing_outside_the_output() {
     }
     site.build();
 }
+
+// --- The output folder under stress (review findings F2, F3 and the a/b leftover) ---
+// Every file is compared byte for byte (`tree`, the manifest apart) or as a whole
+// snapshot of the scratch folder.
+
+/// The site's pages as written in the manifest: the last field of each line.
+fn manifest_paths(output: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(output.join(smpsite::output::MANIFEST)).unwrap();
+    let mut paths: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.rsplit_once(' ').map_or(l, |(_, p)| p).to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn a_folder_where_the_build_needs_a_file_is_refused_and_nothing_changes() {
+    let site = TestSite::fixture("minimal");
+    // A folder of someone's dot-files where the sitemap must go, in a new output.
+    std::fs::create_dir_all(site.path("public/sitemap.xml")).unwrap();
+    std::fs::write(site.path("public/sitemap.xml/.DS_Store"), "finder").unwrap();
+    let before = snapshot(site.scratch(), &[]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("sitemap.xml"), "the message names it: {}", run.stderr());
+    assert!(!names_staging(&run.stderr()), "{}", run.stderr());
+    assert_eq!(snapshot(site.scratch(), &[]), before, "a refused build changed files");
+}
+
+#[test]
+fn two_builds_into_one_output_at_once_leave_exactly_one_complete_build() {
+    let site = TestSite::fixture("minimal");
+    // Enough pages that the two builds' moves overlap.
+    for i in 0..300 {
+        site.write(
+            &format!("content/more/page-{i}.md"),
+            format!("---\ntitle: Page {i}\ndescription: Page {i}.\n---\nText {i}.\n"),
+        );
+    }
+    let urls = ["https://a.clinic.test", "https://b.clinic.test"];
+    let references: Vec<_> = urls
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            let out = site.scratch().join(format!("reference-{i}"));
+            site.run(&["build", "--base-url", url, "-o", out.to_str().unwrap()]).success();
+            common::tree(&out)
+        })
+        .collect();
+    assert_ne!(references[0], references[1]);
+    let public = site.path("public");
+    for round in 0..4 {
+        let children: Vec<_> = urls
+            .iter()
+            .map(|url| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_smpsite"))
+                    .args(["--root", site.root().to_str().unwrap(), "build", "--base-url", url])
+                    .env("NO_COLOR", "1")
+                    .env("HOME", site.home())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let done = child.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&done.stderr);
+            assert!(done.status.success() || err.contains("another build"), "round {round}: {err}");
+        }
+        let built = common::tree(&public);
+        assert!(references.contains(&built), "round {round}: the output is not one complete build");
+        let files: Vec<String> = built.iter().map(|(p, _)| p.replace('\\', "/")).collect();
+        assert_eq!(manifest_paths(&public), files, "round {round}: the manifest lists exactly the files");
+    }
+    site.build();
+}
+
+#[test]
+fn a_failed_first_build_into_a_nested_new_folder_leaves_none_of_its_folders() {
+    let site = TestSite::fixture("minimal");
+    // A template that fails while the pages render: after the output was prepared.
+    site.write("templates/page.html", "{{ no_such_thing.at_all }}");
+    let before = snapshot(site.scratch(), &[]);
+    site.run(&["build", "-o", site.scratch().join("a/b/out").to_str().unwrap()]).fails();
+    assert_eq!(snapshot(site.scratch(), &[]), before, "a/ or a/b/ was left behind");
+}

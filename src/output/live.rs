@@ -3,17 +3,35 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ancestors, hash, is_plain_path, make_own_folder, remove_empty_folders, remove_own_file};
+use super::lock::Lock;
+use super::{Print, ancestors, fingerprint, is_plain_path, make_own_folder, remove_empty_folders, remove_own_file};
 use crate::error::{Error, Result};
+
+/// Serve's private temporary folder, locked as an output is (`.smpsite-lock`, which
+/// the preview never serves) for as long as it exists: a build pointed at it by
+/// mistake waits for the preview to end instead of mixing its files in.
+pub struct PrivateDir {
+    // Dropped in this order: the folder (lock file included) goes, then the lock.
+    dir: tempfile::TempDir,
+    _lock: Lock,
+}
+
+impl PrivateDir {
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
 
 /// A private temporary folder for `serve` to fill (mode 0700: drafts are not for
 /// other users of the computer). Dropping it deletes it, without following symlinks.
-pub fn private_temp_dir() -> Result<tempfile::TempDir> {
+pub fn private_temp_dir() -> Result<PrivateDir> {
     let mut builder = tempfile::Builder::new();
     builder.prefix("smpsite-serve-");
     #[cfg(unix)]
     builder.permissions(<std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700));
-    builder.tempdir().map_err(|e| Error::io("create a temporary folder in", std::env::temp_dir(), e))
+    let dir = builder.tempdir().map_err(|e| Error::io("create a temporary folder in", std::env::temp_dir(), e))?;
+    let (lock, _) = Lock::take(dir.path(), dir.path(), "serve", false)?;
+    Ok(PrivateDir { dir, _lock: lock })
 }
 
 /// Serve's sink: keeps a folder up to date file by file while it is being served.
@@ -23,8 +41,8 @@ pub fn private_temp_dir() -> Result<tempfile::TempDir> {
 /// followed on the way to them.
 pub struct LiveDir {
     dir: PathBuf,
-    /// What this value wrote: output path (with `/`) -> hash of its bytes.
-    files: std::collections::HashMap<String, u64>,
+    /// What this value wrote: output path (with `/`) -> fingerprint of its bytes.
+    files: std::collections::HashMap<String, Print>,
 }
 
 impl LiveDir {
@@ -39,7 +57,7 @@ impl LiveDir {
 
     /// Whether `path` holds exactly `bytes` already.
     pub fn holds(&self, path: &str, bytes: &[u8]) -> bool {
-        self.files.get(path).is_some_and(|h| *h == hash(bytes))
+        self.files.get(path).is_some_and(|p| *p == fingerprint(bytes))
     }
 
     /// Whether this sink wrote `path`.
@@ -69,8 +87,8 @@ impl LiveDir {
                 "cannot write `{path}` in the preview folder: not a plain relative path"
             )));
         }
-        let hash = hash(bytes);
-        if self.files.get(path) == Some(&hash) {
+        let print = fingerprint(bytes);
+        if self.files.get(path) == Some(&print) {
             return Ok(false);
         }
         if let Some((folder, _)) = path.rsplit_once('/') {
@@ -86,7 +104,7 @@ impl LiveDir {
             .map_err(|e| Error::io("create a temporary file in", folder, e))?;
         std::io::Write::write_all(&mut temp, bytes).map_err(|e| Error::io("write", temp.path(), e))?;
         temp.persist(&dest).map_err(|e| Error::io("write", &dest, e.error))?;
-        self.files.insert(path.to_string(), hash);
+        self.files.insert(path.to_string(), print);
         Ok(true)
     }
 
@@ -165,5 +183,8 @@ mod tests {
         let dir = private_temp_dir().unwrap();
         let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+        // And locked: a build into it is refused while the preview runs.
+        let err = Lock::take(dir.path(), dir.path(), "build", false).unwrap_err().to_string();
+        assert!(err.contains("smpsite serve (process"), "{err}");
     }
 }

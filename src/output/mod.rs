@@ -1,22 +1,39 @@
 //! The only writer of the output folder, and what keeps it from ever touching a file
 //! smpsite did not write (issue 12).
 //!
-//! A build writes every file into a staging folder inside the output
-//! (`.smpsite-staging-*`), and only when every file rendered does it move them into
-//! place, one rename per file: a failed build leaves the output exactly as it was, and a
-//! reader never sees a partly written file. What a build wrote is recorded in
-//! [`MANIFEST`]; the next build replaces or removes only the files listed there.
+//! One mechanism, in five steps:
+//! 1. **Plan.** [`Staging::new`] locks the output (`lock.rs`: one build at a time,
+//!    and a killed build's work is finished or undone first), checks that the folder
+//!    holds only files the last build wrote, unchanged (`manifest.rs`: each is listed in
+//!    [`MANIFEST`] with its size and fingerprint), and makes a staging folder inside it
+//!    (`.smpsite-staging-*`, known by a random token in it and in the lock file, never
+//!    by its name). Every file is written there first, from many threads.
+//! 2. **Verify.** [`Staging::commit`] works out every move and checks that each can
+//!    happen (`journal.rs`): a folder or someone's file where a file or folder must go
+//!    is refused, naming it, before anything moves.
+//! 3. **Journal.** The staging folder records the new manifest and the folders the
+//!    moves create; from then until the commit, [`journal::undo`] can put the output
+//!    back from what is on disk alone.
+//! 4. **Move.** The previous build's files that go are moved into the staging folder
+//!    (a replaced one is linked there, and the new file renamed over it); new files
+//!    are renamed into place, one rename each; files whose bytes did not change stay.
+//! 5. **Commit.** The new manifest is renamed into the output. If any step fails, the
+//!    moves are undone and the output is as it was, byte for byte; if the process is
+//!    killed, the next build into the folder undoes them before it starts.
 //!
 //! The rules for the folder given with `-o` (the README's "The output folder"):
-//! - it may not exist yet (it is created), or be empty;
-//! - it may hold the files an earlier build listed in its manifest;
+//! - it may not exist yet (it is created, with its parents: a failed first build
+//!   removes exactly the folders it made), or be empty;
+//! - it may hold the files an earlier build listed in its manifest, unchanged;
 //! - it may hold entries whose names start with a dot (`.git`, `.nojekyll`,
-//!   `.DS_Store`): smpsite never writes, changes or deletes those;
+//!   `.DS_Store`): smpsite never writes, changes or deletes those, apart from its own
+//!   `.smpsite-manifest`, `.smpsite-lock` and the staging folder it made;
 //! - anything else is someone's work: the build is refused before anything is written.
 //!
-//! Serve's sink ([`LiveDir`], per file temp + rename) is in `live.rs`, and the new files
-//! `init` and `new` create ([`create_new_files`], never over an existing one) in
-//! `create.rs`: no other module writes or deletes a file.
+//! Serve's sink ([`LiveDir`], per file temp + rename, in a private folder locked like
+//! an output) is in `live.rs`, and the new files `init` and `new` create
+//! ([`create_new_files`], never over an existing one) in `create.rs`: no other module
+//! writes or deletes a file.
 //!
 //! An output that is a symlink is written through: the files land in the folder it
 //! points to, under the same rules. Nothing here ever follows a symlink while
@@ -24,25 +41,36 @@
 
 mod cache;
 mod create;
+mod journal;
 mod live;
+mod lock;
+mod manifest;
 
 pub use cache::save_cache_entry;
 pub use create::create_new_files;
-pub use live::{LiveDir, private_temp_dir};
+pub use live::{LiveDir, PrivateDir, private_temp_dir};
+pub use lock::LOCK;
+pub use manifest::MANIFEST;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use lock::Lock;
 
-/// The record of what the last build wrote, kept in the output folder.
-pub const MANIFEST: &str = ".smpsite-manifest";
 const STAGING_PREFIX: &str = ".smpsite-staging-";
-/// The manifest's first line: what the file is, for whoever opens it.
-const MANIFEST_HEADER: &str =
-    "# smpsite: the files its last build wrote here, one per line. It replaces or deletes only these.";
+/// The marker's first line; the second is the build's random token.
+const MARKER_TEXT: &str = "smpsite staging folder: a build writes here, then moves the files into place";
+
+/// A file's size and a 128-bit fingerprint of its bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Print {
+    size: u64,
+    hash: u128,
+}
 
 /// A new version of the output folder being written. Files may be written from many
 /// threads at once; nothing changes in the output until [`Staging::commit`]. Dropped
@@ -56,10 +84,18 @@ pub struct Staging {
     shown: PathBuf,
     /// Every file this build writes, output paths with `/`.
     files: BTreeSet<String>,
-    /// What the previous build wrote (from its manifest).
-    previous: BTreeSet<String>,
-    /// Whether this build created the output folder (removed again if it fails).
-    created: bool,
+    /// What was written so far, with its fingerprint.
+    written: Mutex<BTreeMap<String, Print>>,
+    /// The previous build's files, checked unchanged.
+    previous: BTreeMap<String, Print>,
+    /// The folders this build created for the output, parents first (removed again,
+    /// when empty, if it fails).
+    created: Vec<PathBuf>,
+    lock: Option<Lock>,
+    steps: journal::Steps,
+    /// Tests: stop at the failing step as if killed, without undoing.
+    #[cfg(test)]
+    crash: bool,
 }
 
 impl Staging {
@@ -67,83 +103,106 @@ impl Staging {
     /// that the folder holds nothing smpsite did not write; creates the folders the
     /// paths need in the staging folder, so each write is one system call.
     pub fn new<'p>(output: &Path, paths: impl IntoIterator<Item = &'p str>) -> Result<Staging> {
-        let shown = output.to_path_buf();
-        let (output, created) = open_output(output)?;
-        remove_leftover_staging(&output);
-        let previous = read_manifest(&output)?;
-        refuse_foreign(&output, &shown, &previous)?;
         let files: BTreeSet<String> = paths.into_iter().map(str::to_string).collect();
         if let Some(bad) = files.iter().find(|p| !is_plain_path(p)) {
             return Err(Error::Usage(format!(
                 "refusing to write `{bad}`: an output path must be a plain path inside the site"
             )));
         }
+        let shown = output.to_path_buf();
+        let (output, created) = open_output(output)?;
+        let mut staging = Staging {
+            dir: None,
+            output,
+            shown,
+            files,
+            written: Mutex::default(),
+            previous: BTreeMap::new(),
+            created,
+            lock: None,
+            steps: journal::Steps::default(),
+            #[cfg(test)]
+            crash: false,
+        };
+        // From here on, dropping `staging` removes what was made.
+        let (mut lock, record) = Lock::take(&staging.output, &staging.shown, "build", true)?;
+        staging.lock = Some(lock);
+        finish_interrupted(&staging.output, &staging.shown, &record)?;
+        let manifest = manifest::read_manifest(&staging.output)?;
+        staging.previous = manifest::check_ownership(&staging.output, &staging.shown, &manifest)?;
         let dir = tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
-            .tempdir_in(&output)
-            .map_err(|e| Error::io("create a temporary folder in", &shown, e))?;
-        for level in folder_levels(files.iter().map(String::as_str)) {
-            level.par_iter().try_for_each(|folder| create_dir(&dir.path().join(folder)))?;
+            .tempdir_in(&staging.output)
+            .map_err(|e| Error::io("create a temporary folder in", &staging.shown, e))?;
+        let token = random_token();
+        let name = dir.path().file_name().expect("a named folder").to_string_lossy().into_owned();
+        let marker = dir.path().join(journal::MARKER);
+        std::fs::write(&marker, format!("{MARKER_TEXT}\n{token}\n")).map_err(|e| Error::io("write", &marker, e))?;
+        staging.dir = Some(dir);
+        lock = staging.lock.take().expect("taken above");
+        lock.record(&format!("staging {name} {token}\n"))?;
+        staging.lock = Some(lock);
+        let new = staging.staging().join("new");
+        create_dir(&new)?;
+        for level in folder_levels(staging.files.iter().map(String::as_str)) {
+            level.par_iter().try_for_each(|folder| create_dir(&new.join(folder)))?;
         }
-        Ok(Staging { dir: Some(dir), output, shown, files, previous, created })
+        Ok(staging)
     }
 
     /// Writes one file; its path was announced to [`Staging::new`]. An error names the
     /// file in the output, never the staging folder.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let staged = self.staging().join(path);
-        std::fs::write(&staged, bytes).map_err(|e| Error::io("write", self.shown.join(path), e))
-    }
-
-    /// Moves every written file into place, removes the files of the previous build
-    /// that this one no longer writes, and records what is there now.
-    pub fn commit(mut self) -> Result<()> {
-        // First record both builds' files: if the moves below are interrupted, the next
-        // build still knows every file that may be smpsite's.
-        let union: BTreeSet<String> = self.previous.union(&self.files).cloned().collect();
-        write_manifest(&self.output, &union)?;
-        for stale in self.previous.difference(&self.files) {
-            remove_own_file(&self.output, stale);
-        }
-        remove_empty_folders(&self.output, self.previous.difference(&self.files).map(String::as_str));
-        let staging = self.staging().to_path_buf();
-        let moved = self.move_new_folders(&staging)?;
-        let files: Vec<&String> = self.files.iter().filter(|f| !in_any(&moved, f)).collect();
-        files.par_iter().try_for_each(|path| {
-            std::fs::rename(staging.join(path), self.output.join(path))
-                .map_err(|e| Error::io("move the new file into", self.shown.join(path), e))
-        })?;
-        write_manifest(&self.output, &self.files)?;
-        self.created = false;
+        let staged = self.staging().join("new").join(path);
+        std::fs::write(&staged, bytes).map_err(|e| Error::io("write", self.shown.join(path), e))?;
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string(), fingerprint(bytes));
         Ok(())
     }
 
-    /// Makes the folders the files need, shallowest first. A folder not in the output
-    /// at all is moved there whole from the staging folder, with everything in it (one
-    /// rename, not one per file and folder: a first build into a new folder moves only
-    /// its top-level entries); the folders moved so.
-    fn move_new_folders(&self, staging: &Path) -> Result<Vec<&str>> {
-        let mut moved: Vec<&str> = Vec::new();
-        for level in folder_levels(self.files.iter().map(String::as_str)) {
-            let level: Vec<&str> = level.into_iter().filter(|f| !in_any(&moved, f)).collect();
-            let whole: Vec<Option<&str>> = level
-                .par_iter()
-                .map(|&folder| {
-                    let path = self.output.join(folder);
-                    match std::fs::symlink_metadata(&path) {
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                            std::fs::rename(staging.join(folder), &path)
-                                .map_err(|e| Error::io("move the new folder into", self.shown.join(folder), e))?;
-                            Ok(Some(folder))
-                        }
-                        _ => make_own_folder(&self.output, &self.shown, folder).map(|()| None),
-                    }
-                })
-                .collect::<Result<_>>()?;
-            moved.extend(whole.into_iter().flatten());
-            moved.sort_unstable();
+    /// Moves every written file into place, removes the files of the previous build
+    /// that this one no longer writes, and records what is there now; all or nothing.
+    pub fn commit(mut self) -> Result<()> {
+        let new = std::mem::take(self.written.get_mut().unwrap_or_else(|e| e.into_inner()));
+        if let Some(missing) = self.files.iter().find(|f| !new.contains_key(*f)) {
+            return Err(Error::Usage(format!(
+                "{} was never written; nothing changed",
+                self.shown.join(missing).display()
+            )));
         }
-        Ok(moved)
+        let plan = journal::plan(&self.output, &self.shown, &new, &self.previous)?;
+        let staging = self.staging().to_path_buf();
+        let Err(failed) = journal::carry_out(&plan, &self.output, &self.shown, &staging, &self.steps) else {
+            self.created.clear();
+            return Ok(());
+        };
+        #[cfg(test)]
+        if self.crash {
+            self.abandon();
+            return Err(failed);
+        }
+        match journal::undo(&self.output, &self.shown, &staging) {
+            Ok(()) => Err(failed),
+            Err(undo) => {
+                // The staging folder holds the previous build's files: kept, and named
+                // in the lock file, for the next build to put back.
+                self.abandon();
+                Err(Error::Usage(format!(
+                    "{failed}\nPutting the previous files back failed too ({undo}); the next build into {} puts them back first.",
+                    self.shown.display()
+                )))
+            }
+        }
+    }
+
+    /// Leaves the staging folder and the lock file's record as a killed build would.
+    fn abandon(&mut self) {
+        if let Some(dir) = self.dir.take() {
+            let _ = dir.keep();
+        }
+        if let Some(lock) = self.lock.take() {
+            lock.abandon();
+        }
+        self.created.clear();
     }
 
     fn staging(&self) -> &Path {
@@ -154,9 +213,10 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         drop(self.dir.take());
-        if self.created {
-            // Only when still empty: a failed first build leaves no trace.
-            let _ = std::fs::remove_dir(&self.output);
+        drop(self.lock.take());
+        // Only when still empty: a failed first build leaves no trace.
+        for folder in self.created.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
         }
     }
 }
@@ -170,14 +230,64 @@ pub fn write_atomically<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>
     staging.commit()
 }
 
-/// The folder to write into, and whether it was created now. A symlink is followed
-/// to its folder (never replaced); a file, or a link to nothing, is refused.
-fn open_output(output: &Path) -> Result<(PathBuf, bool)> {
+/// Finishes what a build killed part way left, as the lock file's `record` describes
+/// it: the moves it began are undone, and its staging folder goes. A folder is that
+/// staging folder only if it holds the marker with the token in the record.
+fn finish_interrupted(output: &Path, shown: &Path, record: &str) -> Result<()> {
+    let Some((name, token)) =
+        record.lines().find_map(|l| l.strip_prefix("staging ")).and_then(|rest| rest.split_once(' '))
+    else {
+        return Ok(());
+    };
+    if !name.starts_with(STAGING_PREFIX) || name.contains(['/', '\\']) {
+        return Ok(());
+    }
+    let dir = output.join(name);
+    let ours = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir())
+        && std::fs::read_to_string(dir.join(journal::MARKER)).is_ok_and(|t| t == format!("{MARKER_TEXT}\n{token}\n"));
+    if !ours {
+        return Ok(());
+    }
+    journal::undo(output, shown, &dir).map_err(|e| {
+        Error::Usage(format!(
+            "an earlier build into {} was stopped part way, and putting its previous files back failed: {e}",
+            shown.display()
+        ))
+    })?;
+    std::fs::remove_dir_all(&dir).map_err(|e| Error::io("remove", &dir, e))
+}
+
+/// 128 random bits, as hex.
+fn random_token() -> String {
+    use std::hash::BuildHasher;
+    let seed = (std::process::id(), std::time::SystemTime::now());
+    let half = || std::collections::hash_map::RandomState::new().hash_one(seed);
+    format!("{:016x}{:016x}", half(), half())
+}
+
+/// The folder to write into, and the folders created for it now (parents first). A
+/// symlink is followed to its folder (never replaced); a file, or a link to nothing,
+/// is refused.
+fn open_output(output: &Path) -> Result<(PathBuf, Vec<PathBuf>)> {
     match std::fs::symlink_metadata(output) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(output).map_err(|e| Error::io("create the folder", output, e))?;
+            let missing: Vec<&Path> = output
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
+                .collect();
+            let mut created = Vec::new();
+            for folder in missing.into_iter().rev() {
+                match std::fs::create_dir(folder) {
+                    Ok(()) => created.push(folder.to_path_buf()),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+                    Err(e) => {
+                        created.iter().rev().for_each(|f| drop(std::fs::remove_dir(f)));
+                        return Err(Error::io("create the folder", output, e));
+                    }
+                }
+            }
             let dir = output.canonicalize().map_err(|e| Error::io("open", output, e))?;
-            Ok((dir, true))
+            Ok((dir, created))
         }
         Err(e) => Err(Error::io("open", output, e)),
         Ok(meta) => {
@@ -194,98 +304,9 @@ fn open_output(output: &Path) -> Result<(PathBuf, bool)> {
                     output.display()
                 )));
             }
-            Ok((target, false))
+            Ok((target, Vec::new()))
         }
     }
-}
-
-/// Staging folders of builds that were killed before they finished (they are only
-/// ever made by [`Staging::new`], and hold only files it wrote).
-fn remove_leftover_staging(output: &Path) {
-    let Ok(entries) = std::fs::read_dir(output) else { return };
-    for entry in entries.flatten() {
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && entry.file_name().to_string_lossy().starts_with(STAGING_PREFIX) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-fn read_manifest(output: &Path) -> Result<BTreeSet<String>> {
-    let path = output.join(MANIFEST);
-    match std::fs::symlink_metadata(&path) {
-        Ok(meta) if meta.is_file() => {}
-        Ok(_) => return Err(Error::Usage(format!("{} is not a file smpsite wrote; remove it", path.display()))),
-        Err(_) => return Ok(BTreeSet::new()),
-    }
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-    // Lines that are not plain output paths are ignored: nothing outside the folder
-    // can be named, whatever the file says.
-    Ok(text.lines().filter(|l| !l.starts_with('#') && is_plain_path(l)).map(str::to_string).collect())
-}
-
-/// Replaces the manifest with one listing `files` (temporary file + rename).
-fn write_manifest(output: &Path, files: &BTreeSet<String>) -> Result<()> {
-    let mut text = String::with_capacity(files.iter().map(|f| f.len() + 1).sum::<usize>() + 100);
-    text.push_str(MANIFEST_HEADER);
-    text.push('\n');
-    for file in files {
-        text.push_str(file);
-        text.push('\n');
-    }
-    let path = output.join(MANIFEST);
-    let mut temp = tempfile::Builder::new()
-        .prefix(STAGING_PREFIX)
-        .tempfile_in(output)
-        .map_err(|e| Error::io("write", &path, e))?;
-    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(|e| Error::io("write", &path, e))?;
-    temp.persist(&path).map_err(|e| Error::io("write", &path, e.error))?;
-    Ok(())
-}
-
-/// Refuses an output folder that holds anything smpsite did not write: a file or
-/// link not in the manifest, outside the dot-named entries it never touches.
-fn refuse_foreign(output: &Path, shown: &Path, ours: &BTreeSet<String>) -> Result<()> {
-    let walker = walkdir::WalkDir::new(output)
-        .follow_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-    let mut foreign = Vec::new();
-    let mut count = 0;
-    for entry in walker {
-        let entry = entry.map_err(|e| Error::io("read", e.path().unwrap_or(output).to_path_buf(), e.into()))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(output).expect("below the output");
-        let key = rel.to_string_lossy().replace('\\', "/");
-        if entry.file_type().is_symlink() || !ours.contains(&key) {
-            count += 1;
-            if foreign.len() < 5 {
-                foreign.push(key);
-            }
-        }
-    }
-    if count == 0 {
-        return Ok(());
-    }
-    let more = if count > foreign.len() { format!(" and {} more", count - foreign.len()) } else { String::new() };
-    // A folder built before builds kept a manifest holds only unrecorded files.
-    let earlier = if ours.is_empty() && !output.join(MANIFEST).exists() {
-        format!(
-            "\nIf an earlier version of smpsite built this folder (before it recorded its files in {MANIFEST}), delete the folder once and build again."
-        )
-    } else {
-        String::new()
-    };
-    Err(Error::Usage(format!(
-        "refusing to build into {}: it holds files smpsite did not write ({}{more}), and a build never replaces or deletes those.\n\
-         Choose a new or empty folder with -o (for example `-o public`), or move those files elsewhere; files the site should publish belong in static/.{earlier}",
-        shown.display(),
-        foreign.join(", "),
-    )))
 }
 
 /// Removes `rel` from the output if it is a plain file (never a link's target, never a
@@ -354,11 +375,6 @@ fn folder_levels<'p>(paths: impl Iterator<Item = &'p str>) -> Vec<Vec<&'p str>> 
     levels
 }
 
-/// Whether `path` is inside one of `folders` (sorted).
-fn in_any(folders: &[&str], path: &str) -> bool {
-    ancestors(path).take_while(|a| *a != path).any(|a| folders.binary_search(&a).is_ok())
-}
-
 /// `a/b/c` -> `a`, `a/b`, `a/b/c`.
 fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
     folder.match_indices('/').map(|(i, _)| &folder[..i]).chain(std::iter::once(folder))
@@ -368,169 +384,14 @@ fn create_dir(path: &Path) -> Result<()> {
     std::fs::create_dir(path).map_err(|e| Error::io("create the folder", path, e))
 }
 
-/// A fingerprint of a file's bytes, to tell an unchanged file without reading it back.
-fn hash(bytes: &[u8]) -> u64 {
-    std::hash::BuildHasher::hash_one(&foldhash::quality::FixedState::with_seed(0x5eed_5eed), bytes)
+/// A file's size and 128 bits of its bytes (two 64-bit hashes with different seeds),
+/// to tell an unchanged file without keeping it.
+fn fingerprint(bytes: &[u8]) -> Print {
+    use std::hash::BuildHasher;
+    let hash = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one(bytes);
+    let hash = (u128::from(hash(0x243f_6a88_85a3_08d3)) << 64) | u128::from(hash(0x1319_8a2e_0370_7344));
+    Print { size: bytes.len() as u64, hash }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plan<'a>(files: &'a [(&'a str, &'a str)]) -> impl Iterator<Item = (&'a str, &'a [u8])> + Clone {
-        files.iter().map(|(p, b)| (*p, b.as_bytes()))
-    }
-
-    fn leftovers(dir: &Path) -> Vec<String> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with(STAGING_PREFIX))
-            .collect()
-    }
-
-    #[test]
-    fn replaces_previous_output_and_removes_stale_files() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        write_atomically(plan(&[("index.html", "one"), ("old/index.html", "stale")]), &out).unwrap();
-        write_atomically(plan(&[("index.html", "two"), ("a/b/c.txt", "deep")]), &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "two");
-        assert_eq!(std::fs::read_to_string(out.join("a/b/c.txt")).unwrap(), "deep");
-        assert!(!out.join("old").exists());
-        assert!(leftovers(&out).is_empty(), "{:?}", leftovers(&out));
-        let manifest = std::fs::read_to_string(out.join(MANIFEST)).unwrap();
-        assert_eq!(manifest.lines().skip(1).collect::<Vec<_>>(), ["a/b/c.txt", "index.html"]);
-    }
-
-    #[test]
-    fn a_file_can_become_a_folder_and_back() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        write_atomically(plan(&[("a", "file")]), &out).unwrap();
-        write_atomically(plan(&[("a/index.html", "page")]), &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "page");
-        write_atomically(plan(&[("a", "file again")]), &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a")).unwrap(), "file again");
-    }
-
-    #[test]
-    fn refuses_a_file_as_output() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        std::fs::write(&out, "x").unwrap();
-        assert!(matches!(write_atomically(plan(&[]), &out), Err(Error::Usage(_))));
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "x");
-    }
-
-    #[test]
-    fn refuses_a_folder_of_someone_elses_files_and_keeps_them() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("Documents");
-        std::fs::create_dir_all(out.join("taxes")).unwrap();
-        std::fs::write(out.join("taxes/2025.pdf"), "mine").unwrap();
-        std::fs::write(out.join("index.html"), "my own page").unwrap();
-        let Err(Error::Usage(message)) = write_atomically(plan(&[("index.html", "site")]), &out) else {
-            panic!("a folder of someone's files must be refused")
-        };
-        assert!(message.contains("index.html") && message.contains("taxes/2025.pdf"), "{message}");
-        assert!(message.contains("earlier version of smpsite"), "a folder without a manifest: {message}");
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "my own page");
-        assert_eq!(std::fs::read_to_string(out.join("taxes/2025.pdf")).unwrap(), "mine");
-        assert!(leftovers(&out).is_empty() && !out.join(MANIFEST).exists());
-    }
-
-    #[test]
-    fn leaves_dot_entries_alone_across_builds() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("gh-pages");
-        std::fs::create_dir_all(out.join(".git/objects")).unwrap();
-        std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
-        write_atomically(plan(&[("index.html", "one"), ("old/index.html", "x")]), &out).unwrap();
-        std::fs::write(out.join("old/.DS_Store"), "finder").unwrap();
-        write_atomically(plan(&[("index.html", "two")]), &out).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref: refs/heads/gh-pages\n");
-        assert!(out.join(".git/objects").is_dir());
-        // The stale page is gone; its folder stays because someone's file is in it.
-        assert!(!out.join("old/index.html").exists());
-        assert_eq!(std::fs::read_to_string(out.join("old/.DS_Store")).unwrap(), "finder");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn writes_through_an_output_link_without_emptying_its_target() {
-        let tmp = tempfile::tempdir().unwrap();
-        let target = tmp.path().join("www");
-        std::fs::create_dir(&target).unwrap();
-        let link = tmp.path().join("public");
-        std::os::unix::fs::symlink(&target, &link).unwrap();
-        write_atomically(plan(&[("index.html", "one")]), &link).unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "one");
-        // A file of someone's in the target: refused, and kept.
-        std::fs::write(target.join("notes.txt"), "keep").unwrap();
-        let Err(Error::Usage(message)) = write_atomically(plan(&[("index.html", "two")]), &link) else {
-            panic!("a file of someone's in the target must be refused")
-        };
-        assert!(!message.contains("earlier version"), "the folder has a manifest: {message}");
-        assert_eq!(std::fs::read_to_string(target.join("notes.txt")).unwrap(), "keep");
-        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "one");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn never_follows_a_link_inside_the_output_while_removing() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let elsewhere = tmp.path().join("elsewhere");
-        std::fs::create_dir_all(&elsewhere).unwrap();
-        std::fs::write(elsewhere.join("index.html"), "not smpsite's").unwrap();
-        write_atomically(plan(&[("index.html", "one"), ("old/index.html", "x")]), &out).unwrap();
-        // Someone replaces the folder `old` with a link: the stale `old/index.html` in
-        // the manifest now names a file outside the output.
-        std::fs::remove_dir_all(out.join("old")).unwrap();
-        std::os::unix::fs::symlink(&elsewhere, out.join("old")).unwrap();
-        assert!(matches!(write_atomically(plan(&[("index.html", "two")]), &out), Err(Error::Usage(_))));
-        assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "not smpsite's");
-        // And the removal step itself never goes through a link.
-        remove_own_file(&out, "old/index.html");
-        remove_empty_folders(&out, ["old/index.html"].into_iter());
-        assert_eq!(std::fs::read_to_string(elsewhere.join("index.html")).unwrap(), "not smpsite's");
-    }
-
-    #[test]
-    fn a_failed_build_leaves_no_trace() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let staging = Staging::new(&out, ["index.html"]).unwrap();
-        staging.write("index.html", b"half").unwrap();
-        drop(staging);
-        assert!(!out.exists(), "a first build that fails leaves no folder");
-        write_atomically(plan(&[("index.html", "one")]), &out).unwrap();
-        let staging = Staging::new(&out, ["index.html", "new.html"]).unwrap();
-        staging.write("index.html", b"two").unwrap();
-        drop(staging);
-        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "one");
-        assert!(!out.join("new.html").exists() && leftovers(&out).is_empty());
-    }
-
-    #[test]
-    fn a_manifest_cannot_name_files_outside_the_output() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        std::fs::write(tmp.path().join("precious.txt"), "keep").unwrap();
-        write_atomically(plan(&[("index.html", "one")]), &out).unwrap();
-        std::fs::write(out.join(MANIFEST), "# x\nindex.html\n../precious.txt\n/etc/passwd\n").unwrap();
-        write_atomically(plan(&[("about.html", "two")]), &out).unwrap();
-        assert_eq!(std::fs::read_to_string(tmp.path().join("precious.txt")).unwrap(), "keep");
-        assert!(!out.join("index.html").exists());
-    }
-
-    #[test]
-    fn output_paths_must_stay_inside() {
-        for bad in ["../x", "a/../../x", "/etc/passwd", ".git/config", "a//b", ""] {
-            assert!(!is_plain_path(bad), "{bad}");
-        }
-        assert!(is_plain_path("process/first-session/index.html"));
-    }
-}
+mod tests;
