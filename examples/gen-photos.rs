@@ -123,7 +123,7 @@ fn scalp(pair: u32, after: bool) -> Vec<u8> {
     // Skin tones from light to deep, and where the thin area sits.
     let tones = [[222.0, 186.0, 160.0], [205.0, 160.0, 128.0], [170.0, 122.0, 92.0], [120.0, 84.0, 62.0]];
     let skin = tones[(pair % 4) as usize];
-    let crown = pair % 2 == 0;
+    let crown = pair.is_multiple_of(2);
     let (cx, cy) = (w as f32 * (0.35 + 0.3 * (next() % 100) as f32 / 100.0), if crown { h as f32 * 0.5 } else { 0.0 });
     let reach = if crown { 220.0 } else { 280.0 } + (next() % 80) as f32;
     let thin = |x: f32, y: f32| {
@@ -214,7 +214,7 @@ fn photo(i: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(W, H, |x, y| {
         let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt() / 4000.0;
         let base = (230.0 * (1.0 - d).max(0.1)) as i32;
-        let stripe = if (x / 160 + y / 160 + i) % 7 == 0 { 25 } else { 0 };
+        let stripe = if (x / 160 + y / 160 + i).is_multiple_of(7) { 25 } else { 0 };
         let n = noise();
         let c = |k: i32| (base - k + stripe + n).clamp(0, 255) as u8;
         image::Rgb([c(0), c(20 + (i % 5) as i32 * 6), c(40)])

@@ -205,14 +205,14 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
     if fm.title.trim().is_empty() {
         at_key("title", "the `title` is empty".into(), "write the page's title after `title:`");
     }
-    if let Some(slug) = &fm.slug {
-        if !valid_slug(slug) {
-            at_key(
-                "slug",
-                format!("`slug: {slug}` is not a usable part of an address"),
-                "a slug is one part of the page's address: letters, digits, `-`, `_` and `.` (not first), e.g. `slug: first-session`",
-            );
-        }
+    if let Some(slug) = &fm.slug
+        && !valid_slug(slug)
+    {
+        at_key(
+            "slug",
+            format!("`slug: {slug}` is not a usable part of an address"),
+            "a slug is one part of the page's address: letters, digits, `-`, `_` and `.` (not first), e.g. `slug: first-session`",
+        );
     }
     let mut at_entry = |list: &str, index: usize, path: &[&str], message: String, help: &str| {
         let (line, col) = yaml::locate_entry(split.yaml, list, index, path)

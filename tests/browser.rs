@@ -106,10 +106,10 @@ fn load(tab: &Arc<Tab>, url: &str) -> Load {
     let log = Arc::clone(&seen);
     let listener = tab
         .add_event_listener(Arc::new(move |event: &Event| {
-            if let Event::LogEntryAdded(entry) = event {
-                if entry.params.entry.level == LogEntryLevel::Error {
-                    log.lock().unwrap().errors.push(entry.params.entry.text.clone());
-                }
+            if let Event::LogEntryAdded(entry) = event
+                && entry.params.entry.level == LogEntryLevel::Error
+            {
+                log.lock().unwrap().errors.push(entry.params.entry.text.clone());
             }
         }))
         .unwrap();

@@ -114,10 +114,10 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     };
 
     report::serving(&base_url, options.bind, addr.port(), lan.as_ref(), shared.out.as_path());
-    if options.open {
-        if let Err(e) = opener::open_browser(&base_url) {
-            anstream::eprintln!("warning: could not open a browser ({e}); open {base_url} yourself");
-        }
+    if options.open
+        && let Err(e) = opener::open_browser(&base_url)
+    {
+        anstream::eprintln!("warning: could not open a browser ({e}); open {base_url} yourself");
     }
 
     let app = http::router(shared.clone());

@@ -388,7 +388,7 @@ fn post(i: usize, posts: usize) -> String {
     if i % 9 != 8 {
         fm.push(format!("description: {}", words(&mut rng, 10)));
     }
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         fm.push(format!("updated: {}-06-{:02}", 2025, 1 + i % 28));
     }
     let tags: Vec<&str> = (0..2 + rng.below(3)).map(|_| rng.pick(TAGS)).collect();
@@ -442,7 +442,7 @@ fn post(i: usize, posts: usize) -> String {
     if is_bundle(i) {
         writeln!(body, "![The client's crown after {i} weeks](photo.png)\n").unwrap();
     }
-    if i % 6 == 0 {
+    if i.is_multiple_of(6) {
         writeln!(body, "![Diagram](/images/diagram.svg)\n").unwrap();
     }
     if i % 4 == 1 {
