@@ -124,7 +124,7 @@ fn refusal(shown: &Path, manifest: &Manifest, foreign: &[String], edited: &BTree
     // A folder built before builds kept a fingerprinted manifest holds only unproven files.
     if manifest.files.is_empty() && !foreign.is_empty() {
         hints.push_str(&format!(
-            "\nIf an earlier version of smpsite built this folder (before it recorded its files with fingerprints in {MANIFEST}), delete the folder once and build again."
+            "\nIf an earlier version of smpsite built this folder (before it recorded its files with fingerprints in {MANIFEST}), delete what it holds once (entries whose names start with a dot, such as `.git`, may stay) and build again."
         ));
         if manifest.found {
             hints.push_str(&format!(" Its {MANIFEST} proves nothing without fingerprints."));

@@ -229,7 +229,8 @@ fn f7_a_manifest_planted_beside_someones_files_is_no_licence_to_delete_them() {
     let before = tree_bytes(&out);
     let message = usage_error(write_atomically(plan(&[("index.html", "site")]), &out));
     assert!(message.contains("notes.txt") && message.contains("taxes/2025.pdf"), "{message}");
-    assert!(message.contains("delete the folder once"), "the message says what to do: {message}");
+    assert!(message.contains("delete what it holds once"), "the message says what to do: {message}");
+    assert!(message.contains("`.git`, may stay"), "a gh-pages worktree keeps its history: {message}");
     assert_eq!(tree_bytes(&out), before);
 }
 
