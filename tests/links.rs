@@ -261,3 +261,26 @@ fn photo_and_image_fields_are_checked_like_body_images() {
     assert!(err.contains("site.yaml:13:9: error: `logo: javascript:alert(1)` runs code"), "{err}");
     assert!(err.contains("site.yaml:14:10: error: `image: javascript:alert(1)` runs code"), "{err}");
 }
+
+/// `aftercare:` items and `healing:` steps are Markdown the visitor reads: their links
+/// resolve and are checked as the body's are (a link to `second.md` became a dead
+/// `second.md` on the published page, with no warning).
+#[test]
+fn links_in_aftercare_and_healing_items_resolve_and_are_checked() {
+    let site = TestSite::fixture("minimal");
+    let page = site.read("content/process/first.md");
+    site.write(
+        "content/process/first.md",
+        page.replace("\"No sun\"", "\"No sun: see [the second session](second.md)\"")
+            .replace("Redness, *mild* tenderness.", "Redness; read [the FAQ](../faq.md#top)."),
+    );
+    site.build();
+    let html = site.page("process/first/");
+    assert!(html.contains(r#"see <a href="/process/second/">the second session</a>"#), "aftercare link: {html}");
+    assert!(html.contains(r#"read <a href="/faq/#top">the FAQ</a>"#), "healing link: {html}");
+
+    let page = site.read("content/process/first.md");
+    site.write("content/process/first.md", page.replace("(second.md)", "(gone.md)"));
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("content/process/first.md:11:") && err.contains("gone.md"), "{err}");
+}

@@ -50,6 +50,10 @@ fuzz_target!(|input: (u8, &str)| {
     for (pos, _) in rendered.outline.prose.char_indices() {
         assert!(rendered.outline.source_offset(pos) <= text.len(), "prose at {pos} maps past the end");
     }
-    let _ = markdown::render_inline(text);
+    let mixed = Mixed(flags);
+    let (_, problems) = markdown::render_inline(text, &mixed);
+    for p in &problems {
+        assert!(p.offset <= text.len() && text.is_char_boundary(p.offset), "an inline problem at {}", p.offset);
+    }
     let _ = markdown::anchor(text);
 });

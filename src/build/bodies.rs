@@ -33,19 +33,26 @@ pub(super) fn render_body(
                 .with_source(doc.text())
         })
         .collect();
-    // The theme renders these front-matter items as Markdown too.
-    for (text, (line, col)) in lint::markdown_fields(doc) {
-        for problem in markdown::inline_problems(text) {
-            problems.push(
+    // The theme shows these front-matter items as Markdown too: their links resolve,
+    // and are checked, as the body's are.
+    let mut fields: Vec<String> = lint::markdown_fields(doc)
+        .into_iter()
+        .map(|(text, (line, col))| {
+            let (html, found) = markdown::render_inline(text, &links);
+            problems.extend(found.into_iter().map(|problem| {
                 Diagnostic::error(doc.display_path(), line, col, problem.message)
                     .with_help(problem.help)
-                    .with_source(doc.text()),
-            );
-        }
-    }
-    let hash = crate::site::hash_of((&rendered.html, &rendered.faq));
+                    .with_source(doc.text())
+            }));
+            html
+        })
+        .collect();
+    let healing = fields.split_off(doc.meta.fm.aftercare.len().min(fields.len()));
+    let aftercare = fields;
+    let hash = crate::site::hash_of((&rendered.html, &rendered.faq, &aftercare, &healing));
     let checks = Arc::new(rules.page(&page.doc, rendered.outline, config.country()));
-    (Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo: rendered.first_photo }, problems)
+    let first_photo = rendered.first_photo;
+    (Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo, aftercare, healing }, problems)
 }
 
 /// A fingerprint of everything a page's Markdown and its content checks can see of

@@ -178,6 +178,7 @@ pub(super) fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<D
 /// The front matter the theme renders as Markdown, as a visitor reads it (`aftercare:`
 /// items, the `expect` of `healing:` steps), each with where it is written. Testimonials,
 /// captions and the other texts are shown as plain text, so markup in them is harmless.
+/// Aftercare items come first, then healing steps (`build` splits them so).
 pub fn markdown_fields(doc: &Doc) -> Vec<(&str, (usize, usize))> {
     let fm = &doc.meta.fm;
     let aftercare =

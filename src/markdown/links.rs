@@ -1,29 +1,9 @@
 //! Link and image destinations: each one resolved through the caller's [`Resolver`],
 //! or refused when it runs code (`javascript:`), and the risky pieces of raw HTML.
 
-use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag};
+use pulldown_cmark::CowStr;
 
-use super::{LinkTarget, Problem, Resolver, options, too_wide};
-
-/// The links and images of a one-line snippet whose URL runs code, at their byte offsets
-/// (or a table too wide to render, which [`super::render_inline`] shows as plain text).
-pub fn inline_problems(text: &str) -> Vec<Problem> {
-    if let Some(problem) = too_wide(text) {
-        return vec![problem];
-    }
-    let mut problems = Vec::new();
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        let (dest, image) = match &event {
-            Event::Start(Tag::Link { link_type, dest_url, .. }) if *link_type != LinkType::Email => (dest_url, false),
-            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-            _ => continue,
-        };
-        if let Some(problem) = unsafe_problem(dest, image, range.start) {
-            problems.push(problem);
-        }
-    }
-    problems
-}
+use super::{LinkTarget, Problem, Resolver};
 
 /// The scheme (`javascript`, `vbscript`, `data`) when `dest` is a URL that runs code or
 /// shows a page of its own in the reader's browser; `data:image/…` is fine in an image.

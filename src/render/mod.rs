@@ -47,6 +47,10 @@ pub struct Body {
     pub checks: Arc<crate::lint::PageFacts>,
     /// The URL and size of the body's first site photo (the page's `og:image`).
     pub first_photo: Option<(String, (u32, u32))>,
+    /// The front matter shown as Markdown, as HTML with its links resolved like the
+    /// body's: each `aftercare:` item, and each `healing:` step's `expect`.
+    pub aftercare: Vec<String>,
+    pub healing: Vec<String>,
 }
 
 /// Where the renderer gets each page's Markdown as HTML: rendered beforehand and kept

@@ -166,9 +166,10 @@ pub(super) fn page_value<'a>(
         healing: fm
             .healing
             .iter()
-            .map(|h| HealingValue { when: &h.when, expect: markdown::render_inline(&h.expect) })
+            .zip(&body.healing)
+            .map(|(h, expect)| HealingValue { when: &h.when, expect: expect.clone() })
             .collect(),
-        aftercare: fm.aftercare.iter().map(|a| markdown::render_inline(a)).collect(),
+        aftercare: body.aftercare.clone(),
         faq: &body.faq,
         before_after: before_after_values(config, sizes, &fm.before_after, src, words),
         testimonials: showcase::testimonials(&fm.testimonials),
