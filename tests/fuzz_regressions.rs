@@ -332,3 +332,15 @@ fn a_nul_character_is_never_published() {
     assert!(home.contains("raw \u{fffd} html"), "{home}");
     assert!(home.contains("Nul\u{fffd}title"), "{home}");
 }
+
+/// Found by the markdown fuzz target (crash-39e5cf19…): an image inside another image's
+/// alt text panicked the renderer; the page now builds, the outer image with both texts
+/// as its alt.
+#[test]
+fn an_image_inside_an_images_alt_text_builds() {
+    let page = "---\ntitle: Home\n---\n![before ![after](/favicon.svg) shot](/favicon.svg)\n";
+    let (tmp, result) = build_page(page);
+    assert!(result.is_ok(), "{:?}", result.err());
+    let html = std::fs::read_to_string(tmp.path().join("out/index.html")).unwrap();
+    assert!(html.contains(r#"alt="before after shot""#), "{html}");
+}

@@ -118,8 +118,9 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut heading_start: Option<usize> = None;
     // FAQ boundaries: (index of the `## ` start event in `events`, heading index).
     let mut questions: Vec<(usize, usize)> = Vec::new();
-    // While inside an image: its resolved URL, title, and where its alt text starts.
-    let mut image: Option<(String, String, usize)> = None;
+    // The open images (one inside another's alt text is allowed): each one's resolved
+    // URL, title, and where its alt text starts.
+    let mut images: Vec<(String, String, usize)> = Vec::new();
     // The first photo loads at once; the rest as the reader scrolls to them.
     let mut loading = crate::photo::Loading::Eager;
 
@@ -134,14 +135,20 @@ pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
             }
             Event::Start(Tag::Image { dest_url, title, .. }) => {
                 let dest_url = resolved(dest_url, true, range.start, resolver, &mut out.problems);
-                image = Some((dest_url.into_string(), title.into_string(), events.len()));
+                images.push((dest_url.into_string(), title.into_string(), events.len()));
             }
             Event::End(TagEnd::Image) => {
-                let (url, title, alt_start) = image.take().expect("image end follows its start");
+                let Some((url, title, alt_start)) = images.pop() else { continue };
                 let alt = plain_text(&events[alt_start..]);
                 events.truncate(alt_start);
-                let html = image_html(&mut out, (&url, &alt, &title), resolver, &mut loading);
-                events.push(Event::InlineHtml(html.into()));
+                if images.is_empty() {
+                    let html = image_html(&mut out, (&url, &alt, &title), resolver, &mut loading);
+                    events.push(Event::InlineHtml(html.into()));
+                } else {
+                    // Inside another image's alt text, an image is its own alt text
+                    // (as CommonMark renders it).
+                    events.push(Event::Text(alt.into()));
+                }
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading_start = Some(events.len());

@@ -260,3 +260,14 @@ fn inline_snippets_resolve_their_links_as_the_body_does() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].offset, "See [the second](second.md) and ".len());
 }
+
+/// Found by the markdown fuzz target: an image inside an image's alt text ended the
+/// inner one with the outer one's record, and the outer end found none (a panic).
+#[test]
+fn an_image_inside_an_images_alt_text_renders() {
+    let out = render("![outer ![inner](a.png) text](b.png)", false, &keep);
+    assert_eq!(out.html.matches("<img").count(), 1, "{}", out.html);
+    assert!(out.html.contains(r#"src="b.png""#) && out.html.contains("outer"), "{}", out.html);
+    let (html, _) = render_inline("![outer ![inner](a.png)](b.png)", &keep);
+    assert!(html.contains(r#"src="b.png""#), "{html}");
+}
