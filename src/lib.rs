@@ -14,6 +14,7 @@ mod color;
 pub mod config;
 pub mod doc;
 pub mod error;
+mod fingerprint;
 pub mod front_matter;
 mod i18n;
 pub mod lint;

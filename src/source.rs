@@ -43,7 +43,7 @@ impl File {
         if !is_photo(&rel) {
             return Ok(File { rel, bytes: bytes.into(), on_disk: None });
         }
-        let on_disk = OnDisk { path: path.to_path_buf(), fingerprint: fingerprint(&bytes) };
+        let on_disk = OnDisk { path: path.to_path_buf(), fingerprint: crate::fingerprint::of(&bytes) };
         Ok(File { rel, bytes: Arc::from(Vec::new()), on_disk: Some(on_disk) })
     }
 
@@ -84,13 +84,6 @@ pub struct ThemeDir {
 /// Whether `rel` names a photo the photo store publishes (and so reads itself).
 fn is_photo(rel: &Path) -> bool {
     rel.to_str().is_some_and(|rel| crate::photo::format_of(rel).is_some())
-}
-
-/// 128 bits of `bytes`.
-pub(crate) fn fingerprint(bytes: &[u8]) -> u128 {
-    use std::hash::BuildHasher;
-    let hash = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one(bytes);
-    (u128::from(hash(0x243f_6a88_85a3_08d3)) << 64) | u128::from(hash(0x1319_8a2e_0370_7344))
 }
 
 /// Where the site lives: `--root`, else the current folder.

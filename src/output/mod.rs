@@ -384,13 +384,9 @@ fn create_dir(path: &Path) -> Result<()> {
     std::fs::create_dir(path).map_err(|e| Error::io("create the folder", path, e))
 }
 
-/// A file's size and 128 bits of its bytes (two 64-bit hashes with different seeds),
-/// to tell an unchanged file without keeping it.
+/// A file's size and fingerprint, to tell an unchanged file without keeping it.
 fn fingerprint(bytes: &[u8]) -> Print {
-    use std::hash::BuildHasher;
-    let hash = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one(bytes);
-    let hash = (u128::from(hash(0x243f_6a88_85a3_08d3)) << 64) | u128::from(hash(0x1319_8a2e_0370_7344));
-    Print { size: bytes.len() as u64, hash }
+    Print { size: bytes.len() as u64, hash: crate::fingerprint::of(bytes) }
 }
 
 #[cfg(test)]
