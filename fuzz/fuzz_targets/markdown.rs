@@ -51,7 +51,7 @@ fuzz_target!(|input: (u8, &str)| {
         assert!(rendered.outline.source_offset(pos) <= text.len(), "prose at {pos} maps past the end");
     }
     let mixed = Mixed(flags);
-    let (_, problems) = markdown::render_inline(text, &mixed);
+    let problems = markdown::render_inline(text, &mixed).problems;
     for p in &problems {
         assert!(p.offset <= text.len() && text.is_char_boundary(p.offset), "an inline problem at {}", p.offset);
     }

@@ -34,23 +34,27 @@ pub(super) fn render_body(
         })
         .collect();
     // The theme shows these front-matter items as Markdown too: their links resolve,
-    // and are checked, as the body's are.
-    let mut fields: Vec<String> = lint::markdown_fields(doc)
-        .into_iter()
-        .map(|(text, (line, col))| {
-            let (html, found) = markdown::render_inline(text, &links);
-            problems.extend(found.into_iter().map(|problem| {
-                Diagnostic::error(doc.display_path(), line, col, problem.message)
-                    .with_help(problem.help)
-                    .with_source(doc.text())
-            }));
-            html
-        })
+    // and are checked, as the body's are, and the page's rules read them.
+    let written = lint::markdown_fields(doc);
+    let fields: Vec<markdown::Rendered> =
+        written.iter().map(|(text, _)| markdown::render_inline(text, &links)).collect();
+    for ((_, (line, col)), field) in written.iter().zip(&fields) {
+        problems.extend(field.problems.iter().map(|problem| {
+            Diagnostic::error(doc.display_path(), *line, *col, &problem.message)
+                .with_help(&problem.help)
+                .with_source(doc.text())
+        }));
+    }
+    let seen: Vec<lint::Field> = written
+        .iter()
+        .zip(&fields)
+        .map(|(&(text, at), field)| lint::Field { text, at, outline: &field.outline })
         .collect();
-    let healing = fields.split_off(doc.meta.fm.aftercare.len().min(fields.len()));
-    let aftercare = fields;
+    let checks = Arc::new(rules.page(&page.doc, rendered.outline, &seen, config.country()));
+    let mut html: Vec<String> = fields.into_iter().map(|field| field.html).collect();
+    let healing = html.split_off(doc.meta.fm.aftercare.len().min(html.len()));
+    let aftercare = html;
     let hash = crate::site::hash_of((&rendered.html, &rendered.faq, &aftercare, &healing));
-    let checks = Arc::new(rules.page(&page.doc, rendered.outline, config.country()));
     let first_photo = rendered.first_photo;
     (Body { html: rendered.html, faq: rendered.faq, hash, checks, first_photo, aftercare, healing }, problems)
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::config::{self, Config};
 use crate::error::Diagnostic;
-use crate::markdown::{LinkRef, LinkTarget, Outline};
+use crate::markdown::{LinkRef, Outline};
 use crate::site::{Doc, Site};
 use crate::yaml;
 
@@ -145,7 +145,7 @@ pub(super) fn link_span(doc: &Doc, link: &LinkRef) -> (usize, usize, usize) {
 }
 
 /// The checks that need only the page itself: description, alt text, `tel:` numbers.
-pub(super) fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<Diagnostic> {
+pub(super) fn page(doc: &Doc, outline: &Outline, fields: &[Field<'_>], country: Option<&str>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Ok(split) = crate::front_matter::split(doc.text(), &doc.display_path()) {
         out.extend(cut_by_comment(&doc.display_path(), doc.text(), split.yaml, split.yaml_line));
@@ -155,10 +155,9 @@ pub(super) fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<D
     out.extend(markup_findings(doc, outline, body_span, country));
     // The front matter the theme shows as Markdown gets the same checks, each finding
     // at the piece's place in its item (or at the item, when it is written otherwise).
-    for (text, at) in markdown_fields(doc) {
-        let outline = crate::markdown::render(text, false, &|_: &str| LinkTarget::Keep).outline;
+    for &Field { text, at, outline: field } in fields {
         let item_span = |range: &std::ops::Range<usize>| in_item(doc, at, &text[range.clone()]);
-        out.extend(markup_findings(doc, &outline, item_span, country));
+        out.extend(markup_findings(doc, field, item_span, country));
     }
     for range in quoted_clients(&outline.prose) {
         let start = doc.body_offset(outline.source_offset(range.start));
@@ -173,6 +172,14 @@ pub(super) fn page(doc: &Doc, outline: &Outline, country: Option<&str>) -> Vec<D
     }
     out.extend(fresh_after_photos(doc));
     out
+}
+
+/// One of [`markdown_fields`] as the build rendered it: its text, where it is written,
+/// and what the rendering saw of it.
+pub struct Field<'a> {
+    pub text: &'a str,
+    pub at: (usize, usize),
+    pub outline: &'a Outline,
 }
 
 /// The front matter the theme renders as Markdown, as a visitor reads it (`aftercare:`

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::Diagnostic;
+use crate::markdown::shorten;
 use crate::site::Doc;
 
 /// A photo named in a page's front matter: its address as written, where, and what the
@@ -88,12 +89,4 @@ pub(super) fn site_image(config: &Config, text: &str, exists: impl Fn(&str) -> b
     };
     at(Diagnostic::error(FILE_NAME, 0, 0, problem)
         .with_help("write the address of a photo of the site from its root (`/images/studio.jpg` is `static/images/studio.jpg`), or a web address starting with https://"))
-}
-
-/// At most 60 characters of `text`, so a long address does not fill the screen.
-fn shorten(text: &str) -> String {
-    match text.char_indices().nth(60) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
 }

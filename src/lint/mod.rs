@@ -19,7 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use crate::config::{Level, LintSettings as Settings, RuleSpec, Unless};
-pub use content::markdown_fields;
+pub use content::{Field, markdown_fields};
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::{Diagnostic, Severity};
@@ -154,13 +154,14 @@ impl Rules {
 
     /// What the checks find in one page by itself, from the outline its rendering
     /// gathered; `country` completes national phone numbers.
-    pub fn page(&self, doc: &Doc, outline: Outline, country: Option<&str>) -> PageFacts {
+    /// `fields` are the front-matter texts of [`markdown_fields`], as rendered.
+    pub fn page(&self, doc: &Doc, outline: Outline, fields: &[Field<'_>], country: Option<&str>) -> PageFacts {
         if doc.implicit {
             // A folder's list page the build made: nothing the user wrote to check.
             return PageFacts::default();
         }
         let mut local = self.matcher.page(doc, &outline);
-        local.extend(content::page(doc, &outline, country));
+        local.extend(content::page(doc, &outline, fields, country));
         PageFacts { links: outline.links, anchors: outline.anchors, local }
     }
 }
@@ -484,7 +485,7 @@ mod tests {
                 .unwrap();
         let outline = crate::markdown::render(doc.body(), false, &|_: &str| crate::markdown::LinkTarget::Keep).outline;
         let found: Vec<(usize, usize)> = rules
-            .page(&doc, outline, None)
+            .page(&doc, outline, &[], None)
             .local
             .iter()
             .filter(|d| d.rule_id() == Some("clinic/x"))

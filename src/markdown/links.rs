@@ -47,7 +47,7 @@ fn unsafe_problem(dest: &str, image: bool, offset: usize) -> Option<Problem> {
 }
 
 /// At most 60 characters of `text`, so a long address does not fill the screen.
-fn shorten(text: &str) -> String {
+pub fn shorten(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),

@@ -23,7 +23,7 @@ use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, LinkType, Options, Par
 use headings::{Ids, plain_text};
 pub use headings::{anchor, html_ids};
 use links::resolved;
-pub use links::{risky_html, unsafe_scheme};
+pub use links::{risky_html, shorten, unsafe_scheme};
 pub use outline::{Anchors, LinkRef, Outline};
 pub use tables::MAX_COLUMNS;
 
@@ -268,39 +268,22 @@ fn image_html(
     }
 }
 
-/// Renders a one-line snippet (an aftercare item, a healing note) without the `<p>`,
-/// its links and images resolved through `resolver` as in [`render`]: a link that leads
-/// nowhere or runs code comes back as a problem at its byte offset (a URL that runs
-/// code is left out), and a table too wide to render is shown as plain text.
-pub fn render_inline(text: &str, resolver: &dyn Resolver) -> (String, Vec<Problem>) {
-    let mut html = String::new();
+/// Renders a one-line snippet (an aftercare item, a healing note) as [`render`] does,
+/// links resolved and checked and the outline gathered, without the `<p>` around it. A
+/// table too wide to render is shown as plain text (and is the one problem).
+pub fn render_inline(text: &str, resolver: &dyn Resolver) -> Rendered {
     if let Some(problem) = too_wide(text) {
+        let mut html = String::new();
         pulldown_cmark_escape::escape_html(&mut html, text).expect("writing to a String");
-        return (html, vec![problem]);
+        return Rendered { html, problems: vec![problem], ..Rendered::default() };
     }
-    let mut problems = Vec::new();
-    let events: Vec<Event> = Parser::new_ext(text, options())
-        .into_offset_iter()
-        .map(|(event, range)| match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if link_type != LinkType::Email => {
-                let dest_url = resolved(dest_url, false, range.start, resolver, &mut problems);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = resolved(dest_url, true, range.start, resolver, &mut problems);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
-            }
-            other => other,
-        })
-        .collect();
-    html::push_html(&mut html, events.into_iter());
-    let html = html.replace('\0', "\u{fffd}");
-    let trimmed = html.trim_end();
-    let html = match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    let mut out = render(text, false, resolver);
+    let trimmed = out.html.trim_end();
+    out.html = match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => trimmed.to_string(),
     };
-    (html, problems)
+    out
 }
 
 /// A site photo: `<picture>` with its smaller copies (see `photo::picture_html`).

@@ -189,14 +189,14 @@ fn urls_that_run_code_are_errors_in_every_disguise() {
             assert_eq!(out.problems.len(), 1, "{text} passed");
             assert_eq!(out.problems[0].offset, 0);
             assert!(!out.html.to_lowercase().contains("script:") && !out.html.contains("data:"), "{}", out.html);
-            let (html, problems) = render_inline(&text, &keep);
+            let Rendered { html, problems, .. } = render_inline(&text, &keep);
             assert_eq!(problems.len(), 1, "{text} passed inline");
             assert!(!html.to_lowercase().contains("script:"), "{text}");
         }
     }
     let fine = "![x](data:image/png;base64,iVBOR) [js](https://example.org/javascript:) [d](data.html) [t](tel:+1480)";
     assert!(render(fine, false, &keep).problems.is_empty());
-    assert!(render_inline(fine, &keep).1.is_empty());
+    assert!(render_inline(fine, &keep).problems.is_empty());
     assert_eq!(
         render("[x](data:image/png;base64,iVBOR)", false, &keep).problems.len(),
         1,
@@ -222,7 +222,7 @@ fn renders_definition_lists() {
 
 #[test]
 fn inline_rendering_drops_the_paragraph() {
-    assert_eq!(render_inline("No **sun** for a week", &keep).0, "No <strong>sun</strong> for a week");
+    assert_eq!(render_inline("No **sun** for a week", &keep).html, "No <strong>sun</strong> for a week");
 }
 
 #[test]
@@ -231,7 +231,7 @@ fn a_nul_character_becomes_the_replacement_character_wherever_it_shows() {
     assert_eq!(out.faq[0].question, "Q\u{fffd}");
     assert!(out.faq[0].answer.contains("Text \u{fffd} <code>c\u{fffd}</code>"), "{:?}", out.faq[0].answer);
     assert!(out.faq[0].answer.contains("<div>raw \u{fffd}</div>"), "{:?}", out.faq[0].answer);
-    assert_eq!(render_inline("a \0 <b>\0</b>", &keep).0, "a \u{fffd} <b>\u{fffd}</b>");
+    assert_eq!(render_inline("a \0 <b>\0</b>", &keep).html, "a \u{fffd} <b>\u{fffd}</b>");
 }
 
 #[test]
@@ -243,7 +243,7 @@ fn a_table_too_wide_is_a_problem_at_its_header_before_it_is_read() {
     assert!(out.problems[0].message.contains("65 columns"), "{}", out.problems[0].message);
     assert_eq!((out.html.as_str(), out.headings.len()), ("", 0), "nothing rendered");
     assert!(render(&table(MAX_COLUMNS), false, &keep).problems.is_empty());
-    let (html, problems) = render_inline(&table(MAX_COLUMNS + 1), &keep);
+    let Rendered { html, problems, .. } = render_inline(&table(MAX_COLUMNS + 1), &keep);
     assert_eq!(problems.len(), 1);
     assert!(!html.contains("<table>"));
 }
@@ -255,7 +255,7 @@ fn inline_snippets_resolve_their_links_as_the_body_does() {
         "gone.md" => LinkTarget::Broken { message: "no page `gone.md`".into(), help: "fix it".into() },
         _ => LinkTarget::Keep,
     };
-    let (html, problems) = render_inline("See [the second](second.md) and [old](gone.md).", &resolver);
+    let Rendered { html, problems, .. } = render_inline("See [the second](second.md) and [old](gone.md).", &resolver);
     assert_eq!(html, r#"See <a href="/process/second/">the second</a> and <a href="gone.md">old</a>."#);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].offset, "See [the second](second.md) and ".len());
@@ -268,6 +268,6 @@ fn an_image_inside_an_images_alt_text_renders() {
     let out = render("![outer ![inner](a.png) text](b.png)", false, &keep);
     assert_eq!(out.html.matches("<img").count(), 1, "{}", out.html);
     assert!(out.html.contains(r#"src="b.png""#) && out.html.contains("outer"), "{}", out.html);
-    let (html, _) = render_inline("![outer ![inner](a.png)](b.png)", &keep);
+    let Rendered { html, .. } = render_inline("![outer ![inner](a.png)](b.png)", &keep);
     assert!(html.contains(r#"src="b.png""#), "{html}");
 }
