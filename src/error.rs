@@ -216,7 +216,7 @@ impl Error {
         Error::Io { action, path: path.into(), source }
     }
 
-    /// Exit code per DESIGN.md: 1 for content and build errors, 2 for usage errors.
+    /// Exit code per docs/DESIGN.md: 1 for content and build errors, 2 for usage errors.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => 2,

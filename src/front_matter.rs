@@ -108,7 +108,8 @@ pub struct Allow {
     pub phrase: Option<String>,
 }
 
-/// The front matter keys of DESIGN.md; anything else is an error naming the key.
+/// The front matter keys of docs/DESIGN.md (each in the README's "Front matter" table);
+/// anything else is an error naming the key.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {

@@ -1,4 +1,4 @@
-//! The module graph, checked mechanically (issue 13, `STYLE.md` rule 11): imports
+//! The module graph, checked mechanically (issue 13, `docs/STYLE.md` rule 11): imports
 //! point down (main -> lib -> commands -> build -> stages -> error) and there are no
 //! cycles. Reads every `crate::` path in `src/` outside comments; a module is a
 //! file's first path part (`src/lint/claims.rs` is `lint`).
@@ -6,8 +6,8 @@
 //!     cargo test --test architecture -- --nocapture    # prints the graph
 //!
 //! There are none of either: a cycle or an upward import fails the test, naming it.
-//! The files inside each folder module form no cycle either, and only `src/output/`
-//! writes to disk.
+//! The files inside each folder module form no cycle either, only `src/output/`
+//! writes to disk, and the module table of `docs/ARCHITECTURE.md` names every file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -227,7 +227,7 @@ fn the_file_checker_sees_siblings_through_super_and_crate_paths() {
     assert_eq!(cycles(&graph), BTreeSet::from([vec!["a".to_string(), "b".into()]]));
 }
 
-/// Calls that write, rename or delete on disk. Only `src/output/` may make them (STYLE.md:
+/// Calls that write, rename or delete on disk. Only `src/output/` may make them (docs/STYLE.md:
 /// `output.rs` is the only writer), so "never touch what is not yours" is checked in one place.
 const WRITING_CALLS: &[&str] = &[
     "fs::write",
@@ -282,4 +282,53 @@ fn only_the_output_module_writes_to_disk() {
 fn the_writer_check_sees_writes_but_not_comments_or_tests() {
     let text = "fn a() { std::fs::write(p, b) }\n// fs::remove_file(x)\nlet f = File::options().write(true);\n#[cfg(test)]\nmod tests { fn t() { std::fs::write(p, b) } }\n";
     assert_eq!(writes(text), [(1, "fs::write"), (3, "File::options")]);
+}
+
+/// The files of `src/` (paths relative to it, with `/`, e.g. `lint/claims/scope.rs`) that
+/// the module table in `doc` does not name. A module is named by the first cell of a
+/// row (`` `site.rs`, `site/` ``); each other file of a folder module must be named, by
+/// its file name, somewhere in that module's row. `tests.rs` files are unit tests, left out.
+fn unlisted(doc: &str, files: &[String]) -> Vec<String> {
+    let mut rows: BTreeMap<String, &str> = BTreeMap::new();
+    for line in doc.lines().filter(|l| l.starts_with("| `")) {
+        let first = line.split('|').nth(1).unwrap_or("");
+        for name in first.split('`').skip(1).step_by(2) {
+            rows.insert(name.trim_end_matches('/').trim_end_matches(".rs").to_string(), line);
+        }
+    }
+    files
+        .iter()
+        .filter(|file| {
+            let module = module_of(Path::new(file.as_str()), Path::new(""));
+            let name = file.rsplit('/').next().unwrap_or(file);
+            match rows.get(&module) {
+                None => true,
+                Some(row) => file.contains('/') && name != "tests.rs" && !row.contains(&format!("{name}`")),
+            }
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_module_table_in_docs_names_every_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let doc = std::fs::read_to_string(root.join("docs/ARCHITECTURE.md")).unwrap();
+    let files: Vec<String> = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| p.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect();
+    let missing = unlisted(&doc, &files);
+    assert!(missing.is_empty(), "docs/ARCHITECTURE.md's module table does not name these files of src/: {missing:?}");
+}
+
+#[test]
+fn the_table_check_sees_a_missing_module_and_a_missing_file() {
+    let doc = "| module | owns |\n| --- | --- |\n| `a.rs`, `a/` | `x.rs` this |\n| `b/` | `mod.rs` that |\n";
+    let files: Vec<String> =
+        ["a.rs", "a/x.rs", "a/y.rs", "a/tests.rs", "b/mod.rs", "c.rs"].iter().map(|f| f.to_string()).collect();
+    assert_eq!(unlisted(doc, &files), ["a/y.rs", "c.rs"]);
 }
