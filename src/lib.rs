@@ -54,7 +54,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 drafts: args.drafts,
             };
             let summary = build::build(&options)?;
-            report::build_done(&summary, args.quiet);
+            report::build_done(&summary, args.quiet, cli.verbose);
         }
         Command::Serve(args) => {
             serve::serve(&serve::ServeOptions {
@@ -63,12 +63,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 bind: args.bind,
                 open: args.open,
                 drafts: args.drafts,
+                verbose: cli.verbose,
             })?;
         }
         Command::Check(args) => {
             let result = check(cli.root, args.drafts);
             match args.format {
-                Format::Text => report::check_text(&result, args.deny_warnings),
+                Format::Text => report::check_text(&result, args.deny_warnings, cli.verbose),
                 Format::Json => report::check_json(&result, args.deny_warnings),
             }
             return Ok(match &result {

@@ -1,7 +1,7 @@
 //! What the commands print: summaries on stdout, diagnostics on stderr. Colour only on
 //! a terminal and never with `NO_COLOR` (anstream strips the styles otherwise).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -41,12 +41,60 @@ fn diagnostic_text(d: &Diagnostic) -> String {
     out
 }
 
-/// Prints `diagnostics` each followed by a blank line. A help shared by several is
-/// printed once, at the first, with how many more it applies to: on a migrated tree
-/// with hundreds of unknown keys, the list stays a list of positions.
-fn diagnostics(diagnostics: &[Diagnostic]) {
+/// How many findings of one rule print in full; the rest of that rule are only counted,
+/// unless `--verbose`. A 10,000-page site printed 72,000 lines of warnings: a screen
+/// with each rule's first few and a count says the same, and fits.
+const IN_FULL: usize = 3;
+
+/// Which of `findings` print in full (errors and findings of no rule always do), and how
+/// many findings of each rule were left out.
+fn shortened<'a>(
+    findings: impl IntoIterator<Item = &'a Diagnostic>,
+    verbose: bool,
+) -> (Vec<&'a Diagnostic>, BTreeMap<&'a str, usize>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut left_out: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut shown = Vec::new();
+    for d in findings {
+        match d.rule_id().filter(|_| !verbose && !d.is_error()) {
+            Some(rule) => {
+                let n = seen.entry(rule).or_default();
+                *n += 1;
+                if *n <= IN_FULL {
+                    shown.push(d);
+                } else {
+                    *left_out.entry(rule).or_default() += 1;
+                }
+            }
+            None => shown.push(d),
+        }
+    }
+    (shown, left_out)
+}
+
+/// The count of what [`shortened`] left out, per rule, and how to see it; empty when
+/// nothing was.
+fn left_out_text(left_out: &BTreeMap<&str, usize>) -> String {
+    if left_out.is_empty() {
+        return String::new();
+    }
+    let width = left_out.keys().map(|rule| rule.len()).max().unwrap_or(0);
+    let mut text = format!("Only the first {IN_FULL} findings of each rule are shown; not shown:\n");
+    for (rule, n) in left_out {
+        text.push_str(&format!("  {rule:<width$}  {n} more\n"));
+    }
+    text.push_str("Run with --verbose to see every finding (or `check --format json`).\n");
+    text
+}
+
+/// Prints `diagnostics` each followed by a blank line, the first few of each rule in
+/// full unless `verbose` ([`shortened`]). A help shared by several is printed once, at
+/// the first, with how many more it applies to: on a migrated tree with hundreds of
+/// unknown keys, the list stays a list of positions.
+fn diagnostics(all: &[Diagnostic], verbose: bool) {
+    let (diagnostics, left_out) = shortened(all, verbose);
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for d in diagnostics {
+    for d in &diagnostics {
         if let Some(help) = &d.help {
             *counts.entry(help.as_str()).or_default() += 1;
         }
@@ -67,6 +115,7 @@ fn diagnostics(diagnostics: &[Diagnostic]) {
         }
         anstream::eprintln!();
     }
+    anstream::eprint!("{}", left_out_text(&left_out));
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -76,7 +125,8 @@ fn plural(n: usize, word: &str) -> String {
 pub(crate) fn error(err: &Error) {
     match err {
         Error::Content(found) => {
-            diagnostics(found);
+            // Every error prints; warnings found alongside them are shortened.
+            diagnostics(found, false);
             let diagnostics = found;
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             anstream::eprintln!(
@@ -92,10 +142,11 @@ pub(crate) fn error(err: &Error) {
     }
 }
 
-/// Prints the warnings among `findings` (allowed findings are for `check` to show) and
-/// returns how many there were.
-fn warnings(findings: &[Diagnostic]) -> usize {
-    let warnings: Vec<&Diagnostic> = findings.iter().filter(|d| d.is_warning()).collect();
+/// Prints the warnings among `findings` (allowed findings are for `check` to show), the
+/// first few of each rule in full unless `verbose`, and returns how many there were.
+fn warnings(findings: &[Diagnostic], verbose: bool) -> usize {
+    let count = findings.iter().filter(|d| d.is_warning()).count();
+    let (warnings, left_out) = shortened(findings.iter().filter(|d| d.is_warning()), verbose);
     // Buffered, not two writes per warning to an unbuffered stderr: a big site prints
     // thousands (10,000 pages: ~100 ms on the main thread before). In pieces, not one
     // string: 50,000 pages' warnings are tens of megabytes.
@@ -103,12 +154,13 @@ fn warnings(findings: &[Diagnostic]) -> usize {
     for w in &warnings {
         let _ = err.write_all(diagnostic_text(w).as_bytes());
     }
+    let _ = err.write_all(left_out_text(&left_out).as_bytes());
     let _ = err.flush();
-    warnings.len()
+    count
 }
 
-pub(crate) fn build_done(summary: &Summary, quiet: bool) {
-    let count = warnings(&summary.warnings);
+pub(crate) fn build_done(summary: &Summary, quiet: bool, verbose: bool) {
+    let count = warnings(&summary.warnings, verbose);
     if quiet {
         return;
     }
@@ -146,12 +198,12 @@ pub(crate) fn new_done(path: &Path) {
 
 /// `check`'s text report: every finding, allowed ones included, then one line.
 /// `deny_warnings` only changes the wording; the caller sets the exit code.
-pub(crate) fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) {
+pub(crate) fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool, verbose: bool) {
     let findings = match result {
         Ok(findings) => findings,
         Err(err) => return error(err),
     };
-    diagnostics(findings);
+    diagnostics(findings, verbose);
     let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
     let (warnings, allowed) = (count(Severity::Warning), count(Severity::Note));
     if let Some(rule) = findings.iter().filter(|d| d.is_warning()).find_map(Diagnostic::rule_id) {
@@ -213,9 +265,15 @@ pub(crate) fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) 
 pub(crate) struct Shown {
     texts: HashSet<String>,
     last: Option<Arc<Vec<Diagnostic>>>,
+    /// Print every new warning, not the first few of each rule.
+    verbose: bool,
 }
 
 impl Shown {
+    pub(crate) fn new(verbose: bool) -> Shown {
+        Shown { verbose, ..Shown::default() }
+    }
+
     /// Prints the warnings of `warnings` not printed before; how many it printed.
     fn update(&mut self, warnings: &Arc<Vec<Diagnostic>>) -> usize {
         if self.last.as_ref().is_some_and(|last| Arc::ptr_eq(last, warnings)) {
@@ -223,13 +281,13 @@ impl Shown {
         }
         let current: Vec<(&Diagnostic, String)> =
             warnings.iter().filter(|d| d.is_warning()).map(|d| (d, d.to_string())).collect();
-        let mut new = 0;
-        for (d, text) in &current {
-            if !self.texts.contains(text) {
-                diagnostic(d);
-                new += 1;
-            }
+        let fresh = current.iter().filter(|(_, text)| !self.texts.contains(text)).map(|(d, _)| *d);
+        let (printed, left_out) = shortened(fresh, self.verbose);
+        for d in &printed {
+            diagnostic(d);
         }
+        anstream::eprint!("{}", left_out_text(&left_out));
+        let new = printed.len() + left_out.values().sum::<usize>();
         self.texts = current.into_iter().map(|(_, text)| text).collect();
         self.last = Some(warnings.clone());
         new
@@ -277,4 +335,33 @@ pub(crate) fn serving(url: &str, bind: std::net::IpAddr, port: u16, lan: Option<
 
 pub(crate) fn stopped() {
     anstream::println!("Stopped; the preview's temporary files are removed.");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortened_keeps_errors_and_findings_of_no_rule_and_the_first_few_of_each_rule() {
+        let finding = |line: usize, rule: Option<&str>| {
+            let d = Diagnostic::warning("content/a.md", line, 1, "m");
+            match rule {
+                Some(rule) => d.with_rule(rule, None, None),
+                None => d,
+            }
+        };
+        let mut all: Vec<Diagnostic> = (1..=5).map(|l| finding(l, Some("claims/painless"))).collect();
+        all.extend((6..=7).map(|l| finding(l, None)));
+        all.push(finding(8, Some("content/alt-text")));
+        let mut error = finding(9, Some("claims/painless"));
+        error.severity = Severity::Error;
+        all.push(error);
+        let (shown, left_out) = shortened(&all, false);
+        let lines: Vec<usize> = shown.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [1, 2, 3, 6, 7, 8, 9]);
+        assert_eq!(left_out.into_iter().collect::<Vec<_>>(), [("claims/painless", 2)]);
+        let (shown, left_out) = shortened(&all, true);
+        assert_eq!(shown.len(), all.len());
+        assert!(left_out.is_empty() && left_out_text(&left_out).is_empty());
+    }
 }

@@ -131,3 +131,30 @@ fn a_generated_menu_of_more_than_eight_entries_points_to_menu() {
     site.write("site.yaml", format!("{config}menu:\n  - {{ title: Contact, url: /contact/ }}\n"));
     assert!(!site.run(&["check"]).success().stderr().contains("generated menu"));
 }
+
+#[test]
+fn many_findings_of_one_rule_print_the_first_few_and_a_count_unless_verbose() {
+    let site = TestSite::fixture("minimal");
+    for i in 0..8 {
+        site.write(
+            &format!("content/offer-{i}.md"),
+            format!("---\ntitle: Offer {i}\ndescription: D.\n---\nOur treatment is completely painless.\n"),
+        );
+    }
+    let label = "warning[claims/painless]";
+    for args in [&["check"][..], &["build", "-o", "out"][..]] {
+        let err = site.run(args).success().stderr();
+        assert_eq!(err.matches(label).count(), 3, "{args:?}: {err}");
+        assert!(err.contains("not shown:\n  claims/painless  5 more\n"), "{args:?}: {err}");
+        assert!(err.contains("Run with --verbose to see every finding"), "{args:?}: {err}");
+        let all = site.run(&[args, &["--verbose"]].concat()).success().stderr();
+        assert_eq!(all.matches(label).count(), 8, "{args:?} --verbose: {all}");
+        assert!(!all.contains("not shown"), "{all}");
+    }
+    let run = site.run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let painless = doc["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == "claims/painless").count();
+    assert_eq!(painless, 8, "JSON keeps every finding");
+    let total = doc["warnings"].as_u64().unwrap();
+    assert!(site.run(&["check"]).stdout().contains(&format!("no errors, {total} warnings")), "the count is of all");
+}

@@ -268,9 +268,24 @@ fn check_warns_about_photos_with_gps_and_writes_nothing() {
             .lines()
             .find(|l| l.contains(&*photo.to_string_lossy()))
             .unwrap_or_else(|| panic!("{photo:?} not named: {out}"));
-        assert!(line.contains("GPS"), "{line}");
+        assert!(line.contains("warning[photo/gps]") && line.contains("GPS"), "{line}");
     }
+    assert!(out.contains("exiftool -gps:all="), "the help says how to strip the original: {out}");
     assert!(!site.path("photo-cache").exists() && !site.path("public").exists());
+}
+
+#[test]
+fn build_reports_photos_with_gps_too_and_site_yaml_can_switch_the_rule_off() {
+    let site = site_with_photos();
+    let gps_lines = |out: &str| out.lines().filter(|l| l.contains("warning[photo/gps]")).count();
+    let err = run(&site, &["build", "-o", "out"]).success().stderr();
+    assert_eq!(gps_lines(&err), 3, "build says what check says: {err}");
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}\nlint:\n  levels:\n    photo/gps: off\n"));
+    for args in [&["build", "-o", "out"][..], &["check"][..]] {
+        let err = run(&site, args).success().stderr();
+        assert_eq!(gps_lines(&err), 0, "{args:?}: {err}");
+    }
 }
 
 #[test]

@@ -33,7 +33,6 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::{self, Loaded};
 use crate::output::Staging;
-use crate::photo;
 use crate::render::{Job, Outputs, Renderer};
 use crate::site::Site;
 use crate::source::{self, Sources};
@@ -132,9 +131,8 @@ fn render_site(site: &Loaded, drafts: bool, output: Option<&Path>) -> Result<(us
     let mut warnings = all;
     if let Some(staging) = staging {
         staging.commit()?;
-    } else {
-        warnings.extend(gps_warnings(&prepared.photos));
     }
+    warnings.extend(prepared.gps_findings());
     warnings.extend(check_site_links(config, &sources.config_text, &outputs));
     let pages = prepared.site.pages.len();
     drop((renderer, outputs));
@@ -204,19 +202,6 @@ fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &HashSet<Str
             text.clear();
             let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{d}"));
             seen.insert(crate::doc::hash_of(&text))
-        })
-        .collect()
-}
-
-/// `check` tells staff about every source photo that records where it was taken: the
-/// published copy has no position, but the original on their computer does.
-fn gps_warnings(photos: &photo::Store) -> Vec<Diagnostic> {
-    photos
-        .iter()
-        .filter(|(_, p)| p.has_gps())
-        .map(|(_, p)| {
-            Diagnostic::warning(&p.source, 0, 0, "this photo records the GPS position where it was taken")
-                .with_help("the published copy has no position (smpsite removes it), but the file itself still does: do not share it as it is; to stop phones recording it, turn off location for the camera")
         })
         .collect()
 }

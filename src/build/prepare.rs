@@ -110,6 +110,13 @@ impl Prepared {
         &self.photos
     }
 
+    /// Staff are told about every source photo that records where it was taken
+    /// (`photo/gps`): the published copy has no position, but the original on their
+    /// computer does. Every command reports them, so a build says what `check` says.
+    pub fn gps_findings(&self) -> Vec<Diagnostic> {
+        self.photos.iter().filter(|(_, p)| p.has_gps()).filter_map(|(_, p)| self.rules.photo_gps(&p.source)).collect()
+    }
+
     /// The same photos, shared: `serve` makes new ones on a thread of its own.
     pub fn shared_photos(&self) -> Arc<photo::Store> {
         self.photos.clone()

@@ -38,6 +38,7 @@ pub(super) const AFTERCARE_DAYS: &str = "content/aftercare-days";
 /// aftercare advice, judge a session's result.
 pub(super) const HEALED_AFTER_DAYS: u32 = 28;
 pub(super) const RAW_HTML: &str = "content/raw-html";
+pub(super) const PHOTO_GPS: &str = "photo/gps";
 
 /// The content rules, documented in the README.
 pub(super) const RULES: &[Rule] = &[
@@ -107,6 +108,11 @@ pub(super) const RULES: &[Rule] = &[
         id: AFTERCARE_DAYS,
         why: "a client who reads only one page follows the number on it: two pages that disagree on when to swim or shave mean some clients do it too soon",
         source: None,
+    },
+    Rule {
+        id: PHOTO_GPS,
+        why: "the published copy has no position (smpsite removes it), but the original photo on this computer still records where it was taken: a client's home, say, if it is shared as it is",
+        source: Some("GDPR Art. 4(1): location data is personal data"),
     },
     Rule {
         id: UNUSED_ALLOW,

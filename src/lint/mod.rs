@@ -81,6 +81,14 @@ impl Rules {
         }
     }
 
+    /// The `photo/gps` finding on a source photo that records where it was taken, at its
+    /// level (None when site.yaml switched it off).
+    pub fn photo_gps(&self, source: &std::path::Path) -> Option<Diagnostic> {
+        let d = Diagnostic::warning(source, 0, 0, "this photo records the GPS position where it was taken")
+            .with_help("the published copy has no position, but do not share this file as it is: remove the position from it, e.g. with `exiftool -gps:all= PHOTO.jpg` (or in the phone's photo app: Info, Adjust location, No location); to stop phones recording it, turn off location for the camera");
+        self.leveled(content::with_rule(d, content::PHOTO_GPS))
+    }
+
     fn level(&self, rule: &str) -> Level {
         self.levels.get(rule).copied().unwrap_or(Level::Warning)
     }

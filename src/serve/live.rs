@@ -310,9 +310,10 @@ impl Live {
         let mut warnings =
             with_template_problems(problems, prepared.findings(config, &sources.config_text, Some(&mut state.cache)))?;
         let changed = write(&mut self.out, &mut self.keys, &outputs, new_files, updates)?;
-        let broken_links = build::check_site_links(config, &sources.config_text, &outputs);
-        if !broken_links.is_empty() {
-            Arc::make_mut(&mut warnings).extend(broken_links);
+        let mut site_wide = build::check_site_links(config, &sources.config_text, &outputs);
+        site_wide.extend(prepared.gps_findings());
+        if !site_wide.is_empty() {
+            Arc::make_mut(&mut warnings).extend(site_wide);
         }
         let pages = prepared.site.pages.len();
         let later: BTreeSet<String> = later.into_iter().map(str::to_string).collect();

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub drafts: bool,
+    /// Print every warning, not the first few of each rule.
+    pub verbose: bool,
 }
 
 pub const DEFAULT_PORT: u16 = 1111;
@@ -88,7 +90,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     };
     let mut status = Status::default();
     // The warnings printed so far, so a rebuild prints only new ones.
-    let mut shown = report::Shown::default();
+    let mut shown = report::Shown::new(options.verbose);
     match first {
         Ok(rebuilt) => report::rebuilt(&rebuilt, true, &mut shown),
         Err(err) => {
