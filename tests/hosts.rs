@@ -156,8 +156,7 @@ fn apache(dir: &Path, scratch: &Path) -> Host {
     std::fs::write(root.join("httpd.conf"), config).unwrap();
     let mut command = Command::new(APACHE);
     command.arg("-X").arg("-f").arg(root.join("httpd.conf")).current_dir(&root);
-    let host = Host::spawn("apache2", command, port, root.join("console.log"));
-    host
+    Host::spawn("apache2", command, port, root.join("console.log"))
 }
 
 struct Response {
