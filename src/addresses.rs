@@ -1,6 +1,7 @@
 //! Every address of the output belongs to exactly one thing (issue 12): a page, an
 //! alias, a file the site generates (`404.html`, `sitemap.xml`, `atom.xml`,
-//! `robots.txt`), a static file or a file beside the content. Two things at one path,
+//! `robots.txt`, the stylesheet, the hosts' rule files), a static file or a file beside
+//! the content. Two things at one path,
 //! or a file where another needs a folder (`sitemap.xml` and `sitemap.xml/index.html`),
 //! is an error that names the one to change, at its line: never a file silently
 //! dropped or replaced, never a write that fails half-way.
@@ -20,10 +21,25 @@ pub enum Job<'a> {
     Sitemap,
     Feed,
     Robots,
+    /// The theme's `style.css` with the brand's colours, named by its fingerprint.
+    Stylesheet,
+    /// A host's rule file (`hosting:` in site.yaml).
+    Host(HostFile),
     /// A static file or a content asset, copied as it is.
     Copy(&'a [u8]),
     /// One file of the photo at this output path: without metadata, or a smaller copy.
     Photo(&'a str, crate::photo::Variant),
+}
+
+/// The rule files hosts read from the output (see `render/hosts.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HostFile {
+    /// `_redirects`: Netlify and Cloudflare Pages.
+    Redirects,
+    /// `_headers`: Netlify and Cloudflare Pages.
+    Headers,
+    /// `.htaccess`: Apache.
+    Htaccess,
 }
 
 /// Every file of the output by path (with `/`), in a stable order.
@@ -124,6 +140,15 @@ fn describe(site: &Site, claim: &Claim) -> String {
         Job::Sitemap => "the sitemap the site generates".into(),
         Job::Feed => "the news feed the site generates".into(),
         Job::Robots => "the robots.txt the site generates".into(),
+        Job::Stylesheet => "the stylesheet the site generates (the theme's style.css with the brand's colours)".into(),
+        Job::Host(file) => format!(
+            "{} (leave its host out of `hosting:` in site.yaml to publish a file of your own there)",
+            match file {
+                HostFile::Redirects => "the Netlify and Cloudflare redirects the site generates",
+                HostFile::Headers => "the Netlify and Cloudflare headers the site generates",
+                HostFile::Htaccess => "the Apache rules the site generates",
+            }
+        ),
         Job::Copy(_) if claim.2 == Origin::Static => format!("the file static/{}", claim.0),
         Job::Copy(_) => format!("the file content/{}", claim.0),
         Job::Photo(photo, crate::photo::Variant::Resized { .. }) => {

@@ -13,12 +13,14 @@ use crate::i18n::Locale;
 use crate::yaml::{self, Origin};
 
 mod checks;
+mod hosting;
 mod languages;
 mod lint_settings;
 mod phone;
 
 #[cfg(test)]
 use checks::opening_hours;
+pub use hosting::Hosting;
 pub use languages::Language;
 pub use lint_settings::{Level, LintSettings, RuleSpec, Unless};
 pub use phone::{e164, tel_uri};
@@ -51,6 +53,9 @@ struct RawConfig {
     /// The site's other languages (see `config/languages.rs`).
     #[serde(default)]
     languages: serde_yaml::Value,
+    /// Which hosts' rule files to write (see `config/hosting.rs`).
+    #[serde(default)]
+    hosting: serde_yaml::Value,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -172,6 +177,8 @@ pub struct Config {
     /// Every language the site publishes, the default (`language`, `locale`, `menu`,
     /// `description`) first, then those of `languages:`.
     pub languages: Vec<Language>,
+    /// The hosts whose rule files the build writes (`hosting:`).
+    pub hosting: Hosting,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -194,6 +201,7 @@ impl Config {
         problems.list.extend(located);
         let site = (raw.title.as_str(), raw.description.as_str());
         let others = languages::parse(&raw.languages, text, &raw.language, country, site, &mut problems.list);
+        let hosting = hosting::parse(&raw.hosting, text, &mut problems.list);
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url.as_str()));
         let brand = [("logo", &raw.brand.logo), ("image", &raw.brand.image)];
         let links = links.chain(brand.into_iter().filter_map(|(key, url)| Some((key, url.as_deref()?))));
@@ -201,7 +209,7 @@ impl Config {
         checks::link_schemes(links.chain(menus.flatten().map(|item| ("url", item.url.as_str()))), &mut problems);
         match locale {
             Some(locale) if problems.list.is_empty() => {
-                Ok(Config::new(raw, text, base_url, root, palette, locale, others))
+                Ok(Config { hosting, ..Config::new(raw, text, base_url, root, palette, locale, others) })
             }
             _ => Err(problems.list),
         }
@@ -240,6 +248,7 @@ impl Config {
             lint: raw.lint,
             locale,
             languages: std::iter::once(main).chain(others).collect(),
+            hosting: Hosting::ALL,
             extra: raw.extra,
         }
     }

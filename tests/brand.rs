@@ -13,6 +13,14 @@ fn with_brand(brand: &str) -> TestSite {
     site
 }
 
+/// The stylesheet the home page links (the theme's, with the brand's colours at its end).
+fn stylesheet(site: &TestSite) -> String {
+    let home = site.page("");
+    let href = home.split("<link rel=\"stylesheet\" href=\"/").nth(1).and_then(|s| s.split('"').next()).unwrap();
+    assert!(!home.contains("<style>"), "the brand's colours are in the stylesheet, not inline");
+    site.read(&format!("public/{href}"))
+}
+
 #[test]
 fn a_brand_colour_too_light_to_read_is_refused_with_a_passing_shade() {
     let site = with_brand("  color: \"#7fd3d9\"\n");
@@ -27,7 +35,7 @@ fn a_brand_colour_too_light_to_read_is_refused_with_a_passing_shade() {
     let yaml = site.read("site.yaml").replace("#7fd3d9", suggested);
     site.write("site.yaml", yaml);
     site.build();
-    assert!(site.page("").contains(&format!("--accent:{suggested}")), "the shade is not used");
+    assert!(stylesheet(&site).contains(&format!("--accent:{suggested}")), "the shade is not used");
 }
 
 #[test]
@@ -35,8 +43,9 @@ fn a_passing_brand_colour_and_logo_reach_every_page() {
     let site = with_brand("  color: \"#0b5d5b\"\n  logo: static/images/logo.svg\n");
     site.build();
     let home = site.page("");
-    let css = home.split("<style>").nth(1).and_then(|s| s.split("</style>").next()).expect("the brand's style");
-    assert!(css.starts_with(":root{--accent:#0b5d5b;"), "{css}");
+    let css = stylesheet(&site);
+    let css = css.rsplit("\n:root{--accent:").next().unwrap();
+    assert!(css.starts_with("#0b5d5b;"), "{css}");
     assert!(css.contains("@media (prefers-color-scheme: dark){:root{--accent:#"), "no dark-mode shade: {css}");
     assert!(home.contains("<img class=\"brand-logo\" src=\"/images/logo.svg\" alt=\"\""), "no logo in the header");
     assert!(site.page("process/first/").contains("class=\"brand-logo\""));

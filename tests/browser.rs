@@ -216,6 +216,28 @@ fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
     wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the fixed page is shown");
 }
 
+/// A stylesheet edit while serving: the page takes the new stylesheet (named by its
+/// fingerprint) without reloading.
+#[test]
+fn a_served_page_swaps_an_edited_stylesheet_without_reloading() {
+    let site = TestSite::fixture("minimal");
+    let server = common::server::Server::start(site.root(), &[]);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    tab.navigate_to(&format!("http://{}/process/first/", server.addr)).unwrap().wait_until_navigated().unwrap();
+    wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the page loads");
+    tab.evaluate("window.notReloaded = true", false).unwrap();
+    let css = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"));
+    site.write("static/style.css", format!("{}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n", css.unwrap()));
+    wait_until(
+        &tab,
+        "getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)'",
+        "the edited stylesheet applies",
+    );
+    assert_eq!(tab.evaluate("window.notReloaded === true", false).unwrap().value, Some(true.into()), "it reloaded");
+}
+
 /// Sets the tab's viewport to `width` x `height` CSS pixels (a phone below 1024 px).
 fn set_viewport(tab: &Arc<Tab>, width: u32, height: u32) {
     use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;

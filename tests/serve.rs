@@ -270,10 +270,13 @@ fn no_request_during_saves_gets_an_empty_or_partial_file() {
         } else {
             site.write("static/style.css", format!("{css}/* save {i} */\n"));
             let marker = format!("save {i} */");
-            (
-                server.get("/process/first/").1,
-                server.wait_for("/style.css", "at the save", |_, b| b.contains(&marker)).1,
-            )
+            let css_body = server.wait_for("/style.css", "at the save", |_, b| b.contains(&marker)).1;
+            // The page names the stylesheet by its fingerprint: a new one, once it is saved.
+            let linked = |page: &str| {
+                let href = page.split("<link rel=\"stylesheet\" href=\"").nth(1).and_then(|h| h.split('"').next());
+                href.is_some_and(|href| http_get(&server.addr, href).1.contains(&marker))
+            };
+            (server.wait_for("/process/first/", "linking the saved stylesheet", |_, b| linked(b)).1, css_body)
         };
         complete.lock().unwrap().extend([fingerprint(&page_body), fingerprint(&css_body)]);
     }

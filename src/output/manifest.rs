@@ -67,14 +67,26 @@ pub(super) fn text(files: &BTreeMap<String, Print>) -> String {
 
 /// The files of `manifest` that are in `output` as smpsite wrote them. Refuses a
 /// folder that holds anything else: a file or link not listed, or a listed file whose
-/// bytes changed, outside the dot-named entries it never touches.
-pub(super) fn check_ownership(output: &Path, shown: &Path, manifest: &Manifest) -> Result<BTreeMap<String, Print>> {
+/// bytes changed, outside the dot-named entries it never touches. A dot-named file
+/// the manifest lists or this build writes (`planned`: its `.htaccess`) is checked
+/// like any other, so someone's own is refused by name, never replaced.
+pub(super) fn check_ownership(
+    output: &Path,
+    shown: &Path,
+    manifest: &Manifest,
+    planned: &BTreeSet<String>,
+) -> Result<BTreeMap<String, Print>> {
+    let ours = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        !name.starts_with('.')
+            || (e.depth() == 1 && (manifest.files.contains_key(name.as_ref()) || planned.contains(name.as_ref())))
+    };
     let walker = walkdir::WalkDir::new(output)
         .follow_links(false)
         .sort_by_file_name()
         .min_depth(1)
         .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(ours);
     let mut foreign = Vec::new();
     let mut listed = Vec::new();
     for entry in walker {
@@ -120,6 +132,12 @@ fn refusal(shown: &Path, manifest: &Manifest, foreign: &[String], edited: &BTree
     let mut hints = String::new();
     if !edited.is_empty() {
         hints.push_str("\nA changed file is yours now: copy what you want to keep into the site's sources, then delete it from the output.");
+    }
+    if foreign.iter().chain(edited.iter().copied()).any(|f| f == super::HTACCESS) {
+        hints.push_str(&format!(
+            "\nThe build writes its own {0} (Apache's redirects and headers): to keep yours, move it out of the folder, or leave `apache` out of `hosting:` in site.yaml so the build writes no {0}.",
+            super::HTACCESS
+        ));
     }
     // A folder built before builds kept a fingerprinted manifest holds only unproven files.
     if manifest.files.is_empty() && !foreign.is_empty() {

@@ -27,7 +27,9 @@
 //! - it may hold the files an earlier build listed in its manifest, unchanged;
 //! - it may hold entries whose names start with a dot (`.git`, `.nojekyll`,
 //!   `.DS_Store`): smpsite never writes, changes or deletes those, apart from its own
-//!   `.smpsite-manifest`, `.smpsite-lock` and the staging folder it made;
+//!   `.smpsite-manifest`, `.smpsite-lock` and the staging folder it made, and the
+//!   [`HTACCESS`] a build writes for Apache, which is a file of the build like any
+//!   other: listed in the manifest, and refused by name when someone else's is there;
 //! - anything else is someone's work: the build is refused before anything is written.
 //!
 //! Serve's sink ([`LiveDir`], per file temp + rename, in a private folder locked like
@@ -60,6 +62,10 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use lock::Lock;
+
+/// The one dot-file a build may write (Apache's rules, at the top of the output). Every
+/// other entry whose name starts with a dot is never smpsite's.
+pub const HTACCESS: &str = ".htaccess";
 
 const STAGING_PREFIX: &str = ".smpsite-staging-";
 /// The marker's first line; the second is the build's random token.
@@ -129,7 +135,7 @@ impl Staging {
         staging.lock = Some(lock);
         finish_interrupted(&staging.output, &staging.shown, &record)?;
         let manifest = manifest::read_manifest(&staging.output)?;
-        staging.previous = manifest::check_ownership(&staging.output, &staging.shown, &manifest)?;
+        staging.previous = manifest::check_ownership(&staging.output, &staging.shown, &manifest, &staging.files)?;
         let dir = tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
             .tempdir_in(&staging.output)
@@ -354,9 +360,11 @@ fn no_link_between(output: &Path, rel: &str) -> bool {
 }
 
 /// An output path smpsite may write: relative, `/`-separated, no empty, `.` or `..`
-/// segment, and no segment starting with a dot (those entries are never smpsite's).
+/// segment, and no segment starting with a dot (those entries are never smpsite's),
+/// or the build's own [`HTACCESS`].
 fn is_plain_path(path: &str) -> bool {
-    !path.is_empty() && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && !s.starts_with('.'))
+    path == HTACCESS
+        || (!path.is_empty() && !path.contains('\\') && path.split('/').all(|s| !s.is_empty() && !s.starts_with('.')))
 }
 
 /// The folders `paths` need, parents before children: one list per depth.

@@ -339,3 +339,43 @@ fn f2_a_build_killed_at_any_step_is_undone_by_the_next_one() {
     }
     assert!(step > 10, "every kind of change was tried ({step})");
 }
+
+#[test]
+fn the_builds_own_htaccess_is_recorded_replaced_and_removed_like_its_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    write_atomically(plan(&[("index.html", "one"), (HTACCESS, "ErrorDocument 404 /404.html\n")]), &out).unwrap();
+    let listed = manifest::read_manifest(&out).unwrap().files;
+    assert_eq!(listed.get(HTACCESS), Some(&fingerprint(b"ErrorDocument 404 /404.html\n")), "{listed:?}");
+    write_atomically(plan(&[("index.html", "two"), (HTACCESS, "ErrorDocument 404 /clinic/404.html\n")]), &out).unwrap();
+    assert_eq!(std::fs::read_to_string(out.join(HTACCESS)).unwrap(), "ErrorDocument 404 /clinic/404.html\n");
+    // `hosting:` without apache: the build's own file goes, as a stale page would.
+    write_atomically(plan(&[("index.html", "three")]), &out).unwrap();
+    assert!(!out.join(HTACCESS).exists());
+    assert!(!manifest::read_manifest(&out).unwrap().files.contains_key(HTACCESS));
+}
+
+#[test]
+fn someones_own_htaccess_is_refused_by_name_and_never_overwritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(HTACCESS), "AuthType Basic\n").unwrap();
+    // A build that writes no .htaccess leaves it alone, as every dot-file.
+    write_atomically(plan(&[("index.html", "one")]), &out).unwrap();
+    assert_eq!(std::fs::read_to_string(out.join(HTACCESS)).unwrap(), "AuthType Basic\n");
+    let before = tree_bytes(&out);
+    let message = usage_error(write_atomically(plan(&[("index.html", "two"), (HTACCESS, "ours")]), &out));
+    assert!(message.contains("files smpsite did not write (.htaccess)"), "{message}");
+    assert!(message.contains("leave `apache` out of `hosting:`"), "{message}");
+    assert_eq!(tree_bytes(&out), before);
+    assert_eq!(std::fs::read_to_string(out.join(HTACCESS)).unwrap(), "AuthType Basic\n");
+
+    // The build's own, edited by hand since, is someone's now.
+    let out = tmp.path().join("second");
+    write_atomically(plan(&[("index.html", "one"), (HTACCESS, "ours")]), &out).unwrap();
+    std::fs::write(out.join(HTACCESS), "ours, with a line of mine").unwrap();
+    let message = usage_error(write_atomically(plan(&[("index.html", "two"), (HTACCESS, "ours")]), &out));
+    assert!(message.contains("changed since smpsite wrote them (.htaccess)"), "{message}");
+    assert_eq!(std::fs::read_to_string(out.join(HTACCESS)).unwrap(), "ours, with a line of mine");
+}

@@ -331,6 +331,20 @@ pub(super) fn brand_value(
     }))
 }
 
+/// The stylesheet pages link: the theme's `style.css`, then the brand's colours (so no
+/// page needs an inline `<style>`, which the Content-Security-Policy would have to
+/// allow), named by a fingerprint of its bytes (`style.0123456789abcdef.css`) so hosts
+/// may cache it for good. None when the theme has no `style.css`.
+pub(super) fn stylesheet(theme: &Theme, brand_css: Option<&str>) -> Option<(String, Vec<u8>)> {
+    let mut bytes = theme.statics.get("style.css")?.to_vec();
+    if let Some(css) = brand_css {
+        bytes.push(b'\n');
+        bytes.extend_from_slice(css.as_bytes());
+    }
+    let name = format!("style.{:016x}.css", (crate::fingerprint::of(&bytes) >> 64) as u64);
+    Some((name, bytes))
+}
+
 /// Whether the menu is too long to share the desktop header's one row at 1024 px with
 /// the name, phone and booking button (titles may take two lines): more than five items
 /// besides Home, or more than 100 characters of titles. The example site's menu has

@@ -8,10 +8,12 @@
 //! - [`clinic`]: the `site` value (clinic details, menu, brand) and the clinic's own
 //!   page blocks (hero, team, tappable numbers);
 //! - [`jsonld`]: structured data;
-//! - [`feeds`]: the files no template writes: `sitemap.xml`, `robots.txt`, the feed.
+//! - [`feeds`]: the files no template writes: `sitemap.xml`, `robots.txt`, the feed;
+//! - [`hosts`]: the hosts' rule files (`_redirects`, `_headers`, `.htaccess`).
 
 mod clinic;
 mod feeds;
+mod hosts;
 mod jsonld;
 mod languages;
 mod plan;
@@ -32,7 +34,8 @@ use crate::markdown::FaqItem;
 use crate::site::{Kind, Page, PageId, Site, hash_of};
 use crate::theme::Theme;
 
-pub use crate::addresses::{Job, Outputs};
+pub use crate::addresses::{HostFile, Job, Outputs};
+pub use hosts::{CSP, IMMUTABLE, MODEST, SECURITY_HEADERS, SHORT};
 use templates::template_error;
 pub use templates::{Templates, load_templates};
 
@@ -113,6 +116,8 @@ pub struct Renderer<'a> {
     /// On a site in several languages, each language's `site` value (as
     /// [`Site::languages`]; the default language's is the global one).
     site_values: Vec<Value>,
+    /// The stylesheet pages link (output path, bytes): see [`clinic::stylesheet`].
+    stylesheet: Option<(String, Vec<u8>)>,
 }
 
 impl<'a> Renderer<'a> {
@@ -132,10 +137,12 @@ impl<'a> Renderer<'a> {
         tera.register_function("image", crate::photo::template_function(photos, &config.root));
         let newest = feeds::newest_dated(site, FEED_ENTRIES.max(LATEST), 0);
         let brand = clinic::brand_value(config, theme, sizes).map_err(|d| vec![d])?;
+        let stylesheet = clinic::stylesheet(theme, brand["css"].as_str());
         let mut site_values: Vec<Value> = (0..site.languages.len())
             .map(|lang| {
                 let mut value = clinic::site_value(config, site, !newest.is_empty(), lang);
                 value["brand"] = brand.clone();
+                value["stylesheet"] = json!(stylesheet.as_ref().map(|(path, _)| config.url(path)));
                 value
             })
             .collect();
@@ -172,6 +179,7 @@ impl<'a> Renderer<'a> {
             summaries,
             newest,
             site_values,
+            stylesheet,
         })
     }
 
@@ -264,6 +272,18 @@ impl<'a> Renderer<'a> {
                 Ok(Cow::Owned(feeds::atom_feed(config, site, entries, self.bodies)?.unwrap_or_default().into_bytes()))
             }
             Job::Robots => Ok(Cow::Owned(feeds::robots(config).into_bytes())),
+            Job::Stylesheet => Ok(Cow::Owned(self.stylesheet.as_ref().map(|(_, b)| b.clone()).unwrap_or_default())),
+            Job::Host(file) => {
+                let fingerprinted: Vec<&str> = self.stylesheet.iter().map(|(path, _)| path.as_str()).collect();
+                Ok(Cow::Owned(
+                    match file {
+                        HostFile::Redirects => hosts::redirects(config, site),
+                        HostFile::Headers => hosts::headers(config, &fingerprinted),
+                        HostFile::Htaccess => hosts::htaccess(config, site, &fingerprinted),
+                    }
+                    .into_bytes(),
+                ))
+            }
             Job::Copy(bytes) => Ok(Cow::Borrowed(bytes)),
             Job::Photo(path, variant) => self.photos.file(path, variant).map_err(|d| vec![d]),
         }

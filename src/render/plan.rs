@@ -4,7 +4,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::{FEED, FEED_ENTRIES, LATEST, Renderer, clinic, feeds, template_for};
+use super::{FEED, FEED_ENTRIES, LATEST, Renderer, clinic, feeds, hosts, template_for};
 use crate::addresses::{self, Job, Origin, Outputs, alias_output};
 use crate::error::Diagnostic;
 use crate::site::{PageId, hash_of};
@@ -49,6 +49,11 @@ impl<'a> Renderer<'a> {
                     .map(|&id| (s[id], self.bodies.hash(id)))
                     .collect();
                 hash_of((self.global_key, 6u8, entries))
+            }
+            Job::Stylesheet => hash_of((self.global_key, 8u8)),
+            Job::Host(file) => {
+                let aliases: Vec<(&String, u64)> = site.aliases.iter().map(|(a, &t)| (a, s[t])).collect();
+                hash_of((self.global_key, 9u8, file, aliases))
             }
             Job::Copy(_) => return None,
             Job::Photo(path, variant) => hash_of((7u8, self.photos.get(path).map(|p| p.fingerprint()), variant)),
@@ -112,7 +117,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// Every output file: pages, aliases, the 404 page, sitemap, feed, robots.txt, the
-    /// theme's static files and the content's `assets` (output path -> bytes). A path
+    /// fingerprinted stylesheet, the hosts' rule files, the theme's static files and the
+    /// content's `assets` (output path -> bytes). A path
     /// claimed twice, or a page asking for a template the theme lacks, is an error.
     pub fn outputs(
         &self,
@@ -149,6 +155,11 @@ impl<'a> Renderer<'a> {
             generated.push((FEED.into(), Job::Feed));
         }
         generated.push(("robots.txt".into(), Job::Robots));
+        if let Some((path, _)) = &self.stylesheet {
+            generated.push((path.clone(), Job::Stylesheet));
+        }
+        generated
+            .extend(hosts::files(self.config.hosting).into_iter().map(|(path, file)| (path.into(), Job::Host(file))));
         if !problems.is_empty() {
             return Err(problems);
         }

@@ -29,10 +29,19 @@
     if (status.generation <= shown) return;
     if (!status.css_only) return location.reload();
     shown = status.generation;
-    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
-      const url = new URL(link.href);
-      url.searchParams.set("smpsite", String(status.generation));
-      link.href = url.href;
-    }
+    // The page names its stylesheet by a fingerprint: take the new names from the
+    // page as it is now, and load each afresh.
+    fetch(location.href)
+      .then((response) => response.text())
+      .then((html) => {
+        const fresh = new DOMParser().parseFromString(html, "text/html");
+        const hrefs = [...fresh.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.getAttribute("href"));
+        document.querySelectorAll('link[rel="stylesheet"]').forEach((link, i) => {
+          const url = new URL(hrefs[i] || link.href, location.href);
+          url.searchParams.set("smpsite", String(status.generation));
+          link.href = url.href;
+        });
+      })
+      .catch(() => location.reload());
   };
 })();

@@ -372,6 +372,13 @@ fn rebuild_loop(
                 watch.watch_new_folder(path);
             }
         }
+        // Pages read a stylesheet only by its fingerprinted name: when stylesheets are
+        // all that changed, the browser swaps them in place of a reload.
+        let stylesheets_only = !changes.is_empty()
+            && changes.iter().all(|(path, change)| {
+                matches!(change, change::Change::Tree(change::Tree::Static) | change::Change::Theme)
+                    && path.extension().is_some_and(|e| e == "css")
+            });
         let result = live.rebuild(&paths);
         watch.watch_link_targets(&live);
         match result {
@@ -385,7 +392,8 @@ fn rebuild_loop(
                 shared.status.send_modify(|status| {
                     if !rebuilt.changed.is_empty() || status.never_built || status.prefix != prefix {
                         status.generation += 1;
-                        status.css_only = !status.never_built && rebuilt.changed.iter().all(|p| p.ends_with(".css"));
+                        status.css_only = !status.never_built
+                            && (stylesheets_only || rebuilt.changed.iter().all(|p| p.ends_with(".css")));
                     }
                     status.error = None;
                     status.never_built = false;
