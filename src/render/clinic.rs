@@ -67,6 +67,48 @@ pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool, lang: usi
     })
 }
 
+/// The clinic's details page text names as `{{ clinic.name }}` (see `markdown/values.rs`),
+/// for the pages in language `lang`: opening hours read in its words. A detail
+/// site.yaml leaves out is there with no value, so naming it says what to add.
+pub(crate) fn text_values(config: &Config, site: &Site, lang: usize) -> crate::markdown::Values {
+    let clinic = &config.clinic;
+    let locale = super::languages::locale(config, site, lang);
+    let part = |get: fn(&crate::config::Address) -> &Option<String>| {
+        clinic.address.as_ref().and_then(|a| get(a).clone()).filter(|p| !p.trim().is_empty())
+    };
+    let (street, locality, region, postal_code) =
+        (part(|a| &a.street), part(|a| &a.locality), part(|a| &a.region), part(|a| &a.postal_code));
+    // As the footer shows it, on one line: `1 Main St, Scottsdale, AZ 85251`.
+    let town = [locality.clone(), region.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let town = [Some(town).filter(|t| !t.is_empty()), postal_code.clone()].into_iter().flatten();
+    let town = Some(town.collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+    let line = Some([street.clone(), town].into_iter().flatten().collect::<Vec<_>>().join(", "));
+    let line = line.filter(|l| !l.is_empty());
+    let hours: Vec<String> = clinic.hours.iter().map(|h| locale.hours(h)).collect();
+    let mut values = vec![
+        ("clinic.name", Some(clinic.name.clone())),
+        ("clinic.phone", clinic.phones.first().map(|p| p.number.clone())),
+        ("clinic.email", clinic.email.clone()),
+        ("clinic.address", line),
+        ("clinic.address.street", street),
+        ("clinic.address.locality", locality),
+        ("clinic.address.region", region),
+        ("clinic.address.postal_code", postal_code),
+        ("clinic.hours", Some(hours.join("; ")).filter(|h| !h.is_empty())),
+        ("clinic.website", Some(config.base_url.clone())),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value))
+    .collect::<Vec<_>>();
+    for phone in &clinic.phones {
+        let name = format!("clinic.phones.{}", crate::site::slugify(&phone.label));
+        if !values.iter().any(|(n, _)| *n == name) {
+            values.push((name, Some(phone.number.clone())));
+        }
+    }
+    crate::markdown::Values(values)
+}
+
 /// Where "Book a consultation" leads: `booking_url` as written; else the site's
 /// `/contact/` page (in language `lang` when it is translated); else a call to the
 /// first phone, else an email; else nowhere (the theme then leaves the button out).

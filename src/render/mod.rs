@@ -33,6 +33,7 @@ use crate::site::{Kind, Page, PageId, Site, hash_of};
 use crate::theme::Theme;
 
 pub use crate::addresses::{Job, Outputs};
+pub(crate) use clinic::text_values;
 use templates::template_error;
 pub use templates::{Templates, load_templates};
 
