@@ -168,6 +168,12 @@ struct Practitioner {
     /// Licences and memberships clients can check.
     #[serde(default)]
     credentials: Vec<String>,
+    /// Years practising SMP.
+    #[serde(default)]
+    years: Option<u32>,
+    /// The body-art licence or permit, and who issued it.
+    #[serde(default)]
+    licence: Option<String>,
 }
 
 /// The practitioners a page introduces (`extra: { team: [...] }`), or what is wrong
@@ -181,12 +187,12 @@ fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
             words.replace("struct Practitioner", "a person (`name:` and more)")
         )
     })?;
+    // An empty field is the clinic's to fill in: `check` lists it (`content/placeholder`).
     for (i, p) in team.iter().enumerate() {
-        if p.name.trim().is_empty() {
-            return Err(format!("person {} of the `team` list has an empty `name`", i + 1));
-        }
         if p.photo.is_some() && p.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-            return Err(format!("the photo of {} has no `alt` text: describe what it shows", p.name));
+            let who =
+                if p.name.trim().is_empty() { format!("person {} of the `team` list", i + 1) } else { p.name.clone() };
+            return Err(format!("the photo of {who} has no `alt` text: describe what it shows"));
         }
     }
     Ok(team)
@@ -203,7 +209,9 @@ pub(super) fn team_value(extra: &serde_yaml::Mapping, photo: impl Fn(&str, &str)
     team.into_iter()
         .map(|p| {
             let picture = p.photo.as_deref().map(|dest| photo(dest, p.alt.as_deref().unwrap_or_default()));
-            json!({"name": p.name, "role": p.role, "photo": picture, "training": p.training, "credentials": p.credentials})
+            let licence = p.licence.filter(|l| !l.trim().is_empty());
+            json!({"name": p.name, "role": p.role, "photo": picture, "training": p.training,
+                   "credentials": p.credentials, "years": p.years, "licence": licence})
         })
         .collect()
 }
