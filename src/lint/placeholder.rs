@@ -48,6 +48,8 @@ fn found(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
 fn help(what: &str) -> &'static str {
     if what.starts_with("the text `smpsite new`") {
         "write the page's own text here"
+    } else if what.starts_with("a part of the starter") {
+        "replace the whole `[to fill in …]` with your clinic's own words"
     } else {
         "write your clinic's own detail in site.yaml and name it in pages as `{{ clinic.name }}`, `{{ clinic.phone }}`… (see the README, \"The clinic's details in page text\")"
     }
@@ -107,13 +109,16 @@ fn is_generated(src: &str) -> bool {
     name.starts_with("pair-") && name.ends_with("-before.jpg") && name.len() == "pair-01-before.jpg".len()
 }
 
-/// The fields of each practitioner of `extra.team` left empty.
+/// The fields of each practitioner of `extra.team` written but left empty (the
+/// starter's profile writes all five).
 fn team(doc: &Doc) -> Vec<Diagnostic> {
     let Some(list) = doc.meta.fm.extra.get("team").and_then(|t| t.as_sequence()) else { return Vec::new() };
     let mut out = Vec::new();
     for (index, person) in list.iter().enumerate() {
+        // A key written with nothing after it; one left out is the clinic's choice.
         let empty = |key: &str| match person.get(key) {
-            None | Some(serde_yaml::Value::Null) => true,
+            None => false,
+            Some(serde_yaml::Value::Null) => true,
             Some(serde_yaml::Value::String(s)) => s.trim().is_empty(),
             Some(serde_yaml::Value::Sequence(s)) => s.is_empty(),
             Some(_) => false,
