@@ -150,7 +150,14 @@ impl Locale {
 
     /// The label beside an `after` photo: `After session 2, healed 4 weeks, unretouched`,
     /// `Tras la sesión 2, cicatrizado, a 4 semanas, sin retocar`.
-    pub fn photo_label(&self, session: u32, healed: Option<bool>, days_after: Option<u32>, retouched: bool) -> String {
+    /// `retouched` is None for an illustration, which has no photo to retouch.
+    pub fn photo_label(
+        &self,
+        session: u32,
+        healed: Option<bool>,
+        days_after: Option<u32>,
+        retouched: Option<bool>,
+    ) -> String {
         let span = |days: u32| match days {
             1 => self.get("one_day").to_string(),
             7 => self.get("one_week").to_string(),
@@ -167,7 +174,11 @@ impl Locale {
             (None, Some(d)) => self.get("later").replace("{span}", &span(d)),
             (None, None) => String::new(),
         };
-        let edited = self.get(if retouched { "retouched" } else { "unretouched" });
+        let edited = match retouched {
+            None => "",
+            Some(true) => self.get("retouched"),
+            Some(false) => self.get("unretouched"),
+        };
         [self.get("after_session").replace("{n}", &session.to_string()), when, edited.to_string()]
             .into_iter()
             .filter(|part| !part.is_empty())
@@ -257,15 +268,18 @@ mod tests {
     #[test]
     fn photo_labels_read_in_each_language() {
         let en = locale("en", None);
-        assert_eq!(en.photo_label(2, Some(true), Some(28), false), "After session 2, healed 4 weeks, unretouched");
         assert_eq!(
-            en.photo_label(2, Some(false), Some(3), false),
+            en.photo_label(2, Some(true), Some(28), Some(false)),
+            "After session 2, healed 4 weeks, unretouched"
+        );
+        assert_eq!(
+            en.photo_label(2, Some(false), Some(3), Some(false)),
             "After session 2, 3 days later, not yet healed, unretouched"
         );
-        assert_eq!(en.photo_label(2, None, Some(7), false), "After session 2, 1 week later, unretouched");
-        assert_eq!(en.photo_label(1, None, None, false), "After session 1, unretouched");
+        assert_eq!(en.photo_label(2, None, Some(7), Some(false)), "After session 2, 1 week later, unretouched");
+        assert_eq!(en.photo_label(1, None, None, Some(false)), "After session 1, unretouched");
         assert_eq!(
-            locale("es", None).photo_label(2, Some(true), Some(28), false),
+            locale("es", None).photo_label(2, Some(true), Some(28), Some(false)),
             "Tras la sesión 2, cicatrizado, a 4 semanas, sin retocar"
         );
     }

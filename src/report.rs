@@ -186,7 +186,17 @@ fn shown(path: &Path) -> String {
 
 pub(crate) fn init_done(dir: &Path, files: usize) {
     anstream::println!("{GREEN}Created{GREEN:#} a clinic site in {} ({files} files).", shown(dir));
-    anstream::println!("Next: edit site.yaml (clinic name, phones, address), then run `smpsite build` in that folder.");
+    anstream::println!("Change these three first:");
+    anstream::println!(
+        "  1. site.yaml: the clinic's name, phones, address, hours, email and web address (`base_url`): every page takes them from there."
+    );
+    anstream::println!("  2. content/about.md: who will treat clients (name, training, years, licence, photo).");
+    anstream::println!(
+        "  3. content/expectations/gallery/: generated illustrations; put your clients' photos there, or delete it."
+    );
+    anstream::println!(
+        "Then `smpsite check` lists every placeholder left (`content/placeholder`), and `smpsite serve --open` shows the site."
+    );
 }
 
 pub(crate) fn new_done(path: &Path) {

@@ -14,6 +14,15 @@ use crate::theme::embedded_files;
 
 static EXAMPLE_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
 const EXAMPLE_CONFIG: &str = include_str!("../site.yaml");
+/// The lines of the repository's site.yaml that only the repository's own example keeps
+/// (its details are placeholders on purpose): a site `init` writes leaves them out, so
+/// `check` lists its placeholders until the clinic replaces them.
+const REPOSITORY_ONLY: &str = "# The repository's own example keeps the example's details on purpose: its
+# placeholders are not mistakes here. A site made with `smpsite init` has this rule on.
+lint:
+  levels:
+    content/placeholder: off
+";
 
 /// The example in Spanish (`init --language es`): a shorter site, written in Spanish.
 static SPANISH_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starters/es/content");
@@ -43,8 +52,9 @@ pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
             )));
         }
     }
+    let config = config.replace(REPOSITORY_ONLY, "");
     let mut files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (PathBuf::from(crate::config::FILE_NAME), config.as_bytes().to_vec()),
+        (PathBuf::from(crate::config::FILE_NAME), config.into_bytes()),
         (PathBuf::from(".gitignore"), b"/public/\n".to_vec()),
     ];
     files.extend(embedded_files(content).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes.to_vec())));
@@ -168,5 +178,10 @@ mod tests {
             let doc = Doc::parse("x.md".into(), text.into_bytes().into()).unwrap();
             assert!(doc.meta.fm.draft);
         }
+    }
+
+    #[test]
+    fn the_repository_example_turns_the_placeholder_rule_off_and_init_leaves_that_out() {
+        assert!(EXAMPLE_CONFIG.contains(REPOSITORY_ONLY), "site.yaml no longer holds the lines init removes");
     }
 }

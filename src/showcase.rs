@@ -30,10 +30,18 @@ pub struct BeforeAfter {
     /// How many days after that session it was taken.
     #[serde(default)]
     pub days_after: Option<u32>,
-    /// The client agreed in writing to these photos being published.
-    pub consent: bool,
+    /// The client agreed in writing to these photos being published. Required, except
+    /// for an illustration (which shows no client).
+    #[serde(default)]
+    pub consent: Option<bool>,
     /// Whether either photo was edited (filters, smoothing, contrast): must be false.
-    pub retouched: bool,
+    /// Required, except for an illustration.
+    #[serde(default)]
+    pub retouched: Option<bool>,
+    /// The pictures are drawn or generated, not of a client: the theme says so instead
+    /// of the consent and "not edited" lines, which would be false for them.
+    #[serde(default)]
+    pub illustration: bool,
     #[serde(default)]
     pub caption: Option<String>,
 }
@@ -98,7 +106,32 @@ fn blank(s: &str) -> bool {
 /// session, and both photos' file and alt text.
 fn check_before_after(index: usize, entry: &BeforeAfter, problem: &mut Report) {
     let n = index + 1;
-    if !entry.consent {
+    if entry.illustration {
+        for (key, given) in [("consent", entry.consent.is_some()), ("retouched", entry.retouched.is_some())] {
+            if given {
+                problem(
+                    vec![key],
+                    format!("before/after {n} is an illustration, so it has no client's `{key}` to state"),
+                    "leave `consent` and `retouched` out of an illustration; for a client's real photos, remove `illustration: true` instead",
+                );
+            }
+        }
+    } else {
+        for (key, given) in [("consent", entry.consent.is_some()), ("retouched", entry.retouched.is_some())] {
+            if !given {
+                // At the entry's first key, where serde reports a missing key.
+                problem(
+                    vec!["before"],
+                    format!("the front matter has no `{key}` in `before_after[{index}]`, which is required"),
+                    &format!(
+                        "{}; for a drawn or generated picture that shows no client, write `illustration: true` instead",
+                        crate::yaml::required_help(key)
+                    ),
+                );
+            }
+        }
+    }
+    if entry.consent == Some(false) {
         problem(
             vec!["consent"],
             format!(
@@ -107,7 +140,7 @@ fn check_before_after(index: usize, entry: &BeforeAfter, problem: &mut Report) {
             "remove the entry, or get the client's written consent and then write `consent: true`",
         );
     }
-    if entry.retouched {
+    if entry.retouched == Some(true) {
         problem(
             vec!["retouched"],
             format!("before/after {n} is retouched: an edited photo cannot show what the treatment achieved"),
@@ -197,7 +230,11 @@ pub(crate) fn label(entry: &BeforeAfter) -> String {
         (None, Some(d)) => format!("{} later", span(d)),
         (None, None) => String::new(),
     };
-    let edited = if entry.retouched { "retouched" } else { "unretouched" };
+    let edited = match (entry.illustration, entry.retouched) {
+        (true, _) => "",
+        (false, Some(true)) => "retouched",
+        (false, _) => "unretouched",
+    };
     [format!("After session {}", entry.session), when, edited.into()]
         .into_iter()
         .filter(|part| !part.is_empty())
@@ -238,7 +275,7 @@ pub(crate) fn gallery(
             json!({
                 "before": photo(&e.before),
                 "after": photo(&e.after),
-                "label": label(e), "caption": e.caption,
+                "label": label(e), "caption": e.caption, "illustration": e.illustration,
                 "session": e.session, "healed": e.healed, "days_after": e.days_after,
             })
         })
@@ -272,8 +309,9 @@ mod tests {
             session: 2,
             healed,
             days_after,
-            consent: true,
-            retouched: false,
+            consent: Some(true),
+            retouched: Some(false),
+            illustration: false,
             caption: None,
         }
     }
@@ -290,13 +328,28 @@ mod tests {
     #[test]
     fn requires_consent_no_retouching_a_time_and_alt_text() {
         let mut bad = pair(None, None);
-        bad.consent = false;
-        bad.retouched = true;
+        bad.consent = Some(false);
+        bad.retouched = Some(true);
         bad.after.alt = " ".into();
         let problems = check(&[pair(Some(true), None), bad], &[]);
         let found: Vec<(usize, Vec<&str>)> = problems.iter().map(|p| (p.index, p.path.clone())).collect();
         assert_eq!(found, [(1, vec!["consent"]), (1, vec!["retouched"]), (1, vec![]), (1, vec!["after", "alt"])]);
         assert!(problems[0].message.contains("written consent"));
+    }
+
+    #[test]
+    fn an_illustration_states_no_consent_and_is_not_labelled_unretouched() {
+        let drawn = BeforeAfter { consent: None, retouched: None, illustration: true, ..pair(Some(true), Some(28)) };
+        assert!(check(std::slice::from_ref(&drawn), &[]).is_empty());
+        assert_eq!(label(&drawn), "After session 2, healed 4 weeks");
+        let claimed = BeforeAfter { consent: Some(true), ..drawn.clone() };
+        let paths: Vec<Vec<&str>> = check(&[claimed], &[]).into_iter().map(|p| p.path).collect();
+        assert_eq!(paths, [vec!["consent"]]);
+        let real = BeforeAfter { illustration: false, ..drawn };
+        let problems = check(&[real], &[]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(problems[0].path, ["before"]);
+        assert!(problems[0].help.contains("illustration: true"), "{}", problems[0].help);
     }
 
     #[test]

@@ -134,7 +134,7 @@ fn every_page_has_clinic_phone_cta_and_head_metadata() {
         assert!(!attr(doc, "meta[name=description]", "content").is_empty(), "{path}");
         assert!(attr(doc, "link[rel=canonical]", "href").starts_with("https://clinic.test/"), "{path}");
         assert!(!attr(doc, "meta[property='og:title']", "content").is_empty(), "{path}");
-        assert!(!select(doc, "a[href='tel:+14805550111']").is_empty(), "{path}: no click-to-call link");
+        assert!(!select(doc, "a[href='tel:+14805551111']").is_empty(), "{path}: no click-to-call link");
         // The booking page itself offers the phones instead (tests/clinic_staples.rs).
         if path != "contact/index.html" {
             assert!(
@@ -155,7 +155,7 @@ fn home_page_describes_the_clinic_in_json_ld() {
     let docs = json_ld(&home);
     let clinic = docs.iter().find(|d| d["@type"] == "HealthAndBeautyBusiness").expect("clinic JSON-LD");
     assert_eq!(clinic["name"], "Test SMP Clinic");
-    assert_eq!(clinic["telephone"], "+14805550111");
+    assert_eq!(clinic["telephone"], "+14805551111");
     assert_eq!(clinic["address"]["addressLocality"], "Tempe");
     assert_eq!(clinic["openingHours"][0], "Mo-Fr 09:00-17:00");
     assert_eq!(clinic["url"], "https://clinic.test/");
@@ -329,9 +329,9 @@ fn booking_link_falls_back_to_the_contact_page_then_a_call_then_an_email() {
 
     std::fs::remove_file(site.path("content/contact.md")).unwrap();
     site.build();
-    assert_eq!(booking_link(&site).as_deref(), Some("tel:+14805550111"), "else a call");
+    assert_eq!(booking_link(&site).as_deref(), Some("tel:+14805551111"), "else a call");
 
-    let no_phone = config.replace("  phones:\n    - { label: Service, number: \"480-555-0111\" }\n", "");
+    let no_phone = config.replace("  phones:\n    - { label: Service, number: \"480-555-1111\" }\n", "");
     site.write("site.yaml", &no_phone);
     site.build();
     assert_eq!(booking_link(&site).as_deref(), Some("mailto:desk@clinic.test"), "else an email");

@@ -24,7 +24,7 @@ fn staples_site() -> TestSite {
         ),
     );
     let contact = site.read("content/contact.md");
-    site.write("content/contact.md", contact.replace("Call us", "Call us on (480) 555-0111, text 480-555-0999"));
+    site.write("content/contact.md", contact.replace("Call us", "Call us on (480) 555-1111, text 480-555-0999"));
     site.build();
     site
 }
@@ -49,7 +49,7 @@ fn the_contact_page_has_no_booking_button_to_itself_and_tappable_numbers() {
     assert!(select(&site.page("process/first/"), "a.button").iter().any(|b| b.contains("href=\"/contact/\"")));
     // The clinic's own number, as written in the text, is a tel: link; another is not.
     let main = select(&contact, "main .prose").join("");
-    assert!(main.contains("<a href=\"tel:+14805550111\">(480) 555-0111</a>"), "{main}");
+    assert!(main.contains("<a href=\"tel:+14805551111\">(480) 555-1111</a>"), "{main}");
     assert!(main.contains("text 480-555-0999") && !main.contains("tel:+14805550999"), "{main}");
 }
 

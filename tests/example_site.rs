@@ -25,7 +25,7 @@ fn process_shows_the_sessions_in_stage_order() {
     let site = TestSite::example();
     site.build();
     let timeline = texts(&site.page("process/"), "main ol li");
-    let order: Vec<usize> = ["first", "second", "third", "extra"]
+    let order: Vec<usize> = ["first", "second", "third"]
         .iter()
         .map(|word| {
             timeline
@@ -35,9 +35,9 @@ fn process_shows_the_sessions_in_stage_order() {
         })
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{timeline:?}");
-    for page in
-        ["process/first-session/", "process/second-session/", "process/third-session/", "process/extra-sessions/"]
-    {
+    // An extra session is booked only when an area fades more: not a numbered step.
+    assert!(!timeline.iter().any(|t| t.to_lowercase().contains("extra")), "{timeline:?}");
+    for page in ["process/first-session/", "process/second-session/", "process/third-session/"] {
         let html = site.page(page);
         assert!(!texts(&html, "main li").is_empty(), "{page} has no healing or aftercare list");
     }
@@ -103,7 +103,8 @@ fn aftercare_is_written_once_and_every_page_that_shows_it_follows_a_change() {
         "process/first-session/",
         "process/second-session/",
         "process/third-session/",
-        "process/extra-sessions/",
+        "expectations/extra-sessions/",
+        "expectations/healing-week-by-week/",
         "expectations/aftercare/",
         "faq/",
     ];
@@ -133,12 +134,15 @@ fn the_gallery_shows_twelve_labelled_pairs_of_generated_pictures_light_enough_fo
     let html = site.page("expectations/gallery/");
     let labels = texts(&html, ".ba-pair .ba-photos figure:nth-child(2) figcaption");
     assert_eq!(labels.len(), 12, "{labels:?}");
-    assert!(labels.iter().all(|l| l.starts_with("After session ") && l.ends_with(", unretouched")), "{labels:?}");
-    assert!(labels.iter().all(|l| l.contains("healed")), "{labels:?}");
+    // Labelled with the stage they stand for, in one unit, and never "unretouched":
+    // an illustration is not a photo (issue 24).
+    assert!(labels.iter().all(|l| l.starts_with("After session ") && l.contains("healed")), "{labels:?}");
+    assert!(labels.iter().all(|l| l.contains(" week") && !l.contains(" day")), "{labels:?}");
+    assert!(!html.contains("unretouched") && !html.contains("consent") && !html.contains("not edited"), "{html}");
     // Said plainly: these are drawings, not clients.
     let captions = texts(&html, ".ba-pair > figcaption");
     assert_eq!(captions.len(), 12);
-    assert!(captions.iter().all(|c| c.contains("generated illustration, not a client")), "{captions:?}");
+    assert!(captions.iter().all(|c| c.contains("Illustration: drawn or generated, not a client.")), "{captions:?}");
     let doc = Html::parse_document(&html);
     let imgs: Vec<_> = doc.select(&Selector::parse(".ba-pair img").unwrap()).collect();
     assert_eq!(imgs.len(), 24);

@@ -31,7 +31,7 @@ fn the_home_page_has_hero_process_expectations_trust_faq_and_closing_cta() {
     let home = Html::parse_document(&site.page(""));
 
     assert_eq!(hrefs(&home, ".hero .button"), ["/contact/"], "the hero's call to action");
-    assert_eq!(hrefs(&home, ".hero a[href^='tel:']"), ["tel:+14805550111"], "the hero's phone");
+    assert_eq!(hrefs(&home, ".hero a[href^='tel:']"), ["tel:+14805551111"], "the hero's phone");
 
     // The sessions section's pages, in order, as cards with their stage.
     let steps = texts(&home, ".process-card .process-title");

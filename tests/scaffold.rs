@@ -25,7 +25,12 @@ fn init_writes_the_example_site_which_builds_without_warnings() {
         .output()
         .unwrap();
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    assert_eq!(String::from_utf8_lossy(&build.stderr), "", "the example site has warnings");
+    // Its only warnings are the placeholders a clinic replaces (issue 24).
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    let others: Vec<&str> =
+        stderr.lines().filter(|l| l.contains("warning[") && !l.contains("warning[content/placeholder]")).collect();
+    assert!(others.is_empty(), "the example site has other warnings: {stderr}");
+    assert!(stderr.contains("warning[content/placeholder]"), "{stderr}");
     assert!(clinic.join("public/process/first-session/index.html").is_file());
 }
 

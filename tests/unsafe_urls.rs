@@ -23,7 +23,7 @@ fn append(site: &TestSite, rel: &str, text: &str) {
 #[test]
 fn email_autolinks_build_as_mailto_links() {
     let site = TestSite::fixture("minimal");
-    append(&site, "content/contact.md", "\nWrite to <someone@example.org> or [call](tel:+14805550111).\n");
+    append(&site, "content/contact.md", "\nWrite to <someone@example.org> or [call](tel:+14805551111).\n");
     site.build();
     let page = site.page("contact/");
     assert!(page.contains(r#"<a href="mailto:someone@example.org">someone@example.org</a>"#), "{page}");

@@ -20,7 +20,8 @@ pub(super) fn render_body(
     rules: &lint::Rules,
     sizes: &HashMap<String, (u32, u32)>,
 ) -> (Body, Vec<Diagnostic>) {
-    let links = PageLinks { site, page, root: &config.root, sizes };
+    let values = crate::render::text_values(config, site, page.lang);
+    let links = PageLinks { site, page, root: &config.root, sizes, values: &values };
     let rendered = markdown::render(page.doc.body(), page.is_faq(), &links);
     let doc = &page.doc;
     let mut problems: Vec<Diagnostic> = rendered
@@ -61,7 +62,7 @@ pub(super) fn render_body(
 
 /// A fingerprint of everything a page's Markdown and its content checks can see of
 /// the rest of the site: where each page, alias and file is published, each page's
-/// kind, drafts and the site root (`prepare` adds the image sizes). When it changes,
+/// kind, drafts, the site root and the clinic's details (`prepare` adds the image sizes). When it changes,
 /// every page's Markdown is rendered and checked again.
 pub(super) fn link_world(site: &Site, config: &Config) -> u64 {
     use std::hash::{Hash, Hasher};
@@ -75,6 +76,10 @@ pub(super) fn link_world(site: &Site, config: &Config) -> u64 {
         (&asset.source, &asset.output).hash(&mut h);
     }
     site.drafts_fingerprint().hash(&mut h);
+    // The clinic's details the text names (`{{ clinic.name }}`).
+    for lang in 0..site.languages.len().max(1) {
+        crate::render::text_values(config, site, lang).hash(&mut h);
+    }
     h.finish()
 }
 
@@ -85,6 +90,7 @@ struct PageLinks<'a> {
     page: &'a Page,
     root: &'a str,
     sizes: &'a HashMap<String, (u32, u32)>,
+    values: &'a markdown::Values,
 }
 
 impl Resolver for PageLinks<'_> {
@@ -94,6 +100,10 @@ impl Resolver for PageLinks<'_> {
 
     fn image_size(&self, url: &str) -> Option<(u32, u32)> {
         self.sizes.get(url.strip_prefix(self.root)?).copied()
+    }
+
+    fn values(&self) -> &markdown::Values {
+        self.values
     }
 }
 

@@ -31,6 +31,7 @@ pub(super) const BODY_BEFORE_AFTER: &str = "content/body-before-after";
 pub(super) const BODY_TESTIMONIAL: &str = "content/body-testimonial";
 pub(super) const FRESH_AFTER_PHOTO: &str = "content/fresh-after-photo";
 pub(super) const AFTERCARE_DAYS: &str = "content/aftercare-days";
+pub(super) const PLACEHOLDER: &str = "content/placeholder";
 
 /// An `after` photo taken fewer days than this after its session shows skin that has
 /// not healed: the dots are darker and sharper, the skin red, and the result flatters
@@ -103,6 +104,11 @@ pub(super) const RULES: &[Rule] = &[
         id: RAW_HTML,
         why: "raw HTML is published as written: a script, an embedded page or an event handler runs in every reader's browser, and a pasted snippet can carry one unnoticed",
         source: None,
+    },
+    Rule {
+        id: PLACEHOLDER,
+        why: "a site published with the starter's name, address, 555 numbers, example.com addresses, empty practitioner profile or generated gallery sends clients nowhere and states what is not true of the clinic",
+        source: Some("CAP Code 3.1 and 3.3 (misleading and material information); FTC Act §5"),
     },
     Rule {
         id: AFTERCARE_DAYS,

@@ -11,6 +11,7 @@ mod aftercare;
 mod claims;
 mod content;
 mod fields;
+mod placeholder;
 mod world;
 
 use std::collections::{BTreeMap, HashSet};
@@ -350,6 +351,7 @@ pub fn check<'a>(
     let site_wide = memo.site_wide.get_or_insert_with(|| {
         let mut found: Vec<Diagnostic> = content::phones(config, config_text);
         found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
+        found.extend(placeholder::config(config_text).into_iter().map(|d| content::with_rule(d, content::PLACEHOLDER)));
         found.extend(rules.matcher.config(config, config_text));
         found.extend(rules.matcher.theme(theme));
         let world = world::World::new(site, theme, false);
@@ -412,6 +414,7 @@ fn check_pages<'a>(
         found.extend(
             aftercare::page_days(doc, activities).into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)),
         );
+        found.extend(placeholder::page(doc).into_iter().map(|d| content::with_rule(d, content::PLACEHOLDER)));
         let mut targets = consulted.into_inner();
         targets.sort_unstable();
         targets.dedup();

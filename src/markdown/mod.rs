@@ -17,6 +17,7 @@ mod headings;
 mod links;
 mod outline;
 mod tables;
+mod values;
 
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
@@ -26,6 +27,7 @@ use links::resolved;
 pub use links::{risky_html, shorten, unsafe_scheme};
 pub use outline::{Anchors, LinkRef, Outline};
 pub use tables::MAX_COLUMNS;
+pub use values::{Splices, Values};
 
 /// What the caller's resolver decides for a link or image destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +48,10 @@ pub trait Resolver {
     /// The pixel size of the image at a resolved URL, when it is one of the site's files.
     fn image_size(&self, _url: &str) -> Option<(u32, u32)> {
         None
+    }
+    /// The clinic's details page text can name as `{{ clinic.name }}`.
+    fn values(&self) -> &Values {
+        &values::NONE
     }
 }
 
@@ -106,7 +112,25 @@ pub(super) fn options() -> Options {
 /// Renders `text`. `faq` splits the result at `## ` headings; `resolver` decides every
 /// link and image destination and gives images their size (so pages do not shift as
 /// images load).
-pub fn render(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
+pub fn render(source: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
+    // The clinic's details first (`{{ clinic.name }}`); with a problem among them, the
+    // text as written, so its other problems are found in the same run.
+    let (text, splices, problems) = match values::expand(source, resolver.values()) {
+        Ok((text, splices)) => (text, splices, Vec::new()),
+        Err(problems) => (source.into(), Splices::default(), problems),
+    };
+    let mut out = render_expanded(&text, faq, resolver);
+    if splices != Splices::default() {
+        for problem in &mut out.problems {
+            problem.offset = splices.source(problem.offset);
+        }
+        out.outline.unexpand(splices);
+    }
+    out.problems.splice(0..0, problems);
+    out
+}
+
+fn render_expanded(text: &str, faq: bool, resolver: &dyn Resolver) -> Rendered {
     let mut out = Rendered::default();
     if let Some(problem) = too_wide(text) {
         out.problems.push(problem);

@@ -25,6 +25,9 @@ pub struct Outline {
     /// `onclick=`, `javascript:`): (byte range in the Markdown, what it is).
     pub risky_html: Vec<(Range<usize>, String)>,
     pub anchors: Anchors,
+    /// Where the clinic's details were put in the text read (see `values.rs`): offsets
+    /// map back through them to the source.
+    splices: super::Splices,
     /// While reading: inside a code block; inside an image (its index in `links`).
     in_code_block: bool,
     in_image: Option<usize>,
@@ -76,11 +79,23 @@ impl Outline {
     /// is not verbatim in the source (an entity, smart punctuation) maps to where it starts.
     pub fn source_offset(&self, pos: usize) -> usize {
         let i = self.segments.partition_point(|s| s.0 <= pos).saturating_sub(1);
-        match self.segments.get(i) {
+        let offset = match self.segments.get(i) {
             Some(&(start, source, true)) => source + (pos - start),
             Some(&(_, source, false)) => source,
             None => 0,
+        };
+        self.splices.source(offset)
+    }
+
+    /// Maps what was read of the text with the clinic's details in back to the source.
+    pub(super) fn unexpand(&mut self, splices: super::Splices) {
+        for link in &mut self.links {
+            link.range = splices.source_range(&link.range);
         }
+        for (range, _) in &mut self.risky_html {
+            *range = splices.source_range(range);
+        }
+        self.splices = splices;
     }
 
     /// Takes in one event of the parse of `text`; headings are added by `render`,

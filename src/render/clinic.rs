@@ -67,6 +67,48 @@ pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool, lang: usi
     })
 }
 
+/// The clinic's details page text names as `{{ clinic.name }}` (see `markdown/values.rs`),
+/// for the pages in language `lang`: opening hours read in its words. A detail
+/// site.yaml leaves out is there with no value, so naming it says what to add.
+pub(crate) fn text_values(config: &Config, site: &Site, lang: usize) -> crate::markdown::Values {
+    let clinic = &config.clinic;
+    let locale = super::languages::locale(config, site, lang);
+    let part = |get: fn(&crate::config::Address) -> &Option<String>| {
+        clinic.address.as_ref().and_then(|a| get(a).clone()).filter(|p| !p.trim().is_empty())
+    };
+    let (street, locality, region, postal_code) =
+        (part(|a| &a.street), part(|a| &a.locality), part(|a| &a.region), part(|a| &a.postal_code));
+    // As the footer shows it, on one line: `1 Main St, Scottsdale, AZ 85251`.
+    let town = [locality.clone(), region.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+    let town = [Some(town).filter(|t| !t.is_empty()), postal_code.clone()].into_iter().flatten();
+    let town = Some(town.collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty());
+    let line = Some([street.clone(), town].into_iter().flatten().collect::<Vec<_>>().join(", "));
+    let line = line.filter(|l| !l.is_empty());
+    let hours: Vec<String> = clinic.hours.iter().map(|h| locale.hours(h)).collect();
+    let mut values = vec![
+        ("clinic.name", Some(clinic.name.clone())),
+        ("clinic.phone", clinic.phones.first().map(|p| p.number.clone())),
+        ("clinic.email", clinic.email.clone()),
+        ("clinic.address", line),
+        ("clinic.address.street", street),
+        ("clinic.address.locality", locality),
+        ("clinic.address.region", region),
+        ("clinic.address.postal_code", postal_code),
+        ("clinic.hours", Some(hours.join("; ")).filter(|h| !h.is_empty())),
+        ("clinic.website", Some(config.base_url.clone())),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_string(), value))
+    .collect::<Vec<_>>();
+    for phone in &clinic.phones {
+        let name = format!("clinic.phones.{}", crate::site::slugify(&phone.label));
+        if !values.iter().any(|(n, _)| *n == name) {
+            values.push((name, Some(phone.number.clone())));
+        }
+    }
+    crate::markdown::Values(values)
+}
+
 /// Where "Book a consultation" leads: `booking_url` as written; else the site's
 /// `/contact/` page (in language `lang` when it is translated); else a call to the
 /// first phone, else an email; else nowhere (the theme then leaves the button out).
@@ -126,6 +168,12 @@ struct Practitioner {
     /// Licences and memberships clients can check.
     #[serde(default)]
     credentials: Vec<String>,
+    /// Years practising SMP.
+    #[serde(default)]
+    years: Option<u32>,
+    /// The body-art licence or permit, and who issued it.
+    #[serde(default)]
+    licence: Option<String>,
 }
 
 /// The practitioners a page introduces (`extra: { team: [...] }`), or what is wrong
@@ -139,12 +187,12 @@ fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
             words.replace("struct Practitioner", "a person (`name:` and more)")
         )
     })?;
+    // An empty field is the clinic's to fill in: `check` lists it (`content/placeholder`).
     for (i, p) in team.iter().enumerate() {
-        if p.name.trim().is_empty() {
-            return Err(format!("person {} of the `team` list has an empty `name`", i + 1));
-        }
         if p.photo.is_some() && p.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
-            return Err(format!("the photo of {} has no `alt` text: describe what it shows", p.name));
+            let who =
+                if p.name.trim().is_empty() { format!("person {} of the `team` list", i + 1) } else { p.name.clone() };
+            return Err(format!("the photo of {who} has no `alt` text: describe what it shows"));
         }
     }
     Ok(team)
@@ -161,7 +209,9 @@ pub(super) fn team_value(extra: &serde_yaml::Mapping, photo: impl Fn(&str, &str)
     team.into_iter()
         .map(|p| {
             let picture = p.photo.as_deref().map(|dest| photo(dest, p.alt.as_deref().unwrap_or_default()));
-            json!({"name": p.name, "role": p.role, "photo": picture, "training": p.training, "credentials": p.credentials})
+            let licence = p.licence.filter(|l| !l.trim().is_empty());
+            json!({"name": p.name, "role": p.role, "photo": picture, "training": p.training,
+                   "credentials": p.credentials, "years": p.years, "licence": licence})
         })
         .collect()
 }

@@ -35,6 +35,7 @@ use crate::site::{Kind, Page, PageId, Site, hash_of};
 use crate::theme::Theme;
 
 pub use crate::addresses::{HostFile, Job, Outputs};
+pub(crate) use clinic::text_values;
 pub use hosts::{CSP, IMMUTABLE, MODEST, SECURITY_HEADERS, SHORT};
 use templates::template_error;
 pub use templates::{Templates, load_templates};

@@ -244,7 +244,12 @@ fn before_after_values(
         .zip(pairs)
         .map(|(mut pair, e)| {
             // The label in the site's language (the gallery's own is English).
-            pair["label"] = json!(words.photo_label(e.session, e.healed, e.days_after, e.retouched));
+            pair["label"] = json!(words.photo_label(
+                e.session,
+                e.healed,
+                e.days_after,
+                (!e.illustration).then_some(e.retouched == Some(true))
+            ));
             pair
         })
         .collect()
