@@ -318,9 +318,16 @@ pub(super) fn brand_value(
     if !theme.statics.contains_key(file) {
         let (line, col) = config.logo_at;
         let message = format!("the logo `{logo}` is not in the site's static/ folder");
-        return Err(Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(
-            "put the logo file in static/ (an SVG is sharpest) and write its path, e.g. `logo: static/logo.svg`",
-        ));
+        let statics: Vec<&str> = theme.statics.keys().map(String::as_str).collect();
+        let help = match crate::yaml::closest(file, &statics) {
+            // Written as the logo is (`static/…`, `/…` or from static/).
+            Some(best) => format!("did you mean `{}{best}`?", &logo[..logo.len() - file.len()]),
+            None => {
+                "put the logo file in static/ (an SVG is sharpest) and write its path, e.g. `logo: static/logo.svg`"
+                    .into()
+            }
+        };
+        return Err(Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(help));
     }
     let size = sizes.get(file);
     Ok(json!({
