@@ -365,7 +365,7 @@ fn a_link_to_a_renamed_page_suggests_an_alias_on_the_new_one() {
     let old = site.read("content/contact.md");
     site.write("content/contact.md", format!("{old}\nSee [care](aftercare.md) and [it](/aftercare/).\n"));
     let err = site.run(&["check"]).fails();
-    assert!(!err.contains("did you mean") && !err.contains("aliases:"), "{err}");
+    assert!(!err.contains("did you mean"), "{err}");
     assert!(
         err.contains("if the page was renamed, add `aliases: [\"/aftercare/\"]` to the page that replaced it"),
         "{err}"

@@ -232,14 +232,30 @@ impl<'a> World<'a> {
             format!("did you mean `{best}`?")
         } else if let Some(md) = self.markdown_beside(page, path) {
             format!("to link to that page, link to its file: `{md}` (links to `.md` files always find their page)")
+        } else if let Some((id, renamed)) = self.site.renamed_to(&url).filter(|_| !file && !image) {
+            let new = &self.site.pages[id];
+            let alias = format!(
+                " If the page was renamed, add `aliases: [\"/{}/\"]` to {} so old links and bookmarks still lead to it",
+                url.trim_matches('/'),
+                new.doc.display_path().display()
+            );
+            format!("did you mean `/{}`?{}", new.path, if renamed { alias.as_str() } else { "" })
         } else if !path.starts_with('/') && self.statics.contains(path.trim_start_matches("./")) {
             format!("files in static/ are linked from the site root: `/{}`", path.trim_start_matches("./"))
         } else if file && !path.starts_with('/') {
             "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`".into()
-        } else if path.starts_with('/') {
-            "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)".into()
         } else {
-            "link to the page's Markdown file (`../process/first-session.md`) or its address from the site root (`/process/first-session/`); a file beside the page is linked by its name, e.g. `photo.jpg`".into()
+            let generic = if path.starts_with('/') {
+                "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)"
+            } else {
+                "link to the page's Markdown file (`../process/first-session.md`) or its address from the site root (`/process/first-session/`); a file beside the page is linked by its name, e.g. `photo.jpg`"
+            };
+            match (file || image, url.trim_matches('/')) {
+                (false, old) if !old.is_empty() => format!(
+                    "{generic}; if the page was renamed, add `aliases: [\"/{old}/\"]` to the page that replaced it"
+                ),
+                _ => generic.into(),
+            }
         };
         Err((message, help))
     }
