@@ -410,8 +410,25 @@ pub(super) fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
     )
 }
 
-/// site.yaml's phone numbers that are not E.164 once normalised.
+/// site.yaml's phone numbers that are not E.164 once normalised, and those labelled
+/// for texting that would still be called.
 pub(super) fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
+    let texting = config.clinic.phones.iter().filter(|p| !p.text_only && says_texting(&p.label)).map(|p| {
+        let (line, col) = crate::config::locate_value(config_text, "label", &p.label).unwrap_or((0, 0));
+        let d = Diagnostic::warning(
+            config::FILE_NAME,
+            line,
+            col,
+            format!("the phone labelled `{}` becomes a call link (`tel:`), not one that opens a text message", p.label),
+        )
+        .with_len(p.label.chars().count())
+        .with_help(format!(
+            "if the number takes texts only, add `text_only: true` to it: `{{ label: {}, number: \"{}\", text_only: true }}` (it becomes an `sms:` link)",
+            p.label, p.number
+        ));
+        with_rule(d.with_source(config_text), TEL)
+    });
+    let texting: Vec<Diagnostic> = texting.collect();
     config
         .clinic
         .phones
@@ -433,5 +450,13 @@ pub(super) fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
             .with_help("write it with the country code (`+44 20 7946 0000`), or set `clinic.address.country: US` for a US number");
             with_rule(d.with_source(config_text), TEL)
         })
+        .chain(texting)
         .collect()
+}
+
+/// Whether a phone's label says it is for texts: "Text us", "SMS", "Texts only".
+fn says_texting(label: &str) -> bool {
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| ["text", "texts", "texting", "sms"].contains(&w.to_lowercase().as_str()))
 }
