@@ -435,7 +435,10 @@ fn the_aftercare_table_stacks_into_one_card_per_activity_on_a_phone() {
         assert_eq!(cells.len(), heads.len(), "{row}");
         for (i, cell) in cells.iter().enumerate() {
             // Stacked: each cell spans the card, below the one before it.
-            assert!(f(cell, "left") - f(row, "left") < 24.0 && f(row, "right") - f(cell, "right") < 24.0, "{cell} in {row}");
+            assert!(
+                f(cell, "left") - f(row, "left") < 24.0 && f(row, "right") - f(cell, "right") < 24.0,
+                "{cell} in {row}"
+            );
             assert!(f(cell, "right") <= 390.0, "a cell runs off the screen: {cell}");
             assert!(f(cell, "height") < 300.0, "a cell is {} px tall: {cell}", f(cell, "height"));
             if i > 0 {
@@ -450,4 +453,39 @@ fn the_aftercare_table_stacks_into_one_card_per_activity_on_a_phone() {
     load(&tab, &format!("{}/process/first-session/", server.origin));
     let display = json(&tab, "getComputedStyle(document.querySelector('.aftercare-times tbody tr')).display");
     assert_eq!(display, "table-row");
+}
+
+/// Issue 24: at 1280 px the example's menu labels wrapped to three lines, and "Book a
+/// consultation" showed twice in the header (the booking page's menu entry beside the
+/// button). Every label is one line and the words show once.
+#[test]
+fn the_desktop_menu_keeps_each_label_on_one_line_and_shows_the_booking_words_once() {
+    let site = TestSite::example();
+    let server = StaticServer::start(site.path("public"));
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    set_viewport(&tab, 1280, 900);
+    for page in ["/", "/process/first-session/", "/faq/"] {
+        load(&tab, &format!("{}{page}", server.origin));
+        assert!(rect(&tab, ".site-nav").is_some(), "{page}: the menu is not in the row");
+        let labels = json(
+            &tab,
+            "[...document.querySelectorAll('.site-nav a')].filter(a => a.checkVisibility()).map(a => { \
+               const r = document.createRange(); r.selectNodeContents(a); \
+               return {text: a.innerText, lines: new Set([...r.getClientRects()].map(c => Math.round(c.top))).size}; })",
+        );
+        let labels = labels.as_array().unwrap();
+        assert!(labels.len() >= 3, "{page}: {labels:?}");
+        for label in labels {
+            assert_eq!(label["lines"], 1, "{page}: a menu label wraps: {label}");
+        }
+        let book = json(
+            &tab,
+            "[...document.querySelectorAll('.site-header a')].filter(a => a.checkVisibility() \
+               && a.innerText.includes('Book a consultation')).length",
+        );
+        assert_eq!(book, 1, "{page}: \"Book a consultation\" shows {book} times in the header");
+    }
 }

@@ -189,6 +189,7 @@ fn example_for(key: &str) -> &'static str {
         "description" => "What happens in the first session.",
         "stage" => "2",
         "weight" => "10",
+        "menu_title" => "FAQ",
         "date" | "updated" => "2026-03-01",
         "draft" | "faq" => "true",
         "aliases" | "tags" | "aftercare" | "hours" => "[\"...\"]",
