@@ -102,7 +102,7 @@ pub struct NewArgs {
     /// What to create
     #[arg(value_enum)]
     pub kind: NewKind,
-    /// The page title (quote it if it has spaces)
+    /// The page title, or for `faq` the question (quote it if it has spaces)
     #[arg(required = true, num_args = 1..)]
     pub title: Vec<String>,
 }
@@ -113,6 +113,6 @@ pub enum NewKind {
     Session,
     /// A plain page at the top of content/
     Page,
-    /// An FAQ page (every `## ` heading is a question)
+    /// A question (a `## ` heading) at the end of the FAQ page; a separate FAQ page is `new page` with `faq: true`
     Faq,
 }

@@ -149,6 +149,17 @@ pub struct Address {
 pub struct Phone {
     pub label: String,
     pub number: String,
+    /// A number for text messages only: an `sms:` link, never the number "Call" dials.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub text_only: bool,
+}
+
+impl Phone {
+    /// The link that reaches the number: `tel:` to call, `sms:` for a text-only one.
+    pub fn href(&self, country: Option<&str>) -> Option<String> {
+        let tel = tel_uri(&self.number, country)?;
+        Some(if self.text_only { tel.replacen("tel:", "sms:", 1) } else { tel })
+    }
 }
 
 /// The site's settings, validated, with the base URL normalised.

@@ -114,6 +114,9 @@ pub struct Allow {
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,
+    /// A shorter label for the title in the site menu (`menu_title: FAQ`).
+    #[serde(default)]
+    pub menu_title: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]
@@ -155,6 +158,9 @@ pub struct FrontMatter {
     #[serde(default)]
     pub allow: Vec<Allow>,
 }
+
+/// The longest `menu_title`: about what one line of the desktop menu holds.
+const MENU_TITLE_LIMIT: usize = 24;
 
 /// Parsed front matter plus the dates it holds, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -205,6 +211,18 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
     let updated = date_of("updated", &fm.updated);
     if fm.title.trim().is_empty() {
         at_key("title", "the `title` is empty".into(), "write the page's title after `title:`");
+    }
+    if let Some(label) = &fm.menu_title {
+        let words = label.trim();
+        if words.is_empty() || words.contains('\n') || words.chars().count() > MENU_TITLE_LIMIT {
+            at_key(
+                "menu_title",
+                format!(
+                    "`menu_title` must be one short line of at most {MENU_TITLE_LIMIT} characters, to fit the menu"
+                ),
+                "write the page's name in the menu in a word or two, e.g. `menu_title: FAQ`, or remove the line to use the title",
+            );
+        }
     }
     if let Some(slug) = &fm.slug
         && !valid_slug(slug)

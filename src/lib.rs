@@ -82,12 +82,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::New(args) => {
             let root = source::find_root(cli.root.as_deref())?;
+            let title = args.title.join(" ");
             let kind = match args.kind {
                 cli::NewKind::Session => scaffold::NewKind::Session,
                 cli::NewKind::Page => scaffold::NewKind::Page,
-                cli::NewKind::Faq => scaffold::NewKind::Faq,
+                cli::NewKind::Faq => {
+                    let (path, line) = scaffold::add_question(&root, &title)?;
+                    report::question_added(&path, line);
+                    return Ok(ExitCode::SUCCESS);
+                }
             };
-            let path = scaffold::new_file(&root, kind, &args.title.join(" "))?;
+            let path = scaffold::new_file(&root, kind, &title)?;
             report::new_done(&path);
         }
     }

@@ -206,6 +206,14 @@ pub(crate) fn new_done(path: &Path) {
     );
 }
 
+/// `new faq`: where the question went, to open the file there.
+pub(crate) fn question_added(path: &Path, line: usize) {
+    anstream::println!(
+        "{GREEN}Added{GREEN:#} the question at {}:{line}. Write its answer under it, in place of the placeholder; until then the home page leaves it out.",
+        path.display()
+    );
+}
+
 /// `check`'s text report: every finding, allowed ones included, then one line.
 /// `deny_warnings` only changes the wording; the caller sets the exit code.
 pub(crate) fn check_text(result: &Result<Vec<Diagnostic>>, deny_warnings: bool, verbose: bool) {

@@ -2,14 +2,16 @@
 //! and new Markdown files with the right front matter.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::front_matter::SectionKind;
 use crate::load;
+use crate::markdown::FAQ_ANSWER_PLACEHOLDER;
 use crate::output;
-use crate::site::{Doc, slugify};
+use crate::site::{Doc, Site, slugify};
 use crate::theme::embedded_files;
 
 static EXAMPLE_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/content");
@@ -62,12 +64,11 @@ pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
     Ok(files.len())
 }
 
-/// What `smpsite new` makes.
+/// The new files `smpsite new` makes (`new faq` adds to the FAQ page: [`add_question`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NewKind {
     Session,
     Page,
-    Faq,
 }
 
 /// Creates a new Markdown file for `title` in the site at `root`; returns its path
@@ -88,7 +89,6 @@ pub(crate) fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBu
     let quoted = serde_json::to_string(title).expect("strings serialize");
     let (rel, text) = match kind {
         NewKind::Page => (PathBuf::from(format!("{slug}.md")), page_text(&quoted)),
-        NewKind::Faq => (PathBuf::from(format!("{slug}.md")), faq_text(&quoted)),
         NewKind::Session => {
             let (section, stage) = next_session(root)?;
             (section.join(format!("{slug}.md")), session_text(&quoted, stage))
@@ -103,17 +103,72 @@ pub(crate) fn new_file(root: &Path, kind: NewKind, title: &str) -> Result<PathBu
     }
 }
 
-/// The sessions section's folder (relative to `content/`) and the next free stage.
-fn next_session(root: &Path) -> Result<(PathBuf, u32)> {
-    // Read as every command reads a site, so `new` sees the files `build` would.
+/// Adds `question` as a `## ` heading, with [`FAQ_ANSWER_PLACEHOLDER`] as its answer, at
+/// the end of the FAQ page the home page shows. Returns the page (relative to the root)
+/// and the heading's line. The page is only appended to ([`output::append_to_file`]).
+pub(crate) fn add_question(root: &Path, question: &str) -> Result<(PathBuf, usize)> {
+    let question = question.split_whitespace().collect::<Vec<_>>().join(" ");
+    let question = question.trim_start_matches('#').trim();
+    if question.is_empty() {
+        return Err(Error::Usage(
+            "the question is empty; write it in quotes, e.g. smpsite new faq \"Does it hurt?\"".into(),
+        ));
+    }
+    let docs = markdown_docs(root)?;
+    // The FAQ the home page shows (the first in the default language), a draft only
+    // when there is no other.
+    let faq = [false, true].into_iter().find_map(|drafts| {
+        let site = Site::build_all(docs.clone(), Vec::new(), drafts).0?;
+        site.pages.iter().find(|p| p.lang == 0 && p.is_faq()).map(|p| p.doc.clone())
+    });
+    let Some(doc) = faq else {
+        return Err(Diagnostic::error("content", 0, 0, "there is no FAQ page to add the question to")
+            .with_help(
+                "make one with `smpsite new page \"Frequently asked questions\"` and add `faq: true` to its front matter: every `## ` heading on it is a question",
+            )
+            .into());
+    };
+    let shown = doc.display_path();
+    let text = doc.text();
+    let body_line = text[..text.len() - doc.body().len()].lines().count();
+    let heading = |line: &str| line.strip_prefix("## ").map(|h| h.trim().trim_end_matches('#').trim().to_lowercase());
+    if let Some(at) = doc.body().lines().position(|l| heading(l).as_deref() == Some(&question.to_lowercase())) {
+        return Err(Error::Usage(format!(
+            "{}:{} already asks \"{question}\"; edit its answer there",
+            shown.display(),
+            body_line + at + 1
+        )));
+    }
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut addition = String::new();
+    if !text.is_empty() && !text.ends_with('\n') {
+        addition.push_str(newline);
+    }
+    if !text.trim_end_matches(['\r', '\n']).is_empty() && !text.ends_with(&format!("{newline}{newline}")) {
+        addition.push_str(newline);
+    }
+    let line = text.matches('\n').count() + addition.matches('\n').count() + 1;
+    addition.push_str(&format!("## {question}{newline}{newline}{FAQ_ANSWER_PLACEHOLDER}{newline}"));
+    output::append_to_file(&root.join(&shown), text.as_bytes(), addition.as_bytes())?;
+    Ok((shown, line))
+}
+
+/// Every Markdown file of the site at `root` that parses, read as every command reads
+/// a site, so `new` sees the files `build` would.
+fn markdown_docs(root: &Path) -> Result<Vec<Arc<Doc>>> {
     let site = load::load(root, None)?;
-    let docs: Vec<Doc> = site
+    Ok(site
         .sources
         .content
         .iter()
         .filter(|f| f.is_markdown())
-        .filter_map(|f| Doc::parse(f.rel.clone(), f.bytes.clone()).ok())
-        .collect();
+        .filter_map(|f| Doc::parse(f.rel.clone(), f.bytes.clone()).ok().map(Arc::new))
+        .collect())
+}
+
+/// The sessions section's folder (relative to `content/`) and the next free stage.
+fn next_session(root: &Path) -> Result<(PathBuf, u32)> {
+    let docs = markdown_docs(root)?;
     let section = docs
         .iter()
         .find(|d| {
@@ -143,14 +198,6 @@ fn page_text(title: &str) -> String {
     )
 }
 
-fn faq_text(title: &str) -> String {
-    format!(
-        "---\ntitle: {title}\ndescription: \"Answers to common questions.\"\nfaq: true\ndraft: true\n---\n\
-         A short introduction. Every `## ` heading below is a question; the text under it is the answer.\n\n\
-         ## What is the first question?\n\nThe answer, in a few honest sentences.\n"
-    )
-}
-
 fn session_text(title: &str, stage: u32) -> String {
     format!(
         "---\ntitle: {title}\ndescription: \"What happens in this session and how to care for your scalp afterwards.\"\nstage: {stage}\n\
@@ -174,7 +221,7 @@ mod tests {
 
     #[test]
     fn new_texts_parse_as_front_matter() {
-        for text in [page_text("\"A\""), faq_text("\"A: b\""), session_text("\"A\"", 5)] {
+        for text in [page_text("\"A: b\""), session_text("\"A\"", 5)] {
             let doc = Doc::parse("x.md".into(), text.into_bytes().into()).unwrap();
             assert!(doc.meta.fm.draft);
         }

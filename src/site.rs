@@ -80,6 +80,11 @@ impl Page {
         &self.doc.meta.fm.title
     }
 
+    /// The page's name in the site menu: `menu_title`, else its `title`.
+    pub fn menu_title(&self) -> &str {
+        self.doc.meta.fm.menu_title.as_deref().map_or(self.title(), str::trim)
+    }
+
     /// Whether the page is an FAQ: `faq: true`, or a page in a section of kind `faq`.
     pub fn is_faq(&self) -> bool {
         self.kind == Kind::Page && (self.doc.meta.fm.faq || self.section_kind == SectionKind::Faq)

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use include_dir::{Dir, include_dir};
 
+use crate::color::Rgb;
 use crate::error::Diagnostic;
 use crate::source::{File, OnDisk, Sources};
 
@@ -38,8 +39,9 @@ pub struct Theme {
     pub on_disk: BTreeMap<String, OnDisk>,
 }
 
-/// Resolves the theme named `name` (from `site.yaml`) against `sources`.
-pub(crate) fn resolve(name: &str, sources: &Sources) -> Result<Theme, Vec<Diagnostic>> {
+/// Resolves the theme named `name` (from `site.yaml`) against `sources`; `accent` is
+/// `brand.color`, which the built-in favicon is drawn in.
+pub(crate) fn resolve(name: &str, sources: &Sources, accent: Option<Rgb>) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     let mut problems = Vec::new();
     match &sources.theme_dir {
@@ -68,8 +70,25 @@ pub(crate) fn resolve(name: &str, sources: &Sources) -> Result<Theme, Vec<Diagno
     }
     add_templates(&mut theme, &sources.templates, Path::new("templates"), &mut problems);
     add_statics(&mut theme, &sources.statics);
+    if let Some(accent) = accent {
+        brand_favicon(&mut theme, accent);
+    }
     if problems.is_empty() { Ok(theme) } else { Err(problems) }
 }
+
+/// The built-in favicon (the theme's accent behind white dots) in the brand colour
+/// instead. A favicon of the clinic's own (any other bytes) is left as it is.
+fn brand_favicon(theme: &mut Theme, accent: Rgb) {
+    let built_in = DEFAULT_THEME.get_file("static/favicon.svg").map(|f| f.contents());
+    if let Some(favicon) = theme.statics.get_mut(FAVICON).filter(|f| Some(&f[..]) == built_in) {
+        let text = String::from_utf8_lossy(favicon).replace(FAVICON_ACCENT, &accent.hex());
+        *favicon = text.into_bytes().into();
+    }
+}
+
+/// The favicon file, and the colour the built-in one is drawn in (the theme's `--accent`).
+const FAVICON: &str = "favicon.svg";
+const FAVICON_ACCENT: &str = "#0b5d63";
 
 fn add_templates(theme: &mut Theme, files: &[File], base: &Path, problems: &mut Vec<Diagnostic>) {
     for file in files {
@@ -139,7 +158,7 @@ mod tests {
 
     #[test]
     fn embedded_default_theme_has_every_required_template() {
-        let theme = resolve("default", &sources()).unwrap();
+        let theme = resolve("default", &sources(), None).unwrap();
         for name in REQUIRED_TEMPLATES {
             assert!(theme.templates.contains_key(*name), "missing {name}");
         }
@@ -151,7 +170,7 @@ mod tests {
         let mut s = sources();
         s.templates.push(File::in_memory("page.html".into(), b"mine"[..].into()));
         s.statics.push(File::in_memory(PathBuf::from("style.css"), b"body{}"[..].into()));
-        let theme = resolve("default", &s).unwrap();
+        let theme = resolve("default", &s, None).unwrap();
         assert_eq!(theme.templates["page.html"].text, "mine");
         assert_eq!(theme.templates["page.html"].origin, Path::new("templates/page.html"));
         assert!(theme.templates["base.html"].text.contains("<html"));
@@ -160,7 +179,7 @@ mod tests {
 
     #[test]
     fn unknown_theme_is_an_error() {
-        let errs = resolve("fancy", &sources()).unwrap_err();
+        let errs = resolve("fancy", &sources(), None).unwrap_err();
         assert!(errs[0].message.contains("`fancy` does not exist"));
     }
 }

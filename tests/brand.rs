@@ -58,3 +58,19 @@ fn a_missing_logo_is_an_error_at_its_line() {
     assert!(err.contains("site.yaml:13:3") && err.contains("the logo `static/nope.svg` is not in"), "{err}");
     assert!(!site.path("public").exists());
 }
+
+/// Issue 24: the favicon stayed teal after the brand colour changed. The built-in
+/// favicon is drawn in `brand.color`; a clinic's own favicon is copied as it is.
+#[test]
+fn the_favicon_follows_the_brand_colour_and_a_clinics_own_is_kept() {
+    let site = with_brand("  color: \"#7a1f5c\"\n");
+    site.build();
+    let favicon = std::fs::read_to_string(site.path("public/favicon.svg")).unwrap();
+    assert!(favicon.contains("fill=\"#7a1f5c\""), "{favicon}");
+    assert!(!favicon.contains("#0b5d63"), "the theme's teal is still there: {favicon}");
+
+    let own = "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"1\" fill=\"#0b5d63\"/></svg>";
+    site.write("static/favicon.svg", own);
+    site.build();
+    assert_eq!(std::fs::read_to_string(site.path("public/favicon.svg")).unwrap(), own);
+}

@@ -423,3 +423,91 @@ fn the_language_switcher_fits_every_width() {
         }
     }
 }
+
+/// Issue 24: on a phone the aftercare table hid a column behind a sideways scroll, with
+/// cells a screen tall. At 390 px each activity is a card: its cells stacked across the
+/// card's width, each with its column's name, nothing scrolled out of sight.
+#[test]
+fn the_aftercare_table_stacks_into_one_card_per_activity_on_a_phone() {
+    let site = TestSite::example();
+    let server = StaticServer::start(site.path("public"));
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    set_viewport(&tab, 390, 844);
+    load(&tab, &format!("{}/process/first-session/", server.origin));
+    let table = json(
+        &tab,
+        "(t => ({scroll: t.scrollWidth - t.clientWidth, right: t.getBoundingClientRect().right, \
+          heads: [...t.querySelectorAll('thead th')].map(h => h.innerText.trim()), \
+          rows: [...t.querySelectorAll('tbody tr')].map(tr => { const r = tr.getBoundingClientRect(); \
+            return {left: r.left, right: r.right, cells: [...tr.children].map(c => { const b = c.getBoundingClientRect(); \
+              return {left: b.left, right: b.right, top: b.top, height: b.height, \
+                      label: getComputedStyle(c, '::before').content, text: c.innerText}; })}; })}))\
+         (document.querySelector('.aftercare-times'))",
+    );
+    assert_eq!(table["scroll"].as_f64(), Some(0.0), "the table scrolls sideways: {table}");
+    assert!(f(&table, "right") <= 390.0, "the table runs off the screen: {table}");
+    let heads: Vec<String> = serde_json::from_value(table["heads"].clone()).unwrap();
+    let rows = table["rows"].as_array().unwrap();
+    assert!(rows.len() >= 3, "{table}");
+    for row in rows {
+        let cells = row["cells"].as_array().unwrap();
+        assert_eq!(cells.len(), heads.len(), "{row}");
+        for (i, cell) in cells.iter().enumerate() {
+            // Stacked: each cell spans the card, below the one before it.
+            assert!(
+                f(cell, "left") - f(row, "left") < 24.0 && f(row, "right") - f(cell, "right") < 24.0,
+                "{cell} in {row}"
+            );
+            assert!(f(cell, "right") <= 390.0, "a cell runs off the screen: {cell}");
+            assert!(f(cell, "height") < 300.0, "a cell is {} px tall: {cell}", f(cell, "height"));
+            if i > 0 {
+                assert!(f(cell, "top") >= f(&cells[i - 1], "top") + f(&cells[i - 1], "height") - 1.0, "{row}");
+                let label = cell["label"].as_str().unwrap_or("");
+                assert!(label.contains(&heads[i]), "the cell does not name its column `{}`: {cell}", heads[i]);
+            }
+        }
+    }
+    // At desktop width it is a table again.
+    set_viewport(&tab, 1280, 900);
+    load(&tab, &format!("{}/process/first-session/", server.origin));
+    let display = json(&tab, "getComputedStyle(document.querySelector('.aftercare-times tbody tr')).display");
+    assert_eq!(display, "table-row");
+}
+
+/// Issue 24: at 1280 px the example's menu labels wrapped to three lines, and "Book a
+/// consultation" showed twice in the header (the booking page's menu entry beside the
+/// button). Every label is one line and the words show once.
+#[test]
+fn the_desktop_menu_keeps_each_label_on_one_line_and_shows_the_booking_words_once() {
+    let site = TestSite::example();
+    let server = StaticServer::start(site.path("public"));
+    site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    set_viewport(&tab, 1280, 900);
+    for page in ["/", "/process/first-session/", "/faq/"] {
+        load(&tab, &format!("{}{page}", server.origin));
+        assert!(rect(&tab, ".site-nav").is_some(), "{page}: the menu is not in the row");
+        let labels = json(
+            &tab,
+            "[...document.querySelectorAll('.site-nav a')].filter(a => a.checkVisibility()).map(a => { \
+               const r = document.createRange(); r.selectNodeContents(a); \
+               return {text: a.innerText, lines: new Set([...r.getClientRects()].map(c => Math.round(c.top))).size}; })",
+        );
+        let labels = labels.as_array().unwrap();
+        assert!(labels.len() >= 3, "{page}: {labels:?}");
+        for label in labels {
+            assert_eq!(label["lines"], 1, "{page}: a menu label wraps: {label}");
+        }
+        let book = json(
+            &tab,
+            "[...document.querySelectorAll('.site-header a')].filter(a => a.checkVisibility() \
+               && a.innerText.includes('Book a consultation')).length",
+        );
+        assert_eq!(book, 1, "{page}: \"Book a consultation\" shows {book} times in the header");
+    }
+}

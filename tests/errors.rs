@@ -270,3 +270,32 @@ fn one_run_reports_the_problems_of_every_stage_with_the_warnings() {
     assert!(!err.contains("faq.md does not exist"), "{err}");
     assert!(err.contains("4 errors found"), "{err}");
 }
+
+/// Issue 24: `menu_title` shortens a page's name in the menu; an empty or long one is
+/// an error at its line, and a good one is the menu's label.
+#[test]
+fn menu_title_is_the_menus_label_and_a_long_one_is_an_error_at_its_line() {
+    let err = broken(|site| {
+        let faq = site.read("content/faq.md");
+        site.write(
+            "content/faq.md",
+            faq.replacen(
+                "title: Questions\n",
+                "title: Questions\nmenu_title: Questions people ask us all the time\n",
+                1,
+            ),
+        );
+    });
+    assert!(
+        err.contains("content/faq.md:3:1: error: `menu_title` must be one short line of at most 24 characters"),
+        "{err}"
+    );
+    assert!(err.contains("e.g. `menu_title: FAQ`"), "{err}");
+
+    let site = TestSite::fixture("minimal");
+    let faq = site.read("content/faq.md");
+    site.write("content/faq.md", faq.replacen("title: Questions\n", "title: Questions\nmenu_title: FAQ\n", 1));
+    site.build();
+    let home = site.page("");
+    assert!(home.contains(">FAQ</a>") && home.contains("<h1>"), "{home}");
+}

@@ -92,3 +92,21 @@ fn the_hero_shows_an_optional_photo_with_its_size_and_insists_on_alt_text() {
     let err = site.run(&["build"]).fails();
     assert!(err.contains("content/_index.md:3:3") && err.contains("missing key `alt`"), "{err}");
 }
+
+/// Issue 24: the home page's "Common questions" showed a placeholder question.
+#[test]
+fn the_home_page_never_shows_a_placeholder_question() {
+    let site = TestSite::fixture("minimal");
+    let faq = site.read("content/faq.md");
+    let placeholder = smpsite::markdown::FAQ_ANSWER_PLACEHOLDER;
+    let first = format!("Some honest answers.\n\n## Is this new?\n\n{placeholder}\n");
+    site.write("content/faq.md", faq.replace("Some honest answers.\n", &first));
+    site.run(&["new", "faq", "What about swimming?"]).success();
+    site.build();
+    let home = Html::parse_document(&site.page(""));
+    assert_eq!(
+        texts(&home, ".faq-teaser li a"),
+        ["Does it hurt?", "How long does it last?"],
+        "only answered questions are shown"
+    );
+}

@@ -284,3 +284,90 @@ fn links_in_aftercare_and_healing_items_resolve_and_are_checked() {
     let err = site.run(&["build"]).fails();
     assert!(err.contains("content/process/first.md:11:") && err.contains("gone.md"), "{err}");
 }
+
+/// Issue 24: `![Our treatment room](Studio Photo.JPG)` (a space in the file name) was
+/// printed as text with no warning. It is a warning that shows both fixes.
+#[test]
+fn a_link_or_image_with_a_space_in_its_address_gets_a_warning_with_the_fix() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/Studio Photo.svg", site.read("content/team.svg"));
+    let old = site.read("content/contact.md");
+    site.write(
+        "content/contact.md",
+        format!("{old}\n![Our treatment room](Studio Photo.svg)\n\nSee [our prices](price list.md).\n"),
+    );
+    let line = old.lines().count() + 2;
+    let run = site.run(&["check"]).success();
+    let err = run.stderr();
+    assert!(
+        err.contains(&format!("content/contact.md:{line}:1: warning[content/link-space]: the image `Studio Photo.svg` is shown as text, not as an image: its address has a space")),
+        "{err}"
+    );
+    assert!(err.contains("write the address in angle brackets, `![Our treatment room](<Studio Photo.svg>)`, or rename the file without spaces (`Studio-Photo.svg`)"), "{err}");
+    assert!(
+        err.contains(&format!("content/contact.md:{}:5: warning[content/link-space]: the link `price list.md` is shown as text, not as a link", line + 2)),
+        "{err}"
+    );
+
+    // The first fix works: the photo is shown, and nothing is reported.
+    site.write("content/contact.md", format!("{old}\n![Our treatment room](<Studio Photo.svg>)\n"));
+    let run = site.run(&["check"]).success();
+    assert!(!run.stderr().contains("link-space"), "{}", run.stderr());
+    site.build();
+    assert!(site.page("contact/").contains("alt=\"Our treatment room\""));
+}
+
+/// Issue 24: a case slip in a file name (`studiophoto.svg` for `StudioPhoto.svg`) said
+/// "not there" with no "did you mean", in the text, in front matter and for `logo:`.
+#[test]
+fn a_case_slip_in_a_file_name_gets_did_you_mean_everywhere() {
+    let site = TestSite::fixture("minimal");
+    site.write("content/StudioPhoto.svg", site.read("content/team.svg"));
+    let old = site.read("content/contact.md");
+    site.write("content/contact.md", format!("{old}\n![Our treatment room](studiophoto.svg)\n"));
+    let err = site.run(&["check"]).fails();
+    assert!(err.contains("did you mean `StudioPhoto.svg`?"), "the text's image\n{err}");
+    let hero = "weight: 3\nextra: { hero: { photo: studiophoto.svg, alt: \"The room\" } }\n";
+    site.write("content/contact.md", old.replace("weight: 3\n", hero));
+    let err = site.run(&["check"]).fails();
+    assert!(err.contains("did you mean `StudioPhoto.svg`?"), "the hero photo\n{err}");
+
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml");
+    site.write("site.yaml", format!("{yaml}brand:\n  logo: static/images/Logo.SVG\n"));
+    let err = site.run(&["build"]).fails();
+    assert!(
+        err.contains("site.yaml:13:3: error: the logo `static/images/Logo.SVG` is not in the site's static/ folder"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `static/images/logo.svg`?"), "{err}");
+    site.write("site.yaml", format!("{yaml}brand:\n  image: /images/LOGO.svg\n"));
+    let err = site.run(&["build"]).fails();
+    assert!(err.contains("did you mean `/images/logo.svg`?"), "{err}");
+}
+
+/// Issue 24: a page that was renamed got "did you mean" an unrelated page. A link to
+/// the old name suggests the page close by name, and an alias on it for old links.
+#[test]
+fn a_link_to_a_renamed_page_suggests_an_alias_on_the_new_one() {
+    let site = TestSite::fixture("minimal");
+    std::fs::rename(site.path("content/news/opening.md"), site.path("content/news/our-opening.md")).unwrap();
+    let old = site.read("content/contact.md");
+    site.write("content/contact.md", format!("{old}\nSee [the opening](news/opening.md) and [it](/news/opening/).\n"));
+    let err = site.run(&["check"]).fails();
+    let alias = "add `aliases: [\"/news/opening/\"]` to content/news/our-opening.md";
+    assert_eq!(err.matches(alias).count(), 2, "the `.md` link and the address\n{err}");
+    assert!(err.contains("did you mean content/news/our-opening.md?"), "{err}");
+    assert!(err.contains("did you mean `/news/our-opening/`?"), "{err}");
+
+    // A page with an unrelated name is not suggested.
+    let site = TestSite::fixture("minimal");
+    let old = site.read("content/contact.md");
+    site.write("content/contact.md", format!("{old}\nSee [care](aftercare.md) and [it](/aftercare/).\n"));
+    let err = site.run(&["check"]).fails();
+    assert!(!err.contains("did you mean"), "{err}");
+    assert!(
+        err.contains("if the page was renamed, add `aliases: [\"/aftercare/\"]` to the page that replaced it"),
+        "{err}"
+    );
+}

@@ -82,6 +82,7 @@ fn every_rule_fires_on_the_bad_fixture_at_its_exact_position() {
         ("warning", "content/raw-html", "content/offers.md", 11, 1, 8),
         // `maps.example.org`: an example address (issue 24).
         ("warning", "content/placeholder", "content/offers.md", 11, 27, 38),
+        ("warning", "content/link-space", "content/offers.md", 13, 1, 30),
         ("warning", "content/session-aftercare", "content/process/first.md", 2, 1, 6),
         ("warning", "content/session-expectations", "content/process/first.md", 2, 1, 6),
         ("warning", "claims/booking-pressure", "content/process/first.md", 6, 1, 13),

@@ -65,14 +65,11 @@ fn new_session_takes_the_next_free_stage_and_is_a_draft() {
 }
 
 #[test]
-fn new_page_and_faq_build_and_refuse_to_overwrite() {
+fn new_page_builds_and_refuses_to_overwrite() {
     let site = TestSite::fixture("minimal");
     site.run(&["new", "page", "About", "us"]).success();
-    site.run(&["new", "faq", "Aftercare questions"]).success();
-    assert!(site.read("content/aftercare-questions.md").contains("faq: true"));
     site.run(&["build", "--drafts"]).success();
     assert!(site.page("about-us/").contains("About us"));
-    assert!(site.page("aftercare-questions/").contains("<details id="));
     let again = site.run(&["new", "page", "About us"]);
     assert_eq!(again.code(), 2);
     assert!(again.stderr().contains("already exists"));
@@ -91,11 +88,46 @@ fn new_session_without_a_sessions_section_explains() {
 #[test]
 fn new_refuses_a_title_whose_file_would_be_a_sections_own_page() {
     let site = TestSite::fixture("minimal");
-    for (kind, title) in [("page", "_index"), ("page", "Index"), ("faq", "index"), ("session", "_index")] {
+    for (kind, title) in [("page", "_index"), ("page", "Index"), ("session", "_index")] {
         let run = site.run(&["new", kind, title]);
         assert_eq!(run.code(), 2, "new {kind} {title}: {}", run.stderr());
         assert!(run.stderr().contains("choose another title"), "{}", run.stderr());
     }
     assert!(!site.path("content/index.md").exists() && !site.path("content/process/index.md").exists());
     site.build();
+}
+
+/// Issue 24: `new faq "…"` made a whole new FAQ page (in the menu, and on the home page
+/// with its placeholder question). It adds a `## ` question to the FAQ page instead.
+#[test]
+fn new_faq_appends_a_question_to_the_faq_page_and_says_where() {
+    let site = TestSite::fixture("minimal");
+    let before = site.read("content/faq.md");
+    let run = site.run(&["new", "faq", "Can I swim after a session?"]).success();
+    let after = site.read("content/faq.md");
+    assert!(after.starts_with(&before), "the page's text is kept as it was:\n{after}");
+    let added = &after[before.len()..];
+    assert!(added.contains("\n## Can I swim after a session?\n"), "{added:?}");
+    let line = after.lines().position(|l| l == "## Can I swim after a session?").unwrap() + 1;
+    assert!(run.stdout().contains(&format!("content/faq.md:{line}")), "{}", run.stdout());
+    assert!(!site.path("content/can-i-swim-after-a-session.md").exists(), "no new page");
+    site.build();
+    let faq = site.page("faq/");
+    assert!(faq.contains("Can I swim after a session?"), "the question is on the FAQ page");
+
+    // The same question again is refused, naming the line it is on.
+    let again = site.run(&["new", "faq", "can I swim after a session?"]);
+    assert_eq!(again.code(), 2, "{}", again.stderr());
+    assert!(again.stderr().contains(&format!("content/faq.md:{line}")), "{}", again.stderr());
+    assert_eq!(site.read("content/faq.md"), after, "nothing was added");
+}
+
+#[test]
+fn new_faq_without_an_faq_page_says_how_to_make_one() {
+    let site = TestSite::fixture("minimal");
+    std::fs::remove_file(site.path("content/faq.md")).unwrap();
+    let err = site.run(&["new", "faq", "Does it hurt?"]).fails();
+    assert!(err.contains("no FAQ page"), "{err}");
+    assert!(err.contains("smpsite new page") && err.contains("faq: true"), "{err}");
+    assert!(!site.path("content/does-it-hurt.md").exists());
 }

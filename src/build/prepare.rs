@@ -288,7 +288,8 @@ pub(super) fn prepare_all(loaded: &Loaded, drafts: bool, cache: &mut Cache) -> R
     let (docs, mut problems) = parse_docs(sources, &mut cache.docs);
     let failed = failed_keys(&problems);
     let assets: Vec<&source::File> = sources.content.iter().filter(|f| !f.is_markdown()).collect();
-    let theme = theme::resolve(&config.theme, sources).map_err(content_error)?;
+    let theme =
+        theme::resolve(&config.theme, sources, config.palette.as_ref().map(|p| p.accent)).map_err(content_error)?;
 
     // A graph with problems is not kept: the next run must find them again.
     let reused = match cache.graph.take() {

@@ -23,6 +23,7 @@ pub(super) const ALT_TEXT: &str = "content/alt-text";
 pub(super) const TEL: &str = "content/tel";
 pub(super) const ANCHOR: &str = "content/anchor";
 pub(super) const LINK: &str = "content/link";
+pub(super) const LINK_SPACE: &str = "content/link-space";
 pub(super) const SESSION_AFTERCARE: &str = "content/session-aftercare";
 pub(super) const SESSION_EXPECTATIONS: &str = "content/session-expectations";
 pub(super) const STAGE: &str = "content/stage";
@@ -66,6 +67,11 @@ pub(super) const RULES: &[Rule] = &[
     Rule {
         id: LINK,
         why: "a link or image that leads to no page or file of this build shows the reader the not-found page or a broken image",
+        source: None,
+    },
+    Rule {
+        id: LINK_SPACE,
+        why: "Markdown ends an address at a space: `![Room](Studio Photo.jpg)` is printed as it is written, not shown as a photo or a link",
         source: None,
     },
     Rule {
@@ -183,6 +189,34 @@ pub(super) fn page(doc: &Doc, outline: &Outline, fields: &[Field<'_>], country: 
         ));
     }
     out.extend(fresh_after_photos(doc));
+    out.extend(spaced_addresses(doc, outline));
+    out
+}
+
+/// Links and images printed as text because their address has a space
+/// (`![Room](Studio Photo.jpg)`): Markdown reads them as words, so they are in the prose.
+fn spaced_addresses(doc: &Doc, outline: &Outline) -> Vec<Diagnostic> {
+    static SPACED: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let spaced = SPACED.get_or_init(|| {
+        regex::Regex::new(r"(!?)\[([^\]\x00]*)\]\(([^()\s\x00]+(?: [^()\s\x00]+)+)\)").expect("a valid pattern")
+    });
+    let mut out = Vec::new();
+    for found in spaced.captures_iter(&outline.prose) {
+        let (image, text, dest) = (!found[1].is_empty(), &found[2], &found[3]);
+        let range = found.get(0).expect("the whole match").range();
+        let start = doc.body_offset(outline.source_offset(range.start));
+        let end = doc.body_offset(outline.source_offset(range.end.saturating_sub(1)) + 1);
+        let (what, shown, bang) = if image { ("image", "an image", "!") } else { ("link", "a link", "") };
+        let fixed = format!("{bang}[{text}](<{dest}>)");
+        let renamed = dest.replace(' ', "-");
+        out.push(finding(
+            LINK_SPACE,
+            doc,
+            doc.span(start, end),
+            format!("the {what} `{dest}` is shown as text, not as {shown}: its address has a space"),
+            &format!("write the address in angle brackets, `{fixed}`, or rename the file without spaces (`{renamed}`)"),
+        ));
+    }
     out
 }
 
@@ -388,8 +422,25 @@ pub(super) fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
     )
 }
 
-/// site.yaml's phone numbers that are not E.164 once normalised.
+/// site.yaml's phone numbers that are not E.164 once normalised, and those labelled
+/// for texting that would still be called.
 pub(super) fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
+    let texting = config.clinic.phones.iter().filter(|p| !p.text_only && says_texting(&p.label)).map(|p| {
+        let (line, col) = crate::config::locate_value(config_text, "label", &p.label).unwrap_or((0, 0));
+        let d = Diagnostic::warning(
+            config::FILE_NAME,
+            line,
+            col,
+            format!("the phone labelled `{}` becomes a call link (`tel:`), not one that opens a text message", p.label),
+        )
+        .with_len(p.label.chars().count())
+        .with_help(format!(
+            "if the number takes texts only, add `text_only: true` to it: `{{ label: {}, number: \"{}\", text_only: true }}` (it becomes an `sms:` link)",
+            p.label, p.number
+        ));
+        with_rule(d.with_source(config_text), TEL)
+    });
+    let texting: Vec<Diagnostic> = texting.collect();
     config
         .clinic
         .phones
@@ -411,5 +462,13 @@ pub(super) fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
             .with_help("write it with the country code (`+44 20 7946 0000`), or set `clinic.address.country: US` for a US number");
             with_rule(d.with_source(config_text), TEL)
         })
+        .chain(texting)
         .collect()
+}
+
+/// Whether a phone's label says it is for texts: "Text us", "SMS", "Texts only".
+fn says_texting(label: &str) -> bool {
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| ["text", "texts", "texting", "sms"].contains(&w.to_lowercase().as_str()))
 }

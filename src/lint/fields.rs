@@ -73,8 +73,14 @@ pub(super) fn address_problem(path: &Path, what: &str, dest: &str) -> Option<Dia
 
 /// `brand.image` (the social preview of pages without a photo): a secure web address,
 /// or a file the site publishes, written from the site root. `exists` tells whether the
-/// site publishes a file at an address (`images/studio.jpg`).
-pub(super) fn site_image(config: &Config, text: &str, exists: impl Fn(&str) -> bool) -> Option<Diagnostic> {
+/// site publishes a file at an address (`images/studio.jpg`), `other_case` the address
+/// it publishes in another case.
+pub(super) fn site_image<'w>(
+    config: &Config,
+    text: &str,
+    exists: impl Fn(&str) -> bool,
+    other_case: impl Fn(&str) -> Option<&'w str>,
+) -> Option<Diagnostic> {
     let image = config.brand.image.as_deref()?;
     let (line, col) = crate::config::locate_value(text, "image", image).unwrap_or((0, 0));
     let at = |d: Diagnostic| Some(Diagnostic { line, col, ..d }.with_len(image.chars().count()).with_source(text));
@@ -87,6 +93,9 @@ pub(super) fn site_image(config: &Config, text: &str, exists: impl Fn(&str) -> b
         Some(file) if !exists(file) => format!("{what} `{image}` does not exist in static/ or content/"),
         Some(_) => return None,
     };
-    at(Diagnostic::error(FILE_NAME, 0, 0, problem)
-        .with_help("write the address of a photo of the site from its root (`/images/studio.jpg` is `static/images/studio.jpg`), or a web address starting with https://"))
+    let help = match image.strip_prefix('/').and_then(other_case) {
+        Some(same) => format!("did you mean `/{same}`? Addresses differ in upper and lower case"),
+        None => "write the address of a photo of the site from its root (`/images/studio.jpg` is `static/images/studio.jpg`), or a web address starting with https://".into(),
+    };
+    at(Diagnostic::error(FILE_NAME, 0, 0, problem).with_help(help))
 }

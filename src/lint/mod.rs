@@ -355,7 +355,7 @@ pub fn check<'a>(
         found.extend(rules.matcher.config(config, config_text));
         found.extend(rules.matcher.theme(theme));
         let world = world::World::new(site, theme, false);
-        found.extend(fields::site_image(config, config_text, |url| world.has_file(url)));
+        found.extend(fields::site_image(config, config_text, |url| world.has_file(url), |url| world.other_case(url)));
         let mut found: Vec<Diagnostic> = found.into_iter().filter_map(|d| rules.leveled(d)).collect();
         let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
         found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));

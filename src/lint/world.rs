@@ -151,8 +151,13 @@ impl<'a> World<'a> {
                 _ if crate::site::is_external(src) => None,
                 Some(rooted) if !self.files.contains(rooted) => Some((
                     format!("{what} `{src}` does not exist"),
-                    "put the photo in static/ (`/images/a.jpg` is `static/images/a.jpg`) or beside the page"
-                        .to_string(),
+                    match self.other_case(rooted) {
+                        Some(same) => format!("did you mean `/{same}`? Addresses differ in upper and lower case"),
+                        None => {
+                            "put the photo in static/ (`/images/a.jpg` is `static/images/a.jpg`) or beside the page"
+                                .to_string()
+                        }
+                    },
                 )),
                 Some(_) => None,
                 None if Site::source_path(page, src).is_some_and(|key| site.asset_at(&key).is_some()) => None,
@@ -161,6 +166,8 @@ impl<'a> World<'a> {
                         Site::source_path(page, src).map_or_else(|| src.to_string(), |k| format!("content/{k}"));
                     let help = if self.statics.contains(src.trim_start_matches("./")) {
                         format!("files in static/ are linked from the site root: `/{}`", src.trim_start_matches("./"))
+                    } else if let Some(best) = self.file_beside(page, src) {
+                        format!("did you mean `{best}`?")
                     } else {
                         "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`"
                             .into()
@@ -221,16 +228,34 @@ impl<'a> World<'a> {
             .or_else(|| lowercase.get(format!("{}/", lower.trim_end_matches('/')).as_str()))
         {
             format!("did you mean `/{same}`? Addresses differ in upper and lower case")
+        } else if let Some(best) = self.file_beside(page, path) {
+            format!("did you mean `{best}`?")
         } else if let Some(md) = self.markdown_beside(page, path) {
             format!("to link to that page, link to its file: `{md}` (links to `.md` files always find their page)")
+        } else if let Some((id, renamed)) = self.site.renamed_to(&url).filter(|_| !file && !image) {
+            let new = &self.site.pages[id];
+            let alias = format!(
+                " If the page was renamed, add `aliases: [\"/{}/\"]` to {} so old links and bookmarks still lead to it",
+                url.trim_matches('/'),
+                new.doc.display_path().display()
+            );
+            format!("did you mean `/{}`?{}", new.path, if renamed { alias.as_str() } else { "" })
         } else if !path.starts_with('/') && self.statics.contains(path.trim_start_matches("./")) {
             format!("files in static/ are linked from the site root: `/{}`", path.trim_start_matches("./"))
         } else if file && !path.starts_with('/') {
             "check the file name and folder; a file beside the page is linked by its name, e.g. `photo.jpg`".into()
-        } else if path.starts_with('/') {
-            "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)".into()
         } else {
-            "link to the page's Markdown file (`../process/first-session.md`) or its address from the site root (`/process/first-session/`); a file beside the page is linked by its name, e.g. `photo.jpg`".into()
+            let generic = if path.starts_with('/') {
+                "check the address; files in static/ are linked from the site root (`static/images/a.png` is `/images/a.png`)"
+            } else {
+                "link to the page's Markdown file (`../process/first-session.md`) or its address from the site root (`/process/first-session/`); a file beside the page is linked by its name, e.g. `photo.jpg`"
+            };
+            match (file || image, url.trim_matches('/')) {
+                (false, old) if !old.is_empty() => format!(
+                    "{generic}; if the page was renamed, add `aliases: [\"/{old}/\"]` to the page that replaced it"
+                ),
+                _ => generic.into(),
+            }
         };
         Err((message, help))
     }
@@ -246,6 +271,26 @@ impl<'a> World<'a> {
             None if self.files.contains(url) => Some(None),
             None => None,
         }
+    }
+
+    /// For a file beside the page that is not there (`studiophoto.jpg`), the one in the
+    /// same folder closest by name (`StudioPhoto.JPG`), written as the link should be.
+    fn file_beside(&self, page: &Page, path: &str) -> Option<String> {
+        let key = Site::source_path(page, path).filter(|_| !path.starts_with('/'))?;
+        let (dir, name) = key.rsplit_once('/').unwrap_or(("", &key));
+        let names: Vec<&str> = (self.site.assets.iter())
+            .filter_map(|a| a.source.to_str())
+            .map(|source| source.rsplit_once('/').unwrap_or(("", source)))
+            .filter(|(d, _)| *d == dir)
+            .map(|(_, n)| n)
+            .collect();
+        let best = yaml::closest(name, &names)?;
+        Some(format!("{}{best}", &path[..path.rfind('/').map_or(0, |i| i + 1)]))
+    }
+
+    /// An address from the site root that is not there, in another case: as published.
+    pub(super) fn other_case(&self, url: &str) -> Option<&'a str> {
+        self.lowercase().get(url.to_lowercase().as_str()).copied()
     }
 
     /// For a link written without `.md` (`second`, `../faq/`), the Markdown file it

@@ -86,6 +86,18 @@ pub struct FaqItem {
     pub answer: String,
 }
 
+/// The answer `smpsite new faq` writes under a new question, until the clinic writes
+/// its own: the home page leaves such a question out, and `check` can find it in the
+/// Markdown. Plain words only, so it reads the same in Markdown and in HTML.
+pub const FAQ_ANSWER_PLACEHOLDER: &str = "Write the answer here, in a few honest sentences.";
+
+impl FaqItem {
+    /// Whether the answer is still the one `smpsite new faq` wrote.
+    pub fn is_placeholder(&self) -> bool {
+        self.answer.contains(FAQ_ANSWER_PLACEHOLDER)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     /// The whole body; for FAQ pages only the intro before the first question.

@@ -34,7 +34,8 @@
 //!
 //! Serve's sink ([`LiveDir`], per file temp + rename, in a private folder locked like
 //! an output) is in `live.rs`, and the new files `init` and `new` create
-//! ([`create_new_files`], never over an existing one) in `create.rs`: no other module
+//! ([`create_new_files`], never over an existing one; [`append_to_file`] for the
+//! question `new faq` adds) in `create.rs`: no other module
 //! writes or deletes a file.
 //!
 //! An output that is a symlink is written through: the files land in the folder it
@@ -49,7 +50,7 @@ mod lock;
 mod manifest;
 
 pub use cache::save_cache_entry;
-pub use create::create_new_files;
+pub use create::{append_to_file, create_new_files};
 pub use live::{LiveDir, PrivateDir, private_temp_dir};
 pub use lock::LOCK;
 pub use manifest::MANIFEST;

@@ -17,7 +17,9 @@ use crate::theme::Theme;
 struct PhoneValue<'a> {
     label: &'a str,
     number: &'a str,
+    /// The link: `tel:`, or `sms:` for a text-only number.
     tel: String,
+    text_only: bool,
 }
 
 /// The `site` value of the pages in language `lang` (an index into [`Site::languages`]):
@@ -31,7 +33,8 @@ pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool, lang: usi
         .map(|p| PhoneValue {
             label: &p.label,
             number: &p.number,
-            tel: tel_uri(&p.number, config.country()).unwrap_or_default(),
+            tel: p.href(config.country()).unwrap_or_default(),
+            text_only: p.text_only,
         })
         .collect();
     let nav: Vec<Value> = match &language.menu {
@@ -49,7 +52,8 @@ pub(super) fn site_value(config: &Config, site: &Site, has_feed: bool, lang: usi
         "clinic": {
             "name": clinic.name,
             "address": clinic.address,
-            "phone": phones.first(),
+            // The number "Call" dials: the first that is not for texts only.
+            "phone": phones.iter().find(|p| !p.text_only),
             "phones": phones,
             "email": clinic.email,
             "booking_url": booking_url(config, site, lang),
@@ -126,7 +130,7 @@ pub(super) fn booking_url(config: &Config, site: &Site, lang: usize) -> Option<S
     if let Some(id) = site.pages.iter().position(|p| p.path == "contact/") {
         return Some(config.url(&site.pages[site.in_language(id, lang)].path));
     }
-    let call = clinic.phones.iter().find_map(|p| tel_uri(&p.number, config.country()));
+    let call = clinic.phones.iter().filter(|p| !p.text_only).find_map(|p| tel_uri(&p.number, config.country()));
     call.or_else(|| clinic.email.as_ref().map(|email| format!("mailto:{email}")))
 }
 
@@ -265,10 +269,13 @@ static PHONE_LIKE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(
 
 /// The page's HTML with every written form of one of the clinic's own numbers (`(480)
 /// 555-0100` for `480-555-0100`) turned into a `tel:` link, so a visitor on a phone can
-/// tap it. Text already inside a link, and tags, are left alone.
+/// tap it (`sms:` for a text-only number). Text already inside a link, and tags, are
+/// left alone.
 pub(super) fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
     let country = config.country();
-    let tels: Vec<String> = config.clinic.phones.iter().filter_map(|p| tel_uri(&p.number, country)).collect();
+    // Each number's `tel:` form (what a written number is matched by) and its link.
+    let (tels, hrefs): (Vec<String>, Vec<String>) =
+        config.clinic.phones.iter().filter_map(|p| Some((tel_uri(&p.number, country)?, p.href(country)?))).unzip();
     if tels.is_empty() {
         return Cow::Borrowed(html);
     }
@@ -305,7 +312,10 @@ pub(super) fn phone_links<'h>(html: &'h str, config: &Config) -> Cow<'h, str> {
             continue;
         }
         for m in PHONE_LIKE.captures_iter(text).filter_map(|c| c.get(1)) {
-            let Some(tel) = tel_uri(m.as_str(), country).filter(|t| tels.contains(t)) else { continue };
+            let Some(at) = tel_uri(m.as_str(), country).and_then(|t| tels.iter().position(|known| *known == t)) else {
+                continue;
+            };
+            let tel = &hrefs[at];
             if out.is_empty() {
                 out.reserve(html.len() + 64);
             }
@@ -368,9 +378,16 @@ pub(super) fn brand_value(
     if !theme.statics.contains_key(file) {
         let (line, col) = config.logo_at;
         let message = format!("the logo `{logo}` is not in the site's static/ folder");
-        return Err(Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(
-            "put the logo file in static/ (an SVG is sharpest) and write its path, e.g. `logo: static/logo.svg`",
-        ));
+        let statics: Vec<&str> = theme.statics.keys().map(String::as_str).collect();
+        let help = match crate::yaml::closest(file, &statics) {
+            // Written as the logo is (`static/…`, `/…` or from static/).
+            Some(best) => format!("did you mean `{}{best}`?", &logo[..logo.len() - file.len()]),
+            None => {
+                "put the logo file in static/ (an SVG is sharpest) and write its path, e.g. `logo: static/logo.svg`"
+                    .into()
+            }
+        };
+        return Err(Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(help));
     }
     let size = sizes.get(file);
     Ok(json!({

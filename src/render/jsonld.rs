@@ -57,6 +57,7 @@ fn clinic_jsonld(config: &Config, description: &str) -> Value {
     let tels: Vec<(String, &str)> = clinic
         .phones
         .iter()
+        .filter(|p| !p.text_only)
         .filter_map(|p| {
             Some((tel_uri(&p.number, config.country())?.trim_start_matches("tel:").to_string(), p.label.as_str()))
         })

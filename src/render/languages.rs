@@ -125,7 +125,7 @@ pub(super) fn generated_nav(config: &Config, site: &Site, lang: usize) -> Vec<Va
     for id in top {
         let shown = site.in_language(id, lang);
         let page = &site.pages[shown];
-        let mut item = json!({"title": page.title(), "url": config.url(&page.path)});
+        let mut item = json!({"title": page.menu_title(), "url": config.url(&page.path)});
         if page.lang != lang {
             item["lang"] = json!(language(config, site, page.lang).code);
         }

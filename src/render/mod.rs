@@ -210,6 +210,7 @@ impl<'a> Renderer<'a> {
                 let questions: Vec<Value> = body
                     .faq
                     .iter()
+                    .filter(|q| !q.is_placeholder())
                     .take(FAQ_TEASER)
                     .map(|q| json!({"question": q.question, "url": format!("{url}#{}", q.id)}))
                     .collect();

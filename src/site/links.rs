@@ -2,9 +2,8 @@
 //! published beside it, or kept as written; broken links get a message naming the
 //! closest file.
 
-use super::{Page, Site, key_dir};
+use super::{Page, PageId, Site, key_dir};
 use crate::markdown::LinkTarget;
-use crate::yaml;
 
 impl Site {
     /// Decides a link or image destination written in `from`'s Markdown, for `root`
@@ -42,9 +41,19 @@ impl Site {
                         help: "publish the target (remove `draft: true`), remove the link, or build with `--drafts` to preview".into(),
                     }
                 } else {
-                    let help = match target.as_deref().and_then(|t| self.closest_source(t)) {
-                        Some(best) => format!("did you mean content/{best}? Links are relative to this file"),
-                        None => "check the file name and folder; links are relative to this file, e.g. `../process/first-session.md`".into(),
+                    let old = target.as_deref().map(old_address);
+                    let help = match target.as_deref().and_then(|t| self.renamed_to(t)) {
+                        Some((id, renamed)) => {
+                            let best = &self.pages[id].doc.key;
+                            let alias = old.filter(|_| renamed).map(|old| format!(". If the page was renamed, link to its new file, and add `aliases: [\"{old}\"]` to content/{best} so old links and bookmarks still lead to it")).unwrap_or_default();
+                            format!("did you mean content/{best}? Links are relative to this file{alias}")
+                        }
+                        None => {
+                            let alias = old.map(|old| format!("; if the page was renamed, add `aliases: [\"{old}\"]` to the page that replaced it")).unwrap_or_default();
+                            format!(
+                                "check the file name and folder; links are relative to this file, e.g. `../process/first-session.md`{alias}"
+                            )
+                        }
                     };
                     LinkTarget::Broken {
                         message: format!("the link to `{path}` leads to no page: {shown} does not exist"),
@@ -55,10 +64,27 @@ impl Site {
         }
     }
 
-    /// The published source whose path is closest to a mistyped one, if any is close.
-    fn closest_source(&self, wanted: &str) -> Option<String> {
-        let candidates: Vec<&str> = self.pages.iter().map(|p| p.doc.key.as_str()).collect();
-        yaml::closest(wanted, &candidates).map(str::to_string)
+    /// The page a link to `wanted` (a Markdown file, `news/opening.md`, or an address,
+    /// `news/opening/`, that leads nowhere) most likely meant: the published page closest
+    /// to it by name (its file's or folder's name, or its title), if any is close. A
+    /// mistyped name and a renamed page are both found; an unrelated page is not. The
+    /// flag tells a rename (`opening` -> `our-opening`) from a slip of a letter or two
+    /// (`secnd`, `About`), which an alias would not help.
+    pub fn renamed_to(&self, wanted: &str) -> Option<(PageId, bool)> {
+        let wanted = last_name(wanted);
+        if wanted.is_empty() {
+            return None;
+        }
+        let score = |page: &Page| {
+            let by_title = strsim::jaro_winkler(&wanted, &super::slugify(page.title()));
+            strsim::jaro_winkler(&wanted, &last_name(&page.doc.key)).max(by_title)
+        };
+        let id = (self.pages.iter().enumerate())
+            .map(|(id, page)| (score(page), id))
+            .filter(|&(score, _)| score > RENAMED_SCORE)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, id)| id)?;
+        Some((id, strsim::levenshtein(&wanted, &last_name(&self.pages[id].doc.key)) > 2))
     }
 
     /// The file under `content/` (as a key: `process/photo.jpg`) that a link or image
@@ -71,6 +97,34 @@ impl Site {
             None => normalize(key_dir(&from.doc.key), &decoded),
         }
     }
+}
+
+/// How close (Jaro-Winkler, 0 to 1) a page's name must be to a missing one's to be
+/// suggested: `first` finds `first-session` (0.88), `aftercare` does not find `contact`.
+const RENAMED_SCORE: f64 = 0.85;
+
+/// The last part of a content key or address, in lower case, as a page is named:
+/// `news/opening.md`, `news/opening/` and `news/opening/_index.md` are all `opening`.
+fn last_name(path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    let path = own_page_folder(path.strip_suffix(".md").unwrap_or(path));
+    path.rsplit('/').next().unwrap_or("").to_lowercase()
+}
+
+/// `news/_index` and `news/index` (a folder's own page) -> `news`; other paths as they are.
+fn own_page_folder(path: &str) -> &str {
+    match path.rsplit_once('/') {
+        Some((dir, "_index" | "index")) => dir,
+        None if matches!(path, "_index" | "index") => "",
+        _ => path,
+    }
+}
+
+/// The address the page at content key `key` had (`news/opening.md` -> `/news/opening/`),
+/// as an `aliases:` entry writes it.
+pub(crate) fn old_address(key: &str) -> String {
+    let path = own_page_folder(key.strip_suffix(".md").unwrap_or(key)).trim_matches('/');
+    if path.is_empty() { "/".into() } else { format!("/{path}/") }
 }
 
 /// `rel` (with `/`) taken from the folder `dir` (a content key, `""` at the top), with

@@ -80,10 +80,12 @@ fn backticked(text: &str) -> Vec<String> {
 }
 
 /// The allowed name closest to a typo, if any is close enough to be a plausible intent.
+/// Upper and lower case count as the same (`studiophoto.jpg` finds `StudioPhoto.JPG`).
 pub(crate) fn closest<'a, S: AsRef<str>>(name: &str, allowed: &'a [S]) -> Option<&'a str> {
+    let name = name.to_lowercase();
     allowed
         .iter()
-        .map(|k| (strsim::jaro_winkler(name, k.as_ref()), k.as_ref()))
+        .map(|k| (strsim::jaro_winkler(&name, &k.as_ref().to_lowercase()), k.as_ref()))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
@@ -187,6 +189,7 @@ fn example_for(key: &str) -> &'static str {
         "description" => "What happens in the first session.",
         "stage" => "2",
         "weight" => "10",
+        "menu_title" => "FAQ",
         "date" | "updated" => "2026-03-01",
         "draft" | "faq" => "true",
         "aliases" | "tags" | "aftercare" | "hours" => "[\"...\"]",
