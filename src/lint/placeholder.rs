@@ -13,18 +13,22 @@ use crate::site::Doc;
 
 /// The starters' details and the words `new` and the starters write for the clinic to
 /// replace, each with what it is.
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| {
+        Regex::new(&[
         r"(?P<phone>\b555[-. \x{a0}]?01\d\d\b)",
         r"|(?P<domain>\b(?:example(?:-clinic)?\.(?:com|org|net)|clinica-ejemplo\.es)\b)",
         r"|(?P<starter>Example SMP Studio|Estudio SMP de Ejemplo|\b1 Main St\b|Calle Mayor 1\b|\+34 910 000 000)",
         r"|(?P<mark>\[(?:to fill in|por completar)\b)",
         r"|(?P<new>Remove `draft: true` above|What the client sees and feels\.|One instruction per line\.",
         r"|What is the first question\?|The answer, in a few honest sentences\.|Describe the session\.",
-        r"|One sentence about this page, for search results|Write the page here\.|A short introduction\. Every)",
-    ))
+        r"|One sentence about this page, for search results|Write the page here\.|A short introduction\. Every|",
+        &regex::escape(crate::markdown::FAQ_ANSWER_PLACEHOLDER),
+        ")",
+    ]
+    .concat())
     .expect("a valid pattern")
-});
+    });
 
 /// Each placeholder in `text`: (byte range, what to tell the clinic).
 fn found(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
@@ -176,6 +180,9 @@ mod tests {
             kinds("Describe the session. Remove `draft: true` above"),
             ["Describe the session.", "Remove `draft: true` above"]
         );
+        // The answer `new faq` writes, from the one constant it writes it from.
+        let answer = format!("## Does it hurt?\n\n{}\n", crate::markdown::FAQ_ANSWER_PLACEHOLDER);
+        assert_eq!(kinds(&answer), [crate::markdown::FAQ_ANSWER_PLACEHOLDER]);
         assert!(in_comment("a: b # 1 Main St\n", 7));
         assert!(!in_comment("street: \"1 Main St\"\n", 9));
     }
