@@ -57,3 +57,17 @@ fn actionlint_is_heard_when_a_workflow_is_wrong() {
     assert!(!out.status.success(), "actionlint passed a workflow with an undefined context");
     assert!(String::from_utf8_lossy(&out.stdout).contains("nope"), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// A reusable workflow of this repository is called as `./.github/workflows/NAME.yml`:
+/// dist 0.34.0 writes `$/.github/...`, which GitHub refuses (see dist-workspace.toml).
+#[test]
+fn the_release_calls_its_custom_jobs_by_a_path_github_accepts() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let release = std::fs::read_to_string(repo.join(".github/workflows/release.yml")).unwrap();
+    let calls: Vec<&str> =
+        release.lines().map(str::trim).filter(|l| l.starts_with("uses:") && l.contains(".github/workflows/")).collect();
+    assert!(calls.len() >= 2, "the tests and pin-release jobs: {calls:?}");
+    for call in &calls {
+        assert!(call.starts_with("uses: ./.github/workflows/"), "{call}");
+    }
+}
