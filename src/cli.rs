@@ -4,10 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `smpsite --version`: the release and the commit it was built from (see build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SMPSITE_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "smpsite",
-    version,
+    version = VERSION,
     about = "Builds a fast, accessible website for a scalp micropigmentation clinic from Markdown."
 )]
 pub struct Cli {

@@ -169,10 +169,12 @@ pub(crate) fn build_done(summary: &Summary, quiet: bool, verbose: bool) {
         0 => String::new(),
         n => format!(" ({})", plural(n, "warning")),
     };
+    let folder = shown(&summary.output);
+    anstream::println!("{GREEN}Built{GREEN:#} {} in {ms} ms -> {folder}{warnings}", plural(summary.pages, "page"));
+    // The pages link to `/style.css`: from a double-clicked file that is the disk's root.
     anstream::println!(
-        "{GREEN}Built{GREEN:#} {} in {ms} ms -> {}{warnings}",
-        plural(summary.pages, "page"),
-        shown(&summary.output)
+        "Open it with `smpsite serve`, or upload {folder} to your web host \
+         ({folder}index.html opened by double-click shows the pages without their styles)."
     );
 }
 

@@ -30,6 +30,12 @@ lint:
 static SPANISH_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starters/es/content");
 const SPANISH_CONFIG: &str = include_str!("../starters/es/site.yaml");
 
+/// Publishing by push: a GitHub Pages workflow and a Netlify configuration, both fetching
+/// the release pinned in `release.json` (which the release workflow updates).
+const DEPLOY_WORKFLOW: &str = include_str!("../starters/deploy/deploy.yml");
+const NETLIFY_CONFIG: &str = include_str!("../starters/deploy/netlify.toml");
+const PINNED_RELEASE: &str = include_str!("../starters/deploy/release.json");
+
 /// Writes the example site in `language` (English when None) into `dir`, which must be
 /// absent or empty. Returns the number of files written.
 pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
@@ -59,9 +65,54 @@ pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
         (PathBuf::from(crate::config::FILE_NAME), config.into_bytes()),
         (PathBuf::from(".gitignore"), b"/public/\n".to_vec()),
     ];
+    files.extend(deploy_files());
     files.extend(embedded_files(content).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes.to_vec())));
     output::create_new_files(dir, &files)?;
     Ok(files.len())
+}
+
+/// The release a new site's publishing files download, and its Linux archive's SHA-256.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Pin {
+    pub(crate) version: String,
+    /// Empty until a release with known checksums exists: never made up.
+    pub(crate) sha256: String,
+}
+
+/// The pin in `starters/deploy/release.json`. Empty there (no release published before
+/// this binary was built): this binary's own version, with no checksum.
+pub(crate) fn pinned_release() -> Pin {
+    let pin: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(PINNED_RELEASE).expect("starters/deploy/release.json is JSON");
+    let field = |key: &str| pin.get(key).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    match (field("version"), field("x86_64-unknown-linux-gnu")) {
+        (version, sha256) if !version.is_empty() && !sha256.is_empty() => Pin { version, sha256 },
+        _ => Pin { version: env!("CARGO_PKG_VERSION").to_string(), sha256: String::new() },
+    }
+}
+
+/// `.github/workflows/deploy.yml` and `netlify.toml`, filled in with the pinned release.
+fn deploy_files() -> Vec<(PathBuf, Vec<u8>)> {
+    let pin = pinned_release();
+    let comment = if pin.sha256.is_empty() {
+        "  # No checksum is pinned: this smpsite was built before a release with known checksums.\n  \
+         # The download is checked against the checksum published beside it, which catches a\n  \
+         # broken download but not a replaced one. Paste the checksum from the release page to pin it."
+    } else {
+        "  # Pinned when the release was published; a newer release's notes give the next pair."
+    };
+    let fill = |template: &str| {
+        template
+            .replace("{{sha256_comment}}", comment)
+            .replace("{{version}}", &pin.version)
+            .replace("{{sha256}}", &pin.sha256)
+            .replace("{{repository}}", env!("CARGO_PKG_REPOSITORY"))
+            .into_bytes()
+    };
+    vec![
+        (Path::new(".github").join("workflows").join("deploy.yml"), fill(DEPLOY_WORKFLOW)),
+        (PathBuf::from("netlify.toml"), fill(NETLIFY_CONFIG)),
+    ]
 }
 
 /// The new files `smpsite new` makes (`new faq` adds to the FAQ page: [`add_question`]).

@@ -66,6 +66,18 @@ fn writes_pretty_urls_bundles_aliases_and_site_files() {
     assert!(!files.iter().any(|f| f.starts_with("draft")), "a draft was published");
     let out = run.stdout();
     assert!(out.starts_with("Built 11 pages in ") && out.contains(" ms -> "), "{out}");
+    // Opened by double-click, public/index.html finds none of its styles (its links start
+    // at the web site's root): every build says how to look at it instead.
+    let folder = out.lines().next().and_then(|l| l.split(" -> ").nth(1)).unwrap();
+    assert!(folder.ends_with("/site/public/"), "{out}");
+    assert_eq!(
+        out.lines().nth(1).unwrap_or(""),
+        format!(
+            "Open it with `smpsite serve`, or upload {folder} to your web host \
+             ({folder}index.html opened by double-click shows the pages without their styles)."
+        ),
+        "{out}"
+    );
 }
 
 #[test]

@@ -131,3 +131,77 @@ fn new_faq_without_an_faq_page_says_how_to_make_one() {
     assert!(err.contains("smpsite new page") && err.contains("faq: true"), "{err}");
     assert!(!site.path("content/does-it-hurt.md").exists());
 }
+
+/// `KEY: "value"` (YAML) or `KEY = "value"` (TOML) in `text`.
+fn setting<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines().map(str::trim).find_map(|line| {
+        let rest = line.strip_prefix(key)?.trim_start();
+        let value = rest.strip_prefix(':').or_else(|| rest.strip_prefix('='))?.trim();
+        value.strip_prefix('"')?.strip_suffix('"')
+    })
+}
+
+#[test]
+fn init_writes_publishing_files_that_fetch_one_pinned_release() {
+    let site = TestSite::empty();
+    site.run(&["init", site.path("clinic").to_str().unwrap()]).success();
+    let workflow = std::fs::read_to_string(site.path("clinic/.github/workflows/deploy.yml")).unwrap();
+    let netlify = std::fs::read_to_string(site.path("clinic/netlify.toml")).unwrap();
+
+    let version = setting(&workflow, "SMPSITE_VERSION").expect("deploy.yml names the release");
+    let sha256 = setting(&workflow, "SMPSITE_SHA256").expect("deploy.yml names the checksum");
+    assert_eq!(setting(&netlify, "SMPSITE_VERSION"), Some(version), "{netlify}");
+    assert_eq!(setting(&netlify, "SMPSITE_SHA256"), Some(sha256), "{netlify}");
+    // A real checksum, or none at all (no release published yet): never a made-up one.
+    let pin: serde_json::Value =
+        serde_json::from_str(include_str!("../starters/deploy/release.json")).expect("release.json is JSON");
+    match pin["x86_64-unknown-linux-gnu"].as_str().unwrap_or("") {
+        "" => {
+            assert_eq!((version, sha256), (env!("CARGO_PKG_VERSION"), ""));
+            assert!(workflow.contains("# No checksum is pinned") && netlify.contains("# No checksum is pinned"));
+        }
+        pinned => {
+            assert_eq!((version, sha256), (pin["version"].as_str().unwrap(), pinned));
+            assert!(sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()), "{sha256}");
+        }
+    }
+    let download = format!("{}/releases/download/v${{SMPSITE_VERSION}}/${{archive}}", env!("CARGO_PKG_REPOSITORY"));
+    assert!(workflow.contains(&download), "{workflow}");
+    assert!(netlify.contains(&format!("{}/releases/download/v$SMPSITE_VERSION/", env!("CARGO_PKG_REPOSITORY"))));
+    for text in [&workflow, &netlify] {
+        assert!(text.contains("sha256sum --check --strict -"), "the download is checked: {text}");
+        for placeholder in ["{{version}}", "{{sha256}}", "{{sha256_comment}}", "{{repository}}"] {
+            assert!(!text.contains(placeholder), "{placeholder} was left: {text}");
+        }
+    }
+    // GitHub Pages: check, then build for the address Pages gives (a project site's sub-path).
+    for needed in [
+        "pages: write",
+        "id-token: write",
+        "concurrency:",
+        "actions/configure-pages@",
+        "actions/upload-pages-artifact@",
+        "actions/deploy-pages@",
+        "smpsite check",
+        "BASE_URL: ${{ steps.pages.outputs.base_url }}",
+        "smpsite build --base-url \"$BASE_URL\"",
+    ] {
+        assert!(workflow.contains(needed), "deploy.yml lacks {needed}:\n{workflow}");
+    }
+    assert!(netlify.contains("publish = \"public\"") && netlify.contains("smpsite check &&"), "{netlify}");
+
+    // The site builds as it was written: the publishing files are not content.
+    site.run(&["build", "--root", site.path("clinic").to_str().unwrap(), "--quiet"]).success();
+}
+
+#[test]
+fn a_second_init_into_the_same_folder_refuses_and_changes_nothing() {
+    let site = TestSite::empty();
+    let clinic = site.path("clinic");
+    site.run(&["init", clinic.to_str().unwrap()]).success();
+    std::fs::write(clinic.join("netlify.toml"), "# edited by the clinic\n").unwrap();
+    let again = site.run(&["init", clinic.to_str().unwrap()]);
+    assert_eq!(again.code(), 2, "{}", again.stderr());
+    assert!(again.stderr().contains("is not empty"), "{}", again.stderr());
+    assert_eq!(std::fs::read_to_string(clinic.join("netlify.toml")).unwrap(), "# edited by the clinic\n");
+}

@@ -58,6 +58,7 @@ fn a_site_broken_at_start_is_served_as_its_error_until_fixed() {
     server.wait_for("/process/second/", "built", |s, body| s == 200 && body.contains("Filling what faded"));
 }
 
+#[cfg(unix)] // links: Windows makes them only with administrator rights
 #[test]
 fn requests_cannot_leave_the_served_folder() {
     let site = TestSite::fixture("minimal");
