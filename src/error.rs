@@ -149,7 +149,13 @@ impl Diagnostic {
 /// allowed finding (a note) shows only its position, message and the page's reason.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (path, label) = (self.path.display(), self.label());
+        // A site path reads as the README and the tests write it, `content/process/first.md`,
+        // on Windows too (which accepts `/`); an absolute path stays as the system writes it.
+        let path = match cfg!(windows) && self.path.is_relative() {
+            true => self.path.to_string_lossy().replace('\\', "/"),
+            false => self.path.display().to_string(),
+        };
+        let label = self.label();
         match self.line {
             0 => write!(f, "{path}: {label}: {}", self.message)?,
             line => write!(f, "{path}:{line}:{}: {label}: {}", self.col, self.message)?,

@@ -114,18 +114,18 @@ fn a_team_entry_with_a_typo_or_a_photo_without_alt_text_is_an_error_at_its_line(
 fn a_text_only_phone_becomes_an_sms_link_and_is_never_called() {
     let site = TestSite::fixture("minimal");
     let yaml = site.read("site.yaml").replace(
-        "    - { label: Service, number: \"480-555-0111\" }\n",
-        "    - { label: Text us, number: \"480-555-0122\", text_only: true }\n    - { label: Service, number: \"480-555-0111\" }\n",
+        "    - { label: Service, number: \"480-555-1111\" }\n",
+        "    - { label: Text us, number: \"480-555-1122\", text_only: true }\n    - { label: Service, number: \"480-555-1111\" }\n",
     );
     site.write("site.yaml", &yaml);
     let contact = site.read("content/contact.md");
-    site.write("content/contact.md", contact.replace("Call us", "Text us on 480-555-0122"));
+    site.write("content/contact.md", contact.replace("Call us", "Text us on 480-555-1122"));
     site.build();
     let page = site.page("contact/");
-    let links: Vec<String> = select(&page, "a[href*='5550122']");
-    assert!(!links.is_empty() && links.iter().all(|a| a.contains("href=\"sms:+14805550122\"")), "{links:?}");
-    assert_eq!(select(&page, "a.header-phone[href='tel:+14805550111']").len(), 1, "the header calls the other number");
-    assert!(!site.page("").contains("tel:+14805550122"), "the texting number is never a call link");
+    let links: Vec<String> = select(&page, "a[href*='5551122']");
+    assert!(!links.is_empty() && links.iter().all(|a| a.contains("href=\"sms:+14805551122\"")), "{links:?}");
+    assert_eq!(select(&page, "a.header-phone[href='tel:+14805551111']").len(), 1, "the header calls the other number");
+    assert!(!site.page("").contains("tel:+14805551122"), "the texting number is never a call link");
 
     site.write("site.yaml", yaml.replace(", text_only: true", ""));
     let run = site.run(&["check"]).success();
