@@ -197,7 +197,7 @@ pub(crate) fn init_done(dir: &Path, files: usize) {
         "  3. content/expectations/gallery/: generated illustrations; put your clients' photos there, or delete it."
     );
     anstream::println!(
-        "Then `smpsite check` lists every placeholder left (`content/placeholder`), and `smpsite serve --open` shows the site."
+        "Then `smpsite check --verbose` lists every placeholder left (`content/placeholder`), and `smpsite serve --open` shows the site."
     );
 }
 
