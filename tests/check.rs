@@ -142,7 +142,10 @@ fn many_findings_of_one_rule_print_the_first_few_and_a_count_unless_verbose() {
         );
     }
     let label = "warning[claims/painless]";
-    for args in [&["check"][..], &["build", "-o", "out"][..]] {
+    // The output goes into the test's own folder, never a path relative to where the test runs.
+    let out = site.scratch().join("out");
+    let out = out.to_str().unwrap();
+    for args in [&["check"][..], &["build", "-o", out][..]] {
         let err = site.run(args).success().stderr();
         assert_eq!(err.matches(label).count(), 3, "{args:?}: {err}");
         assert!(err.contains("not shown:\n  claims/painless  5 more\n"), "{args:?}: {err}");

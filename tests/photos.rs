@@ -278,11 +278,14 @@ fn check_warns_about_photos_with_gps_and_writes_nothing() {
 fn build_reports_photos_with_gps_too_and_site_yaml_can_switch_the_rule_off() {
     let site = site_with_photos();
     let gps_lines = |out: &str| out.lines().filter(|l| l.contains("warning[photo/gps]")).count();
-    let err = run(&site, &["build", "-o", "out"]).success().stderr();
+    // The output goes into the test's own folder, never a path relative to where the test runs.
+    let out = site.scratch().join("out");
+    let out = out.to_str().unwrap();
+    let err = run(&site, &["build", "-o", out]).success().stderr();
     assert_eq!(gps_lines(&err), 3, "build says what check says: {err}");
     let config = site.read("site.yaml");
     site.write("site.yaml", format!("{config}\nlint:\n  levels:\n    photo/gps: off\n"));
-    for args in [&["build", "-o", "out"][..], &["check"][..]] {
+    for args in [&["build", "-o", out][..], &["check"][..]] {
         let err = run(&site, args).success().stderr();
         assert_eq!(gps_lines(&err), 0, "{args:?}: {err}");
     }
