@@ -3,9 +3,10 @@
 //! server. No console errors, no request leaves 127.0.0.1, and every FAQ answer opens
 //! from the keyboard. Needs `chromium` (`.ci/run` installs it).
 
+#[path = "common/chromium.rs"]
+mod chromium;
 mod common;
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -14,9 +15,7 @@ use std::time::{Duration, Instant};
 use common::TestSite;
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::{Browser, LaunchOptions, Tab};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
+use headless_chrome::{Browser, Tab};
 
 /// A static file server on a free loopback port, stopped when dropped.
 struct StaticServer {
@@ -75,23 +74,7 @@ impl Drop for StaticServer {
 }
 
 fn browser() -> Browser {
-    assert!(Path::new(CHROMIUM).exists(), "browser tests need Debian's chromium: apt-get install -y chromium");
-    let args = [
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-    ];
-    let options = LaunchOptions::default_builder()
-        .path(Some(CHROMIUM.into()))
-        .sandbox(false)
-        .headless(true)
-        .args(args.iter().map(OsStr::new).collect())
-        .idle_browser_timeout(Duration::from_secs(120))
-        .build()
-        .unwrap();
-    Browser::new(options).expect("Chromium starts")
+    chromium::browser("browser tests")
 }
 
 /// What one page load did: console errors and every response (URL, status).

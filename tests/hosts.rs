@@ -9,9 +9,10 @@
 //! Loopback only, on free ports; every wait is bounded; each server runs in a process
 //! group of its own, stopped (the whole group) when its guard drops, on panic too.
 
+#[path = "common/chromium.rs"]
+mod chromium;
 mod common;
 
-use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -24,10 +25,9 @@ use common::TestSite;
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
 use headless_chrome::protocol::cdp::types::Event;
-use headless_chrome::{Browser, LaunchOptions, Tab};
+use headless_chrome::{Browser, Tab};
 use smpsite::render::{IMMUTABLE, MODEST, SECURITY_HEADERS, SHORT};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
 const APACHE: &str = "/usr/sbin/apache2";
 const MODULES: &str = "/usr/lib/apache2/modules";
 /// Within the dates the workerd that wrangler 4.86.0 bundles supports.
@@ -250,17 +250,7 @@ fn serves_the_rules(host: &Host, site: &TestSite, stylesheet: &str) {
 }
 
 fn browser() -> Browser {
-    assert!(Path::new(CHROMIUM).exists(), "the host tests need Debian's chromium: apt-get install -y chromium");
-    let args = ["--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
-    let options = LaunchOptions::default_builder()
-        .path(Some(CHROMIUM.into()))
-        .sandbox(false)
-        .headless(true)
-        .args(args.iter().map(OsStr::new).collect())
-        .idle_browser_timeout(Duration::from_secs(120))
-        .build()
-        .unwrap();
-    Browser::new(options).expect("Chromium starts")
+    chromium::browser("the host tests")
 }
 
 /// Records each `securitypolicyviolation` event of a page, from before its first byte
