@@ -484,6 +484,48 @@ fn a_page_that_gives_another_number_of_days_for_a_listed_activity_is_a_warning()
     );
 }
 
+/// Issue 24: the healing guide said "Week 2: gentle washing again" and listed exercise and
+/// sun only for days 1–3, while the aftercare table said 4, 7 and 28 days. Day ranges and
+/// "week N" are read as the stretch of time they name.
+#[test]
+fn day_ranges_and_weeks_that_contradict_the_aftercare_table_are_warnings() {
+    let site = TestSite::fixture("minimal");
+    let yaml = site.read("site.yaml")
+        + "extra:\n  aftercare:\n    - { activity: Washing, days: 4, advice: Keep it dry., why: Water lifts pigment., words: [wash, washing] }\n    - { activity: Exercise, days: 7, advice: No gym., why: Sweat., words: [exercise, gym] }\n    - { activity: Swimming, days: 28, advice: No pools., why: Chlorine., words: [swim, swimming] }\n    - { activity: Sun, days: 28, advice: A hat., why: Sunburn., words: [sun] }\n";
+    site.write("site.yaml", &yaml);
+    site.write(
+        "content/healing.md",
+        "---\ntitle: Healing\ndescription: How the scalp heals.\nhealing:\n  - { when: \"Days 1–3\", expect: \"Some redness. No exercise or sun.\" }\n  - { when: \"Week 2\", expect: \"Gentle washing again.\" }\n  - { when: \"Weeks 1–4\", expect: \"No swimming.\" }\n---\n\
+         | When | What to do |\n| --- | --- |\n| Days 1–7 | No gym |\n| Days 5–7 | You can wash again, gently |\n\n\
+         Week 1: no swimming.\n\nFrom week 5 you can swim again.\n\nIn the second week, exercise again.\n",
+    );
+    let (_, doc) = json(&site, &[]);
+    let found: Vec<_> = findings(&doc)
+        .into_iter()
+        .filter(|f| f.1 == "content/aftercare-days")
+        .map(|(_, _, path, line, col, _)| (path, line, col))
+        .collect();
+    let at = |line, col| ("content/healing.md".to_string(), line, col);
+    // Days 1–3 for exercise (7) and sun (28); washing from week 2 (the table: from day 5);
+    // week 1 for swimming (28); exercise from the second week (the table: from day 8 — agrees).
+    assert_eq!(found, [at(5, 14), at(5, 14), at(6, 14), at(14, 1)], "{doc}");
+    let messages: Vec<_> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "content/aftercare-days")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "this names days 1–3 for exercise, but site.yaml's aftercare says to wait 7 days",
+            "this names days 1–3 for sun, but site.yaml's aftercare says to wait 28 days",
+            "this allows washing again in days 8–14, but site.yaml's aftercare allows it from day 5",
+            "this names days 1–7 for swimming, but site.yaml's aftercare says to wait 28 days",
+        ]
+    );
+}
 #[test]
 fn an_allow_with_a_phrase_allows_only_that_phrase() {
     let site = TestSite::fixture("minimal");
