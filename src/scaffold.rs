@@ -26,9 +26,16 @@ lint:
     content/placeholder: off
 ";
 
-/// The example in Spanish (`init --language es`): a shorter site, written in Spanish.
+/// The example in Spanish (`init --language es`): the English example's pages and facts,
+/// written in Spanish.
 static SPANISH_CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/starters/es/content");
 const SPANISH_CONFIG: &str = include_str!("../starters/es/site.yaml");
+/// The Spanish starter's photo bundles and the English example's bundles whose photos they
+/// show: the photos are in the repository (and the binary) once.
+const SPANISH_PHOTOS: &[(&str, &str)] = &[
+    ("expectativas/galeria", "expectations/gallery"),
+    ("expectativas/fotos-publicitarias", "expectations/marketing-photos"),
+];
 
 /// Publishing by push: a GitHub Pages workflow and a Netlify configuration, both fetching
 /// the release pinned in `release.json` (which the release workflow updates).
@@ -39,9 +46,9 @@ const PINNED_RELEASE: &str = include_str!("../starters/deploy/release.json");
 /// Writes the example site in `language` (English when None) into `dir`, which must be
 /// absent or empty. Returns the number of files written.
 pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
-    let (config, content) = match language.map(str::to_ascii_lowercase).as_deref() {
-        None | Some("en") => (EXAMPLE_CONFIG, &EXAMPLE_CONTENT),
-        Some("es") => (SPANISH_CONFIG, &SPANISH_CONTENT),
+    let (config, content, photos) = match language.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("en") => (EXAMPLE_CONFIG, &EXAMPLE_CONTENT, &[][..]),
+        Some("es") => (SPANISH_CONFIG, &SPANISH_CONTENT, SPANISH_PHOTOS),
         Some(other) => {
             return Err(Error::Usage(format!(
                 "there is no example site in `{other}` yet: `--language` takes `en` or `es`. \
@@ -67,6 +74,15 @@ pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
     ];
     files.extend(deploy_files());
     files.extend(embedded_files(content).into_iter().map(|f| (Path::new("content").join(f.rel), f.bytes.to_vec())));
+    for (bundle, from) in photos {
+        let from = EXAMPLE_CONTENT.get_dir(from).expect("the English example has every bundle the Spanish one shares");
+        let photos = from.files().filter(|f| f.path().extension().is_some_and(|e| e != "md"));
+        files.extend(
+            photos.map(|f| {
+                (Path::new("content").join(bundle).join(f.path().file_name().unwrap()), f.contents().to_vec())
+            }),
+        );
+    }
     output::create_new_files(dir, &files)?;
     Ok(files.len())
 }

@@ -130,6 +130,23 @@ fn every_clinic_detail_of_the_spanish_starter_comes_from_site_yaml() {
     assert_eq!(stale(&site, &shown), Vec::<String>::new());
 }
 
+/// Issue 24: the Spanish starter had two session pages and a near-empty "Qué esperar".
+/// It now has the English example's pages, and shows the same photos.
+#[test]
+fn the_spanish_starter_has_as_many_pages_and_photos_as_the_english_one() {
+    let built = |language: &str| {
+        let site = TestSite::empty();
+        site.run(&["init", "--language", language, site.root().to_str().unwrap()]).success();
+        let out = site.build().stdout();
+        let pages = out.split("Built ").nth(1).and_then(|s| s.split(' ').next()).map(str::to_string);
+        let photos = site.output().iter().filter(|(path, _)| path.ends_with(".jpg") || path.ends_with(".svg")).count();
+        (pages, photos)
+    };
+    let english = built("en");
+    assert!(english.1 >= 27, "the English example shows its 24 gallery photos and 3 more: {english:?}");
+    assert_eq!(built("es"), english);
+}
+
 #[test]
 fn an_unknown_clinic_detail_is_an_error_at_its_braces_with_a_did_you_mean() {
     let site = TestSite::fixture("minimal");
