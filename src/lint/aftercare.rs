@@ -114,10 +114,8 @@ const ORDINALS: &[(&str, u32)] = &[
 
 /// Words that say an activity is allowed again in a stretch of time ("washing again",
 /// "you can swim"), unless the clause also forbids ([`NOT_WORDS`]).
-const AGAIN_WORDS: &[&str] = &[
-    "again", "resume", "resumes", "back", "return", "can", "may", "allowed", "start", "de nuevo", "otra vez", "volver",
-    "puede", "retomar",
-];
+const AGAIN_WORDS: &[&str] =
+    &["again", "resume", "resumes", "back to", "return to", "de nuevo", "otra vez", "volver a", "vuelva a", "retomar"];
 const NOT_WORDS: &[&str] = &["no", "not", "avoid", "don't", "never", "skip", "without", "nunca", "evite", "sin"];
 
 /// The words of `text` with their byte offsets; a hyphen belongs to the word
@@ -389,5 +387,24 @@ mod tests {
         assert_eq!(spans("Semanas 2 a 4"), [(8, 28, "Semanas 2 a 4")]);
         assert_eq!(spans("from day 5"), [], "one day is a wait");
         assert_eq!(spans("10 to 14 days apart"), [], "a number before the unit is a wait");
+    }
+
+    #[test]
+    fn a_harm_in_the_first_week_is_not_an_activity_allowed_again() {
+        let sweat = Activity {
+            activity: "Sweating".into(),
+            days: 7,
+            advice: String::new(),
+            why: String::new(),
+            words: vec!["sudar".into(), "sweating".into()],
+        };
+        let activities = [sweat];
+        for text in [
+            "sudar mucho en la primera semana puede arrastrar pigmento",
+            "sweating heavily in the first week can pull pigment out",
+        ] {
+            assert!(disagreements(text, None, &activities).is_empty(), "{text}");
+        }
+        assert_eq!(disagreements("Semana 1: sudar de nuevo", None, &activities).len(), 1);
     }
 }
