@@ -212,6 +212,17 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
     if fm.title.trim().is_empty() {
         at_key("title", "the `title` is empty".into(), "write the page's title after `title:`");
     }
+    // `{{ clinic.name }}` is filled in only in the page's text: in a title the braces
+    // themselves would go live, in the tab, the menu and search results.
+    let fields =
+        [("title", Some(&fm.title)), ("description", fm.description.as_ref()), ("menu_title", fm.menu_title.as_ref())];
+    for (key, _) in fields.into_iter().filter(|(_, v)| v.is_some_and(|v| v.contains("{{"))) {
+        at_key(
+            key,
+            format!("`{key}` names a clinic detail in `{{{{ }}}}`, which is filled in only in the page's text"),
+            "write the detail itself here (the clinic's name, say), or leave it out: `{{ … }}` works in the text below the front matter",
+        );
+    }
     if let Some(label) = &fm.menu_title {
         let words = label.trim();
         if words.is_empty() || words.contains('\n') || words.chars().count() > MENU_TITLE_LIMIT {

@@ -159,6 +159,25 @@ fn an_unknown_clinic_detail_is_an_error_at_its_braces_with_a_did_you_mean() {
     assert!(!site.path("public/prices/index.html").exists());
 }
 
+/// A title showed `About {{ clinic.name }}` in the tab and the menu: details are filled in
+/// page text only, so braces in a title are an error at its line, not published.
+#[test]
+fn a_clinic_detail_in_a_title_or_description_is_an_error_not_published_braces() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "content/team.md",
+        "---\ntitle: \"About {{ clinic.name }}\"\ndescription: \"Who works at {{ clinic.name }}.\"\n---\nWe are {{ clinic.name }}.\n",
+    );
+    let out = site.run(&["build", "--quiet", "-o", site.scratch().join("out").to_str().unwrap()]).fails();
+    for (line, key) in [(2, "title"), (3, "description")] {
+        let expected = format!(
+            "content/team.md:{line}:1: error: `{key}` names a clinic detail in `{{{{ }}}}`, which is filled in only in the page's text"
+        );
+        assert!(out.contains(&expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(!site.scratch().join("out/team/index.html").exists(), "nothing published");
+}
+
 #[test]
 fn code_and_an_escaped_brace_show_the_braces_themselves() {
     let site = TestSite::fixture("minimal");
