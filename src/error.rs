@@ -211,6 +211,9 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     /// The disk refused something; `action` says what we were doing.
     Io { action: &'static str, path: PathBuf, source: io::Error },
+    /// The system refused something that is not one file: a port, a signal, watching a
+    /// folder. `action` names what (and where); `help` what to do.
+    System { action: String, source: io::Error, help: &'static str },
     /// The command line asked for something impossible (exit code 2).
     Usage(String),
 }
@@ -226,7 +229,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => 2,
-            Error::Content(_) | Error::Io { .. } => 1,
+            Error::Content(_) | Error::Io { .. } | Error::System { .. } => 1,
         }
     }
 
@@ -260,6 +263,9 @@ impl fmt::Display for Error {
             Error::Io { action, path, source } => {
                 write!(f, "{}: error: could not {action}: {source}", path.display())
             }
+            Error::System { action, source, help } => {
+                write!(f, "error: could not {action}: {source}\n  = help: {help}")
+            }
             Error::Usage(message) => write!(f, "error: {message}"),
         }
     }
@@ -268,7 +274,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io { source, .. } => Some(source),
+            Error::Io { source, .. } | Error::System { source, .. } => Some(source),
             _ => None,
         }
     }

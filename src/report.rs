@@ -252,6 +252,7 @@ pub(crate) fn check_json(result: &Result<Vec<Diagnostic>>, deny_warnings: bool) 
         Err(Error::Io { path, .. }) => {
             vec![Diagnostic::error(path.clone(), 0, 0, result.as_ref().unwrap_err().to_string())]
         }
+        Err(error @ Error::System { .. }) => vec![Diagnostic::error("", 0, 0, error.to_string())],
         Err(Error::Usage(message)) => vec![Diagnostic::error("", 0, 0, message.clone())],
     };
     let items: Vec<_> = diagnostics

@@ -61,7 +61,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let root = source::find_root(options.root.as_deref())?;
     let root = root.canonicalize().map_err(|e| Error::io("read", &root, e))?;
     let listener = bind(options)?;
-    let addr = listener.local_addr().map_err(|e| Error::io("start the server on", "", e))?;
+    let addr = listener.local_addr().map_err(|e| server_failed(format!("start the server on {}", options.bind), e))?;
     let host = match options.bind {
         ip if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         ip => ip,
@@ -71,7 +71,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::io("start the server on", "", e))?;
+        .map_err(|e| server_failed(format!("start the server on {addr}"), e))?;
     // Listening from now on: a stop signal during the first build still cleans up.
     let mut stop = {
         let _runtime = runtime.enter();
@@ -124,9 +124,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
 
     let app = http::router(shared.clone());
     let result = runtime.block_on(async move {
-        listener.set_nonblocking(true).map_err(|e| Error::io("start the server on", "", e))?;
-        let listener =
-            tokio::net::TcpListener::from_std(listener).map_err(|e| Error::io("start the server on", "", e))?;
+        listener.set_nonblocking(true).map_err(|e| server_failed(format!("start the server on {addr}"), e))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| server_failed(format!("start the server on {addr}"), e))?;
         Ok::<_, Error>(run_server(listener, app, &mut stop, shutdown_tx).await)
     });
     let stopped = result?;
@@ -183,13 +183,22 @@ struct StopSignals {
     signals: [tokio::signal::unix::Signal; 3],
 }
 
+/// The server could not start: what it was doing, and what to try.
+fn server_failed(action: String, source: std::io::Error) -> Error {
+    Error::System {
+        action,
+        source,
+        help: "try again; if it happens again, restart the computer, or run `smpsite build` and open public/ instead",
+    }
+}
+
 impl StopSignals {
     /// Must run inside the runtime; the signals are caught from here on.
     fn new() -> Result<StopSignals> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let catch = |kind| signal(kind).map_err(|e| Error::io("listen for Ctrl-C in", "", e));
+            let catch = |kind| signal(kind).map_err(|e| server_failed("listen for Ctrl-C".into(), e));
             Ok(StopSignals {
                 signals: [
                     catch(SignalKind::interrupt())?,

@@ -104,6 +104,16 @@ impl SourceWatch {
     }
 }
 
+/// Watching the site's folders failed: an I/O error (exit 1) that names the folder and
+/// says what to do, never a usage error.
+fn watch_failed(root: &Path, e: notify::Error) -> Error {
+    Error::System {
+        action: format!("watch {} for changes", root.display()),
+        source: std::io::Error::other(e),
+        help: "on Linux, the limit of watched folders may be reached: raise it with `sudo sysctl fs.inotify.max_user_watches=524288`, or close other programs that watch files; `smpsite build` works without watching",
+    }
+}
+
 /// A new watcher on `root` (site.yaml and what else is directly in it) and on each
 /// source folder in it.
 fn watch_sources(root: &Path, sender: &mpsc::Sender<Event>) -> Result<notify::RecommendedWatcher> {
@@ -111,8 +121,8 @@ fn watch_sources(root: &Path, sender: &mpsc::Sender<Event>) -> Result<notify::Re
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = sender.send(event);
     })
-    .map_err(|e| Error::Usage(format!("cannot watch the site's files: {e}")))?;
-    let fail = |e: notify::Error| Error::Usage(format!("cannot watch {}: {e}", root.display()));
+    .map_err(|e| watch_failed(root, e))?;
+    let fail = |e: notify::Error| watch_failed(root, e);
     watcher.watch(root, RecursiveMode::NonRecursive).map_err(fail)?;
     for dir in WATCHED {
         let dir = root.join(dir);
@@ -137,4 +147,18 @@ fn folder_id(path: &Path) -> Option<FolderId> {
 #[cfg(not(unix))]
 fn folder_id(path: &Path) -> Option<FolderId> {
     path.is_dir().then_some((0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_watch_failure_is_an_io_error_that_names_the_folder_and_what_to_do() {
+        let e = watch_failed(Path::new("my-site"), notify::Error::generic("no space left for watches"));
+        assert_eq!(e.exit_code(), 1, "not a usage error");
+        let shown = e.to_string();
+        assert!(shown.starts_with("error: could not watch my-site for changes: no space left"), "{shown}");
+        assert!(shown.contains("max_user_watches") && shown.contains("smpsite build"), "{shown}");
+    }
 }
