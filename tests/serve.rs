@@ -325,13 +325,24 @@ fn half_open_client(addr: &str) -> std::net::TcpStream {
     stream
 }
 
+/// Waits, up to the deadline, until `addr` refuses connections: the server has begun to
+/// stop (it closes its listener first, then waits for open connections).
+fn wait_until_not_listening(addr: &str) {
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(addr).is_ok() {
+        assert!(started.elapsed() < common::server::DEADLINE, "serve kept listening after Ctrl-C");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 #[test]
 fn a_half_open_client_cannot_keep_the_server_from_stopping() {
     let site = TestSite::fixture("minimal");
     let mut server = Server::start(site.root(), &[]);
     let output = server.output.clone();
     let _client = half_open_client(&server.addr);
-    std::thread::sleep(std::time::Duration::from_millis(100)); // the server has read the half line
+    // Connections are accepted in order: once a later one is answered, the half-open one is in.
+    assert_eq!(server.get("/").0, 200);
     server.signal("INT");
     let status = server.wait_exit(std::time::Duration::from_secs(4));
     assert!(status.is_some_and(|s| s.success()), "serve waited for the half-open client: {status:?}");
@@ -357,9 +368,9 @@ fn a_second_ctrl_c_stops_at_once() {
     let mut server = Server::start(site.root(), &[]);
     let output = server.output.clone();
     let _client = half_open_client(&server.addr);
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(server.get("/").0, 200, "the half-open connection was accepted before this one");
     server.signal("INT");
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    wait_until_not_listening(&server.addr);
     server.signal("INT");
     let status = server.wait_exit(common::server::DEADLINE);
     assert!(status.is_some_and(|s| s.success()), "{status:?}");
