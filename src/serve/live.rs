@@ -4,7 +4,7 @@
 //! `output::LiveDir`, which writes atomically. Only files whose bytes change are
 //! written; pages whose inputs are unchanged (`Renderer::key`) are not even rendered.
 //!
-//! The invariant, tested in `tests/serve.rs`: after any sequence of changes, the
+//! The invariant, tested in `tests/cli/serve.rs`: after any sequence of changes, the
 //! folder holds exactly what `smpsite build` of the same sources writes. With
 //! [`Live::with_background_photos`] (as `serve` runs it), a new or changed photo is
 //! made on a thread of its own and written by the rebuild after [`Live::photos_made`]:
@@ -33,7 +33,7 @@ pub use crate::build::Rebuilt;
 
 /// The live preview's site: reads the sources once, then brings the served folder up
 /// to date after each batch of changes ([`Live::rebuild`]), re-doing only what the
-/// changes can reach. Invariant (tests/serve_invariant.rs): after any edits, the folder
+/// changes can reach. Invariant (tests/cli/serve_invariant.rs): after any edits, the folder
 /// equals a fresh `build` of the same sources.
 pub struct Live {
     root: PathBuf,

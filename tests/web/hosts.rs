@@ -9,9 +9,8 @@
 //! Loopback only, on free ports; every wait is bounded; each server runs in a process
 //! group of its own, stopped (the whole group) when its guard drops, on panic too.
 
-#[path = "common/chromium.rs"]
-mod chromium;
-mod common;
+use crate::chromium;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

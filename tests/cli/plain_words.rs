@@ -3,7 +3,7 @@
 //! Rust or serde type (`struct`, `u128`, `sequence`, `map`, `value` …) outside the
 //! backticks that quote what the user wrote or should write.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -3,7 +3,7 @@
 //! as a timeline of cards; what to expect; training and reviews; the first FAQ
 //! questions; and the closing call to action.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use scraper::{Html, Selector};

@@ -1,7 +1,7 @@
 //! The repository's example clinic site: it builds cleanly and says what the product
 //! promises prospective clients it says, without medical promises.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use scraper::{Html, Selector};

@@ -2,7 +2,7 @@
 //! net they check on every input: a build of a broken site changes nothing outside its
 //! output folder.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

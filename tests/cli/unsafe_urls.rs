@@ -2,7 +2,7 @@
 //! (other than `data:image/…` in images) are errors at their line wherever the site
 //! shows them, in every disguise a browser still runs; e-mail autolinks stay links.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -3,7 +3,7 @@
 //! local opening hours, no lone country line, and no booking button that links to the
 //! page it is on.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use scraper::{Html, Selector};

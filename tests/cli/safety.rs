@@ -4,7 +4,7 @@
 //! root here is a folder the test made in its own temporary folder, with `HOME` there
 //! too (see `TestSite`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,9 +3,8 @@
 //! server. No console errors, no request leaves 127.0.0.1, and every FAQ answer opens
 //! from the keyboard. Needs `chromium` (`.ci/run` installs it).
 
-#[path = "common/chromium.rs"]
-mod chromium;
-mod common;
+use crate::chromium;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

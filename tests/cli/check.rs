@@ -1,6 +1,6 @@
 //! `smpsite check`: the build's validation without writing, as text or stable JSON.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

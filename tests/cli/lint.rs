@@ -3,7 +3,7 @@
 //! `allow:`, credentials and `--deny-warnings` change what fails; build and serve show
 //! the same findings as check.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -5,7 +5,7 @@
 //! mean". The coverage test crawls a built site of over 1,000 pages, as a reader would,
 //! and proves `check` reports the links there that lead nowhere.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! `smpsite build` end to end on the minimal fixture: what lands in `public/`, and
 //! what every page carries. HTML is inspected through a real HTML5 parser.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use scraper::{Html, Selector};

@@ -6,7 +6,7 @@
 //! followed the order in which threads finish would differ from the one-thread run.
 //! The corpus has ties on purpose (dates, weights), aliases, a feed and image sizes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

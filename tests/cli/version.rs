@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 #[allow(dead_code)] // the script's `main` is cargo's to call
-#[path = "../build.rs"]
+#[path = "../../build.rs"]
 mod build_script;
 
 const UNKNOWN: &str = "commit unknown";

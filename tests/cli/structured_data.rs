@@ -1,7 +1,7 @@
 //! Every JSON-LD block of the example site parses and carries the properties its
 //! schema.org type needs; breadcrumbs and FAQ entries agree with the visible page.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use scraper::{Html, Selector};

@@ -1,7 +1,7 @@
 //! Issue 17, item 6: one site in several languages. `tests/fixtures/bilingual` is in
 //! English with Spanish translations (`about.es.md`) of all but the FAQ page.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use scraper::{Html, Selector};

@@ -2,7 +2,7 @@
 //! change: definition lists render, `content/index.md` is the home page, TOML front
 //! matter is explained with the conversion, and `title: ~` is an error.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -1,7 +1,7 @@
 //! `smpsite serve` through the real binary: it follows edits, deletions and broken
 //! files, keeps to the served folder, survives a storm of saves and stops cleanly.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use common::server::{Server, http_get, open_event_stream};

@@ -3,7 +3,7 @@
 //! cycles. Reads every `crate::` path in `src/` outside comments; a module is a
 //! file's first path part (`src/lint/claims.rs` is `lint`).
 //!
-//!     cargo test --test architecture -- --nocapture    # prints the graph
+//!     cargo test --test cli architecture:: -- --nocapture   # prints the graph
 //!
 //! There are none of either: a cycle or an upward import fails the test, naming it.
 //! The files inside each folder module form no cycle either, only `src/output/`

@@ -2,7 +2,7 @@
 //! against WCAG 2.2 AA before anything is written, and a failing one is refused with the
 //! nearest shade that passes.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -1,7 +1,7 @@
 //! The site `smpsite init` writes becomes the clinic's own (issue 24): its details come
 //! from site.yaml alone, and `check` tells a starter from a clinic.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

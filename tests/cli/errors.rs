@@ -2,7 +2,7 @@
 //! was expected and how to fix it, exits 1 (2 for usage), and leaves the previous output
 //! byte-identical.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 

@@ -2,7 +2,7 @@
 //! shows each label beside its photo and each disclosure beside its quote, and every
 //! missing or dishonest field is an error at its file, line and column.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 use scraper::{Html, Selector};

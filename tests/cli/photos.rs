@@ -3,7 +3,7 @@
 //! with smaller copies in `<picture>` markup, is made once and then read from the
 //! photo cache; and a broken photo is an error that names it.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 use std::path::Path;

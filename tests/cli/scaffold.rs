@@ -1,6 +1,6 @@
 //! `smpsite init` and `smpsite new`.
 
-mod common;
+use crate::common;
 
 use common::TestSite;
 
@@ -154,7 +154,7 @@ fn init_writes_publishing_files_that_fetch_one_pinned_release() {
     assert_eq!(setting(&netlify, "SMPSITE_SHA256"), Some(sha256), "{netlify}");
     // A real checksum, or none at all (no release published yet): never a made-up one.
     let pin: serde_json::Value =
-        serde_json::from_str(include_str!("../starters/deploy/release.json")).expect("release.json is JSON");
+        serde_json::from_str(include_str!("../../starters/deploy/release.json")).expect("release.json is JSON");
     match pin["x86_64-unknown-linux-gnu"].as_str().unwrap_or("") {
         "" => {
             assert_eq!((version, sha256), (env!("CARGO_PKG_VERSION"), ""));
