@@ -41,12 +41,24 @@ pub struct Diagnostic {
     /// What is wrong, in the user's terms.
     pub message: String,
     /// How to fix it.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// The offending source line, shown under the message with a caret. (`Box<str>` and
     /// the boxed `rule` keep diagnostics small: they travel in `Result`s.)
     pub snippet: Option<Box<str>>,
     /// For findings of a content rule: which rule, why, where from.
     pub rule: Option<Box<Rule>>,
+    /// Why it was raised, where code needs to know (see [`Cause`]).
+    pub cause: Option<Box<Cause>>,
+}
+
+/// Why a diagnostic was raised, for the code that merges findings: a finding that only
+/// follows from a file left out of the build is dropped by this, never by its wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cause {
+    /// The site has no home page (`content/_index.md`).
+    NoHomePage,
+    /// A link leads to `content/KEY` (the key given), which is not one of the pages.
+    MissingPage(String),
 }
 
 /// The content rule behind a finding (`claims/guarantee`), which `site.yaml` can switch
@@ -74,6 +86,7 @@ impl Diagnostic {
             help: None,
             snippet: None,
             rule: None,
+            cause: None,
         }
     }
 
@@ -82,7 +95,12 @@ impl Diagnostic {
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
+        self
+    }
+
+    pub fn with_cause(mut self, cause: Option<Cause>) -> Self {
+        self.cause = cause.map(Box::new);
         self
     }
 
@@ -173,8 +191,8 @@ impl fmt::Display for Diagnostic {
             write!(f, "\n {pad} |\n {number} | {shown}\n {pad} | {caret_pad}{carets}")?;
         }
         let rule = self.rule.as_deref();
-        let (why, source) = (rule.and_then(|r| r.why.as_ref()), rule.and_then(|r| r.source.as_ref()));
-        for (name, text) in [("why", why), ("help", self.help.as_ref()), ("source", source)] {
+        let (why, source) = (rule.and_then(|r| r.why.as_deref()), rule.and_then(|r| r.source.as_deref()));
+        for (name, text) in [("why", why), ("help", self.help.as_deref()), ("source", source)] {
             if let Some(text) = text {
                 write!(f, "\n  = {name}: {text}")?;
             }

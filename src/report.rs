@@ -95,8 +95,8 @@ fn diagnostics(all: &[Diagnostic], verbose: bool) {
     let (diagnostics, left_out) = shortened(all, verbose);
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for d in &diagnostics {
-        if let Some(help) = &d.help {
-            *counts.entry(help.as_str()).or_default() += 1;
+        if let Some(help) = d.help.as_deref() {
+            *counts.entry(help).or_default() += 1;
         }
     }
     let mut printed: HashSet<&str> = HashSet::new();
@@ -105,7 +105,7 @@ fn diagnostics(all: &[Diagnostic], verbose: bool) {
             Some(help) if counts[help] > 1 => {
                 let mut shown = d.clone();
                 shown.help = if printed.insert(help) {
-                    Some(format!("{help} (this also applies to {} below)", plural(counts[help] - 1, "more finding")))
+                    Some(format!("{help} (this also applies to {} below)", plural(counts[help] - 1, "more finding")).into())
                 } else {
                     None
                 };

@@ -31,6 +31,7 @@ pub(super) fn render_body(
             let (line, col) = doc.body_position(problem.offset);
             Diagnostic::error(doc.display_path(), line, col, problem.message)
                 .with_help(problem.help)
+                .with_cause(problem.cause)
                 .with_source(doc.text())
         })
         .collect();
@@ -43,6 +44,7 @@ pub(super) fn render_body(
         problems.extend(field.problems.iter().map(|problem| {
             Diagnostic::error(doc.display_path(), *line, *col, &problem.message)
                 .with_help(&problem.help)
+                .with_cause(problem.cause.clone())
                 .with_source(doc.text())
         }));
     }

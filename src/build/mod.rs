@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Cause, Diagnostic, Error, Result};
 use crate::load::{self, Loaded};
 use crate::output::Staging;
 use crate::render::{Job, Outputs, Renderer};
@@ -193,10 +193,10 @@ fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &HashSet<Str
     let mut text = String::new();
     earlier
         .into_iter()
-        .chain(later.into_iter().filter(|d| {
-            let home_missing = d.message == "the home page is missing" && failed.contains("_index.md");
-            let to_failed = failed.iter().any(|key| d.message.contains(&format!("content/{key} does not exist")));
-            !home_missing && !to_failed
+        .chain(later.into_iter().filter(|d| match d.cause.as_deref() {
+            Some(Cause::NoHomePage) => !failed.contains("_index.md"),
+            Some(Cause::MissingPage(key)) => !failed.contains(key),
+            None => true,
         }))
         .filter(|d| {
             text.clear();
@@ -243,4 +243,30 @@ fn content_error(mut problems: Vec<Diagnostic>) -> Error {
     let mut seen = std::collections::HashSet::new();
     problems.retain(|d| seen.insert(d.to_string()));
     Error::Content(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings that only follow from a file left out are dropped by their cause, so
+    /// rewording a message cannot bring them back (or drop another finding).
+    #[test]
+    fn findings_that_follow_from_a_failed_file_are_dropped_by_cause_not_by_wording() {
+        let failed: HashSet<String> = ["_index.md".to_string(), "process/first.md".to_string()].into();
+        let link = |to: &str| {
+            Diagnostic::error("content/faq.md", 3, 1, "any words at all")
+                .with_cause(Some(Cause::MissingPage(to.to_string())))
+        };
+        let home = Diagnostic::error("content/_index.md", 0, 0, "no home").with_cause(Some(Cause::NoHomePage));
+        let worded = Diagnostic::error(
+            "content/faq.md",
+            4,
+            1,
+            "the home page is missing: content/process/first.md does not exist",
+        );
+        let later = vec![link("process/first.md"), link("process/second.md"), home, worded.clone()];
+        let kept: Vec<String> = merged(Vec::new(), later, &failed).into_iter().map(|d| d.message).collect();
+        assert_eq!(kept, ["any words at all".to_string(), worded.message], "only the link to the missing page is kept");
+    }
 }

@@ -43,7 +43,7 @@ fn unsafe_problem(dest: &str, image: bool, offset: usize) -> Option<Problem> {
     } else {
         "link to a page of the site (`contact.md`, `/contact/`) or a web address starting with https://"
     };
-    Some(Problem { offset, message, help: help.into() })
+    Some(Problem { offset, message, help: help.into(), cause: None })
 }
 
 /// At most 60 characters of `text`, so a long address does not fill the screen.
@@ -68,8 +68,8 @@ pub(super) fn resolved<'a>(
     match resolver.link(&dest) {
         LinkTarget::Keep => dest,
         LinkTarget::Replace(url) => url.into(),
-        LinkTarget::Broken { message, help } => {
-            problems.push(Problem { offset, message, help });
+        LinkTarget::Broken { message, help, cause } => {
+            problems.push(Problem { offset, message, help, cause });
             dest
         }
     }

@@ -19,6 +19,7 @@ mod outline;
 mod tables;
 mod values;
 
+use crate::error::Cause;
 use pulldown_cmark::{BlockQuoteKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use headings::{Ids, plain_text};
@@ -36,8 +37,10 @@ pub enum LinkTarget {
     Keep,
     /// Use this destination instead.
     Replace(String),
-    /// The destination leads nowhere: (what is wrong, how to fix it).
-    Broken { message: String, help: String },
+    /// The destination leads nowhere: what is wrong, how to fix it, and for a link to
+    /// a page that is not there, that page (so a page left out of the build for its own
+    /// errors does not also fail every link to it).
+    Broken { message: String, help: String, cause: Option<Cause> },
 }
 
 /// What the caller knows about the site: where links lead, and how big images are.
@@ -68,6 +71,7 @@ pub struct Problem {
     pub offset: usize,
     pub message: String,
     pub help: String,
+    pub cause: Option<Cause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +261,7 @@ fn too_wide(text: &str) -> Option<Problem> {
     Some(Problem {
         offset,
         message: format!("this table has {columns} columns, more than the {MAX_COLUMNS} a page can show"),
+        cause: None,
         help: "split it into smaller tables, or write it as a list: a phone screen fits a handful of columns".into(),
     })
 }

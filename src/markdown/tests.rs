@@ -58,7 +58,7 @@ fn rewrites_and_reports_links_at_their_offset() {
     let text = "See [one](a.md) and [two](b.md#x) and ![i](/img.png).";
     let out = render(text, false, &|dest: &str| match dest {
         "a.md" => LinkTarget::Replace("/a/".into()),
-        "b.md#x" => LinkTarget::Broken { message: "no b".into(), help: "fix".into() },
+        "b.md#x" => LinkTarget::Broken { message: "no b".into(), help: "fix".into(), cause: None },
         "/img.png" => LinkTarget::Replace("/root/img.png".into()),
         _ => LinkTarget::Keep,
     });
@@ -66,7 +66,7 @@ fn rewrites_and_reports_links_at_their_offset() {
     assert!(out.html.contains("src=\"/root/img.png\""));
     assert_eq!(
         out.problems,
-        [Problem { offset: text.find("[two]").unwrap(), message: "no b".into(), help: "fix".into() }]
+        [Problem { offset: text.find("[two]").unwrap(), message: "no b".into(), help: "fix".into(), cause: None }]
     );
 }
 
@@ -165,6 +165,7 @@ fn email_autolinks_become_mailto_links_the_resolver_never_sees() {
     let out = render("Write to <someone@example.org>.", false, &|dest: &str| LinkTarget::Broken {
         message: format!("{dest} is no file"),
         help: String::new(),
+        cause: None,
     });
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     assert!(out.html.contains(r#"<a href="mailto:someone@example.org">someone@example.org</a>"#), "{}", out.html);
@@ -252,7 +253,7 @@ fn a_table_too_wide_is_a_problem_at_its_header_before_it_is_read() {
 fn inline_snippets_resolve_their_links_as_the_body_does() {
     let resolver = |dest: &str| match dest {
         "second.md" => LinkTarget::Replace("/process/second/".into()),
-        "gone.md" => LinkTarget::Broken { message: "no page `gone.md`".into(), help: "fix it".into() },
+        "gone.md" => LinkTarget::Broken { message: "no page `gone.md`".into(), help: "fix it".into(), cause: None },
         _ => LinkTarget::Keep,
     };
     let Rendered { html, problems, .. } = render_inline("See [the second](second.md) and [old](gone.md).", &resolver);

@@ -69,6 +69,7 @@ pub(super) fn expand<'t>(text: &'t str, values: &Values) -> Result<(std::borrow:
                 message: "`{{` starts a clinic detail, such as `{{ clinic.name }}`, but has no `}}` after it".into(),
                 help: "close it with `}}` on the same line; to show the characters `{{` themselves, write `\\{{`"
                     .into(),
+                cause: None,
             });
             continue;
         };
@@ -87,6 +88,7 @@ pub(super) fn expand<'t>(text: &'t str, values: &Values) -> Result<(std::borrow:
                 offset: at,
                 message: format!("`{{{{ {name} }}}}` names a detail that site.yaml does not give"),
                 help: format!("add it under `clinic:` in site.yaml ({}), or write the text without it", yaml_key(name)),
+                cause: None,
             }),
             None => problems.push(unknown(at, name, values)),
         }
@@ -124,7 +126,7 @@ fn unknown(at: usize, name: &str, values: &Values) -> Problem {
     } else {
         format!("the details are {}; to show the characters `{{{{` themselves, write `\\{{{{`", list.join(", "))
     };
-    Problem { offset: at, message, help }
+    Problem { offset: at, message, help, cause: None }
 }
 
 /// The byte ranges of code spans and code blocks, shown as written.

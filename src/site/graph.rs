@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::addresses::{DirUrls, claim_addresses, slugify};
 use super::order::order_section;
 use super::{Asset, Doc, Kind, Page, PageId, Site, key_dir, key_name};
-use crate::error::Diagnostic;
+use crate::error::{Cause, Diagnostic};
 use crate::theme::slash_path;
 
 impl Site {
@@ -38,7 +38,7 @@ impl Site {
         let Some(&home) = section_of_dir.get("") else {
             problems.push(Diagnostic::error("content/_index.md", 0, 0, "the home page is missing").with_help(
                 "create content/_index.md with front matter (`---`, `title: ...`, `---`) and the home page's text",
-            ));
+            ).with_cause(Some(Cause::NoHomePage)));
             return (None, problems);
         };
         link_parents(&mut pages, home, &section_of_dir);

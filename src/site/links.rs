@@ -3,6 +3,7 @@
 //! closest file.
 
 use super::{Page, PageId, Site, key_dir};
+use crate::error::Cause;
 use crate::markdown::LinkTarget;
 
 impl Site {
@@ -39,6 +40,7 @@ impl Site {
                     LinkTarget::Broken {
                         message: format!("the link to `{path}` leads to a draft ({shown}), which this build leaves out"),
                         help: "publish the target (remove `draft: true`), remove the link, or build with `--drafts` to preview".into(),
+                        cause: None,
                     }
                 } else {
                     let old = target.as_deref().map(old_address);
@@ -58,6 +60,7 @@ impl Site {
                     LinkTarget::Broken {
                         message: format!("the link to `{path}` leads to no page: {shown} does not exist"),
                         help,
+                        cause: target.map(Cause::MissingPage),
                     }
                 }
             }
