@@ -116,7 +116,7 @@ fn write(files: &[(String, Vec<u8>)], out: &Path) {
 
 /// The whole build, as `smpsite build -o OUT` runs it.
 fn full_build(site: &Path, out: &Path) -> usize {
-    let options = BuildOptions { root: Some(site.into()), output: Some(out.into()), ..BuildOptions::default() };
+    let options = BuildOptions { root: site.into(), output: Some(out.into()), ..BuildOptions::default() };
     build::build(&options).unwrap().pages
 }
 

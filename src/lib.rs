@@ -48,7 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Build(args) => {
             let options = build::BuildOptions {
-                root: cli.root,
+                root: source::find_root(cli.root.as_deref())?,
                 output: args.output,
                 base_url: args.base_url,
                 drafts: args.drafts,
@@ -58,7 +58,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve(args) => {
             serve::serve(&serve::ServeOptions {
-                root: cli.root,
+                root: source::find_root(cli.root.as_deref())?,
                 port: args.port,
                 bind: args.bind,
                 open: args.open,

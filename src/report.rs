@@ -105,7 +105,10 @@ fn diagnostics(all: &[Diagnostic], verbose: bool) {
             Some(help) if counts[help] > 1 => {
                 let mut shown = d.clone();
                 shown.help = if printed.insert(help) {
-                    Some(format!("{help} (this also applies to {} below)", plural(counts[help] - 1, "more finding")).into())
+                    Some(
+                        format!("{help} (this also applies to {} below)", plural(counts[help] - 1, "more finding"))
+                            .into(),
+                    )
                 } else {
                     None
                 };

@@ -35,7 +35,7 @@ use crate::load::{self, Loaded};
 use crate::output::Staging;
 use crate::render::{Job, Outputs, Renderer};
 use crate::site::Site;
-use crate::source::{self, Sources};
+use crate::source::Sources;
 
 use prepare::prepare_all;
 pub use prepare::{Cache, Fresh, Prepared, prepare, render_bodies};
@@ -44,8 +44,8 @@ use safety::check_output_is_safe;
 /// What `build` is asked to do (the command line's `build` options).
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
-    /// The site folder (holding `site.yaml`); the current folder when None.
-    pub root: Option<PathBuf>,
+    /// The site folder, holding `site.yaml` (found once, by `lib::run`).
+    pub root: PathBuf,
     /// Where to write; `public/` under the root when None.
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
@@ -75,10 +75,10 @@ pub struct Rebuilt {
 /// Builds the site described by `options` and writes it.
 pub fn build(options: &BuildOptions) -> Result<Summary> {
     let started = Instant::now();
-    let root = source::find_root(options.root.as_deref())?;
+    let root = &options.root;
     let output = options.output.clone().unwrap_or_else(|| root.join("public"));
-    check_output_is_safe(&root, &output)?;
-    let site = load::load(&root, options.base_url.as_deref())?;
+    check_output_is_safe(root, &output)?;
+    let site = load::load(root, options.base_url.as_deref())?;
     let rendered = render_site(&site, options.drafts, Some(&output));
     free_in_background(site);
     let (pages, warnings) = rendered?;

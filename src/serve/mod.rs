@@ -25,14 +25,14 @@ use crate::config;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::report;
-use crate::source;
 use http::{Shared, Status};
 pub use live::Live;
 use watcher::SourceWatch;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    pub root: Option<PathBuf>,
+    /// The site folder, holding `site.yaml` (found once, by `lib::run`).
+    pub root: PathBuf,
     /// None: 1111, or the next free port after it.
     pub port: Option<u16>,
     pub bind: IpAddr,
@@ -58,8 +58,7 @@ const POLL: Duration = Duration::from_millis(100);
 /// is shown in the page until the next good save. Returns when stopped (Ctrl-C or
 /// SIGTERM), after removing its folder.
 pub fn serve(options: &ServeOptions) -> Result<()> {
-    let root = source::find_root(options.root.as_deref())?;
-    let root = root.canonicalize().map_err(|e| Error::io("read", &root, e))?;
+    let root = options.root.canonicalize().map_err(|e| Error::io("read", &options.root, e))?;
     let listener = bind(options)?;
     let addr = listener.local_addr().map_err(|e| server_failed(format!("start the server on {}", options.bind), e))?;
     let host = match options.bind {

@@ -299,3 +299,23 @@ fn menu_title_is_the_menus_label_and_a_long_one_is_an_error_at_its_line() {
     let home = site.page("");
     assert!(home.contains(">FAQ</a>") && home.contains("<h1>"), "{home}");
 }
+
+/// The site folder is found once, for every command that needs one: a folder without
+/// site.yaml gets the same message from each, at the file it looked for, exit code 1.
+#[test]
+fn every_command_that_needs_a_site_says_when_the_folder_is_not_one() {
+    let site = TestSite::empty();
+    let out = site.scratch().join("out");
+    let expected =
+        format!("{}: error: no site.yaml here, so this is not a smpsite site", site.root().join("site.yaml").display());
+    for args in [
+        vec!["build", "-o", out.to_str().unwrap()],
+        vec!["serve", "--port", "0"],
+        vec!["check"],
+        vec!["new", "page", "Prices"],
+    ] {
+        let err = site.run(&args).fails();
+        assert!(err.contains(&expected), "{args:?}: {err}");
+    }
+    assert!(!out.exists(), "nothing written");
+}

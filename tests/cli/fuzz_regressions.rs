@@ -103,7 +103,7 @@ fn building_broken_sites_changes_nothing_outside_the_output_folder() {
         for output in [tmp.path().join(format!("out{i}")), site.join("public")] {
             let before = snapshot(tmp.path(), &[&output]);
             let result = build::build(&BuildOptions {
-                root: Some(site.clone()),
+                root: site.clone(),
                 output: Some(output.clone()),
                 ..BuildOptions::default()
             });
@@ -294,11 +294,8 @@ fn build_page(page: &str) -> (tempfile::TempDir, Result<build::Summary, smpsite:
     let site = tmp.path().join("site");
     write(&site.join("site.yaml"), SITE_YAML);
     write(&site.join("content/_index.md"), page);
-    let result = build::build(&BuildOptions {
-        root: Some(site),
-        output: Some(tmp.path().join("out")),
-        ..BuildOptions::default()
-    });
+    let result =
+        build::build(&BuildOptions { root: site, output: Some(tmp.path().join("out")), ..BuildOptions::default() });
     (tmp, result)
 }
 

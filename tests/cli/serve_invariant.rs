@@ -253,7 +253,7 @@ fn restore(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> (String, Vec<PathBuf>) 
 fn fresh_build(site: &TestSite, out: &Path) -> Option<Vec<String>> {
     let _ = std::fs::remove_dir_all(out);
     let options = BuildOptions {
-        root: Some(site.root().to_path_buf()),
+        root: site.root().to_path_buf(),
         output: Some(out.to_path_buf()),
         base_url: Some(BASE_URL.into()),
         drafts: false,
