@@ -220,7 +220,7 @@ pub(crate) fn check_site_links(config: &Config, config_text: &str, outputs: &Out
         .chain(menu)
         .filter(|(_, url, _)| !publishes(outputs, url))
         .map(|(key, url, consequence)| {
-            let (line, col) = crate::config::locate_value(config_text, key, url).unwrap_or((0, 0));
+            let (line, col) = crate::yaml::locate_value(config_text, key, url).unwrap_or((0, 0));
             let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`{key}: {url}` has no page behind it, so {consequence}"))
                 .with_help("create that page (for /contact/: content/contact.md), or point it at an existing page or another site's address");
             d.with_source(config_text)

@@ -4,11 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{Clinic, FILE_NAME, RawConfig, locate_value, tel_uri};
+use super::{Clinic, FILE_NAME, RawConfig, tel_uri};
 use crate::color::{self, Palette, Rgb};
 use crate::error::Diagnostic;
 use crate::i18n::{self, Locale};
 use crate::yaml;
+use crate::yaml::locate_value;
 
 /// The problems found in site.yaml so far, each at its line.
 pub(super) struct Problems<'a> {

@@ -285,17 +285,6 @@ impl Config {
     }
 }
 
-/// The line and column of the value of `key:` that reads `value` (quoted or not).
-pub fn locate_value(text: &str, key: &str, value: &str) -> Option<(usize, usize)> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let at = line.find(&format!("{key}:"))?;
-        let rest = &line[at + key.len() + 1..];
-        let value_at = at + key.len() + 1 + (rest.len() - rest.trim_start().len());
-        let rest = rest.trim_start().trim_start_matches(['"', '\'']).trim_start();
-        rest.starts_with(value.trim()).then(|| (i + 1, line[..value_at].chars().count() + 1))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

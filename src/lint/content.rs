@@ -426,7 +426,7 @@ pub(super) fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
 /// for texting that would still be called.
 pub(super) fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
     let texting = config.clinic.phones.iter().filter(|p| !p.text_only && says_texting(&p.label)).map(|p| {
-        let (line, col) = crate::config::locate_value(config_text, "label", &p.label).unwrap_or((0, 0));
+        let (line, col) = crate::yaml::locate_value(config_text, "label", &p.label).unwrap_or((0, 0));
         let d = Diagnostic::warning(
             config::FILE_NAME,
             line,

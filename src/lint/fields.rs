@@ -82,7 +82,7 @@ pub(super) fn site_image<'w>(
     other_case: impl Fn(&str) -> Option<&'w str>,
 ) -> Option<Diagnostic> {
     let image = config.brand.image.as_deref()?;
-    let (line, col) = crate::config::locate_value(text, "image", image).unwrap_or((0, 0));
+    let (line, col) = crate::yaml::locate_value(text, "image", image).unwrap_or((0, 0));
     let at = |d: Diagnostic| Some(Diagnostic { line, col, ..d }.with_len(image.chars().count()).with_source(text));
     let what = "the sharing image (`brand.image`)";
     if crate::site::is_external(image) {

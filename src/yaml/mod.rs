@@ -12,7 +12,7 @@ mod limits;
 mod locate;
 mod wording;
 
-pub(crate) use locate::{cut_by_comment, locate_entry, locate_key};
+pub(crate) use locate::{cut_by_comment, locate_entry, locate_key, locate_value};
 use wording::explain;
 pub(crate) use wording::{closest, required_help};
 
