@@ -7,7 +7,6 @@
 
 #![warn(unreachable_pub)]
 
-mod addresses;
 pub mod build;
 pub mod cli;
 mod color;

@@ -132,8 +132,8 @@ fn quoted(text: &str) -> String {
 }
 
 /// Which rule files `hosting` asks for, by output path.
-pub(super) fn files(hosting: Hosting) -> Vec<(&'static str, crate::addresses::HostFile)> {
-    use crate::addresses::HostFile;
+pub(super) fn files(hosting: Hosting) -> Vec<(&'static str, super::owners::HostFile)> {
+    use super::owners::HostFile;
     let mut files = Vec::new();
     if hosting.underscore_files() {
         files.push(("_redirects", HostFile::Redirects));
@@ -147,8 +147,8 @@ pub(super) fn files(hosting: Hosting) -> Vec<(&'static str, crate::addresses::Ho
 
 #[cfg(test)]
 mod tests {
+    use super::super::owners::HostFile;
     use super::*;
-    use crate::addresses::HostFile;
     use crate::doc::Doc;
 
     fn clinic(hosting: &str) -> (Config, Site) {

@@ -16,6 +16,7 @@ mod feeds;
 mod hosts;
 mod jsonld;
 mod languages;
+mod owners;
 mod plan;
 mod templates;
 mod values;
@@ -34,9 +35,9 @@ use crate::markdown::FaqItem;
 use crate::site::{Kind, Page, PageId, Site, hash_of};
 use crate::theme::Theme;
 
-pub use crate::addresses::{HostFile, Job, Outputs};
 pub(crate) use clinic::text_values;
 pub use hosts::{CSP, IMMUTABLE, MODEST, SECURITY_HEADERS, SHORT};
+pub use owners::{HostFile, Job, Outputs};
 use templates::template_error;
 pub use templates::{Templates, load_templates};
 

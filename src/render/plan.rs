@@ -4,8 +4,8 @@
 
 use std::hash::{Hash, Hasher};
 
+use super::owners::{self, Job, Origin, Outputs, alias_output};
 use super::{FEED, FEED_ENTRIES, LATEST, Renderer, clinic, feeds, hosts, template_for};
-use crate::addresses::{self, Job, Origin, Outputs, alias_output};
 use crate::error::Diagnostic;
 use crate::site::{PageId, hash_of};
 
@@ -173,6 +173,6 @@ impl<'a> Renderer<'a> {
                 .collect(),
             None => vec![(path, Job::Copy(bytes), origin)],
         });
-        addresses::plan(site, generated.into_iter().map(|(p, j)| (p, j, Origin::Site)).chain(files))
+        owners::plan(site, generated.into_iter().map(|(p, j)| (p, j, Origin::Site)).chain(files))
     }
 }

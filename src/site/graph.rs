@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::addresses::{DirUrls, claim_addresses, slugify};
 use super::order::order_section;
+use super::urls::{DirUrls, claim_addresses, slugify};
 use super::{Asset, Doc, Kind, Page, PageId, Site, key_dir, key_name};
 use crate::error::{Cause, Diagnostic};
 use crate::theme::slash_path;

@@ -18,14 +18,14 @@ use crate::doc::{key_dir, key_name};
 use crate::error::Diagnostic;
 use crate::front_matter::SectionKind;
 
-mod addresses;
 mod graph;
 pub(crate) mod languages;
 mod links;
 mod order;
+mod urls;
 
-pub(crate) use addresses::{alias_error, alias_path, slugify};
 pub(crate) use links::is_external;
+pub(crate) use urls::{alias_error, alias_path, slugify};
 
 /// A page's index in [`Site::pages`].
 pub(crate) type PageId = usize;
