@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Diagnostic;
+use crate::fingerprint::hash_of;
 use crate::front_matter::{self, Meta};
 use crate::theme::slash_path;
 use crate::yaml;
@@ -177,18 +178,6 @@ impl Doc {
         let (line, col) = self.key_position(key);
         Diagnostic::error(self.display_path(), line, col, message).with_source(self.text())
     }
-}
-
-/// A fingerprint of `value`, for telling whether an input changed (serve's keys).
-/// foldhash with a fixed seed: several times faster than SipHash on page-sized text,
-/// and the same in every run.
-pub fn hash_of(value: impl std::hash::Hash) -> u64 {
-    std::hash::BuildHasher::hash_one(&hasher(), value)
-}
-
-/// The hasher behind [`hash_of`], for fingerprints fed piece by piece.
-pub fn hasher() -> foldhash::quality::FixedState {
-    foldhash::quality::FixedState::with_seed(0x5eed_5eed)
 }
 
 /// The last part of a content key: `process/first.md` -> `first.md`.

@@ -201,7 +201,7 @@ fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &HashSet<Str
         .filter(|d| {
             text.clear();
             let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{d}"));
-            seen.insert(crate::doc::hash_of(&text))
+            seen.insert(crate::fingerprint::hash_of(&text))
         })
         .collect()
 }

@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
@@ -97,7 +96,7 @@ impl Photo {
     /// A fingerprint of what this photo publishes (for `serve`, which skips files whose
     /// fingerprint did not change).
     pub fn fingerprint(&self) -> u64 {
-        foldhash::quality::FixedState::with_seed(0).hash_one(&self.key)
+        crate::fingerprint::hash_of(&self.key)
     }
 
     /// Whether the photo records where it was taken.
@@ -275,6 +274,5 @@ fn file_name(variant: Variant, original: Format) -> String {
 
 /// 128 bits of the photo's bytes, its format and [`process::SETTINGS`], in hex.
 fn cache_key(format: Format, bytes: &[u8]) -> String {
-    let hash = |seed: u64| foldhash::quality::FixedState::with_seed(seed).hash_one((bytes, format, process::SETTINGS));
-    format!("{:016x}{:016x}", hash(0x9e37_79b9_7f4a_7c15), hash(0x6a09_e667_f3bc_c908))
+    format!("{:032x}", crate::fingerprint::photo_key((bytes, format, process::SETTINGS)))
 }

@@ -13,9 +13,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub(crate) use crate::doc::{Doc, hash_of, hasher};
+pub(crate) use crate::doc::Doc;
 use crate::doc::{key_dir, key_name};
 use crate::error::Diagnostic;
+pub(crate) use crate::fingerprint::{hash_of, hasher};
 use crate::front_matter::SectionKind;
 
 mod graph;
