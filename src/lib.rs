@@ -8,6 +8,7 @@
 #![warn(unreachable_pub)]
 
 mod addresses;
+pub mod admin;
 pub mod build;
 pub mod cli;
 mod color;
