@@ -163,7 +163,10 @@ fn field(f: &Field, locale: &Locale) -> Value {
         Widget::Record(fields) => {
             set("widget", json!("object"));
             set("collapsed", json!(true));
-            set("fields", Value::Array(fields.iter().map(|f| field(f, locale)).collect()));
+            // Decap checks the required keys of an object a page does not have, and
+            // then refuses to save the page: inside an optional one, none is required.
+            let optional = |inner: &Field| Field { required: inner.required && f.required, ..*inner };
+            set("fields", Value::Array(fields.iter().map(|inner| field(&optional(inner), locale)).collect()));
         }
         Widget::Image => {
             set("widget", json!("image"));

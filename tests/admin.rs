@@ -1,0 +1,370 @@
+//! The browser editor, proved with the real CMS in a real browser (issue 22): Debian's
+//! headless Chromium opens `/admin/` on `smpsite serve`, against a copy of the example
+//! site, with Decap CMS's local backend (`decap-server`, from tests/admin/node_modules:
+//! `npm ci --prefix tests/admin`) saving into that copy. The CMS's pinned CDN address is
+//! answered from the npm package by request interception, so no request leaves the
+//! machine and the page's Subresource Integrity hash is checked against npm's file.
+
+#[path = "common/chromium.rs"]
+mod chromium;
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use common::TestSite;
+use common::server::Server;
+use headless_chrome::browser::tab::{RequestPausedDecision, Tab};
+use headless_chrome::protocol::cdp::Fetch::{FailRequest, FulfillRequest, HeaderEntry, RequestPattern};
+use headless_chrome::protocol::cdp::Network::ErrorReason;
+use smpsite::admin::{CMS_INTEGRITY, CMS_URL};
+
+const DEADLINE: Duration = Duration::from_secs(60);
+
+fn node_modules() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/admin/node_modules");
+    assert!(
+        dir.join("decap-server").is_dir() && dir.join("decap-cms/dist").is_dir(),
+        "the admin tests need Decap CMS and decap-server: npm ci --prefix tests/admin"
+    );
+    dir
+}
+
+/// `decap-server` on a free loopback port, saving into `repo`; stopped when dropped.
+struct LocalBackend {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+}
+
+impl LocalBackend {
+    fn start(repo: &Path, home: &Path) -> LocalBackend {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let script = node_modules().join("decap-server/dist/index.js");
+        let mut child = Command::new("node")
+            .arg(script)
+            .current_dir(repo)
+            .env("PORT", port.to_string())
+            .env("BIND_HOST", "127.0.0.1")
+            .env("GIT_REPO_DIRECTORY", repo)
+            .env("MODE", "fs")
+            .env("HOME", home)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("node runs decap-server");
+        let log = Arc::new(Mutex::new(String::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    log.lock().unwrap().push_str(&(line + "\n"));
+                }
+            });
+        }
+        let backend = LocalBackend { child, port, log };
+        wait("decap-server to listen", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(), || backend.log());
+        backend
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for LocalBackend {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `done` until it holds, failing with `why` and `log()` after the deadline.
+fn wait(why: &str, mut done: impl FnMut() -> bool, log: impl Fn() -> String) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < DEADLINE, "waited {DEADLINE:?} for {why}:\n{}", log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Standard base64, as the DevTools protocol wants a response body.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Answers the pinned CDN address (and the parts Decap loads from beside it) from the
+/// npm package; refuses every other address off the machine.
+fn serve_cms_locally(tab: &Arc<Tab>) {
+    let dist = node_modules().join("decap-cms/dist");
+    let prefix = CMS_URL.rsplit_once('/').unwrap().0.to_string() + "/";
+    let patterns = [RequestPattern { url_pattern: Some("*".into()), resource_Type: None, request_stage: None }];
+    tab.enable_fetch(Some(&patterns), None).unwrap();
+    tab.enable_request_interception(Arc::new(
+        move |_transport, _session, event: headless_chrome::protocol::cdp::Fetch::events::RequestPausedEvent| {
+            let request_id = event.params.request_id;
+            let url = event.params.request.url;
+            if url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost") {
+                return RequestPausedDecision::Continue(None);
+            }
+            let file = url.strip_prefix(&prefix).map(|name| dist.join(name.split(['?', '#']).next().unwrap_or("")));
+            match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+                Some((file, bytes)) => {
+                    let kind = match file.extension().and_then(|e| e.to_str()) {
+                        Some("js") => "text/javascript",
+                        Some("wasm") => "application/wasm",
+                        Some("css") => "text/css",
+                        _ => "application/octet-stream",
+                    };
+                    let header = |name: &str, value: &str| HeaderEntry { name: name.into(), value: value.into() };
+                    RequestPausedDecision::Fulfill(FulfillRequest {
+                        request_id,
+                        response_code: 200,
+                        response_headers: Some(vec![
+                            header("Content-Type", kind),
+                            header("Access-Control-Allow-Origin", "*"),
+                        ]),
+                        binary_response_headers: None,
+                        body: Some(base64(&bytes)),
+                        response_phrase: None,
+                    })
+                }
+                None => {
+                    eprintln!("refused off-machine request: {url}");
+                    RequestPausedDecision::Fail(FailRequest { request_id, error_reason: ErrorReason::BlockedByClient })
+                }
+            }
+        },
+    ))
+    .unwrap();
+}
+
+fn eval(tab: &Tab, js: &str) -> serde_json::Value {
+    tab.evaluate(js, true).unwrap_or_else(|e| panic!("{js}: {e}")).value.unwrap_or(serde_json::Value::Null)
+}
+
+fn body_text(tab: &Tab) -> String {
+    eval(tab, "document.body ? document.body.textContent : ''").as_str().unwrap_or_default().to_string()
+}
+
+/// Clicks, with the mouse, the first visible button (or menu item) whose text is `text`.
+fn click_text(tab: &Tab, text: &str) {
+    let js = format!(
+        "(() => {{ const el = [...document.querySelectorAll('button, [role=button], [role=menuitem], a, span')].find(e => e.textContent && e.textContent.trim() === {t} && e.offsetParent !== null); if (!el) return null; el.scrollIntoView({{block: 'center'}}); const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
+        t = serde_json::json!(text)
+    );
+    let mut at = serde_json::Value::Null;
+    let js = format!("JSON.stringify({js})");
+    wait(
+        &format!("a visible `{text}` to click"),
+        || {
+            at = serde_json::from_str(eval(tab, &js).as_str().unwrap_or("null")).unwrap();
+            at.is_array()
+        },
+        || body_text(tab),
+    );
+    let point = headless_chrome::browser::tab::point::Point { x: at[0].as_f64().unwrap(), y: at[1].as_f64().unwrap() };
+    tab.click_point(point).unwrap();
+}
+
+fn modified(path: &Path) -> SystemTime {
+    std::fs::metadata(path).and_then(|m| m.modified()).unwrap()
+}
+
+#[test]
+fn the_cms_file_served_is_the_npm_file_its_integrity_hash_names() {
+    // The hash is that of npm's file: the browser below refuses the script otherwise.
+    assert!(CMS_INTEGRITY.starts_with("sha384-"));
+    assert!(CMS_URL.contains(&format!("decap-cms@{}", smpsite::admin::CMS_VERSION)));
+    let lock =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/admin/package-lock.json")).unwrap();
+    let pinned = format!("\"node_modules/decap-cms\": {{\n      \"version\": \"{}\"", smpsite::admin::CMS_VERSION);
+    assert!(lock.contains(&pinned), "package-lock.json pins the version the admin loads");
+}
+
+/// The input of the field labelled `label` (its text as written in config.yml).
+fn input_of(tab: &Tab, label: &str) -> String {
+    let js = format!(
+        "(() => {{ const l = [...document.querySelectorAll('label')].find(l => l.textContent.trim() === {t}); return l ? l.htmlFor : ''; }})()",
+        t = serde_json::json!(label)
+    );
+    let mut id = String::new();
+    wait(
+        &format!("the field `{label}`"),
+        || {
+            id = eval(tab, &js).as_str().unwrap_or_default().to_string();
+            !id.is_empty()
+        },
+        || body_text(tab),
+    );
+    format!("[id=\"{id}\"]")
+}
+
+/// Types `text` at the end of the field labelled `label`.
+fn type_into(tab: &Tab, label: &str, text: &str) {
+    let selector = input_of(tab, label);
+    tab.find_element(&selector).unwrap().click().unwrap();
+    tab.press_key("End").unwrap();
+    tab.type_str(text).unwrap();
+}
+
+#[allow(dead_code)]
+/// Deletes the `x` typed at the end of the field labelled `label`, once the saved entry
+/// is back in the form.
+fn take_back_x(tab: &Tab, label: &str) {
+    let value = |tab: &Tab| {
+        let selector = input_of(tab, label);
+        let js = format!("document.querySelector({}).value", serde_json::json!(selector));
+        eval(tab, &js).as_str().unwrap_or_default().to_string()
+    };
+    wait(
+        "the saved entry back in the form",
+        || value(tab).ends_with('x') && body_text(tab).contains("Changes saved"),
+        || body_text(tab),
+    );
+    let original = value(tab).strip_suffix('x').unwrap().to_string();
+    let js = format!(
+        "(() => {{ const el = document.querySelector({}); el.focus(); el.select(); return true; }})()",
+        serde_json::json!(input_of(tab, label))
+    );
+    eval(tab, &js);
+    tab.type_str(&original).unwrap();
+    wait("the `x` taken back", || !value(tab).ends_with('x'), || value(tab));
+}
+
+/// Publishes the open entry and waits until `file` is written.
+fn publish(tab: &Tab, file: &Path) {
+    let before = modified(file);
+    click_text(tab, "Publish");
+    click_text(tab, "Publish now");
+    wait(&format!("{} to be saved", file.display()), || modified(file) > before, || body_text(tab));
+}
+
+/// Opens an entry by its address in the CMS and waits for its form.
+fn open(tab: &Tab, route: &str, title_label: &str) {
+    tab.evaluate(&format!("location.hash = {}", serde_json::json!(route)), false).unwrap();
+    let js = format!(
+        "location.hash === '#' + {} && [...document.querySelectorAll('label')].some(l => l.textContent.trim() === {})",
+        serde_json::json!(route),
+        serde_json::json!(title_label)
+    );
+    wait(&format!("the editor of {route}"), || eval(tab, &js) == serde_json::json!(true), || body_text(tab));
+}
+
+/// Front matter as values and the body, of a Markdown file.
+fn meaning(text: &str) -> (serde_yaml::Value, String) {
+    let split = smpsite::front_matter::split(text, Path::new("x.md")).unwrap();
+    let value: serde_yaml::Value = serde_yaml::from_str(split.yaml).unwrap();
+    (value, split.body.to_string())
+}
+
+#[allow(dead_code)]
+/// Each entry the CMS lists for the example site: (route, file, title label).
+fn entries(root: &Path) -> Vec<(String, PathBuf, &'static str)> {
+    let mut out = vec![("/collections/settings/entries/site".to_string(), root.join("site.yaml"), "Site title")];
+    for entry in walkdir(&root.join("content")) {
+        let key = entry.strip_prefix(root.join("content")).unwrap().to_string_lossy().replace('\\', "/");
+        let route = match key.split_once('/') {
+            None => format!("/collections/home/entries/{}", key.replace(['.', '/'], "_")),
+            Some((section, rest)) => {
+                let slug = rest.strip_suffix("/index.md").or_else(|| rest.strip_suffix(".md")).unwrap();
+                format!("/collections/{section}/entries/{slug}")
+            }
+        };
+        out.push((route, entry, "Title"));
+    }
+    out
+}
+
+#[allow(dead_code)]
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walkdir(&path));
+        } else if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn a_browser_save_through_the_cms_changes_what_was_edited_and_keeps_every_other_key() {
+    let site = TestSite::example();
+    let home = site.home();
+    let backend = LocalBackend::start(site.root(), &home);
+    let yaml = site.read("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{yaml}admin:\n  backend: git-gateway\n  branch: main\n  local_backend: {}\n", backend.port),
+    );
+    // A build first fills photo-cache/, so serve starts within its deadline.
+    site.build();
+    let server = Server::start(site.root(), &[]);
+    let browser = chromium::browser("the admin tests");
+    let tab = browser.new_tab().unwrap();
+    serve_cms_locally(&tab);
+    tab.navigate_to(&format!("http://{}/admin/", server.addr)).unwrap();
+    click_text(&tab, "Login");
+    wait("the collections", || body_text(&tab).contains("Site settings"), || body_text(&tab) + &backend.log());
+
+    // A session, in the form generated from smpsite's keys.
+    let file = site.path("content/process/first-session.md");
+    let before = std::fs::read_to_string(&file).unwrap();
+    open(&tab, "/collections/process/entries/first-session", "Title");
+    let text = body_text(&tab);
+    for label in [
+        "Session number (optional)",
+        "Duration (optional)",
+        "What healing looks like (optional)",
+        "Before and after (optional)",
+        "Old addresses (optional)",
+    ] {
+        assert!(text.contains(label), "the session's form has no `{label}`:\n{text}");
+    }
+    let png = tab
+        .capture_screenshot(headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    std::fs::write(site.scratch().join("session.png"), &png).unwrap();
+    if let Ok(dir) = std::env::var("SMPSITE_ADMIN_SCREENSHOT") {
+        std::fs::write(Path::new(&dir).join("admin-session.png"), png).unwrap();
+    }
+
+    // An edit through the form reaches the file, and nothing else in it changes meaning.
+    type_into(&tab, "Title", " (edited)");
+    publish(&tab, &file);
+    let after = std::fs::read_to_string(&file).unwrap();
+    let (mut was, body_was) = meaning(&before);
+    let (now, body_now) = meaning(&after);
+    assert_eq!(now["title"].as_str(), Some("The first session — laying the foundation (edited)"), "{after}");
+    was["title"] = now["title"].clone();
+    assert_eq!(now, was, "a key other than the title changed:\nbefore:\n{before}\nafter:\n{after}");
+    assert_eq!(body_now.trim_end(), body_was.trim_end(), "the body changed");
+    eprintln!("saved through the CMS:\n{after}");
+    server.wait_for("/process/first-session/", "showing the edit", |status, page| {
+        status == 200 && page.contains("laying the foundation (edited)")
+    });
+    let check = site.run(&["check"]);
+    assert_eq!(check.code(), 0, "check after the save:\n{}{}", check.stdout(), check.stderr());
+}
