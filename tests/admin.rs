@@ -294,7 +294,6 @@ fn entries(root: &Path) -> Vec<(String, PathBuf, &'static str)> {
     out
 }
 
-#[allow(dead_code)]
 fn walkdir(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -367,4 +366,76 @@ fn a_browser_save_through_the_cms_changes_what_was_edited_and_keeps_every_other_
     });
     let check = site.run(&["check"]);
     assert_eq!(check.code(), 0, "check after the save:\n{}{}", check.stdout(), check.stderr());
+}
+
+/// Every key path of `value` (`healing.when`, `extra.team.name`), lists looked through.
+fn key_paths(value: &serde_yaml::Value, prefix: &str, out: &mut Vec<String>) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            for (key, inner) in map {
+                let path = format!("{prefix}{}", key.as_str().unwrap_or("?"));
+                key_paths(inner, &format!("{path}."), out);
+                out.push(path);
+            }
+        }
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|item| key_paths(item, prefix, out)),
+        _ => {}
+    }
+}
+
+/// Every field path a collection's `fields` list (`healing.when`).
+fn field_paths(fields: &serde_yaml::Value, prefix: &str, out: &mut Vec<String>) {
+    for field in fields.as_sequence().into_iter().flatten() {
+        let path = format!("{prefix}{}", field["name"].as_str().unwrap());
+        if let Some(inner) = field.get("fields") {
+            field_paths(inner, &format!("{path}."), out);
+        }
+        out.push(path);
+    }
+}
+
+#[test]
+fn the_example_sites_admin_lists_every_key_its_files_hold() {
+    let site = TestSite::example();
+    site.build();
+    let config: serde_yaml::Value = serde_yaml::from_str(&site.read("public/admin/config.yml")).unwrap();
+    let mut listed: Vec<(String, Vec<String>)> = Vec::new();
+    for collection in config["collections"].as_sequence().unwrap() {
+        let files = collection.get("files").and_then(|f| f.as_sequence()).cloned();
+        for (file, fields) in match files {
+            Some(files) => {
+                files.iter().map(|f| (f["file"].as_str().unwrap().to_string(), f["fields"].clone())).collect()
+            }
+            None => vec![(collection["folder"].as_str().unwrap().to_string() + "/", collection["fields"].clone())],
+        } {
+            let mut paths = Vec::new();
+            field_paths(&fields, "", &mut paths);
+            listed.push((file, paths));
+        }
+    }
+    let fields_of = |file: &str| {
+        let found = listed.iter().find(|(f, _)| f == file || (f.ends_with('/') && file.starts_with(f.as_str())));
+        found.unwrap_or_else(|| panic!("no collection holds {file}")).1.clone()
+    };
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    for file in walkdir(&site.root().join("content")) {
+        let rel = file.strip_prefix(site.root()).unwrap().to_string_lossy().replace('\\', "/");
+        let (front_matter, _) = meaning(&std::fs::read_to_string(&file).unwrap());
+        let mut keys = Vec::new();
+        key_paths(&front_matter, "", &mut keys);
+        let fields = fields_of(&rel);
+        missing.extend(keys.iter().filter(|k| !fields.contains(k)).map(|k| format!("{rel}: {k}")));
+        checked += keys.len();
+    }
+    let site_yaml: serde_yaml::Value = serde_yaml::from_str(&site.read("site.yaml")).unwrap();
+    let mut keys = Vec::new();
+    key_paths(&site_yaml, "", &mut keys);
+    let fields = fields_of("site.yaml");
+    // `lint:` is kept whole by a hidden field: what is below it is not a form's.
+    missing.extend(
+        keys.iter().filter(|k| !k.starts_with("lint.") && !fields.contains(k)).map(|k| format!("site.yaml: {k}")),
+    );
+    assert!(missing.is_empty(), "keys the editor does not list (a save would drop them):\n{}", missing.join("\n"));
+    eprintln!("{checked} front matter key paths and {} of site.yaml, all listed", keys.len());
 }
