@@ -156,7 +156,8 @@ fn field(f: &Field, locale: &Locale) -> Value {
         }
         Widget::Records(fields) => {
             set("widget", json!("list"));
-            set("collapsed", json!(true));
+            // Open: staff see each step or photo pair at once.
+            set("collapsed", json!(false));
             set("summary", json!(format!("{{{{fields.{}}}}}", fields[0].name)));
             set("fields", Value::Array(fields.iter().map(|f| field(f, locale)).collect()));
         }

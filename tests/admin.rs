@@ -218,48 +218,52 @@ fn input_of(tab: &Tab, label: &str) -> String {
     format!("[id=\"{id}\"]")
 }
 
-/// Types `text` at the end of the field labelled `label`.
-fn type_into(tab: &Tab, label: &str, text: &str) {
+/// Runs `action` (JavaScript with `el`, the field's input) on the field labelled `label`,
+/// as typing would: `execCommand` fires the input events the CMS listens to.
+fn on_field(tab: &Tab, label: &str, action: &str) -> serde_json::Value {
     let selector = input_of(tab, label);
-    tab.find_element(&selector).unwrap().click().unwrap();
-    tab.press_key("End").unwrap();
-    tab.type_str(text).unwrap();
-}
-
-#[allow(dead_code)]
-/// Deletes the `x` typed at the end of the field labelled `label`, once the saved entry
-/// is back in the form.
-fn take_back_x(tab: &Tab, label: &str) {
-    let value = |tab: &Tab| {
-        let selector = input_of(tab, label);
-        let js = format!("document.querySelector({}).value", serde_json::json!(selector));
-        eval(tab, &js).as_str().unwrap_or_default().to_string()
-    };
-    wait(
-        "the saved entry back in the form",
-        || value(tab).ends_with('x') && body_text(tab).contains("Changes saved"),
-        || body_text(tab),
-    );
-    let original = value(tab).strip_suffix('x').unwrap().to_string();
     let js = format!(
-        "(() => {{ const el = document.querySelector({}); el.focus(); el.select(); return true; }})()",
-        serde_json::json!(input_of(tab, label))
+        "(() => {{ const el = document.querySelector({}); el.scrollIntoView({{block: 'center'}}); el.focus(); {action} }})()",
+        serde_json::json!(selector)
     );
-    eval(tab, &js);
-    tab.type_str(&original).unwrap();
-    wait("the `x` taken back", || !value(tab).ends_with('x'), || value(tab));
+    eval(tab, &js)
 }
 
-/// Publishes the open entry and waits until `file` is written.
+fn value_of(tab: &Tab, label: &str) -> String {
+    on_field(tab, label, "return String(el.value);").as_str().unwrap_or_default().to_string()
+}
+
+/// Replaces the value of the field labelled `label` with `text`, as typed.
+fn set_field(tab: &Tab, label: &str, text: &str) {
+    let insert = if text.is_empty() {
+        "document.execCommand('delete')".to_string()
+    } else {
+        format!("document.execCommand('insertText', false, {})", serde_json::json!(text))
+    };
+    on_field(tab, label, &format!("el.select(); {insert}; return true;"));
+    wait(&format!("`{label}` to read {text:?}"), || value_of(tab, label) == text, || value_of(tab, label));
+}
+
+/// Publishes the open entry and waits until `file` is written and the CMS shows the
+/// saved entry again (it reads it back: an edit before then would be overwritten).
 fn publish(tab: &Tab, file: &Path) {
     let before = modified(file);
     click_text(tab, "Publish");
     click_text(tab, "Publish now");
-    wait(&format!("{} to be saved", file.display()), || modified(file) > before, || body_text(tab));
+    let errors = "JSON.stringify([...document.querySelectorAll('li, [role=alert], .Toastify')].map(e => e.textContent).filter(t => /required|missed|match|error/i.test(t)))";
+    wait(&format!("{} to be saved", file.display()), || modified(file) > before, || eval(tab, errors).to_string());
+    let settled = "(() => { const t = document.body.textContent; return t.includes('Changes saved') && t.includes('Published') && !t.includes('Publishing'); })()";
+    wait("the saved entry back in the form", || eval(tab, settled) == serde_json::json!(true), || body_text(tab));
 }
 
-/// Opens an entry by its address in the CMS and waits for its form.
+/// Opens an entry by its address in the CMS and waits for its form. By way of its
+/// collection's list: the CMS keeps an open editor when only the entry's address changes,
+/// and reads the entry afresh (as saved) when it opens it from the list.
 fn open(tab: &Tab, route: &str, title_label: &str) {
+    let collection = route.split("/entries/").next().unwrap();
+    tab.evaluate(&format!("location.hash = {}", serde_json::json!(collection)), false).unwrap();
+    let listed = "document.querySelectorAll('label').length === 0";
+    wait("the collection's list", || eval(tab, listed) == serde_json::json!(true), || body_text(tab));
     tab.evaluate(&format!("location.hash = {}", serde_json::json!(route)), false).unwrap();
     let js = format!(
         "location.hash === '#' + {} && [...document.querySelectorAll('label')].some(l => l.textContent.trim() === {})",
@@ -276,21 +280,22 @@ fn meaning(text: &str) -> (serde_yaml::Value, String) {
     (value, split.body.to_string())
 }
 
-#[allow(dead_code)]
 /// Each entry the CMS lists for the example site: (route, file, title label).
 fn entries(root: &Path) -> Vec<(String, PathBuf, &'static str)> {
-    let mut out = vec![("/collections/settings/entries/site".to_string(), root.join("site.yaml"), "Site title")];
+    let mut out = Vec::new();
     for entry in walkdir(&root.join("content")) {
         let key = entry.strip_prefix(root.join("content")).unwrap().to_string_lossy().replace('\\', "/");
         let route = match key.split_once('/') {
             None => format!("/collections/home/entries/{}", key.replace(['.', '/'], "_")),
             Some((section, rest)) => {
-                let slug = rest.strip_suffix("/index.md").or_else(|| rest.strip_suffix(".md")).unwrap();
+                // Decap's slug is the path below the folder without `.md`: `gallery/index`.
+                let slug = rest.strip_suffix(".md").unwrap();
                 format!("/collections/{section}/entries/{slug}")
             }
         };
         out.push((route, entry, "Title"));
     }
+    out.push(("/collections/settings/entries/site".to_string(), root.join("site.yaml"), "Site title"));
     out
 }
 
@@ -308,64 +313,176 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-#[test]
-fn a_browser_save_through_the_cms_changes_what_was_edited_and_keeps_every_other_key() {
-    let site = TestSite::example();
-    let home = site.home();
-    let backend = LocalBackend::start(site.root(), &home);
-    let yaml = site.read("site.yaml");
-    site.write(
-        "site.yaml",
-        format!("{yaml}admin:\n  backend: git-gateway\n  branch: main\n  local_backend: {}\n", backend.port),
-    );
-    // A build first fills photo-cache/, so serve starts within its deadline.
-    site.build();
-    let server = Server::start(site.root(), &[]);
-    let browser = chromium::browser("the admin tests");
-    let tab = browser.new_tab().unwrap();
-    serve_cms_locally(&tab);
-    tab.navigate_to(&format!("http://{}/admin/", server.addr)).unwrap();
-    click_text(&tab, "Login");
-    wait("the collections", || body_text(&tab).contains("Site settings"), || body_text(&tab) + &backend.log());
+/// Everything running for one browser session: the site copy, its local backend, serve
+/// and Chromium on /admin/, signed in. Dropped in order: Chromium, serve, decap-server.
+struct Admin {
+    tab: Arc<Tab>,
+    _browser: headless_chrome::Browser,
+    server: Server,
+    _backend: LocalBackend,
+    site: TestSite,
+}
 
-    // A session, in the form generated from smpsite's keys.
-    let file = site.path("content/process/first-session.md");
-    let before = std::fs::read_to_string(&file).unwrap();
-    open(&tab, "/collections/process/entries/first-session", "Title");
-    let text = body_text(&tab);
-    for label in [
-        "Session number (optional)",
-        "Duration (optional)",
-        "What healing looks like (optional)",
-        "Before and after (optional)",
-        "Old addresses (optional)",
-    ] {
-        assert!(text.contains(label), "the session's form has no `{label}`:\n{text}");
+impl Admin {
+    fn open() -> Admin {
+        let site = TestSite::example();
+        let backend = LocalBackend::start(site.root(), &site.home());
+        let yaml = site.read("site.yaml");
+        site.write(
+            "site.yaml",
+            format!("{yaml}admin:\n  backend: git-gateway\n  branch: main\n  local_backend: {}\n", backend.port),
+        );
+        // A build first fills photo-cache/, so serve starts within its deadline.
+        site.build();
+        let server = Server::start(site.root(), &[]);
+        let browser = chromium::browser("the admin tests");
+        let tab = browser.new_tab().unwrap();
+        serve_cms_locally(&tab);
+        tab.navigate_to(&format!("http://{}/admin/", server.addr)).unwrap();
+        click_text(&tab, "Login");
+        wait("the collections", || body_text(&tab).contains("Site settings"), || body_text(&tab) + &backend.log());
+        Admin { tab, _browser: browser, server, _backend: backend, site }
     }
+}
+
+#[test]
+fn every_entry_saved_unchanged_through_the_cms_means_what_it_meant() {
+    let admin = Admin::open();
+    let (tab, site, server) = (&admin.tab, &admin.site, &admin.server);
+
+    // Every entry saved unchanged. The CMS saves only a changed entry, so the title
+    // gets an `x`, is saved, gets its own words back and is saved again: the file is
+    // then the CMS's own writing of what it read.
+    let entries = entries(site.root());
+    let before: Vec<String> = entries.iter().map(|(_, file, _)| std::fs::read_to_string(file).unwrap()).collect();
+    for (route, file, title) in &entries {
+        open(tab, route, title);
+        let words = value_of(tab, title);
+        set_field(tab, title, &format!("{words}x"));
+        publish(tab, file);
+        // The CMS compares with what it last read: open the saved entry again.
+        open(tab, route, title);
+        wait(
+            "the saved title back in the form",
+            || value_of(tab, title) == format!("{words}x"),
+            || value_of(tab, title),
+        );
+        set_field(tab, title, &words);
+        publish(tab, file);
+        eprintln!("saved unchanged: {route}");
+    }
+    let mut rewritten = Vec::new();
+    for ((_, file, _), before) in entries.iter().zip(&before) {
+        let after = std::fs::read_to_string(file).unwrap();
+        if after != *before {
+            rewritten.push(file.strip_prefix(site.root()).unwrap().display().to_string());
+        }
+        if file.ends_with("site.yaml") {
+            let (b, a): (serde_yaml::Value, serde_yaml::Value) =
+                (serde_yaml::from_str(before).unwrap(), serde_yaml::from_str(&after).unwrap());
+            assert_eq!(a, b, "site.yaml means something else after a save:\n{after}");
+        } else {
+            assert_eq!(
+                meaning(&after),
+                meaning(before),
+                "{} means something else after a save:\n{after}",
+                file.display()
+            );
+        }
+    }
+    eprintln!(
+        "{} entries saved unchanged through the CMS, every file meaning what it meant; written differently (key order, quoting, line breaks): {}",
+        entries.len(),
+        rewritten.join(", ")
+    );
+}
+
+#[test]
+fn edits_through_the_cms_land_on_disk_and_on_the_page_and_an_empty_required_field_is_refused() {
+    let admin = Admin::open();
+    let (tab, site, server) = (&admin.tab, &admin.site, &admin.server);
+
+    // Three edits through the form, each on disk and on serve's page.
+    let session = site.path("content/process/first-session.md");
+    open(tab, "/collections/process/entries/first-session", "Title");
     let png = tab
         .capture_screenshot(headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png, None, None, true)
         .unwrap();
-    std::fs::write(site.scratch().join("session.png"), &png).unwrap();
     if let Ok(dir) = std::env::var("SMPSITE_ADMIN_SCREENSHOT") {
-        std::fs::write(Path::new(&dir).join("admin-session.png"), png).unwrap();
+        std::fs::write(Path::new(&dir).join("admin-session.png"), &png).unwrap();
     }
-
-    // An edit through the form reaches the file, and nothing else in it changes meaning.
-    type_into(&tab, "Title", " (edited)");
-    publish(&tab, &file);
-    let after = std::fs::read_to_string(&file).unwrap();
-    let (mut was, body_was) = meaning(&before);
-    let (now, body_now) = meaning(&after);
-    assert_eq!(now["title"].as_str(), Some("The first session — laying the foundation (edited)"), "{after}");
-    was["title"] = now["title"].clone();
-    assert_eq!(now, was, "a key other than the title changed:\nbefore:\n{before}\nafter:\n{after}");
-    assert_eq!(body_now.trim_end(), body_was.trim_end(), "the body changed");
-    eprintln!("saved through the CMS:\n{after}");
-    server.wait_for("/process/first-session/", "showing the edit", |status, page| {
-        status == 200 && page.contains("laying the foundation (edited)")
+    let step = value_of(tab, "What to expect");
+    set_field(tab, "What to expect", &format!("{step} Edited in the browser."));
+    publish(tab, &session);
+    let (front, _) = meaning(&std::fs::read_to_string(&session).unwrap());
+    assert_eq!(front["healing"][0]["expect"].as_str(), Some(format!("{step} Edited in the browser.").as_str()));
+    assert_eq!(front["healing"][1]["when"].as_str(), Some("Days 4–7"), "the other steps stay");
+    server.wait_for("/process/first-session/", "showing the edited step", |s, page| {
+        s == 200 && page.contains("Edited in the browser.")
     });
+    eprintln!("edited healing[0].expect of content/process/first-session.md: on disk and on /process/first-session/");
+
+    let gallery = site.path("content/expectations/gallery/index.md");
+    open(tab, "/collections/expectations/entries/gallery/index", "Title");
+    assert_eq!(value_of(tab, "Days after the session (optional)"), "28");
+    set_field(tab, "Days after the session (optional)", "30");
+    publish(tab, &gallery);
+    let (front, _) = meaning(&std::fs::read_to_string(&gallery).unwrap());
+    assert_eq!(front["before_after"][0]["days_after"].as_u64(), Some(30), "saved as a number");
+    assert_eq!(front["before_after"][0]["illustration"].as_bool(), Some(true));
+    server.wait_for("/expectations/gallery/", "showing the new disclosure", |s, page| {
+        s == 200 && page.contains("healed 30 days")
+    });
+    eprintln!(
+        "edited before_after[0].days_after of content/expectations/gallery/index.md: 28 -> 30, on disk and on the page"
+    );
+
+    let faq = site.path("content/faq.md");
+    open(tab, "/collections/home/entries/faq_md", "Title");
+    type_at_end_of_body(tab, " Edited in the browser, too.");
+    publish(tab, &faq);
+    let (_, body) = meaning(&std::fs::read_to_string(&faq).unwrap());
+    assert!(body.trim_end().ends_with("Edited in the browser, too."), "{body}");
+    server.wait_for("/faq/", "showing the edited answer", |s, page| {
+        s == 200 && page.contains("Edited in the browser, too.")
+    });
+    eprintln!("edited the last FAQ answer of content/faq.md: on disk and on /faq/");
     let check = site.run(&["check"]);
-    assert_eq!(check.code(), 0, "check after the save:\n{}{}", check.stdout(), check.stderr());
+    assert_eq!(check.code(), 0, "check after the edits:\n{}{}", check.stdout(), check.stderr());
+
+    // A required field left empty is refused, with smpsite's words; nothing is written.
+    let kept = std::fs::read_to_string(&session).unwrap();
+    open(tab, "/collections/process/entries/first-session", "Title");
+    set_field(tab, "Title", "");
+    click_text(tab, "Publish");
+    click_text(tab, "Publish now");
+    wait("the refusal", || body_text(tab).contains("Title is required"), || body_text(tab));
+    assert!(
+        body_text(tab).contains("the title, shown as the heading and in search results"),
+        "smpsite's hint beside it"
+    );
+    set_field(tab, "Title", " ");
+    click_text(tab, "Publish");
+    click_text(tab, "Publish now");
+    wait(
+        "smpsite's message",
+        || body_text(tab).contains("the `title` is empty: write the page's title"),
+        || body_text(tab),
+    );
+    assert_eq!(std::fs::read_to_string(&session).unwrap(), kept, "a refused save writes nothing");
+    eprintln!(
+        "an empty title: refused (\"Title is required.\"); a blank one: refused with smpsite's \"the `title` is empty: write the page's title\"; the file untouched"
+    );
+}
+
+/// Types `text` at the end of the page's text (the Markdown field, in Markdown mode).
+fn type_at_end_of_body(tab: &Tab, text: &str) {
+    let js = "(() => { const l = [...document.querySelectorAll('label')].find(l => l.textContent.trim() === 'Text (optional)'); \
+        const box = l && l.parentElement.querySelector('[contenteditable=true], textarea'); if (!box) return false; \
+        box.scrollIntoView({block: 'center'}); box.focus(); const r = document.createRange(); r.selectNodeContents(box); r.collapse(false); \
+        const s = getSelection(); s.removeAllRanges(); s.addRange(r); return true; })()";
+    wait("the page's text to type into", || eval(tab, js) == serde_json::json!(true), || body_text(tab));
+    tab.call_method(headless_chrome::protocol::cdp::Input::InsertText { text: text.into() }).unwrap();
 }
 
 /// Every key path of `value` (`healing.when`, `extra.team.name`), lists looked through.

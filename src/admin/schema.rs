@@ -144,7 +144,9 @@ const HERO: &[Field] = &[
 ];
 
 const PRACTITIONER: &[Field] = &[
-    f("name", "Name", Widget::Line).required(),
+    // smpsite requires the key but lets it stay empty until the clinic fills it in
+    // (`check` lists it as a placeholder): the editor must save such a page too.
+    f("name", "Name", Widget::Line).hint("the practitioner's full name"),
     f("role", "Role", Widget::Line),
     f("photo", "Photo", Widget::Image),
     f("alt", "What the photo shows", Widget::Text),
