@@ -348,7 +348,7 @@ impl Admin {
 #[test]
 fn every_entry_saved_unchanged_through_the_cms_means_what_it_meant() {
     let admin = Admin::open();
-    let (tab, site, server) = (&admin.tab, &admin.site, &admin.server);
+    let (tab, site) = (&admin.tab, &admin.site);
 
     // Every entry saved unchanged. The CMS saves only a changed entry, so the title
     // gets an `x`, is saved, gets its own words back and is saved again: the file is
@@ -477,8 +477,8 @@ fn edits_through_the_cms_land_on_disk_and_on_the_page_and_an_empty_required_fiel
 
 /// Types `text` at the end of the page's text (the Markdown field, in Markdown mode).
 fn type_at_end_of_body(tab: &Tab, text: &str) {
-    let js = "(() => { const l = [...document.querySelectorAll('label')].find(l => l.textContent.trim() === 'Text (optional)'); \
-        const box = l && l.parentElement.querySelector('[contenteditable=true], textarea'); if (!box) return false; \
+    // The page's text is the form's one rich editing area (Markdown mode is one too).
+    let js = "(() => { const box = document.querySelector('[data-slate-editor], [contenteditable=true]'); if (!box) return false; \
         box.scrollIntoView({block: 'center'}); box.focus(); const r = document.createRange(); r.selectNodeContents(box); r.collapse(false); \
         const s = getSelection(); s.removeAllRanges(); s.addRange(r); return true; })()";
     wait("the page's text to type into", || eval(tab, js) == serde_json::json!(true), || body_text(tab));
