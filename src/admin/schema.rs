@@ -273,3 +273,51 @@ pub const SITE: &[Field] = &[
 
 /// `menu_title`'s limit as the pattern above writes it.
 const _: () = assert!(MENU_TITLE_LIMIT == 24);
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+
+    /// The keys serde accepts for `T`, from its own "unknown field" message.
+    fn parser_keys<T: DeserializeOwned>() -> Vec<String> {
+        let message =
+            serde_yaml::from_str::<T>("zz_not_a_key: 1").err().expect("an unknown key is refused").to_string();
+        let expected = message.split("expected").nth(1).unwrap_or_else(|| panic!("{message}"));
+        let mut keys: Vec<String> = expected.split('`').skip(1).step_by(2).map(String::from).collect();
+        keys.sort();
+        keys
+    }
+
+    fn names(fields: &[Field]) -> Vec<String> {
+        let mut names: Vec<String> = fields.iter().map(|f| f.name.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_schema_lists_every_key_the_parser_accepts() {
+        use crate::config::{Address, Brand, Clinic, MenuItem, Phone, RawConfig, Review};
+        use crate::front_matter::{Allow, FrontMatter, HealingStep};
+        use crate::showcase::{BeforeAfter, Photo, Testimonial};
+        let pairs = [
+            ("front matter", names(FRONT_MATTER), parser_keys::<FrontMatter>()),
+            ("healing", names(HEALING), parser_keys::<HealingStep>()),
+            ("allow", names(ALLOW), parser_keys::<Allow>()),
+            ("before_after", names(BEFORE_AFTER), parser_keys::<BeforeAfter>()),
+            ("photo", names(PHOTO), parser_keys::<Photo>()),
+            ("testimonials", names(TESTIMONIAL), parser_keys::<Testimonial>()),
+            ("site.yaml", names(SITE), parser_keys::<RawConfig>()),
+            ("clinic", names(CLINIC), parser_keys::<Clinic>()),
+            ("address", names(ADDRESS), parser_keys::<Address>()),
+            ("phones", names(PHONE), parser_keys::<Phone>()),
+            ("reviews", names(REVIEW), parser_keys::<Review>()),
+            ("brand", names(BRAND), parser_keys::<Brand>()),
+            ("menu", names(MENU), parser_keys::<MenuItem>()),
+        ];
+        for (what, schema, parser) in pairs {
+            assert_eq!(schema, parser, "the editor's keys of {what} differ from the parser's");
+        }
+    }
+}
