@@ -9,7 +9,8 @@
 //! run), stylesheets from the site only (the brand colours are in the fingerprinted
 //! stylesheet, not inline), inline `style=""` attributes (Markdown's aligned table
 //! columns, a map embed's `style="border:0"`), images from the site or any https
-//! address, and https embeds (`<iframe>` maps, videos).
+//! address, and https embeds (`<iframe>` maps, videos). The browser editor's page
+//! (`admin/`) alone gets the policy the CMS needs (`admin::CSP`) and `noindex`.
 
 use std::fmt::Write;
 
