@@ -160,7 +160,10 @@ pub struct FrontMatter {
 }
 
 /// The longest `menu_title`: about what one line of the desktop menu holds.
-const MENU_TITLE_LIMIT: usize = 24;
+pub(crate) const MENU_TITLE_LIMIT: usize = 24;
+
+/// What a slug may be, in the words `slug:` errors and the editor's hint use.
+pub(crate) const SLUG_HELP: &str = "a slug is one part of the page's address: letters, digits, `-`, `_` and `.` (not first), e.g. `slug: first-session`";
 
 /// Parsed front matter plus the dates it holds, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -238,11 +241,7 @@ pub fn parse(split: &Split, text: &str, path: &Path) -> Result<Meta, Vec<Diagnos
     if let Some(slug) = &fm.slug
         && !valid_slug(slug)
     {
-        at_key(
-            "slug",
-            format!("`slug: {slug}` is not a usable part of an address"),
-            "a slug is one part of the page's address: letters, digits, `-`, `_` and `.` (not first), e.g. `slug: first-session`",
-        );
+        at_key("slug", format!("`slug: {slug}` is not a usable part of an address"), SLUG_HELP);
     }
     let mut at_entry = |list: &str, index: usize, path: &[&str], message: String, help: &str| {
         let (line, col) = yaml::locate_entry(split.yaml, list, index, path)

@@ -7,6 +7,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod admin;
 pub mod build;
 pub mod cli;
 mod color;

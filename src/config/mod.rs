@@ -12,12 +12,14 @@ use crate::error::Diagnostic;
 use crate::i18n::Locale;
 use crate::yaml::{self, Origin};
 
+mod admin;
 mod checks;
 mod hosting;
 mod languages;
 mod lint_settings;
 mod phone;
 
+pub use admin::{Admin, Backend};
 #[cfg(test)]
 use checks::opening_hours;
 pub use hosting::Hosting;
@@ -29,7 +31,7 @@ pub const FILE_NAME: &str = "site.yaml";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+pub(crate) struct RawConfig {
     title: String,
     #[serde(default)]
     description: String,
@@ -56,6 +58,9 @@ struct RawConfig {
     /// Which hosts' rule files to write (see `config/hosting.rs`).
     #[serde(default)]
     hosting: serde_yaml::Value,
+    /// The browser editor (see `config/admin.rs`).
+    #[serde(default)]
+    admin: serde_yaml::Value,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -190,6 +195,8 @@ pub struct Config {
     pub languages: Vec<Language>,
     /// The hosts whose rule files the build writes (`hosting:`).
     pub hosting: Hosting,
+    /// The browser editor's settings (`admin:`); None when switched off.
+    pub admin: Option<Admin>,
     pub extra: serde_yaml::Mapping,
 }
 
@@ -213,6 +220,7 @@ impl Config {
         let site = (raw.title.as_str(), raw.description.as_str());
         let others = languages::parse(&raw.languages, text, &raw.language, country, site, &mut problems.list);
         let hosting = hosting::parse(&raw.hosting, text, &mut problems.list);
+        let admin = admin::parse(&raw.admin, text, &mut problems.list);
         let links = raw.clinic.booking_url.iter().map(|url| ("booking_url", url.as_str()));
         let brand = [("logo", &raw.brand.logo), ("image", &raw.brand.image)];
         let links = links.chain(brand.into_iter().filter_map(|(key, url)| Some((key, url.as_deref()?))));
@@ -220,7 +228,7 @@ impl Config {
         checks::link_schemes(links.chain(menus.flatten().map(|item| ("url", item.url.as_str()))), &mut problems);
         match locale {
             Some(locale) if problems.list.is_empty() => {
-                Ok(Config { hosting, ..Config::new(raw, text, base_url, root, palette, locale, others) })
+                Ok(Config { hosting, admin, ..Config::new(raw, text, base_url, root, palette, locale, others) })
             }
             _ => Err(problems.list),
         }
@@ -260,6 +268,7 @@ impl Config {
             locale,
             languages: std::iter::once(main).chain(others).collect(),
             hosting: Hosting::ALL,
+            admin: None,
             extra: raw.extra,
         }
     }

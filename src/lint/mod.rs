@@ -311,9 +311,9 @@ pub struct Memo {
     pages: Vec<Option<PageMemo>>,
     /// The findings on site.yaml and the theme, which depend on nothing else.
     site_wide: Option<Vec<Diagnostic>>,
-    /// The last answer, and the menu findings in it: while no page's findings change,
+    /// The last answer, and the menu and editor findings in it: while no page's findings change,
     /// a save gets it again (shared, not copied: a big site has thousands).
-    assembled: Option<(Option<Diagnostic>, Arc<Vec<Diagnostic>>)>,
+    assembled: Option<(Vec<Diagnostic>, Arc<Vec<Diagnostic>>)>,
 }
 
 struct PageMemo {
@@ -361,7 +361,9 @@ pub fn check<'a>(
         found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
         found
     });
-    let menu = content::menu_size(site, config);
+    // Found on every run like the menu's size: they read every page's front matter.
+    let mut menu: Vec<Diagnostic> = content::menu_size(site, config).into_iter().collect();
+    menu.extend(crate::admin::warnings(config, site, config_text));
     match &memo.assembled {
         Some((before, all)) if !pages_changed && !site_wide_changed && *before == menu => return all.clone(),
         _ => {}

@@ -9,7 +9,8 @@
 //! run), stylesheets from the site only (the brand colours are in the fingerprinted
 //! stylesheet, not inline), inline `style=""` attributes (Markdown's aligned table
 //! columns, a map embed's `style="border:0"`), images from the site or any https
-//! address, and https embeds (`<iframe>` maps, videos).
+//! address, and https embeds (`<iframe>` maps, videos). The browser editor's page
+//! (`admin/`) alone gets the policy the CMS needs (`admin::CSP`) and `noindex`.
 
 use std::fmt::Write;
 
@@ -74,6 +75,15 @@ pub(super) fn headers(config: &Config, fingerprinted: &[&str]) -> String {
     for extension in MODEST_EXTENSIONS {
         let _ = write!(text, "\n/*.{extension}\n  Cache-Control: {MODEST}\n");
     }
+    if config.admin.is_some() {
+        // The editor's own policy, after the site's: Netlify takes a later rule's value
+        // of a header; Cloudflare joins them unless the earlier one is detached (`!`).
+        let _ = write!(text, "\n{}*\n", encode(&config.url(crate::admin::FOLDER)));
+        if config.hosting.cloudflare {
+            text.push_str("  ! Content-Security-Policy\n");
+        }
+        let _ = writeln!(text, "  Content-Security-Policy: {}\n  X-Robots-Tag: noindex", crate::admin::CSP);
+    }
     text
 }
 
@@ -97,6 +107,13 @@ pub(super) fn htaccess(config: &Config, site: &Site, fingerprinted: &[&str]) -> 
     text.push_str("</IfModule>\n\n<IfModule mod_headers.c>\n");
     for (name, value) in SECURITY_HEADERS {
         let _ = writeln!(text, "  Header always set {name} \"{value}\"");
+    }
+    if config.admin.is_some() {
+        // The editor loads the CMS's script: its own policy replaces the site's there
+        // (`Header` with `expr=`: allowed by `AllowOverride FileInfo`, unlike `<If>`).
+        let admin = format!("expr=%{{REQUEST_URI}} =~ m#^{}#", regex::escape(&config.url(crate::admin::FOLDER)));
+        let _ = writeln!(text, "  Header always set Content-Security-Policy \"{}\" \"{admin}\"", crate::admin::CSP);
+        let _ = writeln!(text, "  Header always set X-Robots-Tag \"noindex\" \"{admin}\"");
     }
     let _ = writeln!(text, "  Header set Cache-Control \"{SHORT}\"");
     let _ = writeln!(text, "  <FilesMatch \"\\.(?i:{})$\">", MODEST_EXTENSIONS.join("|"));
@@ -214,6 +231,23 @@ mod tests {
         let blocks: Vec<&str> = text.split("\n\n").collect();
         assert!(!blocks[0].contains("Cache-Control"), "{}", blocks[0]);
         assert_eq!(text.matches("immutable").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn the_editor_gets_its_own_policy_and_every_other_page_keeps_the_strict_one() {
+        let (config, site) = clinic("");
+        let text = headers(&config, &[]);
+        let site_rule = text.split("\n\n").find(|b| b.contains("/*\n")).unwrap();
+        assert!(site_rule.contains("script-src 'none'"), "{text}");
+        let admin = text.split("\n\n").find(|b| b.starts_with("/clinic/admin/*")).expect("a rule for the editor");
+        assert!(admin.contains("  ! Content-Security-Policy\n"), "Cloudflare drops the site's policy there: {admin}");
+        assert!(admin.contains("script-src 'self' https://unpkg.com"), "{admin}");
+        let apache = htaccess(&config, &site, &[]);
+        assert!(apache.contains("\" \"expr=%{REQUEST_URI} =~ m#^/clinic/admin/#\"\n"), "{apache}");
+        assert!(!apache.contains("<If "), "FileInfo does not allow <If>: {apache}");
+        let (config, site) = clinic("admin: off\n");
+        assert!(!headers(&config, &[]).contains("admin"));
+        assert!(!htaccess(&config, &site, &[]).contains("admin"));
     }
 
     #[test]

@@ -37,7 +37,7 @@ use crate::theme::Theme;
 
 pub(crate) use clinic::text_values;
 pub use hosts::{CSP, IMMUTABLE, MODEST, SECURITY_HEADERS, SHORT};
-pub use owners::{HostFile, Job, Outputs};
+pub use owners::{AdminFile, HostFile, Job, Outputs};
 use templates::template_error;
 pub use templates::{Templates, load_templates};
 
@@ -283,6 +283,18 @@ impl<'a> Renderer<'a> {
                         HostFile::Redirects => hosts::redirects(config, site),
                         HostFile::Headers => hosts::headers(config, &fingerprinted),
                         HostFile::Htaccess => hosts::htaccess(config, site, &fingerprinted),
+                    }
+                    .into_bytes(),
+                ))
+            }
+            Job::Admin(file) => {
+                let stylesheet = self.stylesheet.as_ref().map(|(path, _)| path.as_str());
+                let admin = config.admin.clone().unwrap_or_default();
+                Ok(Cow::Owned(
+                    match file {
+                        AdminFile::Page => crate::admin::index_html(config),
+                        AdminFile::Config => crate::admin::config_yml(config, site, &admin),
+                        AdminFile::Preview => crate::admin::preview_js(config, stylesheet),
                     }
                     .into_bytes(),
                 ))

@@ -25,6 +25,8 @@ pub enum Job<'a> {
     Stylesheet,
     /// A host's rule file (`hosting:` in site.yaml).
     Host(HostFile),
+    /// A file of the browser editor (`admin:` in site.yaml).
+    Admin(AdminFile),
     /// A static file or a content asset, copied as it is.
     Copy(&'a [u8]),
     /// One file of the photo at this output path: without metadata, or a smaller copy.
@@ -40,6 +42,17 @@ pub enum HostFile {
     Headers,
     /// `.htaccess`: Apache.
     Htaccess,
+}
+
+/// The browser editor's files (see `admin.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdminFile {
+    /// `admin/index.html`: loads the CMS.
+    Page,
+    /// `admin/config.yml`: the collections and their keys.
+    Config,
+    /// `admin/preview.js`: the preview's stylesheet.
+    Preview,
 }
 
 /// Every file of the output by path (with `/`), in a stable order.
@@ -149,6 +162,10 @@ fn describe(site: &Site, claim: &Claim) -> String {
                 HostFile::Htaccess => "the Apache rules the site generates",
             }
         ),
+        Job::Admin(_) => {
+            "the browser editor the site generates (write `admin: off` in site.yaml to publish a file of your own there)"
+                .into()
+        }
         Job::Copy(_) if claim.2 == Origin::Static => format!("the file static/{}", claim.0),
         Job::Copy(_) => format!("the file content/{}", claim.0),
         Job::Photo(photo, crate::photo::Variant::Resized { .. }) => {

@@ -4,7 +4,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::owners::{self, Job, Origin, Outputs, alias_output};
+use super::owners::{self, AdminFile, Job, Origin, Outputs, alias_output};
 use super::{FEED, FEED_ENTRIES, LATEST, Renderer, clinic, feeds, hosts, template_for};
 use crate::error::Diagnostic;
 use crate::site::{PageId, hash_of};
@@ -55,6 +55,8 @@ impl<'a> Renderer<'a> {
                 let aliases: Vec<(&String, u64)> = site.aliases.iter().map(|(a, &t)| (a, s[t])).collect();
                 hash_of((self.global_key, 9u8, file, aliases))
             }
+            // The config lists the sections and top-level pages (and their titles).
+            Job::Admin(file) => hash_of((self.global_key, 10u8, file, s)),
             Job::Copy(_) => return None,
             Job::Photo(path, variant) => hash_of((7u8, self.photos.get(path).map(|p| p.fingerprint()), variant)),
         })
@@ -160,6 +162,13 @@ impl<'a> Renderer<'a> {
         }
         generated
             .extend(hosts::files(self.config.hosting).into_iter().map(|(path, file)| (path.into(), Job::Host(file))));
+        if self.config.admin.is_some() {
+            for (name, file) in
+                [("index.html", AdminFile::Page), ("config.yml", AdminFile::Config), ("preview.js", AdminFile::Preview)]
+            {
+                generated.push((format!("{}{name}", crate::admin::FOLDER), Job::Admin(file)));
+            }
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
