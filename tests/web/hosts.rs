@@ -25,7 +25,7 @@ use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, Tab};
-use smpsite::render::{IMMUTABLE, MODEST, SECURITY_HEADERS, SHORT};
+use smpsite::render::{CSP, IMMUTABLE, MODEST, SECURITY_HEADERS, SHORT};
 
 const APACHE: &str = "/usr/sbin/apache2";
 const MODULES: &str = "/usr/lib/apache2/modules";
@@ -233,6 +233,21 @@ fn serves_the_rules(host: &Host, site: &TestSite, stylesheet: &str) {
         assert_eq!(home.header(header), Some(value), "{name}: {header} on /");
     }
     assert_eq!(home.header("Cache-Control"), Some(SHORT), "{name}: pages are cached briefly");
+
+    // The editor alone gets the CMS's policy, as the only one (two would both apply),
+    // and is never indexed; every page keeps exactly the strict one.
+    let policies = |r: &Response| -> Vec<String> {
+        r.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("Content-Security-Policy"))
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    assert_eq!(policies(&home), [CSP], "{name}: the site's policy on /");
+    let admin = get(&host.addr, "/admin/");
+    assert_eq!(admin.status, 200, "{name}: /admin/");
+    assert_eq!(policies(&admin), [smpsite::admin::CSP], "{name}: the editor's policy on /admin/");
+    assert_eq!(admin.header("X-Robots-Tag"), Some("noindex"), "{name}: /admin/ is not indexed");
 
     let missing = get(&host.addr, "/no-such-page/");
     assert_eq!(missing.status, 404, "{name}: a missing page");
