@@ -28,12 +28,32 @@ pub(super) struct Status {
     pub error: Option<String>,
     /// Only stylesheets changed: pages swap them instead of reloading.
     pub css_only: bool,
+    /// The last build's warnings, one line each (the first `SHOWN_WARNINGS`), which
+    /// pages list in a collapsed panel; `warning_count` counts them all.
+    pub warnings: Vec<String>,
+    pub warning_count: usize,
     /// No build has succeeded yet, so there is nothing to serve but the error.
     #[serde(skip)]
     pub never_built: bool,
     /// The site's path below the host, from base_url: `/` or `/clinic/`.
     #[serde(skip)]
     pub prefix: String,
+}
+
+/// How many warnings the panel lists; the rest are counted.
+const SHOWN_WARNINGS: usize = 100;
+
+impl Status {
+    /// Takes the warnings of a build: each one's first line (`path:line:col:
+    /// warning[rule]: message`), the first `SHOWN_WARNINGS`, and their number.
+    pub(super) fn set_warnings(&mut self, findings: &[crate::error::Diagnostic]) {
+        let warnings = findings.iter().filter(|d| d.severity == crate::error::Severity::Warning);
+        self.warning_count = warnings.clone().count();
+        self.warnings = warnings
+            .take(SHOWN_WARNINGS)
+            .map(|d| d.to_string().lines().next().unwrap_or_default().to_string())
+            .collect();
+    }
 }
 
 pub(super) struct Shared {
@@ -240,7 +260,25 @@ fn events(shared: &Shared) -> Sse<impl futures_util::Stream<Item = Result<Event,
 
 #[cfg(test)]
 mod tests {
-    use super::{folder_address, safe_relative};
+    use super::{SHOWN_WARNINGS, Status, folder_address, safe_relative};
+
+    #[test]
+    fn the_panel_lists_the_first_warnings_one_line_each_and_counts_them_all() {
+        use crate::error::Diagnostic;
+        let mut findings: Vec<Diagnostic> = (1..=SHOWN_WARNINGS + 5)
+            .map(|i| Diagnostic::warning("content/a.md", i, 1, "“painless” promises").with_source(&"x\n".repeat(i + 1)))
+            .collect();
+        let mut note = Diagnostic::warning("content/a.md", 1, 1, "allowed");
+        note.severity = crate::error::Severity::Note;
+        findings.push(note);
+        let mut status = Status::default();
+        status.set_warnings(&findings);
+        assert_eq!(status.warning_count, SHOWN_WARNINGS + 5);
+        assert_eq!(status.warnings.len(), SHOWN_WARNINGS);
+        assert_eq!(status.warnings[0], "content/a.md:1:1: warning: “painless” promises");
+        let json = serde_json::to_string(&status).unwrap();
+        assert!(json.contains("\"warning_count\":105"), "{json}");
+    }
     use std::path::PathBuf;
 
     #[test]

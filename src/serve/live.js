@@ -21,11 +21,35 @@
     if (overlay) overlay.remove();
     overlay = null;
   };
+  // The last build's warnings: a collapsed panel with their count, opened on a click.
+  let panel = null;
+  const warn = (status) => {
+    if (panel) panel.remove();
+    panel = null;
+    if (!status.warning_count) return;
+    panel = document.createElement("details");
+    panel.id = "smpsite-warnings";
+    panel.style.cssText =
+      "position:fixed;right:0;bottom:0;max-width:min(48rem,100vw);max-height:60vh;overflow:auto;" +
+      "z-index:2147483646;margin:0;padding:.5rem 1rem;background:#2b2205;color:#fff;" +
+      "border-top:4px solid #f5a524;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
+    const summary = document.createElement("summary");
+    summary.style.cursor = "pointer";
+    summary.textContent = status.warning_count === 1 ? "1 warning" : status.warning_count + " warnings";
+    const list = document.createElement("pre");
+    list.style.cssText = "margin:.5rem 0 0;white-space:pre-wrap";
+    const more = status.warning_count - status.warnings.length;
+    list.textContent =
+      status.warnings.join("\n") + (more > 0 ? "\n… and " + more + " more: run smpsite check" : "");
+    panel.append(summary, list);
+    document.body.append(panel);
+  };
   const events = new EventSource(script.dataset.events);
   events.onmessage = (message) => {
     const status = JSON.parse(message.data);
     if (status.error) return show(status.error);
     hide();
+    warn(status);
     if (status.generation <= shown) return;
     if (!status.css_only) return location.reload();
     shown = status.generation;

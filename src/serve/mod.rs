@@ -91,7 +91,10 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     // The warnings printed so far, so a rebuild prints only new ones.
     let mut shown = report::Shown::new(options.verbose);
     match first {
-        Ok(rebuilt) => report::rebuilt(&rebuilt, true, &mut shown),
+        Ok(rebuilt) => {
+            report::rebuilt(&rebuilt, true, &mut shown);
+            status.set_warnings(&rebuilt.warnings);
+        }
         Err(err) => {
             report::error(&err);
             status.error = Some(err.to_string());
@@ -404,6 +407,7 @@ fn rebuild_loop(
                             && (stylesheets_only || rebuilt.changed.iter().all(|p| p.ends_with(".css")));
                     }
                     status.error = None;
+                    status.set_warnings(&rebuilt.warnings);
                     status.never_built = false;
                     status.prefix = prefix.to_string();
                 });
