@@ -198,6 +198,32 @@ fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
     wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the fixed page is shown");
 }
 
+/// Issue 25: the preview showed errors only; a claim saved into a page now shows in a
+/// collapsed warnings panel with its count, and the panel goes when the claim does.
+#[test]
+fn a_served_page_lists_warnings_in_a_collapsed_panel() {
+    let site = TestSite::fixture("minimal");
+    let server = common::server::Server::start(site.root(), &[]);
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(10));
+    tab.navigate_to(&format!("http://{}/process/first/", server.addr)).unwrap().wait_until_navigated().unwrap();
+    wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the page loads");
+    let panel = "document.getElementById('smpsite-warnings')";
+    assert_eq!(tab.evaluate(&format!("{panel} === null"), false).unwrap().value, Some(true.into()), "no warnings yet");
+
+    let good = site.read("content/process/first.md");
+    site.write("content/process/first.md", format!("{good}\nOur treatment is completely painless.\n"));
+    wait_until(&tab, &format!("({panel}?.querySelector('summary')?.innerText ?? '') === '1 warning'"), "the count");
+    assert_eq!(tab.evaluate(&format!("{panel}.open"), false).unwrap().value, Some(false.into()), "collapsed");
+    let listed = tab.evaluate(&format!("{panel}.querySelector('pre').textContent"), false).unwrap().value;
+    let listed = listed.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    assert!(listed.contains("content/process/first.md:") && listed.contains("claims/painless"), "{listed}");
+
+    site.write("content/process/first.md", good);
+    wait_until(&tab, &format!("{panel} === null"), "the panel goes with the warning");
+}
+
 /// A stylesheet edit while serving: the page takes the new stylesheet (named by its
 /// fingerprint) without reloading.
 #[test]
