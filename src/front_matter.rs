@@ -136,7 +136,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub tags: Vec<String>,
     #[serde(default)]
-    pub extra: serde_yaml::Mapping,
+    pub extra: crate::yaml::Mapping,
     /// Only in a section's `_index.md`.
     #[serde(default)]
     pub kind: Option<SectionKind>,
@@ -286,11 +286,11 @@ fn missing_entry_fields(split: &Split, text: &str, path: &Path) -> Vec<Diagnosti
     const PAIR: &[&str] = &["before", "after", "session", "consent", "retouched"];
     const PHOTO: &[&str] = &["src", "alt"];
     const QUOTE: &[&str] = &["quote", "source", "typical", "material_connection"];
-    let Some(serde_yaml::Value::Mapping(doc)) = yaml::value(split.yaml) else {
+    let Some(crate::yaml::Value::Mapping(doc)) = yaml::value(split.yaml) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut check = |list: &str, index: usize, inner: Option<&str>, entry: &serde_yaml::Value, required: &[&str]| {
+    let mut check = |list: &str, index: usize, inner: Option<&str>, entry: &crate::yaml::Value, required: &[&str]| {
         let Some(map) = entry.as_mapping() else { return };
         for key in required.iter().filter(|k| !map.contains_key(**k)) {
             let within = match inner {
@@ -316,7 +316,7 @@ fn missing_entry_fields(split: &Split, text: &str, path: &Path) -> Vec<Diagnosti
             );
         }
     };
-    let entries = |key: &str| doc.get(key).and_then(serde_yaml::Value::as_sequence).cloned().unwrap_or_default();
+    let entries = |key: &str| doc.get(key).and_then(crate::yaml::Value::as_sequence).cloned().unwrap_or_default();
     for (index, entry) in entries("before_after").iter().enumerate() {
         check("before_after", index, None, entry, PAIR);
         for side in ["before", "after"] {

@@ -69,7 +69,7 @@ pub(crate) fn keys() -> Vec<String> {
 
 fn table(code: &str) -> Option<Table> {
     let (_, text) = TABLES.iter().find(|(c, _)| *c == code)?;
-    Some(serde_yaml::from_str(text).expect("the built-in string tables are valid (unit-tested)"))
+    Some(crate::yaml::from_str(text).expect("the built-in string tables are valid (unit-tested)"))
 }
 
 /// `es-MX` -> `es`; `EN_us` -> `en`.

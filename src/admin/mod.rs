@@ -121,7 +121,7 @@ pub fn config_yml(config: &Config, site: &Site, admin: &Admin) -> String {
         "slug": {"encoding": "ascii", "clean_accents": true},
         "collections": collections,
     });
-    let yaml = serde_yaml::to_string(&document).expect("a JSON value is always YAML");
+    let yaml = crate::yaml::to_string(&document).expect("a JSON value is always YAML");
     format!(
         "# Written by smpsite on every build, from the keys it reads: edits here are lost.\n# `admin:` in site.yaml chooses the backend; see the README, \"Editing in the browser\".\n{yaml}"
     )
@@ -209,7 +209,7 @@ pub fn warnings(config: &Config, site: &Site, config_text: &str) -> Vec<Diagnost
         return Vec::new();
     }
     let mut found = Vec::new();
-    let known = |fields: &[Field], key: &serde_yaml::Value| fields.iter().any(|f| key.as_str() == Some(f.name));
+    let known = |fields: &[Field], key: &crate::yaml::Value| fields.iter().any(|f| key.as_str() == Some(f.name));
     for page in &site.pages {
         let doc = &page.doc;
         for key in doc.meta.fm.extra.keys().filter(|k| !known(schema::PAGE_EXTRA, k)) {

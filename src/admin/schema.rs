@@ -283,7 +283,7 @@ mod tests {
     /// The keys serde accepts for `T`, from its own "unknown field" message.
     fn parser_keys<T: DeserializeOwned>() -> Vec<String> {
         let message =
-            serde_yaml::from_str::<T>("zz_not_a_key: 1").err().expect("an unknown key is refused").to_string();
+            crate::yaml::from_str::<T>("zz_not_a_key: 1").err().expect("an unknown key is refused").to_string();
         let expected = message.split("expected").nth(1).unwrap_or_else(|| panic!("{message}"));
         let mut keys: Vec<String> = expected.split('`').skip(1).step_by(2).map(String::from).collect();
         keys.sort();

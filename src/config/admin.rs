@@ -76,8 +76,8 @@ const HELP: &str = "write `admin: off`, or `admin:` with `backend: github` (or `
 `repo: owner/name` and `branch: main`; see the README, \"Editing in the browser\"";
 
 /// `admin:` (`value`, in the file `text`): None when switched off; every problem at its line.
-pub(super) fn parse(value: &serde_yaml::Value, text: &str, problems: &mut Vec<Diagnostic>) -> Option<Admin> {
-    use serde_yaml::Value;
+pub(super) fn parse(value: &crate::yaml::Value, text: &str, problems: &mut Vec<Diagnostic>) -> Option<Admin> {
+    use crate::yaml::Value;
     let mut problem = |key: &str, message: String| {
         let (line, col) = yaml::locate_key(text, key).or_else(|| yaml::locate_key(text, "admin")).unwrap_or((1, 1));
         problems.push(Diagnostic::error(FILE_NAME, line, col, message).with_help(HELP).with_source(text));
@@ -86,7 +86,7 @@ pub(super) fn parse(value: &serde_yaml::Value, text: &str, problems: &mut Vec<Di
         Value::Null => return Some(Admin::default()),
         Value::Bool(false) => return None,
         Value::String(s) if matches!(s.as_str(), "off" | "none") => return None,
-        Value::Mapping(_) => match serde_yaml::from_value(value.clone()) {
+        Value::Mapping(_) => match crate::yaml::from_value(value.clone()) {
             Ok(settings) => settings,
             Err(e) => {
                 let words = e.to_string().replace(" field", " key").replace("variant", "value");
@@ -128,14 +128,14 @@ mod tests {
 
     fn parsed(yaml_value: &str) -> (Option<Admin>, Vec<Diagnostic>) {
         let text = format!("title: T\nadmin: {yaml_value}\n");
-        let value: serde_yaml::Value = serde_yaml::from_str(yaml_value).unwrap();
+        let value: crate::yaml::Value = crate::yaml::from_str(yaml_value).unwrap();
         let mut problems = Vec::new();
         (parse(&value, &text, &mut problems), problems)
     }
 
     #[test]
     fn admin_is_on_by_default_and_off_when_asked() {
-        assert_eq!(parse(&serde_yaml::Value::Null, "", &mut Vec::new()), Some(Admin::default()));
+        assert_eq!(parse(&crate::yaml::Value::Null, "", &mut Vec::new()), Some(Admin::default()));
         assert_eq!(parsed("off").0, None);
         assert_eq!(parsed("false").0, None);
         let (admin, problems) = parsed("{ backend: github, repo: clinic/site, branch: live, local_backend: 8090 }");

@@ -40,8 +40,8 @@ const NAMES: [&str; 3] = ["netlify", "cloudflare", "apache"];
 
 /// `hosting:` as written (`value`, in the file `text`); every name it does not know is
 /// a problem at its line and column.
-pub(super) fn parse(value: &serde_yaml::Value, text: &str, problems: &mut Vec<Diagnostic>) -> Hosting {
-    use serde_yaml::Value;
+pub(super) fn parse(value: &crate::yaml::Value, text: &str, problems: &mut Vec<Diagnostic>) -> Hosting {
+    use crate::yaml::Value;
     let names: Vec<Option<String>> = match value {
         Value::Null => return Hosting::ALL,
         Value::Sequence(items) if items.is_empty() => return Hosting::NONE,
@@ -65,11 +65,11 @@ pub(super) fn parse(value: &serde_yaml::Value, text: &str, problems: &mut Vec<Di
 }
 
 /// A name as text (a number or `true` too, to be reported as written).
-fn scalar(value: &serde_yaml::Value) -> Option<String> {
+fn scalar(value: &crate::yaml::Value) -> Option<String> {
     match value {
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        crate::yaml::Value::String(s) => Some(s.clone()),
+        crate::yaml::Value::Bool(b) => Some(b.to_string()),
+        crate::yaml::Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
 }
@@ -109,14 +109,14 @@ mod tests {
 
     fn parsed(yaml_value: &str) -> (Hosting, Vec<Diagnostic>) {
         let text = format!("title: T\nhosting: {yaml_value}\n");
-        let value: serde_yaml::Value = serde_yaml::from_str(yaml_value).unwrap();
+        let value: crate::yaml::Value = crate::yaml::from_str(yaml_value).unwrap();
         let mut problems = Vec::new();
         (parse(&value, &text, &mut problems), problems)
     }
 
     #[test]
     fn hosting_switches_hosts_on_and_off() {
-        assert_eq!(parse(&serde_yaml::Value::Null, "", &mut Vec::new()), Hosting::ALL, "left out: all");
+        assert_eq!(parse(&crate::yaml::Value::Null, "", &mut Vec::new()), Hosting::ALL, "left out: all");
         assert_eq!(parsed("all").0, Hosting::ALL);
         assert_eq!(parsed("none").0, Hosting::NONE);
         assert_eq!(parsed("[]").0, Hosting::NONE);
@@ -135,7 +135,7 @@ mod tests {
         assert!(problems[0].help.as_deref().unwrap().starts_with("did you mean `netlify`?"), "{problems:?}");
         let text = "title: T\nhosting:\n  - apache\n  - github\n";
         let mut problems = Vec::new();
-        parse(&serde_yaml::from_str("[apache, github]").unwrap(), text, &mut problems);
+        parse(&crate::yaml::from_str("[apache, github]").unwrap(), text, &mut problems);
         assert_eq!((problems[0].line, problems[0].col), (4, 5), "{problems:?}");
         let (_, problems) = parsed("{netlify: true}");
         assert!(problems[0].message.contains("host names"), "{problems:?}");

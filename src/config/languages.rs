@@ -54,7 +54,7 @@ struct Settings {
 /// words; `default` holds the `title` and `description` used when a language has none
 /// of its own.
 pub(super) fn parse(
-    value: &serde_yaml::Value,
+    value: &crate::yaml::Value,
     text: &str,
     main: &str,
     country: Option<&str>,
@@ -114,24 +114,24 @@ pub(super) fn parse(
 
 /// The codes of `languages:` with their settings, in either form; what cannot be read
 /// is reported through `error` (key, message, help) and left out.
-fn entries(value: &serde_yaml::Value, error: &mut impl FnMut(&str, String, String)) -> Vec<(String, Settings)> {
+fn entries(value: &crate::yaml::Value, error: &mut impl FnMut(&str, String, String)) -> Vec<(String, Settings)> {
     match value {
-        serde_yaml::Value::Null => Vec::new(),
-        serde_yaml::Value::Sequence(codes) => codes
+        crate::yaml::Value::Null => Vec::new(),
+        crate::yaml::Value::Sequence(codes) => codes
             .iter()
             .filter_map(|c| match c {
-                serde_yaml::Value::String(code) => Some((code.clone(), Settings::default())),
+                crate::yaml::Value::String(code) => Some((code.clone(), Settings::default())),
                 _ => {
                     error("languages", "`languages:` lists something that is not a language code".into(), example());
                     None
                 }
             })
             .collect(),
-        serde_yaml::Value::Mapping(map) => map
+        crate::yaml::Value::Mapping(map) => map
             .iter()
             .filter_map(|(code, settings)| {
                 let code = code.as_str()?.to_string();
-                match serde_yaml::from_value::<Option<Settings>>(settings.clone()) {
+                match crate::yaml::from_value::<Option<Settings>>(settings.clone()) {
                     Ok(settings) => Some((code, settings.unwrap_or_default())),
                     Err(e) => {
                         let words = e.to_string().replace(" field", " key").replace("struct Settings", "a language");

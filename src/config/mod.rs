@@ -54,15 +54,15 @@ pub(crate) struct RawConfig {
     strings: BTreeMap<String, String>,
     /// The site's other languages (see `config/languages.rs`).
     #[serde(default)]
-    languages: serde_yaml::Value,
+    languages: crate::yaml::Value,
     /// Which hosts' rule files to write (see `config/hosting.rs`).
     #[serde(default)]
-    hosting: serde_yaml::Value,
+    hosting: crate::yaml::Value,
     /// The browser editor (see `config/admin.rs`).
     #[serde(default)]
-    admin: serde_yaml::Value,
+    admin: crate::yaml::Value,
     #[serde(default)]
-    extra: serde_yaml::Mapping,
+    extra: crate::yaml::Mapping,
 }
 
 /// The clinic's own look: `brand:` in site.yaml.
@@ -197,7 +197,7 @@ pub struct Config {
     pub hosting: Hosting,
     /// The browser editor's settings (`admin:`); None when switched off.
     pub admin: Option<Admin>,
-    pub extra: serde_yaml::Mapping,
+    pub extra: crate::yaml::Mapping,
 }
 
 impl Config {

@@ -45,7 +45,7 @@ pub(super) fn activities(config: &Config, config_text: &str) -> (Vec<Activity>, 
     };
     let (mut list, mut problems) = (Vec::new(), Vec::new());
     for (index, item) in items.iter().enumerate() {
-        match serde_yaml::from_value::<Activity>(item.clone()) {
+        match crate::yaml::from_value::<Activity>(item.clone()) {
             Ok(activity) => list.push(activity),
             Err(e) => problems.push(warning(
                 yaml::locate_entry(config_text, "aftercare", index, &[]),

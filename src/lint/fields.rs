@@ -30,13 +30,13 @@ pub(super) fn page_photos(doc: &Doc) -> Vec<Photo<'_>> {
             out.push(Photo { dest: &photo.src, at, what: format!("the {side} photo") });
         }
     }
-    fn text<'v>(value: &'v serde_yaml::Value, key: &str) -> Option<&'v str> {
-        value.get(key).and_then(serde_yaml::Value::as_str)
+    fn text<'v>(value: &'v crate::yaml::Value, key: &str) -> Option<&'v str> {
+        value.get(key).and_then(crate::yaml::Value::as_str)
     }
     if let Some(dest) = fm.extra.get("hero").and_then(|hero| text(hero, "photo")) {
         out.push(Photo { dest, at: doc.value_position("hero", dest), what: "the hero photo".into() });
     }
-    let team = fm.extra.get("team").and_then(serde_yaml::Value::as_sequence);
+    let team = fm.extra.get("team").and_then(crate::yaml::Value::as_sequence);
     for (index, person) in team.into_iter().flatten().enumerate() {
         if let Some(dest) = text(person, "photo") {
             let name = text(person, "name").unwrap_or("a team member");

@@ -451,7 +451,7 @@ mod tests {
     use super::*;
 
     fn settings(yaml: &str) -> Settings {
-        serde_yaml::from_str(yaml).unwrap()
+        crate::yaml::from_str(yaml).unwrap()
     }
 
     #[test]

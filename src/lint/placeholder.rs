@@ -122,9 +122,9 @@ fn team(doc: &Doc) -> Vec<Diagnostic> {
         // A key written with nothing after it; one left out is the clinic's choice.
         let empty = |key: &str| match person.get(key) {
             None => false,
-            Some(serde_yaml::Value::Null) => true,
-            Some(serde_yaml::Value::String(s)) => s.trim().is_empty(),
-            Some(serde_yaml::Value::Sequence(s)) => s.is_empty(),
+            Some(crate::yaml::Value::Null) => true,
+            Some(crate::yaml::Value::String(s)) => s.trim().is_empty(),
+            Some(crate::yaml::Value::Sequence(s)) => s.is_empty(),
             Some(_) => false,
         };
         let missing: Vec<&str> =

@@ -142,9 +142,9 @@ struct Hero {
     alt: String,
 }
 
-fn hero(extra: &serde_yaml::Mapping) -> Result<Option<Hero>, String> {
+fn hero(extra: &crate::yaml::Mapping) -> Result<Option<Hero>, String> {
     let Some(value) = extra.get("hero") else { return Ok(None) };
-    let hero: Hero = serde_yaml::from_value(value.clone()).map_err(|e| {
+    let hero: Hero = crate::yaml::from_value(value.clone()).map_err(|e| {
         let words = e.to_string().replace(" field", " key").replace("struct Hero", "`photo:` and `alt:`");
         format!("the `hero` photo is not as expected: {words}")
     })?;
@@ -182,9 +182,9 @@ struct Practitioner {
 
 /// The practitioners a page introduces (`extra: { team: [...] }`), or what is wrong
 /// with the list, in words.
-fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
+fn team(extra: &crate::yaml::Mapping) -> Result<Vec<Practitioner>, String> {
     let Some(list) = extra.get("team") else { return Ok(Vec::new()) };
-    let team: Vec<Practitioner> = serde_yaml::from_value(list.clone()).map_err(|e| {
+    let team: Vec<Practitioner> = crate::yaml::from_value(list.clone()).map_err(|e| {
         let words = e.to_string().replace(" field", " key").replace("a sequence", "a list of people");
         format!(
             "the `team` list is not as expected: {}",
@@ -203,12 +203,12 @@ fn team(extra: &serde_yaml::Mapping) -> Result<Vec<Practitioner>, String> {
 }
 
 /// The home page's photo as the theme shows it, built by `photo(src, alt)`.
-pub(super) fn hero_value(extra: &serde_yaml::Mapping, photo: impl Fn(&str, &str) -> Value) -> Option<Value> {
+pub(super) fn hero_value(extra: &crate::yaml::Mapping, photo: impl Fn(&str, &str) -> Value) -> Option<Value> {
     hero(extra).ok().flatten().map(|h| photo(&h.photo, &h.alt))
 }
 
 /// The practitioners as the theme shows them, each photo built by `photo(src, alt)`.
-pub(super) fn team_value(extra: &serde_yaml::Mapping, photo: impl Fn(&str, &str) -> Value) -> Vec<Value> {
+pub(super) fn team_value(extra: &crate::yaml::Mapping, photo: impl Fn(&str, &str) -> Value) -> Vec<Value> {
     let team = team(extra).unwrap_or_default();
     team.into_iter()
         .map(|p| {
@@ -421,7 +421,7 @@ fn nav_too_long(nav: &[Value], root: &str) -> bool {
     items.len() > 5 || items.iter().map(|t| t.chars().count()).sum::<usize>() > 100
 }
 
-pub(super) fn yaml_to_json(mapping: &serde_yaml::Mapping) -> Value {
+pub(super) fn yaml_to_json(mapping: &crate::yaml::Mapping) -> Value {
     serde_json::to_value(mapping).unwrap_or(Value::Null)
 }
 

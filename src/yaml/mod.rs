@@ -13,6 +13,10 @@ mod locate;
 mod wording;
 
 pub(crate) use locate::{cut_by_comment, locate_entry, locate_key, locate_value};
+/// The YAML parser's types and functions, named here so that only this folder imports
+/// serde_yaml (deprecated upstream): swapping it for a maintained parser is a change to
+/// `src/yaml/` alone, which `tests/cli/architecture.rs` keeps true.
+pub(crate) use serde_yaml::{Mapping, Value, from_str, from_value, to_string};
 use wording::explain;
 pub(crate) use wording::{closest, required_help};
 

@@ -332,3 +332,39 @@ fn the_table_check_sees_a_missing_module_and_a_missing_file() {
         ["a.rs", "a/x.rs", "a/y.rs", "a/tests.rs", "b/mod.rs", "c.rs"].iter().map(|f| f.to_string()).collect();
     assert_eq!(unlisted(doc, &files), ["a/y.rs", "c.rs"]);
 }
+
+/// Issue 26: serde_yaml (deprecated upstream) is imported only inside `src/yaml/`, which
+/// names what the rest of the crate uses; swapping the parser is a one-folder change.
+#[test]
+fn only_the_yaml_module_names_serde_yaml() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut outside = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_some_and(|e| e == "rs") && !path.starts_with(src.join("yaml")) {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.contains("serde_yaml") {
+                outside.push(path.strip_prefix(&src).unwrap().display().to_string());
+            }
+        }
+    }
+    assert_eq!(outside, Vec::<String>::new(), "name YAML types through crate::yaml instead");
+}
+
+/// Issue 26: one module style. A folder module keeps its root in `mod.rs`; a `name.rs`
+/// beside a `name/` folder is the other style, which a newcomer would have to look for.
+#[test]
+fn every_folder_module_keeps_its_root_in_mod_rs() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut other_style = Vec::new();
+    for entry in walkdir::WalkDir::new(&src).min_depth(1) {
+        let path = entry.unwrap().into_path();
+        if path.is_dir() {
+            let beside = path.with_extension("rs");
+            if beside.exists() || !path.join("mod.rs").exists() {
+                other_style.push(path.strip_prefix(&src).unwrap().display().to_string());
+            }
+        }
+    }
+    assert_eq!(other_style, Vec::<String>::new(), "move `name.rs` to `name/mod.rs`");
+}

@@ -36,7 +36,7 @@ struct Scope {
 fn scope() -> &'static Scope {
     static SCOPE_CELL: OnceLock<Scope> = OnceLock::new();
     SCOPE_CELL.get_or_init(|| {
-        let spec: ScopeSpec = serde_yaml::from_str(SCOPE).expect("src/lint/scope.yaml is valid (see its unit test)");
+        let spec: ScopeSpec = crate::yaml::from_str(SCOPE).expect("src/lint/scope.yaml is valid (see its unit test)");
         let advice = format!(r"\b(?:{})\b", spec.advice.join("|"));
         Scope {
             negations: spec.negations.iter().map(|w| apostrophes(w)).collect(),
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn scope_parses_and_its_advice_patterns_compile() {
-        let spec: ScopeSpec = serde_yaml::from_str(SCOPE).unwrap();
+        let spec: ScopeSpec = crate::yaml::from_str(SCOPE).unwrap();
         assert!(!spec.negations.is_empty() && !spec.questions.is_empty());
         for pattern in &spec.advice {
             compile(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));

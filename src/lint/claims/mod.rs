@@ -24,11 +24,11 @@ mod scope;
 use scope::{excepted, negated, out_of_mouth, whole_words};
 
 /// The built-in rules, documented in the file itself and in the README.
-pub(super) const BUILTIN: &str = include_str!("claims.yaml");
+pub(super) const BUILTIN: &str = include_str!("../claims.yaml");
 
 /// The built-in rules. `claims.yaml` is part of the binary and a unit test parses it.
 pub(super) fn builtin() -> Vec<RuleSpec> {
-    serde_yaml::from_str(BUILTIN).expect("src/lint/claims.yaml is valid (see its unit test)")
+    crate::yaml::from_str(BUILTIN).expect("src/lint/claims.yaml is valid (see its unit test)")
 }
 
 /// A rule's pattern as it is matched: ignoring case.
@@ -400,23 +400,23 @@ mod tests {
         const FALSE_ALARMS: f64 = 0.05;
         const MIN_EXAMPLES: usize = 10;
         let m = Matcher::new(builtin()).unwrap();
-        let (train, misses) = score(&m, &corpus(include_str!("../../tests/fixtures/claims-corpus/train.tsv")));
+        let (train, misses) = score(&m, &corpus(include_str!("../../../tests/fixtures/claims-corpus/train.tsv")));
         let total = print("train", &train, true);
         for miss in &misses {
             println!("{miss}");
         }
-        let (dev, dev_misses) = score(&m, &corpus(include_str!("../../tests/fixtures/claims-corpus/dev.tsv")));
+        let (dev, dev_misses) = score(&m, &corpus(include_str!("../../../tests/fixtures/claims-corpus/dev.tsv")));
         print("dev", &dev, false);
         for miss in &dev_misses {
             println!("{miss}");
         }
         for (name, part) in [
-            ("test (English, held out)", include_str!("../../tests/fixtures/claims-corpus/test.tsv")),
-            ("test-es (Spanish, held out)", include_str!("../../tests/fixtures/claims-corpus/test-es.tsv")),
-            ("test-fr (held out)", include_str!("../../tests/fixtures/claims-corpus/test-fr.tsv")),
-            ("test-de (held out)", include_str!("../../tests/fixtures/claims-corpus/test-de.tsv")),
-            ("test-it (held out)", include_str!("../../tests/fixtures/claims-corpus/test-it.tsv")),
-            ("test-pt (held out)", include_str!("../../tests/fixtures/claims-corpus/test-pt.tsv")),
+            ("test (English, held out)", include_str!("../../../tests/fixtures/claims-corpus/test.tsv")),
+            ("test-es (Spanish, held out)", include_str!("../../../tests/fixtures/claims-corpus/test-es.tsv")),
+            ("test-fr (held out)", include_str!("../../../tests/fixtures/claims-corpus/test-fr.tsv")),
+            ("test-de (held out)", include_str!("../../../tests/fixtures/claims-corpus/test-de.tsv")),
+            ("test-it (held out)", include_str!("../../../tests/fixtures/claims-corpus/test-it.tsv")),
+            ("test-pt (held out)", include_str!("../../../tests/fixtures/claims-corpus/test-pt.tsv")),
         ] {
             print(name, &score(&m, &corpus(part)).0, true);
         }
