@@ -400,6 +400,16 @@ fn edits_through_the_cms_land_on_disk_and_on_the_page_and_an_empty_required_fiel
     // Three edits through the form, each on disk and on serve's page.
     let session = site.path("content/process/first-session.md");
     open(tab, "/collections/process/entries/first-session", "Title");
+    // The preview pane wears the site's stylesheet: its text in the theme's typeface.
+    let preview_font = "(() => { const f = document.querySelector('iframe'); \
+        const b = f && f.contentDocument && f.contentDocument.body; \
+        return b ? getComputedStyle(b).fontFamily : ''; })()";
+    wait(
+        "the preview in the theme's typeface (system-ui)",
+        || eval(tab, preview_font).as_str().is_some_and(|f| f.contains("system-ui")),
+        || format!("the preview's font-family: {}", eval(tab, preview_font)),
+    );
+    eprintln!("the preview pane's font-family: {}", eval(tab, preview_font));
     let png = tab
         .capture_screenshot(headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png, None, None, true)
         .unwrap();
