@@ -43,8 +43,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init(args) => {
             let dir = args.dir.or(cli.root).unwrap_or_else(|| PathBuf::from("."));
-            let files = scaffold::init(&dir, args.language.as_deref())?;
-            report::init_done(&dir, files);
+            let created = scaffold::init(&dir, args.language.as_deref())?;
+            report::init_done(&dir, created.files, created.profile, created.gallery);
         }
         Command::Build(args) => {
             let options = build::BuildOptions {

@@ -189,16 +189,14 @@ fn shown(path: &Path) -> String {
     if text.ends_with('/') { text } else { format!("{text}/") }
 }
 
-pub(crate) fn init_done(dir: &Path, files: usize) {
+pub(crate) fn init_done(dir: &Path, files: usize, profile: &str, gallery: &str) {
     anstream::println!("{GREEN}Created{GREEN:#} a clinic site in {} ({files} files).", shown(dir));
     anstream::println!("Change these three first:");
     anstream::println!(
         "  1. site.yaml: the clinic's name, phones, address, hours, email and web address (`base_url`): every page takes them from there."
     );
-    anstream::println!("  2. content/about.md: who will treat clients (name, training, years, licence, photo).");
-    anstream::println!(
-        "  3. content/expectations/gallery/: generated illustrations; put your clients' photos there, or delete it."
-    );
+    anstream::println!("  2. {profile}: who will treat clients (name, training, years, licence, photo).");
+    anstream::println!("  3. {gallery}: generated illustrations; put your clients' photos there, or delete it.");
     anstream::println!(
         "Then `smpsite check --verbose` lists every placeholder left (`content/placeholder`), and `smpsite serve --open` shows the site."
     );

@@ -43,12 +43,28 @@ const DEPLOY_WORKFLOW: &str = include_str!("../starters/deploy/deploy.yml");
 const NETLIFY_CONFIG: &str = include_str!("../starters/deploy/netlify.toml");
 const PINNED_RELEASE: &str = include_str!("../starters/deploy/release.json");
 
+/// What `init` wrote: how many files, and where the starter's practitioner profile and
+/// generated gallery are (what the clinic changes first, after site.yaml).
+pub(crate) struct Created {
+    pub(crate) files: usize,
+    pub(crate) profile: &'static str,
+    pub(crate) gallery: &'static str,
+}
+
 /// Writes the example site in `language` (English when None) into `dir`, which must be
-/// absent or empty. Returns the number of files written.
-pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
-    let (config, content, photos) = match language.map(str::to_ascii_lowercase).as_deref() {
-        None | Some("en") => (EXAMPLE_CONFIG, &EXAMPLE_CONTENT, &[][..]),
-        Some("es") => (SPANISH_CONFIG, &SPANISH_CONTENT, SPANISH_PHOTOS),
+/// absent or empty.
+pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<Created> {
+    let (config, content, photos, profile, gallery) = match language.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("en") => {
+            (EXAMPLE_CONFIG, &EXAMPLE_CONTENT, &[][..], "content/about.md", "content/expectations/gallery/")
+        }
+        Some("es") => (
+            SPANISH_CONFIG,
+            &SPANISH_CONTENT,
+            SPANISH_PHOTOS,
+            "content/sobre-nosotros.md",
+            "content/expectativas/galeria/",
+        ),
         Some(other) => {
             return Err(Error::Usage(format!(
                 "there is no example site in `{other}` yet: `--language` takes `en` or `es`. \
@@ -84,7 +100,7 @@ pub(crate) fn init(dir: &Path, language: Option<&str>) -> Result<usize> {
         );
     }
     output::create_new_files(dir, &files)?;
-    Ok(files.len())
+    Ok(Created { files: files.len(), profile, gallery })
 }
 
 /// The release a new site's publishing files download, and its Linux archive's SHA-256.

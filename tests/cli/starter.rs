@@ -231,3 +231,19 @@ fn the_repository_example_turns_the_placeholder_rule_off_and_passes_deny_warning
     let site = TestSite::example();
     site.run(&["check", "--deny-warnings"]).success();
 }
+
+/// `init --language es` named the English starter's files (`content/about.md`) as the
+/// things to change first; each starter now names its own, and they exist.
+#[test]
+fn init_names_the_starters_own_files_to_change_first() {
+    for (language, profile, gallery) in [
+        ("en", "content/about.md", "content/expectations/gallery/"),
+        ("es", "content/sobre-nosotros.md", "content/expectativas/galeria/"),
+    ] {
+        let site = TestSite::empty();
+        let out = site.run(&["init", "--language", language, site.root().to_str().unwrap()]).success().stdout();
+        assert!(out.contains(&format!("  2. {profile}: who will treat clients")), "{language}: {out}");
+        assert!(out.contains(&format!("  3. {gallery}: generated illustrations")), "{language}: {out}");
+        assert!(site.path(profile).is_file() && site.path(gallery).is_dir(), "{language}: {profile}, {gallery}");
+    }
+}
