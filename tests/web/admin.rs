@@ -349,9 +349,10 @@ fn every_entry_saved_unchanged_through_the_cms_means_what_it_meant() {
     let admin = Admin::open();
     let (tab, site) = (&admin.tab, &admin.site);
 
-    // Every entry saved unchanged. The CMS saves only a changed entry, so the title
-    // gets an `x`, is saved, gets its own words back and is saved again: the file is
-    // then the CMS's own writing of what it read, and must mean what it meant.
+    // Every entry saved through the CMS. It saves only a changed entry, so each title
+    // gets an `x`: afterwards every file must mean what it meant, that `x` aside. (One
+    // save per entry: saving the title back as well doubled the test's minutes and
+    // proved nothing more, since the second save writes what the first one read.)
     let entries = entries(site.root());
     let before: Vec<String> = entries.iter().map(|(_, file, _)| std::fs::read_to_string(file).unwrap()).collect();
     for (route, file, title) in &entries {
@@ -359,40 +360,35 @@ fn every_entry_saved_unchanged_through_the_cms_means_what_it_meant() {
         let words = value_of(tab, title);
         set_field(tab, title, &format!("{words}x"));
         publish(tab, file);
-        // The CMS compares with what it last read: open the saved entry again.
-        open(tab, route, title);
-        wait(
-            "the saved title back in the form",
-            || value_of(tab, title) == format!("{words}x"),
-            || value_of(tab, title),
-        );
-        set_field(tab, title, &words);
-        publish(tab, file);
-        eprintln!("saved unchanged: {route}");
+        eprintln!("saved through the CMS: {route}");
     }
-    let mut rewritten = Vec::new();
+    let with_x = |mut value: serde_yaml::Value| {
+        let title = value["title"].as_str().expect("every entry has a title").to_string();
+        value["title"] = serde_yaml::Value::String(format!("{title}x"));
+        value
+    };
+    let mut saved = Vec::new();
     for ((_, file, _), before) in entries.iter().zip(&before) {
         let after = std::fs::read_to_string(file).unwrap();
-        if after != *before {
-            rewritten.push(file.strip_prefix(site.root()).unwrap().display().to_string());
-        }
+        saved.push(file.strip_prefix(site.root()).unwrap().display().to_string());
         if file.ends_with("site.yaml") {
             let (b, a): (serde_yaml::Value, serde_yaml::Value) =
                 (serde_yaml::from_str(before).unwrap(), serde_yaml::from_str(&after).unwrap());
-            assert_eq!(a, b, "site.yaml means something else after a save:\n{after}");
+            assert_eq!(a, with_x(b), "site.yaml means something else after a save:\n{after}");
         } else {
+            let (front, body) = meaning(before);
             assert_eq!(
                 meaning(&after),
-                meaning(before),
+                (with_x(front), body),
                 "{} means something else after a save:\n{after}",
                 file.display()
             );
         }
     }
     eprintln!(
-        "{} entries saved unchanged through the CMS, every file meaning what it meant; written differently (key order, quoting, line breaks): {}",
+        "{} entries saved through the CMS, every file meaning what it meant but the title's `x`: {}",
         entries.len(),
-        rewritten.join(", ")
+        saved.join(", ")
     );
 }
 
