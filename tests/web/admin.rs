@@ -190,6 +190,7 @@ fn modified(path: &Path) -> SystemTime {
 
 #[test]
 fn the_cms_file_served_is_the_npm_file_its_integrity_hash_names() {
+    let _serial = crate::one_at_a_time();
     // The hash is that of npm's file: the browser below refuses the script otherwise.
     assert!(CMS_INTEGRITY.starts_with("sha384-"));
     assert!(CMS_URL.contains(&format!("decap-cms@{}", smpsite::admin::CMS_VERSION)));
@@ -346,6 +347,7 @@ impl Admin {
 
 #[test]
 fn every_entry_saved_unchanged_through_the_cms_means_what_it_meant() {
+    let _serial = crate::one_at_a_time();
     let admin = Admin::open();
     let (tab, site) = (&admin.tab, &admin.site);
 
@@ -394,6 +396,7 @@ fn every_entry_saved_unchanged_through_the_cms_means_what_it_meant() {
 
 #[test]
 fn edits_through_the_cms_land_on_disk_and_on_the_page_and_an_empty_required_field_is_refused() {
+    let _serial = crate::one_at_a_time();
     let admin = Admin::open();
     let (tab, site, server) = (&admin.tab, &admin.site, &admin.server);
 
@@ -518,6 +521,7 @@ fn field_paths(fields: &serde_yaml::Value, prefix: &str, out: &mut Vec<String>) 
 
 #[test]
 fn the_example_sites_admin_lists_every_key_its_files_hold() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::example();
     site.build();
     let config: serde_yaml::Value = serde_yaml::from_str(&site.read("public/admin/config.yml")).unwrap();

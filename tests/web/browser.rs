@@ -118,6 +118,7 @@ fn load(tab: &Arc<Tab>, url: &str) -> Load {
 
 #[test]
 fn pages_load_cleanly_locally_and_faq_answers_open_from_the_keyboard() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::example();
     let server = StaticServer::start(site.path("public"));
     // Built for the address it is served at, as the audit does: every link is local.
@@ -169,6 +170,7 @@ fn wait_until(tab: &Arc<Tab>, script: &str, what: &str) {
 
 #[test]
 fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::fixture("minimal");
     let server = common::server::Server::start(site.root(), &[]);
     let browser = browser();
@@ -202,6 +204,7 @@ fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
 /// collapsed warnings panel with its count, and the panel goes when the claim does.
 #[test]
 fn a_served_page_lists_warnings_in_a_collapsed_panel() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::fixture("minimal");
     let server = common::server::Server::start(site.root(), &[]);
     let browser = browser();
@@ -228,6 +231,7 @@ fn a_served_page_lists_warnings_in_a_collapsed_panel() {
 /// fingerprint) without reloading.
 #[test]
 fn a_served_page_swaps_an_edited_stylesheet_without_reloading() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::fixture("minimal");
     let server = common::server::Server::start(site.root(), &[]);
     let browser = browser();
@@ -294,6 +298,7 @@ fn f(value: &serde_json::Value, key: &str) -> f64 {
 /// page scrolls sideways at any width.
 #[test]
 fn header_fits_phone_tablet_and_desktop_and_nothing_scrolls_sideways() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::example();
     let server = StaticServer::start(site.path("public"));
     site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
@@ -366,6 +371,7 @@ fn header_fits_phone_tablet_and_desktop_and_nothing_scrolls_sideways() {
 /// one row still, and nothing scrolls sideways.
 #[test]
 fn a_long_menu_stays_a_menu_button_on_desktop() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::example();
     let yaml = site.read("site.yaml");
     let items: String = (1..=9).map(|i| format!("  - {{ title: \"Menu item number {i}\", url: /about/ }}\n")).collect();
@@ -398,6 +404,7 @@ fn a_long_menu_stays_a_menu_button_on_desktop() {
 /// either language scrolls sideways at 320 px or wider.
 #[test]
 fn the_language_switcher_fits_every_width() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::fixture("bilingual");
     let server = StaticServer::start(site.path("public"));
     site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
@@ -437,6 +444,7 @@ fn the_language_switcher_fits_every_width() {
 /// card's width, each with its column's name, nothing scrolled out of sight.
 #[test]
 fn the_aftercare_table_stacks_into_one_card_per_activity_on_a_phone() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::example();
     let server = StaticServer::start(site.path("public"));
     site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();
@@ -490,6 +498,7 @@ fn the_aftercare_table_stacks_into_one_card_per_activity_on_a_phone() {
 /// button). Every label is one line and the words show once.
 #[test]
 fn the_desktop_menu_keeps_each_label_on_one_line_and_shows_the_booking_words_once() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::example();
     let server = StaticServer::start(site.path("public"));
     site.run(&["build", "--base-url", &format!("{}/", server.origin)]).success();

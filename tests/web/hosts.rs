@@ -317,6 +317,7 @@ const PAGES: [&str; 2] = ["/", "/process/first/"];
 
 #[test]
 fn cloudflare_pages_reads_the_redirects_and_headers() {
+    let _serial = crate::one_at_a_time();
     let (site, stylesheet) = built_site();
     let host = cloudflare(&site.path("public"), site.scratch());
     serves_the_rules(&host, &site, &stylesheet);
@@ -326,6 +327,7 @@ fn cloudflare_pages_reads_the_redirects_and_headers() {
 
 #[test]
 fn apache_reads_the_htaccess() {
+    let _serial = crate::one_at_a_time();
     let (site, stylesheet) = built_site();
     let host = apache(&site.path("public"), site.scratch());
     serves_the_rules(&host, &site, &stylesheet);
@@ -340,6 +342,7 @@ fn apache_reads_the_htaccess() {
 /// that forbids its own stylesheet.
 #[test]
 fn the_csp_check_fails_on_a_policy_the_pages_break() {
+    let _serial = crate::one_at_a_time();
     let (site, _) = built_site();
     let htaccess = site.read("public/.htaccess");
     assert!(htaccess.contains("style-src 'self';"));
@@ -353,6 +356,7 @@ fn the_csp_check_fails_on_a_policy_the_pages_break() {
 
 #[test]
 fn hosting_in_site_yaml_chooses_the_files_and_a_foreign_htaccess_is_refused() {
+    let _serial = crate::one_at_a_time();
     let site = TestSite::fixture("minimal");
     let yaml = site.read("site.yaml");
     site.build();
