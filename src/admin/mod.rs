@@ -197,8 +197,11 @@ fn entry_name(key: &str) -> String {
     key.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
+/// `text` as HTML text or an attribute value: the escaping the Markdown renderer uses.
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
+    out
 }
 
 /// What the editor cannot show faithfully, each a warning at its line: keys of a page's

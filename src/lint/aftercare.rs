@@ -235,10 +235,10 @@ enum Disagreement {
     Again(u32, u32),
 }
 
-/// Whether `clause` names `activity` (one of its `words`, as a whole word).
-fn names(clause: &str, activity: &Activity) -> bool {
-    let lower = clause.to_lowercase();
-    activity.words.iter().any(|w| has_word(&lower, &w.to_lowercase()))
+/// Whether `lower` (a clause in lowercase) names `activity` (one of its `words`, as a
+/// whole word).
+fn names(lower: &str, activity: &Activity) -> bool {
+    activity.words.iter().any(|w| has_word(lower, &w.to_lowercase()))
 }
 
 fn has_word(lower: &str, w: &str) -> bool {
@@ -261,18 +261,16 @@ fn disagreements<'a>(
     let mut out = Vec::new();
     let mut line_at = 0;
     for line in text.split_inclusive('\n') {
-        let stretches = periods(line);
-        let stretch = match (period, stretches.as_slice()) {
-            (Some(p), _) => Some(p.clone()),
-            (None, [p]) => Some(Period { at: line_at + p.at.start..line_at + p.at.end, ..p.clone() }),
-            _ => None,
-        };
-        let mut from = line_at;
+        let line_start = line_at;
         line_at += line.len();
+        // The line's stretch of time, read only once a clause of it names an activity.
+        let mut stretch: Option<Option<Period>> = None;
+        let mut from = line_start;
         for clause in line.split_inclusive(['.', ',', ';', ':', '!', '?', '(', ')', '|']) {
             let at = from;
             from += clause.len();
-            let named: Vec<&Activity> = activities.iter().filter(|a| names(clause, a)).collect();
+            let lower = clause.to_lowercase();
+            let named: Vec<&Activity> = activities.iter().filter(|a| names(&lower, a)).collect();
             if named.is_empty() {
                 continue;
             }
@@ -283,8 +281,12 @@ fn disagreements<'a>(
                 }
                 continue;
             }
+            let stretch = stretch.get_or_insert_with(|| match (period, periods(line).as_slice()) {
+                (Some(p), _) => Some(p.clone()),
+                (None, [p]) => Some(Period { at: line_start + p.at.start..line_start + p.at.end, ..p.clone() }),
+                _ => None,
+            });
             let Some(p) = stretch.as_ref().filter(|_| waits.is_empty()) else { continue };
-            let lower = clause.to_lowercase();
             let forbids = NOT_WORDS.iter().any(|w| has_word(&lower, w));
             let again = !forbids && AGAIN_WORDS.iter().any(|w| has_word(&lower, w));
             for activity in named {

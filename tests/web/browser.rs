@@ -168,16 +168,31 @@ fn wait_until(tab: &Arc<Tab>, script: &str, what: &str) {
     }
 }
 
-#[test]
-fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
-    let _serial = crate::one_at_a_time();
-    let site = TestSite::fixture("minimal");
+/// `smpsite serve` on `site` (the minimal fixture) and a Chromium tab showing its first
+/// session page, loaded. The server and the browser live as long as the tab is used.
+fn serve_first_session(site: &TestSite) -> (common::server::Server, Browser, Arc<Tab>) {
     let server = common::server::Server::start(site.root(), &[]);
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(10));
     tab.navigate_to(&format!("http://{}/process/first/", server.addr)).unwrap().wait_until_navigated().unwrap();
     wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the page loads");
+    (server, browser, tab)
+}
+
+/// Asserts the header `parts` (their bounding rectangles) sit on one row: every part
+/// overlaps every other vertically.
+fn assert_one_row(parts: &[serde_json::Value], at: &str) {
+    let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
+    let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
+    assert!(lowest_top < highest_bottom, "{at}: the header parts are not on one row: {parts:?}");
+}
+
+#[test]
+fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
+    let _serial = crate::one_at_a_time();
+    let site = TestSite::fixture("minimal");
+    let (_server, _browser, tab) = serve_first_session(&site);
     // A marker that survives only as long as the page is not reloaded.
     tab.evaluate("window.notReloaded = true", false).unwrap();
 
@@ -206,12 +221,7 @@ fn a_served_page_reloads_itself_and_shows_errors_until_fixed() {
 fn a_served_page_lists_warnings_in_a_collapsed_panel() {
     let _serial = crate::one_at_a_time();
     let site = TestSite::fixture("minimal");
-    let server = common::server::Server::start(site.root(), &[]);
-    let browser = browser();
-    let tab = browser.new_tab().unwrap();
-    tab.set_default_timeout(Duration::from_secs(10));
-    tab.navigate_to(&format!("http://{}/process/first/", server.addr)).unwrap().wait_until_navigated().unwrap();
-    wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the page loads");
+    let (_server, _browser, tab) = serve_first_session(&site);
     let panel = "document.getElementById('smpsite-warnings')";
     assert_eq!(tab.evaluate(&format!("{panel} === null"), false).unwrap().value, Some(true.into()), "no warnings yet");
 
@@ -233,12 +243,7 @@ fn a_served_page_lists_warnings_in_a_collapsed_panel() {
 fn a_served_page_swaps_an_edited_stylesheet_without_reloading() {
     let _serial = crate::one_at_a_time();
     let site = TestSite::fixture("minimal");
-    let server = common::server::Server::start(site.root(), &[]);
-    let browser = browser();
-    let tab = browser.new_tab().unwrap();
-    tab.set_default_timeout(Duration::from_secs(10));
-    tab.navigate_to(&format!("http://{}/process/first/", server.addr)).unwrap().wait_until_navigated().unwrap();
-    wait_until(&tab, "document.body.innerText.includes('A light foundation')", "the page loads");
+    let (_server, _browser, tab) = serve_first_session(&site);
     tab.evaluate("window.notReloaded = true", false).unwrap();
     let css = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"));
     site.write("static/style.css", format!("{}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n", css.unwrap()));
@@ -359,10 +364,7 @@ fn header_fits_phone_tablet_and_desktop_and_nothing_scrolls_sideways() {
                 .iter()
                 .map(|s| rect(&tab, s).unwrap_or_else(|| panic!("{at}: {s} is not shown")))
                 .collect();
-            // One row: every part overlaps every other vertically.
-            let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
-            let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
-            assert!(lowest_top < highest_bottom, "{at}: the header parts are not on one row: {parts:?}");
+            assert_one_row(&parts, &at);
         }
     }
 }
@@ -393,9 +395,7 @@ fn a_long_menu_stays_a_menu_button_on_desktop() {
             .iter()
             .map(|s| rect(&tab, s).unwrap_or_else(|| panic!("at {width} px {s} is not shown")))
             .collect();
-        let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
-        let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
-        assert!(lowest_top < highest_bottom, "at {width} px the header parts are not on one row: {parts:?}");
+        assert_one_row(&parts, &format!("at {width} px"));
     }
 }
 
@@ -430,9 +430,7 @@ fn the_language_switcher_fits_every_width() {
                 .iter()
                 .map(|s| rect(&tab, s).unwrap_or_else(|| panic!("{at}: {s} is not shown")))
                 .collect();
-            let lowest_top = parts.iter().map(|r| f(r, "top")).fold(f64::MIN, f64::max);
-            let highest_bottom = parts.iter().map(|r| f(r, "bottom")).fold(f64::MAX, f64::min);
-            assert!(lowest_top < highest_bottom, "{at}: the header parts are not on one row: {parts:?}");
+            assert_one_row(&parts, &at);
             let header = rect(&tab, ".site-header").unwrap();
             assert!(f(&header, "height") <= 100.0, "{at}: the header is {} px tall", f(&header, "height"));
         }
