@@ -37,7 +37,11 @@ object-src 'none'; base-uri 'self'; form-action 'self' https:; frame-ancestors '
 /// The folder of the output the editor lives in.
 pub const FOLDER: &str = "admin/";
 
-/// `admin/index.html`: no content of its own, never indexed.
+/// The id of `admin/index.html`'s own text, which `preview.js` removes once the CMS runs.
+const LOADING: &str = "smpsite-editor-loading";
+
+/// `admin/index.html`, never indexed: a heading and a note while the CMS loads (and if it
+/// cannot, what to do instead), then the CMS.
 pub fn index_html(config: &Config) -> String {
     let title = html_escape(&config.title);
     let lang = html_escape(&config.language);
@@ -47,17 +51,26 @@ pub fn index_html(config: &Config) -> String {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <meta name=\"robots\" content=\"noindex, nofollow\">\n<title>{title}: editor</title>\n\
 <link href=\"config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n</head>\n<body>\n\
+<main id=\"{LOADING}\">\n<h1>{title}: editor</h1>\n<p>The editor is loading. If this stays, the browser could not \
+load Decap CMS from unpkg.com: check the connection, or edit the files in <code>content/</code> in a text editor.</p>\n\
+</main>\n\
 <script src=\"{CMS_URL}\" integrity=\"{CMS_INTEGRITY}\" crossorigin=\"anonymous\"></script>\n\
 <script src=\"preview.js\"></script>\n</body>\n</html>\n"
     )
 }
 
-/// `admin/preview.js`: the preview pane wears the site's own stylesheet.
+/// `admin/preview.js`: once the CMS runs, the page's loading note goes and the preview
+/// pane wears the site's own stylesheet.
 pub fn preview_js(config: &Config, stylesheet: Option<&str>) -> String {
-    let mut text = String::from("// Written by smpsite on every build: the preview uses the site's stylesheet.\n");
+    let mut text = format!(
+        "// Written by smpsite on every build: the preview uses the site's stylesheet.\n\
+         if (window.CMS) {{\n  document.getElementById({}).remove();\n",
+        json!(LOADING)
+    );
     if let Some(path) = stylesheet {
-        text.push_str(&format!("CMS.registerPreviewStyle({});\n", json!(config.url(path))));
+        text.push_str(&format!("  CMS.registerPreviewStyle({});\n", json!(config.url(path))));
     }
+    text.push_str("}\n");
     text
 }
 

@@ -413,6 +413,8 @@ fn edits_through_the_cms_land_on_disk_and_on_the_page_and_an_empty_required_fiel
         || format!("the preview's font-family: {}", eval(tab, preview_font)),
     );
     eprintln!("the preview pane's font-family: {}", eval(tab, preview_font));
+    // The page's own heading and loading note (for when the CMS cannot load) are gone.
+    assert_eq!(eval(tab, "document.getElementById('smpsite-editor-loading') === null"), serde_json::json!(true));
     let png = tab
         .capture_screenshot(headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption::Png, None, None, true)
         .unwrap();
