@@ -20,19 +20,19 @@
 #[path = "../tests/common/corpus.rs"]
 mod corpus;
 
+use std::borrow::Cow;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use rayon::prelude::*;
 
-use smpsite::build::{self, BuildOptions, Cache, Prepared};
+use smpsite::build::{self, BuildOptions, Cache, Kept, Prepared, Sink};
 use smpsite::load::{self, Loaded};
 use smpsite::markdown::{self, LinkTarget};
-use smpsite::render::{Bodies, Body, Renderer};
+use smpsite::render::{Bodies, Job, Renderer};
 use smpsite::{front_matter, output};
 
 const POSTS: usize = 300;
@@ -82,8 +82,10 @@ fn prepare(f: &Fixture) -> Prepared {
 }
 
 /// Every page's Markdown with its links resolved through the graph, in parallel.
-fn linked_bodies(f: &Fixture, prepared: &Prepared) -> Vec<Arc<Body>> {
-    build::render_bodies(prepared, &f.site.config, &mut Cache::default()).unwrap()
+fn linked_bodies(f: &Fixture, prepared: &Prepared) -> Kept {
+    let bodies = build::render_bodies(prepared, &f.site.config, &mut Cache::live());
+    assert!(bodies.iter().all(Result::is_ok), "the corpus's links all resolve");
+    bodies
 }
 
 /// Templates: load them, plan the outputs and render every file from bodies rendered
@@ -91,13 +93,19 @@ fn linked_bodies(f: &Fixture, prepared: &Prepared) -> Vec<Arc<Body>> {
 fn templates(f: &Fixture, prepared: &Prepared, bodies: &dyn Bodies) -> usize {
     let renderer = Renderer::new(&f.site.config, prepared.parts(), bodies).unwrap();
     let outputs = renderer.outputs(build::assets(&f.site.sources, &prepared.site)).unwrap();
-    let bytes = AtomicUsize::new(0);
-    build::render_each(&renderer, &outputs, |_, b| {
-        bytes.fetch_add(b.len(), Ordering::Relaxed);
+    let counted = Counted(AtomicUsize::new(0));
+    build::render_each(&renderer, &outputs, &counted).unwrap();
+    counted.0.into_inner()
+}
+
+/// A sink that only counts the bytes it is given.
+struct Counted(AtomicUsize);
+
+impl Sink for Counted {
+    fn take(&self, _: &str, _: Job<'_>, _: &Renderer<'_>, bytes: Cow<'_, [u8]>) -> smpsite::error::Result<()> {
+        self.0.fetch_add(bytes.len(), Ordering::Relaxed);
         Ok(())
-    })
-    .unwrap();
-    bytes.into_inner()
+    }
 }
 
 /// Every output file, rendered once, for the write stage.

@@ -13,13 +13,13 @@ use crate::error::{Diagnostic, Result};
 use crate::lint;
 use crate::load::Loaded;
 use crate::photo;
-use crate::render::{Bodies, Body, Parts};
+use crate::render::{Bodies, Body, Parts, Templates, load_templates};
 use crate::site::{Doc, PageId, Site};
 use crate::source::{self, Sources};
 use crate::theme::{self, Theme};
 
 use super::bodies::{image_sizes, link_world, render_body};
-use super::{content_error, failed_keys, merged};
+use super::findings::{content_error, failed_keys, merged};
 
 /// A site read, parsed and linked: everything the templates need but the pages'
 /// Markdown, which is rendered per page ([`Prepared::body`]) as the page is. Owns what
@@ -61,12 +61,7 @@ impl Prepared {
     /// site (serve), pages whose findings cannot have changed are not checked again.
     /// The list is shared with the cache (serve): a save that changes no finding gets
     /// the same list back, not a copy.
-    pub fn findings(
-        &self,
-        config: &Config,
-        config_text: &str,
-        cache: Option<&mut Cache>,
-    ) -> Result<Arc<Vec<Diagnostic>>> {
+    pub fn findings(&self, config: &Config, config_text: &str, cache: &mut Cache) -> Result<Arc<Vec<Diagnostic>>> {
         // A page with a broken link is still checked: every finding comes out in one run.
         let mut broken = Vec::new();
         for (id, checks) in self.checks.iter().enumerate() {
@@ -83,7 +78,7 @@ impl Prepared {
         // edit that moves no page keeps every other page's findings.
         let statics: Vec<&String> = self.theme.statics.keys().collect();
         let key = crate::site::hash_of((self.world, statics, templates, config_text));
-        let memo = cache.map(|cache| (&mut cache.lint, key));
+        let memo = cache.live.then_some((&mut cache.lint, key));
         let mut findings = lint::check(&self.site, facts, &self.theme, &self.rules, config, config_text, memo);
         if !broken.is_empty() {
             Arc::make_mut(&mut findings).extend(broken);
@@ -147,10 +142,11 @@ impl Bodies for Fresh<'_> {
     }
 }
 
-/// Every page's Markdown as HTML, for `serve`, which keeps them between rebuilds: a
-/// page whose document and [`Prepared::body_key`] are unchanged is not rendered again.
-/// `prepared` is what `prepare` last returned with this `cache`.
-pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) -> Result<Vec<Arc<Body>>> {
+/// Every page's Markdown as HTML, or the page's broken links, for `serve`, which keeps
+/// them between rebuilds: a page whose document and [`Prepared::body_key`] are
+/// unchanged is not rendered again. `prepared` is what `prepare` last returned with
+/// this `cache`.
+pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) -> Kept {
     let site = &prepared.site;
     let mut none = vec![None; site.pages.len()];
     let memos = match cache.graph.as_mut() {
@@ -158,7 +154,7 @@ pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) ->
         _ => &mut none,
     };
     // Each memo is brought up to date where it sits: only pages rendered now write one.
-    let rendered: Vec<std::result::Result<Arc<Body>, Vec<Diagnostic>>> = memos
+    memos
         .par_iter_mut()
         .enumerate()
         .map(|(id, memo)| {
@@ -171,17 +167,11 @@ pub fn render_bodies(prepared: &Prepared, config: &Config, cache: &mut Cache) ->
             *memo = Some((doc.clone(), key, body.clone()));
             Ok(body)
         })
-        .collect();
-    let mut problems = Vec::new();
-    let mut bodies = Vec::with_capacity(rendered.len());
-    for result in rendered {
-        match result {
-            Ok(body) => bodies.push(body),
-            Err(errs) => problems.extend(errs),
-        }
-    }
-    if problems.is_empty() { Ok(bodies) } else { Err(content_error(problems)) }
+        .collect()
 }
+
+/// Bodies rendered beforehand ([`render_bodies`]), by page id.
+pub type Kept = Vec<std::result::Result<Arc<Body>, Vec<Diagnostic>>>;
 
 /// What one `prepare` computed, kept for the next (by `serve`). Each stage is reused
 /// when its inputs are the same: a file whose bytes are the same `Arc` is not parsed
@@ -201,12 +191,33 @@ pub struct Cache {
     photos: Option<Arc<photo::Store>>,
     /// Only check that photos open, writing nothing (`check`).
     check_photos: bool,
+    /// Kept for the next run (serve): the bodies, the parsed templates and the
+    /// findings. A build renders each body as its page is, and drops it.
+    live: bool,
+    /// The theme's templates, parsed, when `live`.
+    templates: Templates,
 }
 
 impl Cache {
     /// A cache for `check`: photos are opened to find broken ones, but nothing is made.
     pub fn for_check() -> Cache {
         Cache { check_photos: true, ..Cache::default() }
+    }
+
+    /// A cache for `serve`, kept between runs: each run re-does only what changed.
+    pub fn live() -> Cache {
+        Cache { live: true, ..Cache::default() }
+    }
+
+    /// Whether the pages' bodies are rendered beforehand and kept ([`render_bodies`]).
+    pub fn keeps_bodies(&self) -> bool {
+        self.live
+    }
+
+    /// Tera with `theme`'s templates: only those that changed are parsed again when
+    /// the cache is `live`.
+    pub(super) fn templates(&mut self, theme: &Theme) -> std::result::Result<tera::Tera, Vec<Diagnostic>> {
+        if self.live { self.templates.load(theme) } else { load_templates(theme) }
     }
 }
 

@@ -71,15 +71,15 @@ pub trait Bodies: Sync {
     }
 }
 
-impl Bodies for Vec<Arc<Body>> {
+impl Bodies for Vec<Result<Arc<Body>, Vec<Diagnostic>>> {
     fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>> {
-        Ok(self[id].clone())
+        self[id].clone()
     }
 
     /// Without cloning the `Arc`: serve asks for every page's hash on every rebuild, and
     /// the reference counts would bounce between threads.
     fn hash(&self, id: PageId) -> u64 {
-        self[id].hash
+        self[id].as_ref().map_or(0, |body| body.hash)
     }
 }
 

@@ -10,19 +10,18 @@
 //! made on a thread of its own and written by the rebuild after [`Live::photos_made`]:
 //! a page edit saved with it does not wait for it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
-use crate::build::{self, Cache};
-use crate::error::{Diagnostic, Error, Result};
+use crate::build::{self, Cache, Plan, Sink};
+use crate::error::{Diagnostic, Result};
 use crate::load::{self, Loaded};
 use crate::output::LiveDir;
-use crate::render::{Body, Job, Outputs, Renderer, Templates};
+use crate::render::{Body, Job, Outputs, Renderer};
 use crate::source::{self, Sources};
 
 /// Source folders watched below the site root (site.yaml is watched on its own).
@@ -70,17 +69,13 @@ struct Background {
 /// folder already holds).
 type Update = (Option<u64>, Option<Vec<u8>>);
 
-/// A file rendered again: its path, whether it is new to the folder, and its update.
-type Rendered<'a> = (&'a String, bool, std::result::Result<Update, Vec<Diagnostic>>);
-
 /// The render key each file of the served folder was written with.
 type Keys = HashMap<String, u64, foldhash::fast::FixedState>;
 
 struct State {
     site: Loaded,
+    /// What the stages keep between rebuilds: documents, graph, bodies, templates, findings.
     cache: Cache,
-    /// The theme's templates, parsed: a template save parses only that template.
-    templates: Templates,
     /// What the last successful rebuild rendered from: the graph's generation, the
     /// renderer's global key and the bodies. While the first two stay, the pages are
     /// the ones written then, and a page whose body is the same has the same key, so
@@ -226,8 +221,7 @@ impl Live {
                 site.config.base_url = format!("{origin}{}", site.config.root);
             }
             self.links = find_links(&self.root, &site.config.theme);
-            let (cache, templates) = (Cache::default(), Templates::default());
-            self.state = Some(State { site, cache, templates, rendered_from: None });
+            self.state = Some(State { site, cache: Cache::live(), rendered_from: None });
             return Ok(None);
         };
         let (mut changed, mut relink) = (photos_made, false);
@@ -261,116 +255,109 @@ impl Live {
             return Ok(unchanged);
         }
         let state = self.state.as_mut().expect("take_changes keeps or reads the sources");
-        let (config, sources) = (&state.site.config, &state.site.sources);
-        let prepared = build::prepare(&state.site, self.drafts, &mut state.cache)?;
-        let bodies = build::render_bodies(&prepared, config, &mut state.cache)?;
-        let tera = state.templates.load(&prepared.theme).map_err(Error::Content)?;
-        let renderer = Renderer::with_templates(config, prepared.parts(), &bodies, tera).map_err(Error::Content)?;
-        let outputs = renderer.outputs(build::assets(sources, &prepared.site)).map_err(Error::Content)?;
-
-        // Render what may have changed, in memory: nothing is written unless all of it renders.
-        let (generation, global) = (prepared.generation(), renderer.global_key());
-        // After the first build, photos not made yet are made in the background.
-        let photos = prepared.photos();
-        let later: BTreeSet<&str> = match (&self.photos, &state.rendered_from) {
-            (Some(_), Some(_)) => outputs
-                .values()
-                .filter_map(|job| match job {
-                    Job::Photo(path, _) if !photos.ready(path) => Some(*path),
-                    _ => None,
-                })
-                .collect(),
-            _ => BTreeSet::new(),
+        let mut sink = Served {
+            out: &mut self.out,
+            keys: &mut self.keys,
+            before: &state.rendered_from,
+            background: self.photos.is_some(),
+            same: Vec::new(),
+            later: BTreeSet::new(),
+            rendered: None,
+            photos: None,
+            updates: Mutex::new(Vec::new()),
+            changed: Vec::new(),
         };
-        let same_body = |id: usize| match &state.rendered_from {
-            Some((g, k, before)) if *g == generation && *k == global => {
-                before.get(id).zip(bodies.get(id)).is_some_and(|(a, b)| Arc::ptr_eq(a, b))
-            }
-            _ => false,
-        };
-        let skip = |job: &Job| {
-            // A page that shows another page's body (the home page's FAQ teaser) is
-            // not settled by its own body alone: its key decides.
-            matches!(job, Job::Page(id) if same_body(*id) && !renderer.shows_other_bodies(*id))
-                || matches!(job, Job::Photo(path, _) if later.contains(path))
-        };
-        let rendered = render_changed(&renderer, &outputs, &self.out, &self.keys, skip);
-        let mut problems = Vec::new();
-        let mut updates = Vec::new();
-        let mut new_files = 0;
-        for (path, new, result) in rendered {
-            match result {
-                Ok(update) => updates.push((path, update)),
-                Err(ds) => problems.extend(ds),
-            }
-            new_files += usize::from(new);
+        let run = build::run(&state.site, self.drafts, &mut state.cache, &mut sink)?;
+        let Served { rendered, photos, later, changed, .. } = sink;
+        state.rendered_from = rendered;
+        if let Some(store) = photos {
+            self.make_in_background(store, later);
         }
-        // The content rules run after the templates, as in `build`, and every problem of
-        // both comes out together.
-        let mut warnings =
-            with_template_problems(problems, prepared.findings(config, &sources.config_text, Some(&mut state.cache)))?;
-        let changed = write(&mut self.out, &mut self.keys, &outputs, new_files, updates)?;
-        let mut site_wide = build::check_site_links(config, &sources.config_text, &outputs);
-        site_wide.extend(prepared.gps_findings());
-        if !site_wide.is_empty() {
-            Arc::make_mut(&mut warnings).extend(site_wide);
-        }
-        let pages = prepared.site.pages.len();
-        let later: BTreeSet<String> = later.into_iter().map(str::to_string).collect();
-        let store = prepared.shared_photos();
-        drop((outputs, renderer));
-        state.rendered_from = Some((generation, global, bodies));
-        self.make_in_background(store, later);
-        Ok(Rebuilt { changed, pages, elapsed: started.elapsed(), warnings })
+        Ok(Rebuilt { changed, pages: run.pages, elapsed: started.elapsed(), warnings: run.warnings })
     }
 }
 
-/// Renders, in parallel and in memory, every output that `skip` does not settle and
-/// whose render key is not the one its file in `out` was written with.
-fn render_changed<'o>(
-    renderer: &Renderer,
-    outputs: &'o Outputs,
-    out: &LiveDir,
-    keys: &Keys,
-    skip: impl Fn(&Job) -> bool + Sync,
-) -> Vec<Rendered<'o>> {
-    outputs
-        .par_iter()
-        .filter_map(|(path, job)| {
-            if skip(job) {
-                return None;
-            }
-            let key = renderer.key(*job);
-            let present = out.contains(path);
-            if present && key.is_some() && keys.get(path) == key.as_ref() {
-                return None;
-            }
-            let result = renderer.render(*job).map(|bytes| {
-                let same = out.holds(path, &bytes);
-                (key, (!same).then(|| bytes.into_owned()))
-            });
-            Some((path, !present, result))
-        })
-        .collect()
+/// `serve`'s sink: renders, in memory, only what may have changed, and writes the
+/// files whose bytes changed once the whole run succeeds (nothing is written unless
+/// all of it renders).
+struct Served<'s> {
+    out: &'s mut LiveDir,
+    keys: &'s mut Keys,
+    /// What the last successful rebuild rendered from (see [`State::rendered_from`]).
+    before: &'s Option<(u64, u64, Vec<Arc<Body>>)>,
+    /// Whether photos not made yet are made in the background (after the first build).
+    background: bool,
+    /// By page: whether its body is the one last written, in the same graph and
+    /// with the same global key, so the page is what it was.
+    same: Vec<bool>,
+    /// Photos left to the background, by output path.
+    later: BTreeSet<String>,
+    /// What this run renders from, for [`State::rendered_from`] once it succeeds.
+    rendered: Option<(u64, u64, Vec<Arc<Body>>)>,
+    photos: Option<Arc<crate::photo::Store>>,
+    /// Rendered files: path, whether new to the folder, and the update.
+    updates: Mutex<Vec<(String, bool, Update)>>,
+    /// The output paths written or deleted, sorted.
+    changed: Vec<String>,
 }
 
-/// The content rules' `findings`; or, when a template failed (`problems`), those
-/// problems and the findings together as one error.
-fn with_template_problems(
-    mut problems: Vec<Diagnostic>,
-    findings: Result<Arc<Vec<Diagnostic>>>,
-) -> Result<Arc<Vec<Diagnostic>>> {
-    match (problems.is_empty(), findings) {
-        (true, result) => result,
-        (false, Ok(found)) => {
-            problems.extend(found.iter().cloned());
-            Err(Error::Content(problems))
+impl Sink for Served<'_> {
+    fn start(&mut self, plan: &Plan<'_>) -> Result<()> {
+        let bodies = plan.bodies.expect("serve's cache keeps the bodies");
+        let (generation, global) = (plan.prepared.generation(), plan.renderer.global_key());
+        let photos = plan.prepared.photos();
+        if self.background && self.before.is_some() {
+            self.later = plan
+                .outputs
+                .values()
+                .filter_map(|job| match job {
+                    Job::Photo(path, _) if !photos.ready(path) => Some(path.to_string()),
+                    _ => None,
+                })
+                .collect();
         }
-        (false, Err(Error::Content(found))) => {
-            problems.extend(found);
-            Err(Error::Content(problems))
+        self.same = match self.before {
+            Some((g, k, before)) if *g == generation && *k == global => bodies
+                .iter()
+                .enumerate()
+                .map(|(id, body)| before.get(id).zip(body.as_ref().ok()).is_some_and(|(a, b)| Arc::ptr_eq(a, b)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let bodies: Option<Vec<Arc<Body>>> = bodies.iter().map(|body| body.as_ref().ok().cloned()).collect();
+        self.rendered = bodies.map(|bodies| (generation, global, bodies));
+        self.photos = Some(plan.prepared.shared_photos());
+        Ok(())
+    }
+
+    fn wants(&self, path: &str, job: Job<'_>, renderer: &Renderer<'_>) -> bool {
+        // A page that shows another page's body (the home page's FAQ teaser) is not
+        // settled by its own body alone: its key decides.
+        let settled = match job {
+            Job::Page(id) => self.same.get(id).copied().unwrap_or(false) && !renderer.shows_other_bodies(id),
+            Job::Photo(path, _) => self.later.contains(path),
+            _ => false,
+        };
+        if settled {
+            return false;
         }
-        (false, Err(other)) => Err(other),
+        // Written from the same inputs: the file is what it would be.
+        let key = renderer.key(job);
+        !(key.is_some() && self.out.contains(path) && self.keys.get(path) == key.as_ref())
+    }
+
+    fn take(&self, path: &str, job: Job<'_>, renderer: &Renderer<'_>, bytes: Cow<'_, [u8]>) -> Result<()> {
+        let key = renderer.key(job);
+        let new = !self.out.contains(path);
+        let update = (key, (!self.out.holds(path, &bytes)).then(|| bytes.into_owned()));
+        self.updates.lock().unwrap_or_else(|e| e.into_inner()).push((path.to_string(), new, update));
+        Ok(())
+    }
+
+    fn finish(&mut self, outputs: &Outputs<'_>) -> Result<()> {
+        let updates = std::mem::take(self.updates.get_mut().unwrap_or_else(|e| e.into_inner()));
+        self.changed = write(self.out, self.keys, outputs, updates)?;
+        Ok(())
     }
 }
 
@@ -380,9 +367,9 @@ fn write(
     out: &mut LiveDir,
     keys: &mut Keys,
     outputs: &Outputs,
-    new_files: usize,
-    updates: Vec<(&String, Update)>,
+    updates: Vec<(String, bool, Update)>,
 ) -> Result<Vec<String>> {
+    let new_files = updates.iter().filter(|(_, new, _)| *new).count();
     // Stale files first, so a file that becomes a folder (or back) has room. Every
     // output is in the folder but the new ones: more files there means stale ones.
     let mut changed = Vec::new();
@@ -394,14 +381,14 @@ fn write(
             changed.push(path);
         }
     }
-    for (path, (key, bytes)) in updates {
+    for (path, _, (key, bytes)) in updates {
         if let Some(bytes) = bytes {
-            out.write(path, &bytes)?;
+            out.write(&path, &bytes)?;
             changed.push(path.clone());
         }
         match key {
-            Some(key) => keys.insert(path.clone(), key),
-            None => keys.remove(path),
+            Some(key) => keys.insert(path, key),
+            None => keys.remove(&path),
         };
     }
     changed.sort();

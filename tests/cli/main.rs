@@ -20,6 +20,7 @@ mod lint;
 mod migration;
 mod multilingual;
 mod photos;
+mod pipeline;
 mod plain_words;
 mod safety;
 mod scaffold;
