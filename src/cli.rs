@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// `smpsite --version`: the release and the commit it was built from (see build.rs).
 const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SMPSITE_COMMIT"), ")");
 
+/// The whole command line: the options every command takes, then the command.
 #[derive(Debug, Parser)]
 #[command(
     name = "smpsite",
@@ -16,18 +17,18 @@ const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SMPSITE_COM
 pub struct Cli {
     /// The site folder: the one holding site.yaml [default: the current folder]
     #[arg(long, global = true, value_name = "DIR")]
-    pub root: Option<PathBuf>,
+    pub(crate) root: Option<PathBuf>,
 
     /// Print every finding; without it, the first few of each rule and a count of the rest
     #[arg(short, long, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a new site with the example clinic content
     Init(InitArgs),
     /// Build the site into public/ (or -o DIR)
@@ -41,77 +42,77 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Folder to create the site in (must be empty or absent) [default: the current folder]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
     /// The example's language: `en` (the default) or `es`
     #[arg(long, value_name = "CODE")]
-    pub language: Option<String>,
+    pub(crate) language: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Output folder [default: public/ in the site folder]
     #[arg(short, long, value_name = "DIR")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Use this base URL instead of site.yaml's base_url (e.g. for a staging host)
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     /// Include pages marked `draft: true`
     #[arg(long)]
-    pub drafts: bool,
+    pub(crate) drafts: bool,
     /// Print only errors and warnings
     #[arg(short, long)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Port to serve on [default: 1111, or the next free one]; 0 picks any free port
     #[arg(short, long)]
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
     /// Address to listen on; 0.0.0.0 lets phones on your network see the preview
     #[arg(long, default_value = "127.0.0.1")]
-    pub bind: std::net::IpAddr,
+    pub(crate) bind: std::net::IpAddr,
     /// Open the preview in the web browser
     #[arg(long)]
-    pub open: bool,
+    pub(crate) open: bool,
     /// Include pages marked `draft: true`
     #[arg(long)]
-    pub drafts: bool,
+    pub(crate) drafts: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Include pages marked `draft: true`
     #[arg(long)]
-    pub drafts: bool,
+    pub(crate) drafts: bool,
     /// Fail (exit 1) when there are warnings too, e.g. in CI
     #[arg(long)]
-    pub deny_warnings: bool,
+    pub(crate) deny_warnings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// What to create
     #[arg(value_enum)]
-    pub kind: NewKind,
+    pub(crate) kind: NewKind,
     /// The page title, or for `faq` the question (quote it if it has spaces)
     #[arg(required = true, num_args = 1..)]
-    pub title: Vec<String>,
+    pub(crate) title: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NewKind {
+pub(crate) enum NewKind {
     /// A session page in the `kind: sessions` section, with the next free stage
     Session,
     /// A plain page at the top of content/

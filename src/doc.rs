@@ -21,7 +21,7 @@ pub struct Doc {
     pub key: String,
     /// The file's bytes, shared with the sources (never copied), checked to be UTF-8.
     bytes: Arc<[u8]>,
-    pub meta: Meta,
+    pub(crate) meta: Meta,
     /// A hash of the front matter's text: all that other pages show of this one
     /// (title, description, dates...), so a body edit leaves their [`crate::render::Renderer::key`] alone.
     pub meta_hash: u64,
@@ -103,7 +103,7 @@ impl Doc {
         std::str::from_utf8(&self.bytes).unwrap_or_default()
     }
 
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text()[self.body_offset..]
     }
 

@@ -10,13 +10,16 @@ use std::path::{Path, PathBuf};
 /// notes are findings a page allowed on purpose (shown by `check` with the reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// A finding a page allowed on purpose.
     Note,
+    /// A finding listed after the build, which still succeeds.
     Warning,
+    /// A problem that fails the build.
     Error,
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Note => "note",
             Severity::Warning => "warning",
@@ -28,6 +31,7 @@ impl Severity {
 /// A problem found in one of the user's files, with a position they can jump to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether it fails the build, is a warning or was allowed.
     pub severity: Severity,
     /// Path as the user knows it: relative to the site root (`content/faq.md`).
     pub path: PathBuf,
@@ -65,6 +69,7 @@ pub enum Cause {
 /// off or make an error and a page can allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
+    /// The rule's name: `claims/guarantee`.
     pub id: String,
     /// Why the rule matters.
     pub why: Option<String>,
@@ -75,7 +80,7 @@ pub struct Rule {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -90,16 +95,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Self::error(path, line, col, message) }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into().into_boxed_str());
         self
     }
 
-    pub fn with_cause(mut self, cause: Option<Cause>) -> Self {
+    pub(crate) fn with_cause(mut self, cause: Option<Cause>) -> Self {
         self.cause = cause.map(Box::new);
         self
     }
@@ -135,11 +140,11 @@ impl Diagnostic {
         self.rule.as_ref()?.allowed.as_deref()
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 
-    pub fn is_warning(&self) -> bool {
+    pub(crate) fn is_warning(&self) -> bool {
         self.severity == Severity::Warning
     }
 
@@ -228,18 +233,33 @@ pub enum Error {
     /// Problems in the user's files; all of one build are reported together.
     Content(Vec<Diagnostic>),
     /// The disk refused something; `action` says what we were doing.
-    Io { action: &'static str, path: PathBuf, source: io::Error },
+    Io {
+        /// What we were doing: `read`, `read the folder`.
+        action: &'static str,
+        /// The file or folder it was done to.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
     /// The system refused something that is not one file: a port, a signal, watching a
     /// folder. `action` names what (and where); `help` what to do.
-    System { action: String, source: io::Error, help: &'static str },
+    System {
+        /// What we were doing, and where: `start the server on 127.0.0.1`.
+        action: String,
+        /// What the system said.
+        source: io::Error,
+        /// What the user can do about it.
+        help: &'static str,
+    },
     /// The command line asked for something impossible (exit code 2).
     Usage(String),
 }
 
+/// A result whose error is, unless said otherwise, one that stops a command.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         Error::Io { action, path: path.into(), source }
     }
 
@@ -300,11 +320,11 @@ impl std::error::Error for Error {
 
 /// Thin wrappers over `std::fs` whose errors name the path (a bare `os error 2` is a bug).
 /// Reading only: `output` is the one module that writes.
-pub mod fs {
+pub(crate) mod fs {
     use super::{Error, Result};
     use std::path::Path;
 
-    pub fn read(path: &Path) -> Result<Vec<u8>> {
+    pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
         std::fs::read(path).map_err(|e| Error::io("read", path, e))
     }
 }

@@ -13,9 +13,11 @@ use crate::yaml::{self, Origin};
 /// A Markdown source cut in two.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
+    /// The front matter's YAML, without its `---` lines.
     pub yaml: &'a str,
     /// 1-based line of the file where the YAML starts (the line after the opening `---`).
     pub yaml_line: usize,
+    /// The page's text: everything after the closing `---` line.
     pub body: &'a str,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
@@ -70,15 +72,19 @@ fn next_line_start(text: &str, line_end: usize) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum SectionKind {
+    /// The treatment's sessions, in stage order, shown as a timeline.
     Sessions,
+    /// Pages on what clients can expect, which session pages link to.
     Expectations,
+    /// FAQ pages.
     Faq,
+    /// Plain pages, the default.
     #[default]
     Pages,
 }
 
 impl SectionKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SectionKind::Sessions => "sessions",
             SectionKind::Expectations => "expectations",
@@ -92,7 +98,9 @@ impl SectionKind {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HealingStep {
+    /// When, in the client's words: `Days 1–3`.
     pub when: String,
+    /// What the client sees and feels then (Markdown).
     pub expect: String,
 }
 
@@ -100,7 +108,9 @@ pub struct HealingStep {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Allow {
+    /// The rule's id, as `smpsite check` names it: `claims/permanent`.
     pub rule: String,
+    /// Why the finding is fine on this page.
     pub reason: String,
     /// Only the findings that quote these words (ignoring case): `phrase: permanent makeup`.
     /// Without it, every finding of the rule on the page.
@@ -113,45 +123,63 @@ pub struct Allow {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
+    /// The page's heading, and its title in search results.
     pub title: String,
     /// A shorter label for the title in the site menu (`menu_title: FAQ`).
     #[serde(default)]
     pub menu_title: Option<String>,
+    /// One or two sentences for search results and link previews.
     #[serde(default)]
     pub description: Option<String>,
+    /// The page's place in its section: lower comes first.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// `2026-03-01`, as written: dated pages are shown newest first and marked as articles.
     #[serde(default)]
     pub date: Option<String>,
+    /// When the page last changed, as written: `2026-03-01`.
     #[serde(default)]
     pub updated: Option<String>,
+    /// Left out of the build unless `--drafts` is given.
     #[serde(default)]
     pub draft: bool,
+    /// The last part of the page's address, instead of the file name.
     #[serde(default)]
     pub slug: Option<String>,
+    /// Another of the theme's templates to render the page with: `page.html`.
     #[serde(default)]
     pub template: Option<String>,
+    /// Old addresses that lead here (each gets a redirect page).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// A list of words, for the templates (`page.tags`).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Free-form data for the templates (`page.extra`).
     #[serde(default)]
     pub extra: crate::yaml::Mapping,
     /// Only in a section's `_index.md`.
     #[serde(default)]
     pub kind: Option<SectionKind>,
+    /// Which session a session page describes: 1, 2, 3.
     #[serde(default)]
     pub stage: Option<u32>,
+    /// How long the session takes: `3–4 hours`.
     #[serde(default)]
     pub duration: Option<String>,
+    /// What the client sees and feels after the session, step by step.
     #[serde(default)]
     pub healing: Vec<HealingStep>,
+    /// This session's own aftercare; the waiting times of every session are in site.yaml.
     #[serde(default)]
     pub aftercare: Vec<String>,
+    /// Makes this one page an FAQ: each `## ` heading a question, the text under it its answer.
     #[serde(default)]
     pub faq: bool,
+    /// Before/after photos, each with the facts that keep it honest.
     #[serde(default)]
     pub before_after: Vec<BeforeAfter>,
+    /// Client quotes, each with its disclosure.
     #[serde(default)]
     pub testimonials: Vec<Testimonial>,
     /// Content rules this page breaks on purpose, each with its reason.
@@ -168,8 +196,11 @@ pub(crate) const SLUG_HELP: &str = "a slug is one part of the page's address: le
 /// Parsed front matter plus the dates it holds, validated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Meta {
+    /// The keys as written.
     pub fm: FrontMatter,
+    /// `date`, read as a day.
     pub date: Option<jiff::civil::Date>,
+    /// `updated`, read as a day.
     pub updated: Option<jiff::civil::Date>,
 }
 

@@ -6,6 +6,7 @@
 //! atomically.
 
 #![warn(unreachable_pub)]
+#![warn(missing_docs)]
 
 pub mod admin;
 pub mod build;

@@ -12,9 +12,11 @@ use crate::source::{self, Sources};
 
 /// A site as read from its folder.
 pub struct Loaded {
+    /// site.yaml, parsed and checked.
     pub config: Config,
     /// The content rules in effect: the built-in ones with site.yaml's `lint:` applied.
     pub rules: Arc<lint::Rules>,
+    /// The site's files as read from its folder: content, static files, templates, theme.
     pub sources: Sources,
 }
 

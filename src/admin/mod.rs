@@ -1,5 +1,5 @@
 //! The browser editor (issue 22): `admin/index.html`, `admin/config.yml` and
-//! `admin/preview.js`, generated from the keys smpsite reads ([`schema`]), so Decap CMS
+//! `admin/preview.js`, generated from the keys smpsite reads (`schema`), so Decap CMS
 //! lists every key a page or site.yaml may hold and a save drops none. Pure: the site
 //! and its settings in, the files' text (and what the editor cannot show) out.
 //!
@@ -13,7 +13,7 @@ use crate::error::Diagnostic;
 use crate::i18n::Locale;
 use crate::site::{Kind, Site};
 
-pub mod schema;
+mod schema;
 
 use schema::{Field, Widget};
 
@@ -74,7 +74,7 @@ pub fn preview_js(config: &Config, stylesheet: Option<&str>) -> String {
     text
 }
 
-/// `admin/config.yml`, from the site's sections and files and the keys of [`schema`].
+/// `admin/config.yml`, from the site's sections and files and the keys of `schema`.
 pub fn config_yml(config: &Config, site: &Site, admin: &Admin) -> String {
     let locale = &config.locale;
     let page_fields = |faq: bool| -> Vec<Value> {
@@ -147,7 +147,6 @@ fn field(f: &Field, locale: &Locale) -> Value {
     match f.widget {
         Widget::Line => set("widget", json!("string")),
         Widget::Text => set("widget", json!("text")),
-        Widget::Markdown => set("widget", json!("markdown")),
         Widget::Boolean => set("widget", json!("boolean")),
         Widget::Int => {
             set("widget", json!("number"));

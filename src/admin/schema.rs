@@ -7,13 +7,11 @@ use crate::front_matter::{MENU_TITLE_LIMIT, SLUG_HELP};
 
 /// How the editor shows a key, from its type in smpsite.
 #[derive(Debug, Clone, Copy)]
-pub enum Widget {
+pub(crate) enum Widget {
     /// One line of text.
     Line,
     /// Several lines of text.
     Text,
-    /// The page's Markdown.
-    Markdown,
     Boolean,
     /// A whole number (`stage`, `weight`), saved as a number, never as `"2"`.
     Int,
@@ -34,18 +32,18 @@ pub enum Widget {
 
 /// One key of front matter or site.yaml.
 #[derive(Debug, Clone, Copy)]
-pub struct Field {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub widget: Widget,
-    pub required: bool,
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) widget: Widget,
+    pub(crate) required: bool,
     /// A regular expression the value must match, and smpsite's message when it does not.
-    pub pattern: Option<(&'static str, &'static str)>,
+    pub(crate) pattern: Option<(&'static str, &'static str)>,
     /// What the key means and how to write it, in smpsite's words.
-    pub hint: &'static str,
+    pub(crate) hint: &'static str,
     /// The theme string (`themes/default/i18n/*.yaml`) that names this key in the site's
     /// language, when there is one.
-    pub words: Option<&'static str>,
+    pub(crate) words: Option<&'static str>,
 }
 
 const fn f(name: &'static str, label: &'static str, widget: Widget) -> Field {
@@ -158,7 +156,7 @@ const PRACTITIONER: &[Field] = &[
 
 /// The page keys of `extra:` the theme reads; any other key of a page's `extra` is
 /// named by the build (the editor cannot show a key it does not know).
-pub const PAGE_EXTRA: &[Field] = &[
+pub(crate) const PAGE_EXTRA: &[Field] = &[
     f("aftercare", "Show the aftercare table", Widget::Boolean).words("aftercare"),
     f("hero", "Home page photo", Widget::Record(HERO)),
     f("team", "Team", Widget::Records(PRACTITIONER)),
@@ -166,7 +164,7 @@ pub const PAGE_EXTRA: &[Field] = &[
 
 /// Every front matter key (`FrontMatter`), the ones most pages use first, then the
 /// body. A collection lists every key, so a save never drops one a page has.
-pub const FRONT_MATTER: &[Field] = &[
+pub(crate) const FRONT_MATTER: &[Field] = &[
     f("title", "Title", Widget::Line)
         .required()
         .pattern(NOT_BLANK, "the `title` is empty: write the page's title")
@@ -248,10 +246,10 @@ const ACTIVITY: &[Field] = &[
 ];
 
 /// The keys of site.yaml's `extra:` smpsite reads.
-pub const SITE_EXTRA: &[Field] = &[f("aftercare", "Aftercare after every session", Widget::Records(ACTIVITY))];
+pub(crate) const SITE_EXTRA: &[Field] = &[f("aftercare", "Aftercare after every session", Widget::Records(ACTIVITY))];
 
 /// Every key of site.yaml (`RawConfig`).
-pub const SITE: &[Field] = &[
+pub(crate) const SITE: &[Field] = &[
     f("title", "Site title", Widget::Line).required().pattern(NOT_BLANK, "the site `title` is empty"),
     f("description", "Description", Widget::Text),
     f("base_url", "Address", Widget::Line)

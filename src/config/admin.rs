@@ -19,16 +19,19 @@ use crate::yaml;
 /// Where the editor reads and saves the site's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Backend {
+    /// A GitHub repository (`github`).
     #[serde(rename = "github")]
     GitHub,
+    /// A GitLab repository (`gitlab`).
     #[serde(rename = "gitlab")]
     GitLab,
+    /// Netlify's Git Gateway (`git-gateway`), the default.
     #[serde(rename = "git-gateway")]
     GitGateway,
 }
 
 impl Backend {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Backend::GitHub => "github",
             Backend::GitLab => "gitlab",
@@ -40,9 +43,11 @@ impl Backend {
 /// The editor's settings, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admin {
+    /// Where the editor reads and saves the site's files (`backend:`).
     pub backend: Backend,
     /// `owner/name` (GitHub, GitLab); None for Git Gateway.
     pub repo: Option<String>,
+    /// The branch the editor reads and saves to (`branch:`, `main` when left out).
     pub branch: String,
     /// The port of the local backend (`decap-server`) the editor uses when it is opened
     /// on `localhost` or `127.0.0.1`.

@@ -15,14 +15,17 @@ use crate::yaml;
 /// The hosts whose rule files the build writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Hosting {
+    /// Netlify: `_redirects` and `_headers`.
     pub netlify: bool,
+    /// Cloudflare Pages: `_redirects` and `_headers`.
     pub cloudflare: bool,
+    /// Apache: `.htaccess`.
     pub apache: bool,
 }
 
 impl Hosting {
-    pub const ALL: Hosting = Hosting { netlify: true, cloudflare: true, apache: true };
-    pub const NONE: Hosting = Hosting { netlify: false, cloudflare: false, apache: false };
+    pub(crate) const ALL: Hosting = Hosting { netlify: true, cloudflare: true, apache: true };
+    pub(crate) const NONE: Hosting = Hosting { netlify: false, cloudflare: false, apache: false };
 
     /// Whether `_redirects` and `_headers` are written (Netlify and Cloudflare read them).
     pub fn underscore_files(self) -> bool {

@@ -28,6 +28,7 @@ use crate::yaml;
 pub struct Language {
     /// As written in site.yaml, and in the files' names: `es`.
     pub code: String,
+    /// The theme's words, dates and hours in this language, with its `strings:`.
     pub locale: Arc<Locale>,
     /// This language's `menu:`; generated from its pages when absent.
     pub menu: Option<Vec<MenuItem>>,

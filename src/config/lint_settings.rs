@@ -9,8 +9,11 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Findings are not reported.
     Off,
+    /// Findings are reported; the build goes on.
     Warning,
+    /// Findings are reported and the build fails.
     Error,
 }
 
@@ -30,14 +33,20 @@ pub struct LintSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
+    /// `claims/NAME`, the name `lint.levels` and a page's `allow:` use.
     pub id: String,
+    /// A regular expression of the words the rule finds (whole words, any case).
     pub pattern: String,
     /// Finishes the sentence that starts with the phrase found.
     pub message: String,
+    /// Why it matters, for the clinic's staff.
     pub why: String,
+    /// What to write instead.
     pub fix: String,
+    /// The regulation or guidance behind the rule.
     #[serde(default)]
     pub source: Option<String>,
+    /// When the rule does not apply to a site (`unless: credentials`).
     #[serde(default)]
     pub unless: Option<Unless>,
     /// A pattern for honest uses of the rule's words: a match it overlaps is dropped

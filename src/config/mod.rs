@@ -27,7 +27,7 @@ pub use languages::Language;
 pub use lint_settings::{Level, LintSettings, RuleSpec, Unless};
 pub use phone::{e164, tel_uri};
 
-pub const FILE_NAME: &str = "site.yaml";
+pub(crate) const FILE_NAME: &str = "site.yaml";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -85,6 +85,7 @@ pub struct Brand {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MenuItem {
+    /// The link's text in the menu.
     pub title: String,
     /// Site-relative (`/process/`) or absolute (`https://...`).
     pub url: String,
@@ -102,11 +103,15 @@ fn default_theme() -> String {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Clinic {
+    /// The clinic's name: in every page's header, footer and `<title>`.
     pub name: String,
+    /// Where the clinic is, for visitors and maps.
     #[serde(default)]
     pub address: Option<Address>,
+    /// The numbers clients call or text, in the order shown.
     #[serde(default)]
     pub phones: Vec<Phone>,
+    /// The address clients write to.
     #[serde(default)]
     pub email: Option<String>,
     /// Where the consultation call to action points; site-relative (`/contact/`) or
@@ -131,28 +136,38 @@ pub struct Clinic {
 pub struct Review {
     /// Where the reviews are: `Google`, `Trustpilot`.
     pub name: String,
+    /// The address of the clinic's page there.
     pub url: String,
 }
 
+/// `clinic.address`: where the clinic is; each part may be left out.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
+    /// The street and number.
     #[serde(default)]
     pub street: Option<String>,
+    /// The town or city, also added to the pages' titles.
     #[serde(default)]
     pub locality: Option<String>,
+    /// The state, county or province.
     #[serde(default)]
     pub region: Option<String>,
+    /// The postal or ZIP code.
     #[serde(default)]
     pub postal_code: Option<String>,
+    /// The country's two-letter code (`US`); national phone numbers are completed with it.
     #[serde(default)]
     pub country: Option<String>,
 }
 
+/// One entry of `clinic.phones`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phone {
+    /// What the number is for, shown beside it: `Bookings`, `Text us`.
     pub label: String,
+    /// The number as written, national or with its country code.
     pub number: String,
     /// A number for text messages only: an `sms:` link, never the number "Call" dials.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -170,20 +185,27 @@ impl Phone {
 /// The site's settings, validated, with the base URL normalised.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The site's name: the home page's `<title>` and every page's `og:site_name`.
     pub title: String,
+    /// What the site offers, for search results of pages without their own description.
     pub description: String,
     /// Absolute, ending in `/`: `https://host/clinic/`.
     pub base_url: String,
     /// The base URL's path, ending in `/`: `/clinic/` (or `/`). Every link starts with it.
     pub root: String,
+    /// The default language's code (`en`): the pages' `lang` and the theme's words.
     pub language: String,
+    /// The theme's name: `default`, or a folder of the site's `themes/`.
     pub theme: String,
+    /// The clinic's details (`clinic:`).
     pub clinic: Clinic,
+    /// The clinic's own look (`brand:`).
     pub brand: Brand,
     /// Where `brand.logo` is written in site.yaml (line, column), for errors found later.
     pub logo_at: (usize, usize),
     /// The theme's accent colours from `brand.color`, checked; None for the theme's own.
     pub palette: Option<Palette>,
+    /// The default language's `menu:`; generated from the pages when absent.
     pub menu: Option<Vec<MenuItem>>,
     /// The content rules in effect, compiled.
     /// `lint:` as written; `lint::Rules::new` compiles it where the rules are used.
@@ -197,6 +219,7 @@ pub struct Config {
     pub hosting: Hosting,
     /// The browser editor's settings (`admin:`); None when switched off.
     pub admin: Option<Admin>,
+    /// `extra:` as written: data for the templates (`site.extra`), such as `aftercare`.
     pub extra: crate::yaml::Mapping,
 }
 

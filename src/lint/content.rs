@@ -222,17 +222,17 @@ fn spaced_addresses(doc: &Doc, outline: &Outline) -> Vec<Diagnostic> {
 
 /// One of [`markdown_fields`] as the build rendered it: its text, where it is written,
 /// and what the rendering saw of it.
-pub struct Field<'a> {
-    pub text: &'a str,
-    pub at: (usize, usize),
-    pub outline: &'a Outline,
+pub(crate) struct Field<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) at: (usize, usize),
+    pub(crate) outline: &'a Outline,
 }
 
 /// The front matter the theme renders as Markdown, as a visitor reads it (`aftercare:`
 /// items, the `expect` of `healing:` steps), each with where it is written. Testimonials,
 /// captions and the other texts are shown as plain text, so markup in them is harmless.
 /// Aftercare items come first, then healing steps (`build` splits them so).
-pub fn markdown_fields(doc: &Doc) -> Vec<(&str, (usize, usize))> {
+pub(crate) fn markdown_fields(doc: &Doc) -> Vec<(&str, (usize, usize))> {
     let fm = &doc.meta.fm;
     let aftercare =
         fm.aftercare.iter().enumerate().map(|(i, text)| (text.as_str(), doc.entry_position("aftercare", i, &[])));

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use crate::config::{Level, LintSettings as Settings, RuleSpec, Unless};
-pub use content::{Field, markdown_fields};
+pub(crate) use content::{Field, markdown_fields};
 
 use crate::config::{Config, FILE_NAME};
 use crate::error::{Diagnostic, Severity};
@@ -164,7 +164,7 @@ impl Rules {
     /// What the checks find in one page by itself, from the outline its rendering
     /// gathered; `country` completes national phone numbers.
     /// `fields` are the front-matter texts of [`markdown_fields`], as rendered.
-    pub fn page(&self, doc: &Doc, outline: Outline, fields: &[Field<'_>], country: Option<&str>) -> PageFacts {
+    pub(crate) fn page(&self, doc: &Doc, outline: Outline, fields: &[Field<'_>], country: Option<&str>) -> PageFacts {
         if doc.implicit {
             // A folder's list page the build made: nothing the user wrote to check.
             return PageFacts::default();

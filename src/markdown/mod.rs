@@ -40,7 +40,14 @@ pub enum LinkTarget {
     /// The destination leads nowhere: what is wrong, how to fix it, and for a link to
     /// a page that is not there, that page (so a page left out of the build for its own
     /// errors does not also fail every link to it).
-    Broken { message: String, help: String, cause: Option<Cause> },
+    Broken {
+        /// What is wrong, in the clinic's words.
+        message: String,
+        /// How to fix it.
+        help: String,
+        /// For a link to a page that is not there, that page.
+        cause: Option<Cause>,
+    },
 }
 
 /// What the caller knows about the site: where links lead, and how big images are.
@@ -68,16 +75,24 @@ impl<F: Fn(&str) -> LinkTarget> Resolver for F {
 /// rejected, or a table too wide to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Where it is: a byte offset into the text.
     pub offset: usize,
+    /// What is wrong, in the clinic's words.
     pub message: String,
+    /// How to fix it.
     pub help: String,
+    /// For a link to a page that is not there, that page.
     pub cause: Option<Cause>,
 }
 
+/// One heading of the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
+    /// 1 for `#`, 2 for `##`, and so on.
     pub level: u8,
+    /// Its id, unique on the page: the `#anchor` links to it use.
     pub id: String,
+    /// Its words, without markup.
     pub text: String,
 }
 
@@ -85,8 +100,11 @@ pub struct Heading {
 /// the next one is its answer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct FaqItem {
+    /// The heading's words, without markup.
     pub question: String,
+    /// The heading's id: the `#anchor` links to the question use.
     pub id: String,
+    /// The answer, as HTML.
     pub answer: String,
 }
 
@@ -102,13 +120,18 @@ impl FaqItem {
     }
 }
 
+/// A Markdown text rendered, with what the rendering found in it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     /// The whole body; for FAQ pages only the intro before the first question.
     pub html: String,
+    /// Every heading, in order.
     pub headings: Vec<Heading>,
+    /// An FAQ page's questions, in order; empty for other pages.
     pub faq: Vec<FaqItem>,
+    /// Links refused and tables too wide, each at its place in the text.
     pub problems: Vec<Problem>,
+    /// What the content rules read: the prose, the links and the anchors.
     pub outline: Outline,
     /// The URL of the first site photo, and its size: the page's social preview.
     pub first_photo: Option<(String, (u32, u32))>,

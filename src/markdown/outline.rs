@@ -24,6 +24,7 @@ pub struct Outline {
     /// Raw HTML that runs code or embeds another site (`<script>`, `<iframe>`,
     /// `onclick=`, `javascript:`): (byte range in the Markdown, what it is).
     pub risky_html: Vec<(Range<usize>, String)>,
+    /// What a link's `#anchor` can target on the page.
     pub anchors: Anchors,
     /// Where the clinic's details were put in the text read (see `values.rs`): offsets
     /// map back through them to the source.
@@ -66,9 +67,11 @@ impl Anchors {
 /// A link or image as written in the Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRef {
+    /// Where it leads, as written.
     pub dest: String,
     /// Byte range of the whole link or image (`[text](dest)`) in the Markdown.
     pub range: Range<usize>,
+    /// Whether it is an image (`![alt](dest)`) rather than a link.
     pub image: bool,
     /// An image's alt text (the words in its brackets); empty for links.
     pub alt: String,

@@ -37,7 +37,7 @@ impl Splices {
         }
     }
 
-    pub fn source_range(&self, range: &Range<usize>) -> Range<usize> {
+    pub(crate) fn source_range(&self, range: &Range<usize>) -> Range<usize> {
         self.source(range.start)..self.source(range.end).max(self.source(range.start))
     }
 }

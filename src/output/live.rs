@@ -17,7 +17,7 @@ pub struct PrivateDir {
 }
 
 impl PrivateDir {
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 }
@@ -51,7 +51,7 @@ impl LiveDir {
         LiveDir { dir: dir.to_path_buf(), files: std::collections::HashMap::new() }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
@@ -70,6 +70,7 @@ impl LiveDir {
         self.files.len()
     }
 
+    /// Whether this sink wrote no file yet.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -43,8 +43,11 @@ pub const PAIR_SIZES: &str = "(max-width: 30rem) 100vw, 22rem";
 /// The raster formats the site processes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
+    /// JPEG (`.jpg`, `.jpeg`).
     Jpeg,
+    /// PNG (`.png`).
     Png,
+    /// WebP (`.webp`).
     WebP,
 }
 
@@ -88,7 +91,12 @@ pub enum Variant {
     /// At its own path and size, without metadata.
     Original,
     /// A copy `width` pixels wide.
-    Resized { width: u32, format: Format },
+    Resized {
+        /// Its width in pixels.
+        width: u32,
+        /// Its file format.
+        format: Format,
+    },
 }
 
 /// The widths of the copies of a photo `width` pixels wide: the ladder's steps below
@@ -139,7 +147,9 @@ pub fn height_at(size: (u32, u32), width: u32) -> u32 {
 /// visitor sees first), the others when they scroll near.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Loading {
+    /// Loaded with the page: the page's first photo.
     Eager,
+    /// Loaded when the visitor scrolls near it.
     Lazy,
 }
 

@@ -32,7 +32,12 @@ pub enum Origin {
     Memory(Arc<[u8]>),
     /// On disk, read when needed: a gallery of phone photos is hundreds of megabytes,
     /// so none is kept in memory. `fingerprint` is of the bytes when the site was read.
-    Disk { path: PathBuf, fingerprint: u128 },
+    Disk {
+        /// The file.
+        path: PathBuf,
+        /// A fingerprint of its bytes when the site was read.
+        fingerprint: u128,
+    },
 }
 
 impl Origin {
@@ -58,6 +63,7 @@ impl Origin {
 pub struct Photo {
     /// The file as staff know it (`content/…` or `static/…`).
     pub source: PathBuf,
+    /// Its file format, by its extension.
     pub format: Format,
     /// Its size as it shows, upright; None when its header cannot be read (publishing it
     /// then reports why).
@@ -161,7 +167,7 @@ impl Store {
         self.photos.get_key_value(path).map(|(k, v)| (k.as_str(), &**v))
     }
 
-    pub fn get(&self, path: &str) -> Option<&Photo> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Photo> {
         self.photos.get(path).map(|p| &**p)
     }
 

@@ -44,7 +44,9 @@ pub use templates::{Templates, load_templates};
 /// A page's Markdown, rendered.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Body {
+    /// The text as HTML; for an FAQ page only the intro before the first question.
     pub html: String,
+    /// An FAQ page's questions and answers; empty for other pages.
     pub faq: Vec<FaqItem>,
     /// A hash of `html` and `faq` (the FAQ items are cut from the HTML).
     pub hash: u64,
@@ -55,6 +57,7 @@ pub struct Body {
     /// The front matter shown as Markdown, as HTML with its links resolved like the
     /// body's: each `aftercare:` item, and each `healing:` step's `expect`.
     pub aftercare: Vec<String>,
+    /// Each `healing:` step's `expect`, as HTML.
     pub healing: Vec<String>,
 }
 
@@ -62,6 +65,7 @@ pub struct Body {
 /// (`serve`), or rendered as the page is ([`crate::build::Fresh`], so a build never
 /// holds the whole site's HTML). An error is every broken link of the page.
 pub trait Bodies: Sync {
+    /// The body of page `id`, or every broken link in it.
     fn body(&self, id: PageId) -> Result<Arc<Body>, Vec<Diagnostic>>;
 
     /// The body's [`Body::hash`] (0 when it does not render: the page then fails to
@@ -87,10 +91,13 @@ impl Bodies for Vec<Result<Arc<Body>, Vec<Diagnostic>>> {
 /// (`build::Prepared::parts`).
 #[derive(Clone, Copy)]
 pub struct Parts<'a> {
+    /// The site graph: its pages, sections and languages.
     pub site: &'a Site,
+    /// The theme: its templates and static files.
     pub theme: &'a Theme,
     /// Pixel sizes of the images the build publishes, by output path.
     pub sizes: &'a HashMap<String, (u32, u32)>,
+    /// The site's photos, for their `<picture>`s.
     pub photos: &'a crate::photo::Store,
 }
 
@@ -123,6 +130,7 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
+    /// A renderer with the theme's templates loaded, or every problem in them.
     pub fn new(config: &'a Config, parts: Parts<'a>, bodies: &'a dyn Bodies) -> Result<Self, Vec<Diagnostic>> {
         Renderer::with_templates(config, parts, bodies, load_templates(parts.theme)?)
     }

@@ -14,12 +14,17 @@ use crate::site::{PageId, Site, alias_error, alias_path};
 /// One file of the output, and what makes it.
 #[derive(Debug, Clone, Copy)]
 pub enum Job<'a> {
+    /// A page, rendered with its template.
     Page(PageId),
+    /// A redirect to the page from one of its old addresses (`aliases:`).
     Alias(PageId),
     /// The "page not found" page of a language (an index into `Site::languages`).
     NotFound(usize),
+    /// `sitemap.xml`.
     Sitemap,
+    /// The news feed (`atom.xml`): the newest dated pages.
     Feed,
+    /// `robots.txt`.
     Robots,
     /// The theme's `style.css` with the brand's colours, named by its fingerprint.
     Stylesheet,
