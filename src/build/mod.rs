@@ -54,16 +54,22 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Where to write; `public/` under the root when None.
     pub output: Option<PathBuf>,
+    /// Replaces site.yaml's `base_url` (`--base-url`).
     pub base_url: Option<String>,
+    /// Publish pages marked `draft: true` too (`--drafts`).
     pub drafts: bool,
 }
 
 /// What a finished build did.
 #[derive(Debug)]
 pub struct Summary {
+    /// How many pages the site has (every language's).
     pub pages: usize,
+    /// The folder written.
     pub output: PathBuf,
+    /// From the start of the command to the output swapped in.
     pub elapsed: Duration,
+    /// The warnings, and the notes for what pages allowed.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -72,7 +78,9 @@ pub struct Summary {
 pub struct Rebuilt {
     /// Output paths written or deleted, in order.
     pub changed: Vec<String>,
+    /// How many pages the site has.
     pub pages: usize,
+    /// From the change seen to the folder up to date.
     pub elapsed: Duration,
     /// Shared with the next rebuild's when no finding changed, so it is not copied.
     pub warnings: Arc<Vec<Diagnostic>>,

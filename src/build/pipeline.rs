@@ -54,7 +54,9 @@ pub trait Sink: Sync {
 pub struct Plan<'p> {
     /// Every output file, by path.
     pub outputs: &'p Outputs<'p>,
+    /// The site, parsed and linked.
     pub prepared: &'p Prepared,
+    /// What renders each file (and gives its key, [`Renderer::key`]).
     pub renderer: &'p Renderer<'p>,
     /// Each page's Markdown as HTML, when the cache keeps them (`serve`); a page whose
     /// links are broken has its problems instead.
@@ -65,6 +67,7 @@ pub struct Plan<'p> {
 
 /// What a run that succeeded found.
 pub struct Run {
+    /// How many pages the site has.
     pub pages: usize,
     /// Shared with the cache (`serve`): a save that changes no finding gets the same
     /// list back, not a copy.

@@ -27,6 +27,7 @@ use super::findings::{content_error, failed_keys, merged};
 pub struct Prepared {
     /// Shared with the [`Cache`], which patches it in place when only bodies changed.
     pub site: Arc<Site>,
+    /// The theme: its templates, static files and words, the site's overrides applied.
     pub theme: Theme,
     /// By page: what the content rules found in the page by itself, filled in as its
     /// body is rendered (see [`Prepared::findings`]).
@@ -132,7 +133,9 @@ impl Prepared {
 /// Bodies rendered as their pages are, and then dropped: a build never holds the
 /// whole site's HTML.
 pub struct Fresh<'a> {
+    /// The site whose pages' bodies these are.
     pub prepared: &'a Prepared,
+    /// Its settings (links are written with its `base_url`).
     pub config: &'a Config,
 }
 

@@ -19,10 +19,14 @@ pub enum Change {
     Ignored,
 }
 
+/// A source folder whose files the engine keeps, one [`crate::source::File`] each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tree {
+    /// `content/`: the pages and the files beside them.
     Content,
+    /// `static/`: files published as they are.
     Static,
+    /// `templates/`: the site's own templates, over the theme's.
     Templates,
 }
 

@@ -29,19 +29,24 @@ use http::{Shared, Status};
 pub use live::Live;
 use watcher::SourceWatch;
 
+/// What `serve` is asked to do (the command line's `serve` options).
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// The site folder, holding `site.yaml` (found once, by `lib::run`).
     pub root: PathBuf,
     /// None: 1111, or the next free port after it.
     pub port: Option<u16>,
+    /// The address to listen on (`--bind`; loopback unless asked otherwise).
     pub bind: IpAddr,
+    /// Open the preview in the browser once it is served (`--open`).
     pub open: bool,
+    /// Show pages marked `draft: true` too (`--drafts`).
     pub drafts: bool,
     /// Print every warning, not the first few of each rule.
     pub verbose: bool,
 }
 
+/// The port `serve` tries first.
 pub const DEFAULT_PORT: u16 = 1111;
 /// Events closer together than this are one change (an editor's save is several).
 const QUIET: Duration = Duration::from_millis(8);
