@@ -23,11 +23,10 @@ pub struct Loaded {
 /// Reads the site in `root`; `base_url` replaces site.yaml's (`--base-url`). Every
 /// problem of site.yaml, its `lint:` included, comes out together.
 pub fn load(root: &Path, base_url: Option<&str>) -> Result<Loaded> {
-    let config_text = source::read_config(root)?;
-    let config = Config::parse(&config_text, base_url).map_err(Error::Content)?;
+    let config = Config::parse(&source::read_config(root)?, base_url).map_err(Error::Content)?;
     let credentials = !config.clinic.credentials.is_empty();
-    let rules = lint::Rules::new(&config.lint, credentials, &config_text).map_err(Error::Content)?;
-    let sources = source::load(root, config_text, &config.theme)?;
+    let rules = lint::Rules::new(&config.lint, credentials, config.text()).map_err(Error::Content)?;
+    let sources = source::load(root, &config.theme)?;
     Ok(Loaded { config, rules: Arc::new(rules), sources })
 }
 

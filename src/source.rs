@@ -63,7 +63,6 @@ impl File {
 #[derive(Debug, Clone)]
 pub struct Sources {
     pub root: PathBuf,
-    pub config_text: String,
     /// Everything under `content/`: Markdown and the files that sit beside it.
     pub content: Vec<File>,
     /// `static/`, copied to the output root.
@@ -103,7 +102,7 @@ pub(crate) fn find_root(root: Option<&Path>) -> Result<PathBuf> {
 /// Reads the site at `root` (which holds `site.yaml`). `theme` is the theme's name from
 /// `site.yaml`, read first by the caller. Every problem with a file (a link out of the
 /// site, a name that is not UTF-8) in every folder is reported together.
-pub(crate) fn load(root: &Path, config_text: String, theme: &str) -> Result<Sources> {
+pub(crate) fn load(root: &Path, theme: &str) -> Result<Sources> {
     let site = Site::at(root)?;
     let mut problems = Vec::new();
     let mut tree = |name: &str| site.read_tree(&root.join(name), &mut problems);
@@ -114,7 +113,7 @@ pub(crate) fn load(root: &Path, config_text: String, theme: &str) -> Result<Sour
     if !problems.is_empty() {
         return Err(Error::Content(problems));
     }
-    Ok(Sources { root: root.to_path_buf(), config_text, content, statics, templates, theme_dir })
+    Ok(Sources { root: root.to_path_buf(), content, statics, templates, theme_dir })
 }
 
 /// The theme folder `themes/NAME` when the site has one (else the embedded theme is used).

@@ -41,7 +41,12 @@ pub struct Theme {
 
 /// Resolves the theme named `name` (from `site.yaml`) against `sources`; `accent` is
 /// `brand.color`, which the built-in favicon is drawn in.
-pub(crate) fn resolve(name: &str, sources: &Sources, accent: Option<Rgb>) -> Result<Theme, Vec<Diagnostic>> {
+pub(crate) fn resolve(
+    name: &str,
+    sources: &Sources,
+    accent: Option<Rgb>,
+    site_yaml: &str,
+) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     let mut problems = Vec::new();
     match &sources.theme_dir {
@@ -61,11 +66,11 @@ pub(crate) fn resolve(name: &str, sources: &Sources, accent: Option<Rgb>) -> Res
             }
         }
         None => {
-            let (line, col) = crate::yaml::locate_key(&sources.config_text, "theme").unwrap_or((0, 0));
+            let (line, col) = crate::yaml::locate_key(site_yaml, "theme").unwrap_or((0, 0));
             let message = format!("the theme `{name}` does not exist: there is no folder themes/{name}/");
             let help = "use `theme: default` (built in), or create the folder themes/NAME/ with templates/ and static/";
             let d = Diagnostic::error(crate::config::FILE_NAME, line, col, message).with_help(help);
-            return Err(vec![d.with_source(&sources.config_text)]);
+            return Err(vec![d.with_source(site_yaml)]);
         }
     }
     add_templates(&mut theme, &sources.templates, Path::new("templates"), &mut problems);
@@ -146,19 +151,12 @@ mod tests {
     use super::*;
 
     fn sources() -> Sources {
-        Sources {
-            root: PathBuf::from("."),
-            config_text: String::new(),
-            content: vec![],
-            statics: vec![],
-            templates: vec![],
-            theme_dir: None,
-        }
+        Sources { root: PathBuf::from("."), content: vec![], statics: vec![], templates: vec![], theme_dir: None }
     }
 
     #[test]
     fn embedded_default_theme_has_every_required_template() {
-        let theme = resolve("default", &sources(), None).unwrap();
+        let theme = resolve("default", &sources(), None, "").unwrap();
         for name in REQUIRED_TEMPLATES {
             assert!(theme.templates.contains_key(*name), "missing {name}");
         }
@@ -170,7 +168,7 @@ mod tests {
         let mut s = sources();
         s.templates.push(File::in_memory("page.html".into(), b"mine"[..].into()));
         s.statics.push(File::in_memory(PathBuf::from("style.css"), b"body{}"[..].into()));
-        let theme = resolve("default", &s, None).unwrap();
+        let theme = resolve("default", &s, None, "").unwrap();
         assert_eq!(theme.templates["page.html"].text, "mine");
         assert_eq!(theme.templates["page.html"].origin, Path::new("templates/page.html"));
         assert!(theme.templates["base.html"].text.contains("<html"));
@@ -179,7 +177,7 @@ mod tests {
 
     #[test]
     fn unknown_theme_is_an_error() {
-        let errs = resolve("fancy", &sources(), None).unwrap_err();
+        let errs = resolve("fancy", &sources(), None, "theme: fancy\n").unwrap_err();
         assert!(errs[0].message.contains("`fancy` does not exist"));
     }
 }

@@ -219,7 +219,8 @@ fn html_escape(text: &str) -> String {
 /// What the editor cannot show faithfully, each a warning at its line: keys of a page's
 /// or site.yaml's `extra:` the theme does not read (a save would drop them), and pages
 /// deeper than a section's folder and its bundles (the editor does not list them).
-pub fn warnings(config: &Config, site: &Site, config_text: &str) -> Vec<Diagnostic> {
+pub fn warnings(config: &Config, site: &Site) -> Vec<Diagnostic> {
+    let config_text = config.text();
     if config.admin.is_none() {
         return Vec::new();
     }

@@ -43,7 +43,7 @@ pub(super) fn merged(earlier: Vec<Diagnostic>, later: Vec<Diagnostic>, failed: &
 
 /// Links written in site.yaml appear on every page (the consultation call to action,
 /// the menu): a site-relative one that leads nowhere would break all of them.
-pub(super) fn check_site_links(config: &Config, config_text: &str, outputs: &Outputs) -> Vec<Diagnostic> {
+pub(super) fn check_site_links(config: &Config, outputs: &Outputs) -> Vec<Diagnostic> {
     let booking = config
         .clinic
         .booking_url
@@ -55,10 +55,10 @@ pub(super) fn check_site_links(config: &Config, config_text: &str, outputs: &Out
         .chain(menu)
         .filter(|(_, url, _)| !publishes(outputs, url))
         .map(|(key, url, consequence)| {
-            let (line, col) = crate::yaml::locate_value(config_text, key, url).unwrap_or((0, 0));
+            let (line, col) = crate::yaml::locate_value(config.text(), key, url).unwrap_or((0, 0));
             let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`{key}: {url}` has no page behind it, so {consequence}"))
                 .with_help("create that page (for /contact/: content/contact.md), or point it at an existing page or another site's address");
-            d.with_source(config_text)
+            d.with_source(config.text())
         })
         .collect()
 }

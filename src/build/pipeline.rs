@@ -109,7 +109,7 @@ pub fn run(site: &Loaded, drafts: bool, cache: &mut Cache, sink: &mut dyn Sink) 
         Err(other) => return Err(other),
     };
     // Stage 5: the content rules.
-    let mut warnings = match prepared.findings(config, &sources.config_text, cache) {
+    let mut warnings = match prepared.findings(config, cache) {
         Ok(found) => found,
         Err(Error::Content(found)) => Arc::new(found),
         Err(other) => return Err(other),
@@ -123,7 +123,7 @@ pub fn run(site: &Loaded, drafts: bool, cache: &mut Cache, sink: &mut dyn Sink) 
     }
     // Stage 6: the output becomes whole, and what only a finished site shows is added.
     sink.finish(&outputs)?;
-    let mut site_wide = check_site_links(config, &sources.config_text, &outputs);
+    let mut site_wide = check_site_links(config, &outputs);
     site_wide.extend(prepared.gps_findings());
     if !site_wide.is_empty() {
         Arc::make_mut(&mut warnings).extend(site_wide);

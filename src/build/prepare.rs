@@ -62,7 +62,7 @@ impl Prepared {
     /// site (serve), pages whose findings cannot have changed are not checked again.
     /// The list is shared with the cache (serve): a save that changes no finding gets
     /// the same list back, not a copy.
-    pub fn findings(&self, config: &Config, config_text: &str, cache: &mut Cache) -> Result<Arc<Vec<Diagnostic>>> {
+    pub fn findings(&self, config: &Config, cache: &mut Cache) -> Result<Arc<Vec<Diagnostic>>> {
         // A page with a broken link is still checked: every finding comes out in one run.
         let mut broken = Vec::new();
         for (id, checks) in self.checks.iter().enumerate() {
@@ -78,9 +78,9 @@ impl Prepared {
         // Keyed by what links can see (not by the graph's generation): a front-matter
         // edit that moves no page keeps every other page's findings.
         let statics: Vec<&String> = self.theme.statics.keys().collect();
-        let key = crate::site::hash_of((self.world, statics, templates, config_text));
+        let key = crate::site::hash_of((self.world, statics, templates, config.text()));
         let memo = cache.live.then_some((&mut cache.lint, key));
-        let mut findings = lint::check(&self.site, facts, &self.theme, &self.rules, config, config_text, memo);
+        let mut findings = lint::check(&self.site, facts, &self.theme, &self.rules, config, memo);
         if !broken.is_empty() {
             Arc::make_mut(&mut findings).extend(broken);
         }
@@ -302,8 +302,8 @@ pub(super) fn prepare_all(loaded: &Loaded, drafts: bool, cache: &mut Cache) -> R
     let (docs, mut problems) = parse_docs(sources, &mut cache.docs);
     let failed = failed_keys(&problems);
     let assets: Vec<&source::File> = sources.content.iter().filter(|f| !f.is_markdown()).collect();
-    let theme =
-        theme::resolve(&config.theme, sources, config.palette.as_ref().map(|p| p.accent)).map_err(content_error)?;
+    let theme = theme::resolve(&config.theme, sources, config.palette.as_ref().map(|p| p.accent), config.text())
+        .map_err(content_error)?;
 
     // A graph with problems is not kept: the next run must find them again.
     let reused = match cache.graph.take() {
@@ -342,7 +342,7 @@ pub(super) fn prepare_all(loaded: &Loaded, drafts: bool, cache: &mut Cache) -> R
     let mut uncached = None;
     let graph = if keep { cache.graph.insert(graph) } else { uncached.insert(graph) };
     let others: Vec<&str> = config.languages.iter().skip(1).map(|l| l.code.as_str()).collect();
-    problems.extend(crate::site::languages::check(&graph.site, &config.language, &others, &sources.config_text));
+    problems.extend(crate::site::languages::check(&graph.site, &config.language, &others, config.text()));
     let generation = cache.generations;
     let checks = graph.site.pages.iter().map(|_| OnceLock::new()).collect();
     let mut sizes = graph.asset_sizes.clone();

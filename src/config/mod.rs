@@ -221,6 +221,9 @@ pub struct Config {
     pub admin: Option<Admin>,
     /// `extra:` as written: data for the templates (`site.extra`), such as `aftercare`.
     pub extra: crate::yaml::Mapping,
+    /// site.yaml as written (a byte-order mark left out): where later checks find the
+    /// line of a key or value they report on ([`Config::text`]).
+    text: String,
 }
 
 impl Config {
@@ -293,7 +296,14 @@ impl Config {
             hosting: Hosting::ALL,
             admin: None,
             extra: raw.extra,
+            text: text.to_string(),
         }
+    }
+
+    /// site.yaml as written, for the positions of what later checks report in it
+    /// (`crate::yaml::locate_key` and friends).
+    pub fn text(&self) -> &str {
+        &self.text
     }
 
     /// A site-relative path (`process/first-session/`) as a link: `/clinic/process/first-session/`.

@@ -31,7 +31,8 @@ pub(super) struct Activity {
 
 /// `extra.aftercare` of site.yaml: the activities written correctly, and a warning at
 /// the line of each one that is not (the theme leaves those rows out; the site still builds).
-pub(super) fn activities(config: &Config, config_text: &str) -> (Vec<Activity>, Vec<Diagnostic>) {
+pub(super) fn activities(config: &Config) -> (Vec<Activity>, Vec<Diagnostic>) {
+    let config_text = config.text();
     let Some(value) = config.extra.get("aftercare") else { return (Vec::new(), Vec::new()) };
     let warning = |at: Option<(usize, usize)>, problem: String| {
         let (line, col) = at.or_else(|| yaml::locate_key(config_text, "aftercare")).unwrap_or((0, 0));

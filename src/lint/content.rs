@@ -424,7 +424,8 @@ pub(super) fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
 
 /// site.yaml's phone numbers that are not E.164 once normalised, and those labelled
 /// for texting that would still be called.
-pub(super) fn phones(config: &Config, config_text: &str) -> Vec<Diagnostic> {
+pub(super) fn phones(config: &Config) -> Vec<Diagnostic> {
+    let config_text = config.text();
     let texting = config.clinic.phones.iter().filter(|p| !p.text_only && says_texting(&p.label)).map(|p| {
         let (line, col) = crate::yaml::locate_value(config_text, "label", &p.label).unwrap_or((0, 0));
         let d = Diagnostic::warning(

@@ -77,11 +77,11 @@ pub(super) fn address_problem(path: &Path, what: &str, dest: &str) -> Option<Dia
 /// it publishes in another case.
 pub(super) fn site_image<'w>(
     config: &Config,
-    text: &str,
     exists: impl Fn(&str) -> bool,
     other_case: impl Fn(&str) -> Option<&'w str>,
 ) -> Option<Diagnostic> {
     let image = config.brand.image.as_deref()?;
+    let text = config.text();
     let (line, col) = crate::yaml::locate_value(text, "image", image).unwrap_or((0, 0));
     let at = |d: Diagnostic| Some(Diagnostic { line, col, ..d }.with_len(image.chars().count()).with_source(text));
     let what = "the sharing image (`brand.image`)";

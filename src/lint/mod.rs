@@ -335,10 +335,9 @@ pub fn check<'a>(
     theme: &Theme,
     rules: &Rules,
     config: &Config,
-    config_text: &str,
     memo: Option<(&mut Memo, u64)>,
 ) -> Arc<Vec<Diagnostic>> {
-    let (activities, aftercare_problems) = aftercare::activities(config, config_text);
+    let (activities, aftercare_problems) = aftercare::activities(config);
     let mut fresh = Memo::default();
     // Without a memo to keep (a build), the findings move out of the fresh one below.
     let keep = memo.is_some();
@@ -349,21 +348,23 @@ pub fn check<'a>(
     let pages_changed = check_pages(site, &facts, theme, rules, &activities, &mut memo.pages);
     let site_wide_changed = memo.site_wide.is_none();
     let site_wide = memo.site_wide.get_or_insert_with(|| {
-        let mut found: Vec<Diagnostic> = content::phones(config, config_text);
+        let mut found: Vec<Diagnostic> = content::phones(config);
         found.extend(aftercare_problems.into_iter().map(|d| content::with_rule(d, content::AFTERCARE_DAYS)));
-        found.extend(placeholder::config(config_text).into_iter().map(|d| content::with_rule(d, content::PLACEHOLDER)));
-        found.extend(rules.matcher.config(config, config_text));
+        found.extend(
+            placeholder::config(config.text()).into_iter().map(|d| content::with_rule(d, content::PLACEHOLDER)),
+        );
+        found.extend(rules.matcher.config(config));
         found.extend(rules.matcher.theme(theme));
         let world = world::World::new(site, theme, false);
-        found.extend(fields::site_image(config, config_text, |url| world.has_file(url), |url| world.other_case(url)));
+        found.extend(fields::site_image(config, |url| world.has_file(url), |url| world.other_case(url)));
         let mut found: Vec<Diagnostic> = found.into_iter().filter_map(|d| rules.leveled(d)).collect();
         let site_yaml = std::path::Path::new(crate::config::FILE_NAME);
-        found.extend(content::cut_by_comment(site_yaml, config_text, config_text, 1));
+        found.extend(content::cut_by_comment(site_yaml, config.text(), config.text(), 1));
         found
     });
     // Found on every run like the menu's size: they read every page's front matter.
     let mut menu: Vec<Diagnostic> = content::menu_size(site, config).into_iter().collect();
-    menu.extend(crate::admin::warnings(config, site, config_text));
+    menu.extend(crate::admin::warnings(config, site));
     match &memo.assembled {
         Some((before, all)) if !pages_changed && !site_wide_changed && *before == menu => return all.clone(),
         _ => {}

@@ -166,7 +166,8 @@ impl Matcher {
 
     /// The findings in what site.yaml shows every visitor: the site's title and
     /// description, the clinic's name, hours and credentials, and the menu titles.
-    pub(super) fn config(&self, config: &Config, text: &str) -> Vec<Diagnostic> {
+    pub(super) fn config(&self, config: &Config) -> Vec<Diagnostic> {
+        let text = config.text();
         let clinic = &config.clinic;
         let mut values = vec![config.title.as_str(), config.description.as_str(), clinic.name.as_str()];
         values.extend(clinic.credentials.iter().map(String::as_str));
