@@ -220,7 +220,6 @@ fn html_escape(text: &str) -> String {
 /// or site.yaml's `extra:` the theme does not read (a save would drop them), and pages
 /// deeper than a section's folder and its bundles (the editor does not list them).
 pub fn warnings(config: &Config, site: &Site) -> Vec<Diagnostic> {
-    let config_text = config.text();
     if config.admin.is_none() {
         return Vec::new();
     }
@@ -242,8 +241,8 @@ pub fn warnings(config: &Config, site: &Site) -> Vec<Diagnostic> {
     }
     for key in config.extra.keys().filter(|k| !known(schema::SITE_EXTRA, k)) {
         let name = key.as_str().unwrap_or("?");
-        let (line, col) = crate::yaml::locate_key(config_text, name).unwrap_or((1, 1));
-        found.push(unshown(FILE_NAME.into(), line, col, name).with_source(config_text));
+        let (line, col) = config.key_at(name).unwrap_or((1, 1));
+        found.push(unshown(FILE_NAME.into(), line, col, name).with_source(config.text()));
     }
     found
 }

@@ -55,7 +55,7 @@ pub(super) fn check_site_links(config: &Config, outputs: &Outputs) -> Vec<Diagno
         .chain(menu)
         .filter(|(_, url, _)| !publishes(outputs, url))
         .map(|(key, url, consequence)| {
-            let (line, col) = crate::yaml::locate_value(config.text(), key, url).unwrap_or((0, 0));
+            let (line, col) = config.value_at(key, url).unwrap_or((0, 0));
             let d = Diagnostic::warning(crate::config::FILE_NAME, line, col, format!("`{key}: {url}` has no page behind it, so {consequence}"))
                 .with_help("create that page (for /contact/: content/contact.md), or point it at an existing page or another site's address");
             d.with_source(config.text())

@@ -306,6 +306,16 @@ impl Config {
         &self.text
     }
 
+    /// Where `key` is written in site.yaml (line, column), for a message about it.
+    pub fn key_at(&self, key: &str) -> Option<(usize, usize)> {
+        yaml::locate_key(&self.text, key)
+    }
+
+    /// Where `key: value` is written in site.yaml (line, column of the value).
+    pub fn value_at(&self, key: &str, value: &str) -> Option<(usize, usize)> {
+        yaml::locate_value(&self.text, key, value)
+    }
+
     /// A site-relative path (`process/first-session/`) as a link: `/clinic/process/first-session/`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.root, path.trim_start_matches('/'))

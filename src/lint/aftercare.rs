@@ -35,7 +35,7 @@ pub(super) fn activities(config: &Config) -> (Vec<Activity>, Vec<Diagnostic>) {
     let config_text = config.text();
     let Some(value) = config.extra.get("aftercare") else { return (Vec::new(), Vec::new()) };
     let warning = |at: Option<(usize, usize)>, problem: String| {
-        let (line, col) = at.or_else(|| yaml::locate_key(config_text, "aftercare")).unwrap_or((0, 0));
+        let (line, col) = at.or_else(|| config.key_at("aftercare")).unwrap_or((0, 0));
         Diagnostic::warning(FILE_NAME, line, col, problem)
             .with_help("write each activity as `- { activity: Swimming, days: 28, advice: \"…\", why: \"…\", words: [swim, pool] }`")
             .with_source(config_text)

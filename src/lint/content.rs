@@ -427,7 +427,7 @@ pub(super) fn menu_size(site: &Site, config: &Config) -> Option<Diagnostic> {
 pub(super) fn phones(config: &Config) -> Vec<Diagnostic> {
     let config_text = config.text();
     let texting = config.clinic.phones.iter().filter(|p| !p.text_only && says_texting(&p.label)).map(|p| {
-        let (line, col) = crate::yaml::locate_value(config_text, "label", &p.label).unwrap_or((0, 0));
+        let (line, col) = config.value_at("label", &p.label).unwrap_or((0, 0));
         let d = Diagnostic::warning(
             config::FILE_NAME,
             line,

@@ -82,7 +82,7 @@ pub(super) fn site_image<'w>(
 ) -> Option<Diagnostic> {
     let image = config.brand.image.as_deref()?;
     let text = config.text();
-    let (line, col) = crate::yaml::locate_value(text, "image", image).unwrap_or((0, 0));
+    let (line, col) = config.value_at("image", image).unwrap_or((0, 0));
     let at = |d: Diagnostic| Some(Diagnostic { line, col, ..d }.with_len(image.chars().count()).with_source(text));
     let what = "the sharing image (`brand.image`)";
     if crate::site::is_external(image) {
