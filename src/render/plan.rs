@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use super::owners::{self, AdminFile, Job, Origin, Outputs, alias_output};
 use super::{FEED, FEED_ENTRIES, LATEST, Renderer, clinic, feeds, hosts, template_for};
 use crate::error::Diagnostic;
-use crate::site::{PageId, hash_of};
+use crate::site::{Kind, PageId, hash_of};
 
 impl<'a> Renderer<'a> {
     /// A fingerprint of everything rendering `job` reads, so `serve` renders again only
@@ -42,7 +42,16 @@ impl<'a> Renderer<'a> {
             Job::Alias(target) => hash_of((self.global_key, 2u8, s[target])),
             Job::NotFound(lang) => hash_of((self.global_key, 3u8, s[site.home_of(lang)])),
             Job::Robots => hash_of((self.global_key, 4u8)),
-            Job::Sitemap => hash_of((self.global_key, 5u8, s)),
+            // What `feeds::sitemap` reads of each page: its URL, its dates and its
+            // translations (a title edit leaves the sitemap as it is).
+            Job::Sitemap => {
+                let mut h = self.hasher();
+                5u8.hash(&mut h);
+                for page in &site.pages {
+                    (&page.path, page.doc.meta.updated.or(page.doc.meta.date), &page.translations).hash(&mut h);
+                }
+                h.finish()
+            }
             Job::Feed => {
                 let entries: Vec<(u64, u64)> = self.newest[..FEED_ENTRIES.min(self.newest.len())]
                     .iter()
@@ -55,8 +64,24 @@ impl<'a> Renderer<'a> {
                 let aliases: Vec<(&String, u64)> = site.aliases.iter().map(|(a, &t)| (a, s[t])).collect();
                 hash_of((self.global_key, 9u8, file, aliases))
             }
-            // The config lists the sections and top-level pages (and their titles).
-            Job::Admin(file) => hash_of((self.global_key, 10u8, file, s)),
+            Job::Admin(file) => {
+                let mut h = self.hasher();
+                (10u8, file).hash(&mut h);
+                if file == AdminFile::Config {
+                    // `admin::config_yml` lists the home page, the top-level pages and
+                    // sections (titles, menu titles, FAQ or not): their summaries count,
+                    // and where every other page sits (a title edit deeper down leaves
+                    // the config as it is).
+                    for (id, page) in site.pages.iter().enumerate() {
+                        let parent = page.parent.map(|p| site.pages[p].kind);
+                        (&page.doc.key, page.kind, page.lang, parent).hash(&mut h);
+                        if page.kind != Kind::Page || parent == Some(Kind::Home) {
+                            s[id].hash(&mut h);
+                        }
+                    }
+                }
+                h.finish()
+            }
             Job::Copy(_) => return None,
             Job::Photo(path, variant) => hash_of((7u8, self.photos.get(path).map(|p| p.fingerprint()), variant)),
         })
