@@ -72,6 +72,9 @@ pub struct Run {
     /// Shared with the cache (`serve`): a save that changes no finding gets the same
     /// list back, not a copy.
     pub warnings: Arc<Vec<Diagnostic>>,
+    /// Every page's body, when the cache keeps them (`serve`, which compares the next
+    /// run's with them).
+    pub bodies: Option<Vec<Arc<Body>>>,
 }
 
 /// Runs every stage on `site` into `sink` (see the module docs of [`crate::build`]).
@@ -128,7 +131,9 @@ pub fn run(site: &Loaded, drafts: bool, cache: &mut Cache, sink: &mut dyn Sink) 
     if !site_wide.is_empty() {
         Arc::make_mut(&mut warnings).extend(site_wide);
     }
-    Ok(Run { pages: prepared.site.pages.len(), warnings })
+    // The run succeeded, so every page's body rendered.
+    let bodies = kept.and_then(|kept| kept.into_iter().map(std::result::Result::ok).collect());
+    Ok(Run { pages: prepared.site.pages.len(), warnings, bodies })
 }
 
 /// Renders every output file the sink wants, in parallel, and hands each to it as soon

@@ -262,14 +262,15 @@ impl Live {
             background: self.photos.is_some(),
             same: Vec::new(),
             later: BTreeSet::new(),
-            rendered: None,
+            keys_of_run: None,
             photos: None,
             updates: Mutex::new(Vec::new()),
             changed: Vec::new(),
         };
         let run = build::run(&state.site, self.drafts, &mut state.cache, &mut sink)?;
-        let Served { rendered, photos, later, changed, .. } = sink;
-        state.rendered_from = rendered;
+        let Served { keys_of_run, photos, later, changed, .. } = sink;
+        state.rendered_from =
+            keys_of_run.zip(run.bodies).map(|((generation, global), bodies)| (generation, global, bodies));
         if let Some(store) = photos {
             self.make_in_background(store, later);
         }
@@ -292,8 +293,8 @@ struct Served<'s> {
     same: Vec<bool>,
     /// Photos left to the background, by output path.
     later: BTreeSet<String>,
-    /// What this run renders from, for [`State::rendered_from`] once it succeeds.
-    rendered: Option<(u64, u64, Vec<Arc<Body>>)>,
+    /// This run's graph generation and global key, for [`State::rendered_from`].
+    keys_of_run: Option<(u64, u64)>,
     photos: Option<Arc<crate::photo::Store>>,
     /// Rendered files: path, whether new to the folder, and the update.
     updates: Mutex<Vec<(String, bool, Update)>>,
@@ -324,8 +325,7 @@ impl Sink for Served<'_> {
                 .collect(),
             _ => Vec::new(),
         };
-        let bodies: Option<Vec<Arc<Body>>> = bodies.iter().map(|body| body.as_ref().ok().cloned()).collect();
-        self.rendered = bodies.map(|bodies| (generation, global, bodies));
+        self.keys_of_run = Some((generation, global));
         self.photos = Some(plan.prepared.shared_photos());
         Ok(())
     }
